@@ -8,6 +8,28 @@
 //
 // Coordinates: (0,0) is the top-left pixel, +x to the right, +y down. A pixel
 // at (x, y) is Pix[y*Stride+x].
+//
+// Every operation has the shape Op(dst, src *Plane, args...) *Plane and
+// returns the plane it wrote:
+//   - dst may be nil: a new compact plane is allocated. Otherwise dst is
+//     resized to the output size with Stride == W, reusing its Pix when its
+//     capacity suffices, so a caller that keeps its planes across calls
+//     allocates nothing (operations keep their per-row scratch on the stack
+//     for planes up to 4096 pixels wide). A dst that is a crop view would be
+//     overwritten as a compact plane: pass only planes you own.
+//   - dst must not share memory with src, except for the point operations
+//     (Copy, ApplyLUT, Invert, Threshold, Equalize, Stretch), which run in
+//     place when dst == src, crop views included.
+//   - src may be a crop view (Stride > W); src is never modified.
+//   - Neighbourhood operations replicate the edge pixels at the borders,
+//     except the local thresholds, whose window shrinks to the part inside
+//     the plane. Each doc comment gives the cost and the border rule.
+//   - Pixel loops use integer arithmetic with the rounding stated per
+//     operation, so results are exact and identical on every platform
+//     (Sauvola alone uses float64 per pixel).
+//
+// The operations are safe for concurrent use on distinct dst planes. They
+// panic on a malformed Plane (Pix shorter than (H-1)*Stride+W).
 package gray
 
 // Plane is an 8-bit gray image. The zero value is an empty plane.

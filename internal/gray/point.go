@@ -1,0 +1,47 @@
+package gray
+
+// Point operations: each output pixel depends only on the input pixel at the
+// same place. All of them run in place when dst == src, crop views included.
+
+// Copy copies src into dst (reused as described in the package doc) and
+// returns dst. Cost: one memmove per row.
+func Copy(dst, src *Plane) *Plane {
+	if dst == src {
+		return dst
+	}
+	dst = prepare(dst, src.W, src.H)
+	for y := 0; y < dst.H; y++ {
+		copy(dst.Row(y), src.Row(y))
+	}
+	return dst
+}
+
+// ApplyLUT maps every pixel v of src to lut[v] and returns dst. It works in
+// place when dst == src. Cost: one table lookup per pixel.
+func ApplyLUT(dst, src *Plane, lut *[256]byte) *Plane {
+	dst = prepareInPlace(dst, src)
+	for y := 0; y < dst.H; y++ {
+		s, d := src.Row(y), dst.Row(y)
+		d = d[:len(s)]
+		for i, v := range s {
+			d[i] = lut[v]
+		}
+	}
+	return dst
+}
+
+// Invert maps every pixel v to 255-v (dark modules on light become light on
+// dark: the "reversed reflectance" symbols of ISO/IEC 18004 need it before a
+// reader that only looks for dark modules). Works in place when dst == src.
+// Applying Invert twice gives back the input. Cost: one subtraction per pixel.
+func Invert(dst, src *Plane) *Plane {
+	dst = prepareInPlace(dst, src)
+	for y := 0; y < dst.H; y++ {
+		s, d := src.Row(y), dst.Row(y)
+		d = d[:len(s)]
+		for i, v := range s {
+			d[i] = ^v
+		}
+	}
+	return dst
+}
