@@ -1,0 +1,90 @@
+package imgio
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// corpusDir returns ../shared/corpus relative to the module root, or skips
+// the test when it is absent (a fresh clone has no ../shared).
+func corpusDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("module root not found")
+		}
+		dir = parent
+	}
+	c := filepath.Join(dir, "..", "shared", "corpus")
+	if fi, err := os.Stat(c); err != nil || !fi.IsDir() {
+		t.Skipf("corpus %s absent", c)
+	}
+	return c
+}
+
+// TestCorpusWebP decodes every WebP file of the zxing-cpp sets (simple VP8,
+// VP8L and extended VP8X): each must decode to a plane of the size its header
+// announces, or fail with a typed error; malformed-looking failures are
+// errors of this package or of x/image and fail the test.
+func TestCorpusWebP(t *testing.T) {
+	root := corpusDir(t)
+	var files []string
+	for _, set := range []string{"zxing-cpp", "zxing-cpp-negatives"} {
+		err := filepath.WalkDir(filepath.Join(root, set), func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".webp") {
+				files = append(files, path)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(files) == 0 {
+		t.Skip("no .webp files in the corpus")
+	}
+	kinds := map[string]int{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind := "?"
+		if len(data) >= 16 {
+			kind = string(data[12:16])
+		}
+		rel, _ := filepath.Rel(root, f)
+		info, err := DecodeConfig(data)
+		if err != nil {
+			t.Errorf("%s (%s): DecodeConfig: %v", rel, kind, err)
+			continue
+		}
+		p, dinfo, err := Decode(data, Limits{})
+		if err != nil {
+			var ue *UnsupportedError
+			if errors.As(err, &ue) {
+				kinds[kind+" unsupported"]++
+				t.Logf("%s (%s): %v", rel, kind, err)
+				continue
+			}
+			t.Errorf("%s (%s): Decode: %v", rel, kind, err)
+			continue
+		}
+		kinds[kind]++
+		if dinfo != info || p.W != info.Width || p.H != info.Height || dinfo.Format != FormatWebP {
+			t.Errorf("%s: Decode info %+v plane %dx%d, DecodeConfig %+v", rel, dinfo, p.W, p.H, info)
+		}
+	}
+	t.Logf("%d webp files: %v", len(files), kinds)
+}

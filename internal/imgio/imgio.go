@@ -1,0 +1,315 @@
+// Package imgio turns the bytes of an uploaded image into the 8-bit gray
+// plane that every later stage of qrcascade works on. It is the first thing
+// each request runs, on input nobody has checked, so it is written to be
+// cheap on good input and safe on hostile input.
+//
+// # Procedure
+//
+// Decode runs these steps, each of which can end the request:
+//
+//  1. Size: an input over Limits.MaxBytes is refused (*LimitError "bytes")
+//     before anything is parsed.
+//  2. Sniff: the format is named by its magic bytes, never by a file name or
+//     Content-Type: JPEG (ITU-T T.81/JFIF), PNG, GIF, BMP, TIFF (both byte
+//     orders) and WebP (RIFF "WEBP": simple lossy VP8, lossless VP8L and the
+//     extended VP8X layout). Unknown or unhandled formats give an
+//     *UnsupportedError that names what was recognised (pdf, heif, …).
+//  3. Header: the format's DecodeConfig reads the dimensions only. An image
+//     whose stored width*height exceeds Limits.MaxPixels is refused
+//     (*LimitError "pixels") before any pixel buffer exists: this is the
+//     defence against decompression bombs (a few KB of PNG or GIF that claim
+//     50 000 x 50 000 pixels).
+//  4. Pixels: the format decoder from the standard library or
+//     golang.org/x/image runs. It is called directly (image.Decode's global
+//     registry is not consulted), and a panic inside it is recovered and
+//     returned as a *FormatError: third-party decoders have panicked on
+//     malformed input before.
+//  5. Gray: the decoded image is reduced to BT.601 luma with alpha composited
+//     over white, by a loop specialised for its concrete type (see
+//     convert.go). JPEG's Y plane and 8-bit gray images are returned as they
+//     are, without a copy.
+//  6. Orientation: for JPEG, the Exif Orientation tag (APP1, IFD0, tag
+//     0x0112) is read by a small bounded parser and applied, so that the
+//     plane is upright as a viewer would show it.
+//
+// # Weak spots
+//
+//   - GIF: only the first frame is decoded (composited on a white canvas of
+//     the logical screen size). Multi-frame and multi-page input (GIF
+//     animations, multi-page TIFF, later PDF) is a separate issue.
+//   - WebP: animated files are refused with an *UnsupportedError. Exif
+//     orientation is applied to JPEG only; TIFF, PNG and WebP files carrying
+//     an orientation tag are returned as stored.
+//   - TIFF: only what golang.org/x/image/tiff handles (uncompressed, LZW,
+//     Deflate, PackBits, CCITT group 3/4); JPEG-in-TIFF and BigTIFF give an
+//     *UnsupportedError.
+//   - The limits bound pixels as stored, not decoder working memory: a
+//     50 MP RGBA image still needs about 200 MB while it is converted.
+//   - Decoding is not interruptible: there is no context parameter, and the
+//     bound on the work is the pixel limit.
+//
+// Coordinates: (0,0) is the top-left pixel of the upright image, +x right,
+// +y down. All functions are safe for concurrent use; none keeps a reference
+// to data after returning, except that a returned plane never aliases data.
+package imgio
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+
+	"golang.org/x/image/bmp"
+	"golang.org/x/image/tiff"
+	"golang.org/x/image/webp"
+
+	"qrcascade/internal/gray"
+)
+
+// Default limits, used for zero fields of Limits.
+const (
+	DefaultMaxBytes  = 32 << 20 // 32 MiB
+	DefaultMaxPixels = 50e6     // 50 megapixels, e.g. 8660 x 5773
+)
+
+// Limits bounds the work one input may cause. Zero fields take the defaults;
+// the zero value is ready to use.
+type Limits struct {
+	// MaxBytes is the largest accepted input, in bytes. 0: DefaultMaxBytes
+	// (32 MiB); < 0: no limit.
+	MaxBytes int64
+	// MaxPixels is the largest accepted width*height as stored (before Exif
+	// orientation, which does not change it). 0: DefaultMaxPixels (50e6);
+	// < 0: no limit.
+	MaxPixels int64
+}
+
+// effective returns l with defaults filled in; a negative result means no
+// limit.
+func (l Limits) effective() (maxBytes, maxPixels int64) {
+	maxBytes, maxPixels = l.MaxBytes, l.MaxPixels
+	if maxBytes == 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	if maxPixels == 0 {
+		maxPixels = DefaultMaxPixels
+	}
+	return maxBytes, maxPixels
+}
+
+// Info describes a decoded (or probed) image.
+type Info struct {
+	Format        string // "jpeg", "png", "gif", "bmp", "tiff" or "webp"
+	Width, Height int    // of the returned plane (after Exif orientation)
+	Orientation   int    // Exif orientation 1..8 that was applied (1 when none)
+}
+
+// DecodeConfig sniffs the format of data and reads its header only: the
+// dimensions and, for JPEG, the Exif orientation. It is cheap and allocates no
+// pixel buffer, so a caller can refuse an image before decoding it. Width and
+// Height are those Decode would return (after orientation).
+//
+// Errors are as for Decode, except that no *LimitError is returned.
+func DecodeConfig(data []byte) (Info, error) {
+	format, err := Sniff(data)
+	if err != nil {
+		return Info{}, err
+	}
+	cfg, err := decodeConfig(data, format)
+	if err != nil {
+		return Info{}, err
+	}
+	info := Info{Format: format, Orientation: 1}
+	if format == FormatJPEG {
+		info.Orientation = jpegOrientation(data)
+	}
+	info.Width, info.Height = orientedSize(cfg.Width, cfg.Height, info.Orientation)
+	return info, nil
+}
+
+// Decode decodes data to an upright 8-bit gray plane (BT.601 luma,
+// transparency composited over white) and describes it in Info. See the
+// package documentation for the steps.
+//
+// The plane may have Stride > W and may share memory with the decoder's
+// buffers, never with data; the caller owns it. data is not modified.
+//
+// Errors, all usable with errors.Is / errors.As: ErrEmpty for empty data;
+// *LimitError when lim is exceeded (MaxBytes is checked first, MaxPixels from
+// the header before any pixel is decoded); *UnsupportedError for unknown
+// magic bytes or a valid but unhandled variant; *FormatError for malformed or
+// truncated input, including a panic inside a decoder.
+func Decode(data []byte, lim Limits) (*gray.Plane, Info, error) {
+	if len(data) == 0 {
+		return nil, Info{}, ErrEmpty
+	}
+	maxBytes, maxPixels := lim.effective()
+	if maxBytes >= 0 && int64(len(data)) > maxBytes {
+		return nil, Info{}, &LimitError{What: "bytes", Limit: maxBytes, Actual: int64(len(data))}
+	}
+	format, err := Sniff(data)
+	if err != nil {
+		return nil, Info{}, err
+	}
+	cfg, err := decodeConfig(data, format)
+	if err != nil {
+		return nil, Info{}, err
+	}
+	if px := int64(cfg.Width) * int64(cfg.Height); maxPixels >= 0 && px > maxPixels {
+		return nil, Info{}, &LimitError{What: "pixels", Limit: maxPixels, Actual: px}
+	}
+	img, err := decodeImage(data, format)
+	if err != nil {
+		return nil, Info{}, err
+	}
+	b := img.Bounds()
+	if int64(b.Dx())*int64(b.Dy()) > int64(cfg.Width)*int64(cfg.Height) {
+		// The header promised fewer pixels than the decoder produced; the
+		// limit check above would have been meaningless.
+		return nil, Info{}, &FormatError{Format: format, Err: fmt.Errorf("decoded size %dx%d exceeds header size %dx%d",
+			b.Dx(), b.Dy(), cfg.Width, cfg.Height)}
+	}
+	var p *gray.Plane
+	if format == FormatGIF {
+		p = onCanvas(img, cfg.Width, cfg.Height)
+	} else {
+		p = toGray(img)
+	}
+	info := Info{Format: format, Orientation: 1}
+	if format == FormatJPEG {
+		info.Orientation = jpegOrientation(data)
+		p = orient(p, info.Orientation)
+	}
+	info.Width, info.Height = p.W, p.H
+	return p, info, nil
+}
+
+// onCanvas converts a GIF frame to gray and places it on a white canvas of
+// the logical screen size (GIF89a section 18), which is what a viewer shows
+// for the first frame. The frame's bounds are absolute screen coordinates.
+func onCanvas(img image.Image, w, h int) *gray.Plane {
+	b := img.Bounds()
+	screen := image.Rect(0, 0, w, h)
+	if b == screen {
+		return toGray(img)
+	}
+	c := gray.New(w, h)
+	for i := range c.Pix {
+		c.Pix[i] = 0xff
+	}
+	r := b.Intersect(screen)
+	if r.Empty() {
+		return c
+	}
+	f := toGray(img) // (0,0) of f is b.Min
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		src := f.Row(y - b.Min.Y)[r.Min.X-b.Min.X : r.Max.X-b.Min.X]
+		copy(c.Row(y)[r.Min.X:r.Max.X], src)
+	}
+	return c
+}
+
+// decodeConfig runs the header decoder of format, recovering panics.
+func decodeConfig(data []byte, format string) (cfg image.Config, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &FormatError{Format: format, Err: fmt.Errorf("decoder panic: %v", r)}
+		}
+	}()
+	if err := checkWebP(data, format); err != nil {
+		return image.Config{}, err
+	}
+	r := bytes.NewReader(data)
+	switch format {
+	case FormatJPEG:
+		cfg, err = jpeg.DecodeConfig(r)
+	case FormatPNG:
+		cfg, err = png.DecodeConfig(r)
+	case FormatGIF:
+		cfg, err = gif.DecodeConfig(r)
+	case FormatBMP:
+		cfg, err = bmp.DecodeConfig(r)
+	case FormatTIFF:
+		cfg, err = tiff.DecodeConfig(r)
+	case FormatWebP:
+		cfg, err = webp.DecodeConfig(r)
+	default:
+		return image.Config{}, &UnsupportedError{Format: format}
+	}
+	if err != nil {
+		return image.Config{}, classify(format, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return image.Config{}, &FormatError{Format: format, Err: fmt.Errorf("invalid size %dx%d", cfg.Width, cfg.Height)}
+	}
+	return cfg, nil
+}
+
+// decodeImage runs the pixel decoder of format, recovering panics.
+func decodeImage(data []byte, format string) (img image.Image, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			img, err = nil, &FormatError{Format: format, Err: fmt.Errorf("decoder panic: %v", r)}
+		}
+	}()
+	r := bytes.NewReader(data)
+	switch format {
+	case FormatJPEG:
+		img, err = jpeg.Decode(r)
+	case FormatPNG:
+		img, err = png.Decode(r)
+	case FormatGIF:
+		img, err = gif.Decode(r)
+	case FormatBMP:
+		img, err = bmp.Decode(r)
+	case FormatTIFF:
+		img, err = tiff.Decode(r)
+	case FormatWebP:
+		img, err = webp.Decode(r)
+	default:
+		return nil, &UnsupportedError{Format: format}
+	}
+	if err != nil {
+		return nil, classify(format, err)
+	}
+	if img == nil {
+		return nil, &FormatError{Format: format, Err: errors.New("decoder returned no image")}
+	}
+	return img, nil
+}
+
+// classify wraps a decoder error: the decoders' own "unsupported" errors
+// become *UnsupportedError, everything else (syntax errors, io.EOF and
+// io.ErrUnexpectedEOF from truncation) *FormatError.
+func classify(format string, err error) error {
+	var (
+		ju jpeg.UnsupportedError
+		pu png.UnsupportedError
+		tu tiff.UnsupportedError
+	)
+	if errors.As(err, &ju) || errors.As(err, &pu) || errors.As(err, &tu) || errors.Is(err, bmp.ErrUnsupported) {
+		return &UnsupportedError{Format: format, Err: err}
+	}
+	return &FormatError{Format: format, Err: err}
+}
+
+// VP8X feature flags (WebP container specification, "Extended File Format").
+const (
+	vp8xAnimation = 1 << 1
+)
+
+// checkWebP refuses what golang.org/x/image/webp would misreport: an animated
+// WebP (it has no top-level VP8/VP8L chunk, so the decoder calls it invalid)
+// is valid but unsupported here.
+func checkWebP(data []byte, format string) error {
+	if format != FormatWebP || len(data) < 21 || string(data[12:16]) != "VP8X" {
+		return nil
+	}
+	if data[20]&vp8xAnimation != 0 {
+		return &UnsupportedError{Format: format, Reason: "animated webp"}
+	}
+	return nil
+}
