@@ -1,0 +1,53 @@
+# qrcascade — build, test and benchmark targets. `make test` is what CI runs.
+GO      ?= go
+CORPUS  ?= ../shared/corpus
+BIN     := bin/qrcascade
+# Packages whose tests also run under the race detector (needs cgo + gcc).
+RACE_PKGS := . ./internal/classic/... ./cmd/...
+
+.PHONY: all build test check fmt vet race fuzz bench bench-corpus clean
+
+all: build
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/qrcascade
+
+# test: formatting, vet, a pure-Go build, every test without cgo, then the
+# race detector on the concurrent packages when a C compiler is present.
+test: check
+	CGO_ENABLED=0 $(GO) build ./...
+	CGO_ENABLED=0 $(GO) test -count=1 ./...
+	@if command -v gcc >/dev/null 2>&1; then \
+		echo "CGO_ENABLED=1 $(GO) test -race -count=1 $(RACE_PKGS)"; \
+		CGO_ENABLED=1 $(GO) test -race -count=1 $(RACE_PKGS); \
+	else echo "gcc not found: skipping the race detector"; fi
+
+check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+# fuzz: a short run of every fuzz target (the seed corpora also run in `test`).
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test ./internal/imgio -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+
+# bench: Go micro-benchmarks, then the classic tier on the shared corpus.
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 20x ./internal/... .
+
+bench-corpus: build
+	$(BIN) bench \
+		--manifest $(CORPUS)/zxing/manifest.jsonl \
+		--manifest $(CORPUS)/zxing-cpp/manifest.jsonl \
+		--manifest $(CORPUS)/jsqr/manifest.jsonl \
+		--manifest $(CORPUS)/boofcv-decoding/manifest.jsonl \
+		--manifest $(CORPUS)/zxing-cpp-negatives/manifest.jsonl \
+		--manifest $(CORPUS)/qreader/manifest.jsonl \
+		--manifest $(CORPUS)/boofcv-dev/manifest.jsonl
+
+clean:
+	rm -rf bin

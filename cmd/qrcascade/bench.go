@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"qrcascade"
+	"qrcascade/internal/bench"
+	"qrcascade/internal/geom"
+)
+
+// multiFlag collects a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// benchOutput is the JSON form of a bench run.
+type benchOutput struct {
+	Date       string              `json:"date"`
+	GoVersion  string              `json:"go_version"`
+	CPUs       int                 `json:"cpus"`
+	Options    benchOptions        `json:"options"`
+	Sets       []bench.SetReport   `json:"sets"`
+	Strategies []strategyStatsJSON `json:"strategies"`
+}
+
+type benchOptions struct {
+	Mode       string   `json:"mode"`
+	Strategies []string `json:"strategies"`
+	All        bool     `json:"all"`
+	Workers    int      `json:"workers"`
+}
+
+type strategyStatsJSON struct {
+	Tier     string  `json:"tier"`
+	Strategy string  `json:"strategy"`
+	Attempts uint64  `json:"attempts"`
+	Wins     uint64  `json:"wins"`
+	TotalMS  float64 `json:"total_ms"`
+}
+
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	var rf readerFlags
+	rf.register(fset)
+	var manifests multiFlag
+	fset.Var(&manifests, "manifest", "corpus manifest (JSON lines); repeat for several sets")
+	format := fset.String("format", "text", "output: text (Markdown tables) or json")
+	workers := fset.Int("workers", 1, "images read in parallel (1 gives honest per-image latency)")
+	limit := fset.Int("limit", 0, "read only the first N images of each manifest (0: all)")
+	category := fset.String("category", "", "read only rows of this category")
+	verbose := fset.Bool("v", false, "print one line per image on stderr")
+	fset.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: qrcascade bench [flags] --manifest M.jsonl [--manifest ...]\n\nReads every image of the manifests and scores the reads against their ground truth:\nread rate overall, per category and as the mean of per-category rates, false reads,\nreads on negatives, latency (image decoding included, file reading excluded), and\nper-strategy attempts and wins.\n\nFlags:\n")
+		fset.PrintDefaults()
+	}
+	if err := fset.Parse(args); err != nil {
+		return exitFailure
+	}
+	if len(manifests) == 0 {
+		fset.Usage()
+		return exitFailure
+	}
+	opts := rf.options()
+	reader, err := qrcascade.NewReader(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
+		return exitFailure
+	}
+	var entries []bench.Entry
+	for _, m := range manifests {
+		es, err := bench.LoadManifest(m)
+		if err != nil {
+			fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
+			return exitFailure
+		}
+		n := 0
+		for _, e := range es {
+			if *category != "" && e.Category != *category {
+				continue
+			}
+			if *limit > 0 && n >= *limit {
+				break
+			}
+			entries = append(entries, e)
+			n++
+		}
+	}
+	reads := benchRead(ctx, reader, entries, max(1, *workers))
+	col := bench.NewCollector()
+	for i := range entries {
+		s := col.Add(&entries[i], &reads[i])
+		if *verbose {
+			fmt.Fprintf(stderr, "%-60s %s read %d/%d false %d  %.1f ms %s\n", entries[i].Image, mark(s.Success), s.LabelsRead, s.Labels, s.False+s.Unmatched, float64(reads[i].Latency)/1e6, reads[i].Err)
+		}
+	}
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "qrcascade bench: interrupted")
+		return exitFailure
+	}
+	reps := col.Reports()
+	stats := reader.StrategyStats()
+	switch *format {
+	case "json":
+		out := benchOutput{
+			Date: time.Now().UTC().Format(time.RFC3339), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
+			Options: benchOptions{Mode: string(reader.Options().Mode), Strategies: opts.Strategies, All: opts.All, Workers: *workers},
+			Sets:    reps,
+		}
+		if out.Options.Strategies == nil {
+			out.Options.Strategies = qrcascade.Strategies()
+		}
+		for _, s := range stats {
+			out.Strategies = append(out.Strategies, strategyStatsJSON{s.Tier, s.Strategy, s.Attempts, s.Wins, float64(s.Time) / 1e6})
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
+			return exitFailure
+		}
+	default:
+		if err := bench.WriteText(stdout, reps); err != nil {
+			fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
+			return exitFailure
+		}
+		fmt.Fprintf(stdout, "\nstrategies (all sets): attempts, images read, mean ms per attempt\n\n| tier | strategy | attempts | wins | mean ms |\n|---|---|---:|---:|---:|\n")
+		for _, s := range stats {
+			mean := 0.0
+			if s.Attempts > 0 {
+				mean = float64(s.Time) / 1e6 / float64(s.Attempts)
+			}
+			fmt.Fprintf(stdout, "| %s | %s | %d | %d | %.2f |\n", s.Tier, s.Strategy, s.Attempts, s.Wins, mean)
+		}
+	}
+	return exitOK
+}
+
+func mark(ok bool) string {
+	if ok {
+		return "OK  "
+	}
+	return "MISS"
+}
+
+// benchRead reads every entry with n workers; reads[i] answers entries[i].
+func benchRead(ctx context.Context, r *qrcascade.Reader, entries []bench.Entry, n int) []bench.Read {
+	reads := make([]bench.Read, len(entries))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				reads[i] = benchOne(ctx, r, &entries[i])
+			}
+		}()
+	}
+	for i := range entries {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return reads
+}
+
+func benchOne(ctx context.Context, r *qrcascade.Reader, e *bench.Entry) bench.Read {
+	data, err := os.ReadFile(e.Image)
+	if err != nil {
+		return bench.Read{Err: err.Error()}
+	}
+	start := time.Now()
+	res, err := r.Read(ctx, data)
+	out := bench.Read{Latency: time.Since(start)}
+	if err != nil {
+		out.Err = err.Error()
+	}
+	if res != nil {
+		for _, c := range res.Codes {
+			q := geom.Quad{}
+			for i, p := range c.Points {
+				q[i] = geom.Point{X: p[0], Y: p[1]}
+			}
+			out.Codes = append(out.Codes, bench.Decoded{Text: c.Text, Corners: q, Tier: c.Tier, Strategy: c.Strategy})
+		}
+	}
+	return out
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"flag"
+	"strings"
+	"time"
+
+	"qrcascade"
+)
+
+// readerFlags are the Reader options shared by scan, bench and serve.
+type readerFlags struct {
+	mode       string
+	strategies string
+	all        bool
+	timeout    time.Duration
+	maxBytes   int64
+	maxPixels  int64
+}
+
+func (f *readerFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.mode, "mode", "classic", "tiers to run: classic (nano, hybrid, large arrive with the neural tier)")
+	fs.StringVar(&f.strategies, "strategies", "", "comma-separated classic strategies in order (default: "+strings.Join(qrcascade.Strategies(), ",")+")")
+	fs.BoolVar(&f.all, "all", false, "run every strategy and return the union of codes (default: stop at the first strategy that reads)")
+	fs.DurationVar(&f.timeout, "timeout", 0, "deadline per image, e.g. 2s (0: none)")
+	fs.Int64Var(&f.maxBytes, "max-bytes", 0, "largest input in bytes (0: 32 MiB, <0: no limit)")
+	fs.Int64Var(&f.maxPixels, "max-pixels", 0, "largest image in pixels, checked from the header (0: 50e6, <0: no limit)")
+}
+
+func (f *readerFlags) options() qrcascade.Options {
+	o := qrcascade.Options{
+		Mode: qrcascade.Mode(f.mode), All: f.all, Timeout: f.timeout,
+		MaxBytes: f.maxBytes, MaxPixels: f.maxPixels,
+	}
+	if f.strategies != "" {
+		for _, s := range strings.Split(f.strategies, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				o.Strategies = append(o.Strategies, s)
+			}
+		}
+	}
+	return o
+}
