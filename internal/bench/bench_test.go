@@ -104,6 +104,7 @@ func TestScoreEntryText(t *testing.T) {
 		{"negative read", []string{}, []string{"q"}, false, false, 0, 0, 1},
 		{"crlf strict", []string{"a\r\nb"}, []string{"a\nb"}, false, false, 0, 1, 1},
 		{"crlf loose", []string{"a\r\nb"}, []string{"a\nb"}, true, true, 1, 1, 0},
+		{"crlf loose trims", []string{"a\nb"}, []string{"a\r\nb\r\n"}, true, true, 1, 1, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -32,7 +32,7 @@ type Entry struct {
 	Expected []string    // expected texts; nil for detection rows
 	Polygons []geom.Quad // labelled corner quads (detection rows)
 	Detect   bool        // a detection row: score by polygons, not text
-	LooseEOL bool        // compare texts with CRLF normalised to LF (row caveat)
+	LooseEOL bool        // compare texts with CRLF normalised to LF and trimmed (row caveat)
 }
 
 type manifestRow struct {

@@ -63,7 +63,7 @@ func ScoreEntry(e *Entry, r *Read) Score {
 	}
 	norm := func(t string) string {
 		if e.LooseEOL {
-			return strings.ReplaceAll(t, "\r\n", "\n")
+			return strings.TrimSpace(strings.ReplaceAll(t, "\r\n", "\n"))
 		}
 		return t
 	}
