@@ -1,0 +1,245 @@
+package qrcascade
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"qrcascade/internal/synth"
+)
+
+func newReader(t testing.TB, o Options) *Reader {
+	t.Helper()
+	r, err := NewReader(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func jpegOf(t testing.TB, s *synth.Scene) []byte {
+	t.Helper()
+	b, err := synth.EncodeJPEG(s.Plane, 90)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestReadScenarios(t *testing.T) {
+	r := newReader(t, Options{})
+	for _, sc := range synth.Scenarios() {
+		for seed := uint64(1); seed <= 2; seed++ {
+			scene, err := synth.Render(sc.Spec(seed), seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Run(sc.Name, func(t *testing.T) {
+				res, err := r.Read(context.Background(), jpegOf(t, scene))
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := map[string]bool{}
+				for _, c := range scene.Codes {
+					if c.Readable {
+						want[c.Text] = true
+					}
+				}
+				got := map[string]bool{}
+				for _, c := range res.Codes {
+					got[c.Text] = true
+					if !want[c.Text] {
+						t.Errorf("false read %q", c.Text)
+					}
+				}
+				for w := range want {
+					if !got[w] {
+						t.Errorf("missed %q", w)
+					}
+				}
+				if res.Image.Format != "jpeg" || res.Image.Width != scene.Plane.W || res.Image.Height != scene.Plane.H {
+					t.Errorf("image info %+v", res.Image)
+				}
+				if len(want) == 0 && res.Success() {
+					t.Errorf("damaged scene read: %+v", res.Codes)
+				}
+				if res.Model != "classic" || res.Timings.Total <= 0 || len(res.Attempts) == 0 {
+					t.Errorf("result metadata: model %q timings %+v attempts %d", res.Model, res.Timings, len(res.Attempts))
+				}
+			})
+		}
+	}
+}
+
+func TestBundledSample(t *testing.T) {
+	data, err := os.ReadFile("testdata/invoice.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("testdata/invoice.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := newReader(t, Options{}).Read(context.Background(), data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Text() != string(want) || !bytes.Equal(res.Codes[0].Bytes, want) {
+		t.Fatalf("text %q, want %q", res.Text(), want)
+	}
+	c := res.Codes[0]
+	if c.Tier != TierClassic || c.Strategy == "" || c.Version < 1 || c.ECLevel == "" || c.Confidence != 1 {
+		t.Errorf("code metadata %+v", c)
+	}
+}
+
+func TestReadBadInput(t *testing.T) {
+	scene := synth.CleanInvoice(1)
+	good := jpegOf(t, scene)
+	r := newReader(t, Options{})
+	small := newReader(t, Options{MaxBytes: 1000, MaxPixels: 1000})
+	var fe *FormatError
+	var ue *UnsupportedError
+	var le *LimitError
+	tests := []struct {
+		name  string
+		r     *Reader
+		data  []byte
+		check func(error) bool
+	}{
+		{"empty", r, nil, func(err error) bool { return errors.Is(err, ErrEmpty) }},
+		{"garbage", r, []byte("this is not an image at all"), func(err error) bool { return errors.As(err, &ue) }},
+		{"truncated jpeg", r, good[:len(good)/3], func(err error) bool { return errors.As(err, &fe) }},
+		{"too many bytes", small, good, func(err error) bool { return errors.As(err, &le) && le.What == "bytes" }},
+		{"too many pixels", newReader(t, Options{MaxPixels: 1000}), good, func(err error) bool { return errors.As(err, &le) && le.What == "pixels" }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := tc.r.Read(context.Background(), tc.data)
+			if err == nil || !tc.check(err) {
+				t.Fatalf("err = %v (%T)", err, err)
+			}
+			if res != nil {
+				t.Errorf("result %+v with an input error", res)
+			}
+		})
+	}
+}
+
+func TestOptionsValidate(t *testing.T) {
+	tests := []struct {
+		o    Options
+		want error
+	}{
+		{Options{}, nil},
+		{Options{Mode: ModeClassic}, nil},
+		{Options{Mode: ModeNano}, ErrModeUnavailable},
+		{Options{Mode: ModeHybrid}, ErrModeUnavailable},
+		{Options{Mode: "turbo"}, errors.New("any")},
+		{Options{Timeout: -1}, errors.New("any")},
+	}
+	for _, tc := range tests {
+		_, err := NewReader(tc.o)
+		switch {
+		case tc.want == nil && err != nil:
+			t.Errorf("%+v: unexpected error %v", tc.o, err)
+		case tc.want != nil && err == nil:
+			t.Errorf("%+v: want an error", tc.o)
+		case tc.want == ErrModeUnavailable && !errors.Is(err, ErrModeUnavailable):
+			t.Errorf("%+v: err %v, want ErrModeUnavailable", tc.o, err)
+		}
+	}
+	if _, err := NewReader(Options{Strategies: []string{"raw", "bogus"}}); err == nil {
+		t.Error("unknown strategy accepted")
+	}
+}
+
+func TestReadImageSubImage(t *testing.T) {
+	scene := synth.CleanInvoice(3)
+	p := scene.Plane
+	img := &image.Gray{Pix: p.Pix, Stride: p.Stride, Rect: image.Rect(0, 0, p.W, p.H)}
+	q := scene.Codes[0].Corners
+	minX, minY, maxX, maxY := q.Bounds()
+	// A sub-image around the code: coordinates stay those of the parent.
+	sub := img.SubImage(image.Rect(int(minX)-40, int(minY)-40, int(maxX)+40, int(maxY)+40)).(*image.Gray)
+	res, err := newReader(t, Options{}).ReadImage(context.Background(), sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Text() != scene.Codes[0].Text {
+		t.Fatalf("text %q, want %q", res.Text(), scene.Codes[0].Text)
+	}
+	// Points are relative to the sub-image's origin.
+	pt := res.Codes[0].Points[0]
+	ox, oy := float64(sub.Rect.Min.X), float64(sub.Rect.Min.Y)
+	if pt[0] < 0 || pt[1] < 0 || pt[0] > maxX-ox+10 || pt[1] > maxY-oy+10 {
+		t.Errorf("point %v outside the sub-image frame", pt)
+	}
+}
+
+func TestReadDeadline(t *testing.T) {
+	data := jpegOf(t, synth.Damaged(1))
+	r := newReader(t, Options{Timeout: time.Nanosecond})
+	res, err := r.Read(context.Background(), data)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want DeadlineExceeded", err)
+	}
+	if res != nil && res.Success() {
+		t.Errorf("codes after deadline: %+v", res.Codes)
+	}
+}
+
+func TestConcurrentReads(t *testing.T) {
+	r := newReader(t, Options{})
+	scene := synth.CleanInvoice(5)
+	data := jpegOf(t, scene)
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := r.Read(context.Background(), data)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if res.Text() != scene.Codes[0].Text {
+				errs <- errors.New("wrong text " + res.Text())
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	var attempts uint64
+	for _, s := range r.StrategyStats() {
+		attempts += s.Attempts
+	}
+	if attempts < 8 {
+		t.Errorf("strategy attempts %d after 8 reads", attempts)
+	}
+}
+
+func BenchmarkReadCleanInvoiceJPEG(b *testing.B) {
+	data, err := os.ReadFile("testdata/invoice.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := newReader(b, Options{})
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		res, err := r.Read(context.Background(), data)
+		if err != nil || !res.Success() {
+			b.Fatal("no read", err)
+		}
+	}
+}
