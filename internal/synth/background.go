@@ -123,22 +123,38 @@ func drawPhoto(c *canvas, rng *rand.Rand) {
 			o.grid[i] = float32((rng.Float64()*2 - 1) * o.amp)
 		}
 	}
-	for y := 0; y < c.h; y++ {
-		ty := float64(y) / float64(c.h)
+	// Per-octave column lattice indices and smoothstep weights, computed
+	// once: the inner loop is then two lerps per octave.
+	cols := make([][]int32, len(octs))
+	wts := make([][]float32, len(octs))
+	for k := range octs {
+		cols[k] = make([]int32, c.w)
+		wts[k] = make([]float32, c.w)
 		for x := 0; x < c.w; x++ {
-			v := base + gx*float64(x)/float64(c.w) + gy*ty
-			for k := range octs {
-				o := &octs[k]
-				fx, fy := float64(x)/o.cell, float64(y)/o.cell
-				ix, iy := int(fx), int(fy)
-				ax, ay := smooth(fx-float64(ix)), smooth(fy-float64(iy))
-				g := o.grid[iy*o.gw+ix:]
-				g1 := o.grid[(iy+1)*o.gw+ix:]
-				top := float64(g[0]) + float64(g[1]-g[0])*ax
-				bot := float64(g1[0]) + float64(g1[1]-g1[0])*ax
-				v += top + (bot-top)*ay
+			fx := float64(x) / octs[k].cell
+			cols[k][x] = int32(fx)
+			wts[k][x] = float32(smooth(fx - math.Floor(fx)))
+		}
+	}
+	for y := 0; y < c.h; y++ {
+		row := c.pix[y*c.w : (y+1)*c.w]
+		ty := float64(y) / float64(c.h)
+		for x := range row {
+			row[x] = float32(base + gx*float64(x)/float64(c.w) + gy*ty)
+		}
+		for k := range octs {
+			o := &octs[k]
+			fy := float64(y) / o.cell
+			iy := int(fy)
+			ay := float32(smooth(fy - float64(iy)))
+			g0, g1 := o.grid[iy*o.gw:(iy+1)*o.gw], o.grid[(iy+1)*o.gw:(iy+2)*o.gw]
+			ci, cw := cols[k], wts[k]
+			for x := range row {
+				ix, ax := ci[x], cw[x]
+				top := g0[ix] + (g0[ix+1]-g0[ix])*ax
+				bot := g1[ix] + (g1[ix+1]-g1[ix])*ax
+				row[x] += top + (bot-top)*ay
 			}
-			c.pix[y*c.w+x] = float32(v)
 		}
 	}
 	for k := 3 + rng.IntN(5); k > 0; k-- {

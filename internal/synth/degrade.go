@@ -133,21 +133,20 @@ func convolveSeparable(c *canvas, k []float32) {
 			row[x] = s
 		}
 	}
-	// Columns: gather each column into col, convolve, scatter back.
-	col := make([]float32, c.h)
-	for x := 0; x < c.w; x++ {
-		for y := 0; y < c.h; y++ {
-			col[y] = c.pix[y*c.w+x]
-		}
-		pad(tmp, col, r)
-		for y := 0; y < c.h; y++ {
-			var s float32
-			for i, kv := range k {
-				s += tmp[y+i] * kv
+	// Columns, a row at a time for cache locality: out row y is the
+	// weighted sum of input rows y-r..y+r (clamped at the borders).
+	out := make([]float32, len(c.pix))
+	for y := 0; y < c.h; y++ {
+		dst := out[y*c.w : (y+1)*c.w]
+		for i, kv := range k {
+			sy := clampInt(y+i-r, 0, c.h-1)
+			src := c.pix[sy*c.w : (sy+1)*c.w]
+			for x, v := range src {
+				dst[x] += v * kv
 			}
-			c.pix[y*c.w+x] = s
 		}
 	}
+	copy(c.pix, out)
 }
 
 // pad copies src into dst[r:] and replicates its end values r times on both

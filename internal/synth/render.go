@@ -3,7 +3,6 @@ package synth
 import (
 	"fmt"
 	"math/rand/v2"
-
 )
 
 // Grey levels of ink and paper before any degradation.
@@ -106,4 +105,3 @@ func Render(spec Spec, seed uint64) (*Scene, error) {
 	scene.Plane = pl
 	return scene, nil
 }
-

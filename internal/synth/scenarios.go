@@ -65,7 +65,8 @@ func Damaged(seed uint64) *Scene { return mustRender(DamagedSpec(seed), seed) }
 
 // CleanInvoiceSpec describes a clean digital invoice page: 1240×1754 (A4 at
 // 150 dpi, about 2.2 MP) with text lines, a table, a logo and a 1D barcode,
-// and one upright symbol of 3–4 px per module with an invoice-style payload.
+// and one upright symbol of 3–4 px per module with an invoice-style payload
+// in the lower right.
 // No degradation.
 func CleanInvoiceSpec(seed uint64) Spec {
 	rng := stream(seed, streamScenario)
@@ -77,6 +78,8 @@ func CleanInvoiceSpec(seed uint64) Spec {
 		Symbols: []Symbol{{
 			Code:     Code{Text: invoiceText(rng)},
 			ModulePx: 3 + rng.Float64(),
+			// Lower right of the page, where invoices put the code.
+			Center: geom.Point{X: 1240 * (0.68 + 0.12*rng.Float64()), Y: 1754 * (0.8 + 0.06*rng.Float64())},
 		}},
 	}
 }

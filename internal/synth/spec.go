@@ -243,7 +243,7 @@ type Truth struct {
 	// ModulePx is the mean module size in pixels (mean side length / N).
 	ModulePx float64 `json:"module_px"`
 	// Readable is false for deliberately damaged symbols: a finder pattern
-	// blotted out, or a blotted share of the symbol above half the EC
+	// touched by a blot, or a blotted share of the symbol above half the EC
 	// level's recovery capacity. Such symbols should not decode; a reader
 	// that returns their text anyway is suspect.
 	Readable bool `json:"readable"`

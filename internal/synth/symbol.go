@@ -120,9 +120,8 @@ func finderCentres(n int) [3]geom.Point {
 
 // makeBlots stains the symbol until at least the share damage of its modules
 // is covered, first blotting one whole finder pattern when finder is set. It
-// reports whether the symbol should still be readable: no finder pattern
-// more than a quarter covered, and at most half the EC level's recovery
-// capacity covered (a conservative bound: a stain of the module's own colour
+// reports whether the symbol should still be readable: no module of a finder
+// pattern covered, and at most half the EC level's recovery capacity covered (a conservative bound: a stain of the module's own colour
 // does no harm, a stain across codeword boundaries does more).
 func makeBlots(s *symbol, damage float64, finder bool, rng *rand.Rand) ([]blot, bool) {
 	n := s.n
@@ -164,7 +163,7 @@ func makeBlots(s *symbol, damage float64, finder bool, rng *rand.Rand) ([]blot, 
 				}
 			}
 		}
-		if hit*4 > 49 {
+		if hit > 0 {
 			readable = false
 		}
 	}
