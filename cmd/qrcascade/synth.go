@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -12,19 +11,6 @@ import (
 
 	"qrcascade/internal/synth"
 )
-
-// synthRow is one manifest line written by `qrcascade synth`, in the corpus
-// manifest format: expected texts of the readable codes (a damaged scene is
-// a negative: nothing may be read) and the corner quads of every code.
-type synthRow struct {
-	Image    string          `json:"image"`
-	Expected []string        `json:"expected"`
-	Polygons [][4][2]float64 `json:"polygons"`
-	Category string          `json:"category"`
-	Seed     uint64          `json:"seed"`
-	Width    int             `json:"width"`
-	Height   int             `json:"height"`
-}
 
 func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("synth", flag.ContinueOnError)
@@ -54,7 +40,13 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "qrcascade synth: %v\n", err)
 		return exitFailure
 	}
-	var rows []synthRow
+	f, err := os.Create(filepath.Join(dir, "manifest.jsonl"))
+	if err != nil {
+		fmt.Fprintf(stderr, "qrcascade synth: %v\n", err)
+		return exitFailure
+	}
+	defer f.Close()
+	n := 0
 	found := false
 	for _, sc := range synth.Scenarios() {
 		if *scenario != "all" && *scenario != sc.Name {
@@ -88,42 +80,21 @@ func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				fmt.Fprintf(stderr, "qrcascade synth: %v\n", err)
 				return exitFailure
 			}
-			row := synthRow{Image: name, Expected: []string{}, Category: sc.Name, Seed: s, Width: scene.Plane.W, Height: scene.Plane.H}
-			for _, c := range scene.Codes {
-				if c.Readable {
-					row.Expected = append(row.Expected, c.Text)
-				}
-				var q [4][2]float64
-				for k, p := range c.Corners {
-					q[k] = [2]float64{p.X, p.Y}
-				}
-				row.Polygons = append(row.Polygons, q)
+			if err := scene.WriteLabels(f, name); err != nil {
+				fmt.Fprintf(stderr, "qrcascade synth: %v\n", err)
+				return exitFailure
 			}
-			rows = append(rows, row)
+			n++
 		}
 	}
 	if !found {
 		fmt.Fprintf(stderr, "qrcascade synth: unknown scenario %q\n", *scenario)
 		return exitFailure
 	}
-	f, err := os.Create(filepath.Join(dir, "manifest.jsonl"))
-	if err != nil {
-		fmt.Fprintf(stderr, "qrcascade synth: %v\n", err)
-		return exitFailure
-	}
-	enc := json.NewEncoder(f)
-	enc.SetEscapeHTML(false)
-	for _, r := range rows {
-		if err := enc.Encode(r); err != nil {
-			f.Close()
-			fmt.Fprintf(stderr, "qrcascade synth: %v\n", err)
-			return exitFailure
-		}
-	}
 	if err := f.Close(); err != nil {
 		fmt.Fprintf(stderr, "qrcascade synth: %v\n", err)
 		return exitFailure
 	}
-	fmt.Fprintf(stdout, "wrote %d scenes and %s\n", len(rows), filepath.Join(dir, "manifest.jsonl"))
+	fmt.Fprintf(stdout, "wrote %d scenes and %s\n", n, filepath.Join(dir, "manifest.jsonl"))
 	return exitOK
 }
