@@ -31,6 +31,12 @@ type benchOutput struct {
 	Options    benchOptions        `json:"options"`
 	Sets       []bench.SetReport   `json:"sets"`
 	Strategies []strategyStatsJSON `json:"strategies"`
+	// WallSeconds is the duration of the whole run; CPUSeconds the process
+	// CPU time it used (0 where unavailable). CPU time per image is a
+	// steadier cost figure than latency on a shared machine.
+	WallSeconds float64 `json:"wall_seconds"`
+	CPUSeconds  float64 `json:"cpu_seconds"`
+	CPUPerImage float64 `json:"cpu_ms_per_image"`
 }
 
 type benchOptions struct {
@@ -96,7 +102,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			n++
 		}
 	}
+	cpu0, cpuOK := processCPU()
+	wall0 := time.Now()
 	reads := benchRead(ctx, reader, entries, max(1, *workers))
+	wall := time.Since(wall0)
+	cpu1, _ := processCPU()
 	col := bench.NewCollector()
 	for i := range entries {
 		s := col.Add(&entries[i], &reads[i])
@@ -115,7 +125,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		out := benchOutput{
 			Date: time.Now().UTC().Format(time.RFC3339), GoVersion: runtime.Version(), CPUs: runtime.NumCPU(),
 			Options: benchOptions{Mode: string(reader.Options().Mode), Strategies: opts.Strategies, All: opts.All, Workers: *workers},
-			Sets:    reps,
+			Sets:    reps, WallSeconds: wall.Seconds(),
+		}
+		if cpuOK && len(entries) > 0 {
+			out.CPUSeconds = (cpu1 - cpu0).Seconds()
+			out.CPUPerImage = 1000 * out.CPUSeconds / float64(len(entries))
 		}
 		if out.Options.Strategies == nil {
 			out.Options.Strategies = qrcascade.Strategies()
@@ -133,6 +147,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		if err := bench.WriteText(stdout, reps); err != nil {
 			fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
 			return exitFailure
+		}
+		if cpuOK && len(entries) > 0 {
+			fmt.Fprintf(stdout, "\n%d images in %.1f s wall, %.1f s CPU: %.1f ms CPU per image (file reading and image decoding included)\n",
+				len(entries), wall.Seconds(), (cpu1 - cpu0).Seconds(), float64(cpu1-cpu0)/1e6/float64(len(entries)))
 		}
 		fmt.Fprintf(stdout, "\nstrategies (all sets): attempts, images read, mean ms per attempt\n\n| tier | strategy | attempts | wins | mean ms |\n|---|---|---:|---:|---:|\n")
 		for _, s := range stats {

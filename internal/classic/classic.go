@@ -128,13 +128,14 @@ type Outcome struct {
 // error means no code was found.
 func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 	var out Outcome
+	in := input{src: p}
 	for i := range t.strategies {
 		if err := ctx.Err(); err != nil {
 			return out, fmt.Errorf("classic: %w", err)
 		}
 		s := &t.strategies[i]
 		start := time.Now()
-		plane, scale, ok := s.prepare(p)
+		plane, scale, ok := s.prepare(&in)
 		if !ok {
 			out.Attempts = append(out.Attempts, Attempt{Strategy: s.Name, Skipped: true})
 			continue

@@ -246,3 +246,23 @@ func BenchmarkReadCleanInvoice(b *testing.B) {
 		}
 	}
 }
+
+func TestBinaryText(t *testing.T) {
+	tests := []struct {
+		name, text string
+		b          []byte
+		want       string
+	}{
+		{"valid utf-8 kept", "héllo", []byte("héllo"), "héllo"},
+		{"binary to latin-1", "\x01R\uFFFD\uFFFD", []byte{1, 'R', 0xc5, 0xe9}, "\x01RÅé"},
+		{"mixed modes kept", "123\uFFFD", []byte{0xc5}, "123\uFFFD"},
+		{"sjis kept", "テスト", []byte{0x83, 0x65, 0x83, 0x58, 0x83, 0x67}, "テスト"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := binaryText(tc.text, tc.b); got != tc.want {
+				t.Errorf("binaryText = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

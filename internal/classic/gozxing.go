@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/makiuchi-d/gozxing"
 	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
@@ -79,6 +80,7 @@ func codeFromResult(r *gozxing.Result) Code {
 		for _, s := range segs {
 			c.Bytes = append(c.Bytes, s...)
 		}
+		c.Text = binaryText(c.Text, c.Bytes)
 	} else {
 		c.Bytes = []byte(c.Text)
 	}
@@ -94,6 +96,26 @@ func codeFromResult(r *gozxing.Result) Code {
 		c.Corners, c.Mirrored = cornersFromFinders(tl, tr, bl, pts[3:], 17+4*c.Version)
 	}
 	return c
+}
+
+// binaryText fixes the text of a byte-mode payload that is not valid UTF-8
+// and carries no ECI: gozxing then turns each invalid byte into U+FFFD,
+// losing it. Such payloads (binary data, Latin-1 text) are rendered as
+// ISO-8859-1 instead, the QR default character set (ISO/IEC 18004:2015,
+// 7.4.5), so every byte survives in the text. Texts that mix byte mode
+// with other modes are left alone.
+func binaryText(text string, b []byte) string {
+	if utf8.Valid(b) || !strings.ContainsRune(text, utf8.RuneError) {
+		return text
+	}
+	if text != string([]rune(string(b))) {
+		return text
+	}
+	r := make([]rune, len(b))
+	for i, c := range b {
+		r[i] = rune(c)
+	}
+	return string(r)
 }
 
 // cornersFromFinders maps the symbol's outer corners through the transform

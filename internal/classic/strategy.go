@@ -39,7 +39,7 @@ type Strategy struct {
 	// coordinates back to the input plane (input = prepared × scale), and
 	// false when the strategy does not apply to this input (for example
 	// downscale on a small image).
-	prepare func(src *gray.Plane) (*gray.Plane, float64, bool)
+	prepare func(in *input) (*gray.Plane, float64, bool)
 	// harder asks the engine for its exhaustive scan.
 	harder bool
 }
@@ -52,57 +52,90 @@ const upscaleMaxSide = 1000
 // applies to.
 const downscaleMinSide = 1400
 
-// downscaleQuarterSide is the longest side from which downscale divides
-// by 4 instead of 2.
-const downscaleQuarterSide = 6000
+// workMaxSide is the longest side of the working plane. Inputs larger than
+// this are area-downscaled once by an integer factor (shared by every
+// strategy that runs on the working plane); raw and harder still see the
+// full resolution, so small codes in big photos are not lost. This bounds
+// the cost of an unreadable 12 MP photo to about one full-resolution pass
+// plus a few passes at ≤ 2.5 MP.
+const workMaxSide = 2000
+
+// input is the plane being read, with its working plane computed on first
+// use.
+type input struct {
+	src       *gray.Plane
+	work      *gray.Plane
+	workScale float64
+}
+
+// working returns the working plane and its scale factor (1 when the input
+// is small enough to be its own working plane).
+func (in *input) working() (*gray.Plane, float64) {
+	if in.work == nil {
+		side := max(in.src.W, in.src.H)
+		f := (side + workMaxSide - 1) / workMaxSide
+		if f <= 1 {
+			in.work, in.workScale = in.src, 1
+		} else {
+			in.work, in.workScale = gray.Downscale(nil, in.src, f), float64(f)
+		}
+	}
+	return in.work, in.workScale
+}
+
+// onWork builds a prepare function that applies op to the working plane.
+func onWork(op func(p *gray.Plane) *gray.Plane) func(in *input) (*gray.Plane, float64, bool) {
+	return func(in *input) (*gray.Plane, float64, bool) {
+		w, s := in.working()
+		return op(w), s, true
+	}
+}
 
 // lookupStrategy returns the named strategy.
 func lookupStrategy(name string) (Strategy, error) {
 	s := Strategy{Name: name}
+	full := func(in *input) (*gray.Plane, float64, bool) { return in.src, 1, true }
 	switch name {
 	case Raw:
-		s.prepare = func(src *gray.Plane) (*gray.Plane, float64, bool) { return src, 1, true }
+		s.prepare = full
 	case Harder:
-		s.prepare = func(src *gray.Plane) (*gray.Plane, float64, bool) { return src, 1, true }
+		s.prepare = full
 		s.harder = true
 	case EqOtsu:
-		s.prepare = func(src *gray.Plane) (*gray.Plane, float64, bool) {
-			eq := gray.Equalize(nil, src)
-			return gray.Threshold(eq, eq, gray.OtsuLevel(eq)), 1, true
-		}
+		s.prepare = onWork(func(p *gray.Plane) *gray.Plane {
+			eq := gray.Equalize(nil, p)
+			return gray.Threshold(eq, eq, gray.OtsuLevel(eq))
+		})
 	case Otsu:
-		s.prepare = func(src *gray.Plane) (*gray.Plane, float64, bool) {
-			return gray.Threshold(nil, src, gray.OtsuLevel(src)), 1, true
-		}
+		s.prepare = onWork(func(p *gray.Plane) *gray.Plane { return gray.Threshold(nil, p, gray.OtsuLevel(p)) })
 	case Eq:
-		s.prepare = func(src *gray.Plane) (*gray.Plane, float64, bool) { return gray.Equalize(nil, src), 1, true }
+		s.prepare = onWork(func(p *gray.Plane) *gray.Plane { return gray.Equalize(nil, p) })
 	case Adaptive:
-		s.prepare = func(src *gray.Plane) (*gray.Plane, float64, bool) {
-			return gray.AdaptiveMean(nil, src, adaptiveRadius(src), 5), 1, true
-		}
+		s.prepare = onWork(func(p *gray.Plane) *gray.Plane { return gray.AdaptiveMean(nil, p, adaptiveRadius(p), 5) })
 	case Invert:
-		s.prepare = func(src *gray.Plane) (*gray.Plane, float64, bool) { return gray.Invert(nil, src), 1, true }
+		s.prepare = onWork(func(p *gray.Plane) *gray.Plane { return gray.Invert(nil, p) })
+	case Sharpen:
+		s.prepare = onWork(func(p *gray.Plane) *gray.Plane { return gray.Sharpen(nil, p, 1.0) })
 	case Downscale:
-		s.prepare = func(src *gray.Plane) (*gray.Plane, float64, bool) {
-			side := max(src.W, src.H)
-			if side < downscaleMinSide {
+		// Raw on a half-size copy: puts large modules of close-up photos in
+		// the range the finder scan handles best. On inputs larger than the
+		// working plane, that copy is the working plane itself.
+		s.prepare = func(in *input) (*gray.Plane, float64, bool) {
+			if max(in.src.W, in.src.H) < downscaleMinSide {
 				return nil, 0, false
 			}
-			f := 2
-			if side >= downscaleQuarterSide {
-				f = 4
+			if w, sc := in.working(); sc > 1 {
+				return w, sc, true
 			}
-			return gray.Downscale(nil, src, f), float64(f), true
+			return gray.Downscale(nil, in.src, 2), 2, true
 		}
 	case Upscale:
-		s.prepare = func(src *gray.Plane) (*gray.Plane, float64, bool) {
-			if max(src.W, src.H) > upscaleMaxSide {
+		s.prepare = func(in *input) (*gray.Plane, float64, bool) {
+			if max(in.src.W, in.src.H) > upscaleMaxSide {
 				return nil, 0, false
 			}
-			return gray.ResizeBicubic(nil, src, 2*src.W, 2*src.H), 0.5, true
+			return gray.ResizeBicubic(nil, in.src, 2*in.src.W, 2*in.src.H), 0.5, true
 		}
-	case Sharpen:
-		s.prepare = func(src *gray.Plane) (*gray.Plane, float64, bool) { return gray.Sharpen(nil, src, 1.0), 1, true }
 	default:
 		return Strategy{}, fmt.Errorf("classic: unknown strategy %q (known: %v)", name, Names())
 	}
