@@ -59,13 +59,12 @@ func esVerifactu() scheme {
 // the reference marks the CIF control rule [UNCONFIRMED].
 func checkNIFES(b *builder, name, nif string) {
 	kind, ok := validNIFES(nif)
-	switch {
-	case kind == "":
-		b.check(name+"_check", false, quote(nif)+" is not a DNI, NIE or CIF")
-	case kind == nifCIF:
-		b.check(name+"_format", true, quote(nif)+" has the shape of a CIF")
-		b.advise(name+"_check", ok, "CIF control character (rule [UNCONFIRMED] in the reference, so advisory)")
-	default:
-		b.checkf(name+"_check", ok, string(kind)+" control letter is right", string(kind)+" "+quote(nif)+" has a wrong control letter")
+	if !b.checkf(name+"_format", kind != "", quote(nif)+" has the shape of a "+string(kind), quote(nif)+" is not a DNI, NIE or CIF") {
+		return
 	}
+	if kind == nifCIF {
+		b.advise(name+"_check", ok, "CIF control character (rule [UNCONFIRMED] in the reference, so advisory)")
+		return
+	}
+	b.checkf(name+"_check", ok, string(kind)+" control letter is right", string(kind)+" "+quote(nif)+" has a wrong control letter")
 }

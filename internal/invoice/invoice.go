@@ -115,6 +115,12 @@ func (b *builder) checkf(name string, ok bool, okDetail, failDetail string) bool
 	return b.check(name, false, failDetail)
 }
 
+// amend overwrites the outcome of the last recorded check.
+func (b *builder) amend(ok bool, detail string) {
+	c := &b.inv.Checks[len(b.inv.Checks)-1]
+	c.OK, c.Detail = ok, detail
+}
+
 func (b *builder) skip(name, detail string) {
 	b.inv.Checks = append(b.inv.Checks, Check{Name: name, Detail: detail, Skipped: true})
 }

@@ -74,7 +74,9 @@ func parseMXQuery(id, url, rawQuery string, retenciones bool) *Invoice {
 	}
 	if d, ok := b.decimal("total", tt, 18, 6, false); ok {
 		f.Total = d
-		b.checkf("total_positive", d.Sign() > 0, "total > 0", "total must be > 0")
+		if d.Sign() == 0 {
+			b.amend(false, "total must be > 0")
+		}
 	}
 	if url != "" || hasFE {
 		b.checkf("seal_fragment", len(fe) == 8 && isBase64Chars(fe),
