@@ -142,3 +142,13 @@ func TestExamples(t *testing.T) {
 		})
 	}
 }
+
+// exampleText returns the payload of the named example.
+func exampleText(name string) string {
+	for _, ex := range examples() {
+		if ex.name == name {
+			return ex.text
+		}
+	}
+	panic("no example " + name)
+}
