@@ -32,6 +32,9 @@ var cannotFailByOneChar = map[string]string{
 // makes the payload unrecognisable. It also proves that no corruption
 // panics.
 func TestOneCharCorruption(t *testing.T) {
+	if testing.Short() {
+		t.Skip("corruption sweep (~100k parses) skipped in -short mode")
+	}
 	reg := NewRegistry()
 	for _, ex := range examples() {
 		if len(ex.wantFailed) > 0 {

@@ -171,3 +171,33 @@ func TestSchemes(t *testing.T) {
 		t.Errorf("in-gst signature check = %+v, want skipped", c)
 	}
 }
+
+// TestQueryTraps covers the two traps the reference names: Mexican RFCs
+// written with "&amp;" must not be cut at the '&', and Base64 '+' must not
+// become a space.
+func TestQueryTraps(t *testing.T) {
+	inv, ok := Parse("https://verificacfdi.facturaelectronica.sat.gob.mx/default.aspx?id=5803EB8D-81CD-4557-8719-26632D2FA434&re=Ñ&amp;A010101AAA&rr=CARR861127SB0&tt=1.00&fe=a+b/cd==")
+	if !ok {
+		t.Fatal("not recognised")
+	}
+	if inv.Fields.IssuerTaxID != "Ñ&A010101AAA" {
+		t.Errorf("issuer = %q, want Ñ&A010101AAA", inv.Fields.IssuerTaxID)
+	}
+	if c, _ := inv.Check("issuer_rfc_format"); !c.OK {
+		t.Errorf("issuer_rfc_format: %+v", c)
+	}
+	if c, _ := inv.Check("required_fields"); !c.OK {
+		t.Errorf("required_fields: %+v", c)
+	}
+	if got := inv.Fields.Extra["fe"]; got != "a+b/cd==" {
+		t.Errorf("fe = %q, want the raw a+b/cd==", got)
+	}
+	if c, _ := inv.Check("seal_fragment"); !c.OK {
+		t.Errorf("seal_fragment: %+v", c)
+	}
+	// Percent-encoded RFC characters decode; '+' in a percent-decoded value stays '+'.
+	inv, _ = Parse("https://verificacfdi.facturaelectronica.sat.gob.mx/default.aspx?id=5803EB8D-81CD-4557-8719-26632D2FA434&re=%C3%91%26A010101AAA&rr=CARR861127SB0&tt=1&fe=rH8%2Fbw%3D%3D")
+	if inv.Fields.IssuerTaxID != "Ñ&A010101AAA" || inv.Fields.Extra["fe"] != "rH8/bw==" {
+		t.Errorf("percent decoding: issuer %q fe %q", inv.Fields.IssuerTaxID, inv.Fields.Extra["fe"])
+	}
+}
