@@ -28,6 +28,7 @@ import (
 	"qrcascade/internal/classic"
 	"qrcascade/internal/gray"
 	"qrcascade/internal/imgio"
+	"qrcascade/internal/invoice"
 )
 
 // Mode selects the tiers that run.
@@ -56,6 +57,10 @@ type (
 	LimitError = imgio.LimitError
 )
 
+// Invoice is a recognised tax-authority invoice payload: scheme, country,
+// typed fields, the validations performed and whether they all passed.
+type Invoice = invoice.Invoice
+
 // ErrEmpty is returned for an empty input.
 var ErrEmpty = imgio.ErrEmpty
 
@@ -80,6 +85,10 @@ type Options struct {
 	// from the header before any pixel is decoded. Zero: 50 million;
 	// negative: no limit.
 	MaxPixels int64
+	// Invoices recognises tax-authority invoice payloads (Mexico CFDI,
+	// Argentina AFIP, Spain VERI*FACTU, …) in every code read and fills
+	// Code.Invoice. Default false. See docs/INVOICES.md.
+	Invoices bool
 }
 
 // Strategies returns every classic strategy name, in the default order.
@@ -103,8 +112,9 @@ func (o Options) Validate() error {
 // Reader reads QR codes. Create it with NewReader; it is safe for
 // concurrent use.
 type Reader struct {
-	opts    Options
-	classic *classic.Tier
+	opts     Options
+	classic  *classic.Tier
+	invoices *invoice.Registry // nil unless Options.Invoices
 }
 
 // NewReader validates opts and returns a Reader.
@@ -123,7 +133,11 @@ func NewReader(opts Options) (*Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("qrcascade: %w", err)
 	}
-	return &Reader{opts: opts, classic: t}, nil
+	r := &Reader{opts: opts, classic: t}
+	if opts.Invoices {
+		r.invoices = invoice.NewRegistry()
+	}
+	return r, nil
 }
 
 // Options returns the options the Reader was built with (defaults filled).
@@ -185,7 +199,13 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, res *Result) error {
 		res.Attempts = append(res.Attempts, Attempt{Tier: TierClassic, Strategy: a.Strategy, Duration: a.Duration, Codes: a.Codes, Skipped: a.Skipped})
 	}
 	for _, c := range out.Codes {
-		res.Codes = append(res.Codes, codeFromClassic(c))
+		code := codeFromClassic(c)
+		if r.invoices != nil {
+			if inv, ok := r.invoices.Parse(code.Text); ok {
+				code.Invoice = inv
+			}
+		}
+		res.Codes = append(res.Codes, code)
 	}
 	if err != nil {
 		return fmt.Errorf("qrcascade: %w", err)

@@ -99,6 +99,9 @@ type Code struct {
 	ECLevel string `json:"ec_level"`
 	// Mirrored is set for a code read mirror-imaged.
 	Mirrored bool `json:"mirrored,omitempty"`
+	// Invoice holds the parsed invoice payload when Options.Invoices is set
+	// and the text is a known scheme; nil otherwise.
+	Invoice *Invoice `json:"invoice,omitempty"`
 }
 
 func codeFromClassic(c classic.Code) Code {

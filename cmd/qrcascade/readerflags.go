@@ -16,6 +16,7 @@ type readerFlags struct {
 	timeout    time.Duration
 	maxBytes   int64
 	maxPixels  int64
+	invoices   bool
 }
 
 func (f *readerFlags) register(fs *flag.FlagSet) {
@@ -25,12 +26,13 @@ func (f *readerFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.timeout, "timeout", 0, "deadline per image, e.g. 2s (0: none)")
 	fs.Int64Var(&f.maxBytes, "max-bytes", 0, "largest input in bytes (0: 32 MiB, <0: no limit)")
 	fs.Int64Var(&f.maxPixels, "max-pixels", 0, "largest image in pixels, checked from the header (0: 50e6, <0: no limit)")
+	fs.BoolVar(&f.invoices, "invoice", false, "recognise and validate invoice payloads (CFDI, AFIP, VERI*FACTU, …) in every code")
 }
 
 func (f *readerFlags) options() qrcascade.Options {
 	o := qrcascade.Options{
 		Mode: qrcascade.Mode(f.mode), All: f.all, Timeout: f.timeout,
-		MaxBytes: f.maxBytes, MaxPixels: f.maxPixels,
+		MaxBytes: f.maxBytes, MaxPixels: f.maxPixels, Invoices: f.invoices,
 	}
 	if f.strategies != "" {
 		for _, s := range strings.Split(f.strategies, ",") {

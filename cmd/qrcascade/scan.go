@@ -227,7 +227,7 @@ func newScanWriter(w io.Writer, format string) *scanWriter {
 		s.enc.SetEscapeHTML(false)
 	case "csv":
 		s.csv = csv.NewWriter(w)
-		s.csv.Write([]string{"file", "success", "code_index", "text", "version", "ec_level", "tier", "strategy", "points", "latency_ms", "error"})
+		s.csv.Write(csvHeader)
 	}
 	return s
 }
@@ -239,15 +239,17 @@ func (s *scanWriter) write(l scanLine) error {
 		return s.enc.Encode(l)
 	case "csv":
 		if len(l.Codes) == 0 {
-			return s.csv.Write([]string{l.File, "false", "", "", "", "", "", "", "", lat, l.Error})
+			return s.csv.Write([]string{l.File, "false", "", "", "", "", "", "", "", lat, l.Error, "", "", "", "", "", ""})
 		}
 		for i, c := range l.Codes {
 			pts := make([]string, 0, 4)
 			for _, p := range c.Points {
 				pts = append(pts, fmt.Sprintf("%.1f %.1f", p[0], p[1]))
 			}
-			err := s.csv.Write([]string{l.File, "true", strconv.Itoa(i), c.Text, strconv.Itoa(c.Version), c.ECLevel,
-				c.Tier, c.Strategy, strings.Join(pts, ";"), lat, l.Error})
+			row := []string{l.File, "true", strconv.Itoa(i), c.Text, strconv.Itoa(c.Version), c.ECLevel,
+				c.Tier, c.Strategy, strings.Join(pts, ";"), lat, l.Error}
+			row = append(row, invoiceColumns(c.Invoice)...)
+			err := s.csv.Write(row)
 			if err != nil {
 				return err
 			}
@@ -277,6 +279,19 @@ func (s *scanWriter) flush() error {
 		return s.csv.Error()
 	}
 	return nil
+}
+
+// csvHeader names the CSV columns: one row per code (one per image without
+// code), with flat invoice columns (empty unless --invoice recognised one).
+var csvHeader = []string{"file", "success", "code_index", "text", "version", "ec_level", "tier", "strategy", "points", "latency_ms", "error",
+	"invoice_scheme", "invoice_issuer_tax_id", "invoice_date", "invoice_total", "invoice_currency", "invoice_valid"}
+
+// invoiceColumns flattens an invoice into the CSV invoice columns.
+func invoiceColumns(inv *qrcascade.Invoice) []string {
+	if inv == nil {
+		return []string{"", "", "", "", "", ""}
+	}
+	return []string{inv.Scheme, inv.Fields.IssuerTaxID, inv.Fields.Date, string(inv.Fields.Total), inv.Fields.Currency, strconv.FormatBool(inv.Valid)}
 }
 
 // isTerminal reports whether w is a character device (a terminal).
