@@ -22,7 +22,7 @@ const (
 
 // DefaultOrder is the default strategy order: cheapest and most often
 // winning first (see docs/BENCHMARKS.md for the per-strategy win table).
-var defaultOrder = []string{Raw, Invert, Downscale, EqOtsu, Adaptive, Upscale, Sharpen, Otsu, Eq, Harder}
+var defaultOrder = []string{Raw, Downscale, EqOtsu, Otsu, Adaptive, Upscale, Harder, Invert, Sharpen, Eq}
 
 // DefaultOrder returns the default strategy order (a fresh slice).
 func DefaultOrder() []string { return append([]string(nil), defaultOrder...) }
