@@ -62,18 +62,36 @@ func patternGray(w, h int) *image.Gray {
 
 // refGray is the reference conversion, in floating point: BT.601 luma of the
 // premultiplied colour plus white times (1 - alpha), rounded.
+//
+// For YCbCr colours the reference is the Y channel itself: Y is the luma the
+// encoder computed from the original RGB, and converting back to RGB first
+// would clamp out-of-gamut combinations and change it.
 func refGray(c color.Color) int {
+	switch c := c.(type) {
+	case color.YCbCr:
+		return int(c.Y)
+	case color.NYCbCrA:
+		a := float64(c.A) / 255
+		return int(math.Round(float64(c.Y)*a + 255*(1-a)))
+	}
 	r, g, b, a := c.RGBA()
 	y := 0.299*float64(r) + 0.587*float64(g) + 0.114*float64(b) + float64(0xffff-a)
 	return int(math.Round(y * 255 / 0xffff))
 }
 
 // refPlane applies refGray to every pixel of img; (0,0) is img.Bounds().Min.
+// Paletted indices beyond the palette are black (image.Paletted.At would
+// panic on them).
 func refPlane(img image.Image) *gray.Plane {
 	b := img.Bounds()
 	p := gray.New(b.Dx(), b.Dy())
+	pal, _ := img.(*image.Paletted)
 	for y := 0; y < p.H; y++ {
 		for x := 0; x < p.W; x++ {
+			if pal != nil && int(pal.ColorIndexAt(b.Min.X+x, b.Min.Y+y)) >= len(pal.Palette) {
+				p.Pix[y*p.W+x] = 0
+				continue
+			}
 			p.Pix[y*p.W+x] = byte(max(0, min(255, refGray(img.At(b.Min.X+x, b.Min.Y+y)))))
 		}
 	}
