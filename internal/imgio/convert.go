@@ -81,9 +81,9 @@ func toGray(img image.Image) *gray.Plane {
 	}
 	switch m := img.(type) {
 	case *image.YCbCr:
-		return &gray.Plane{W: w, H: h, Stride: m.YStride, Pix: m.Y[m.YOffset(b.Min.X, b.Min.Y):]}
+		return alias(m.Y, m.YOffset(b.Min.X, b.Min.Y), m.YStride, w, h)
 	case *image.Gray:
-		return &gray.Plane{W: w, H: h, Stride: m.Stride, Pix: m.Pix[m.PixOffset(b.Min.X, b.Min.Y):]}
+		return alias(m.Pix, m.PixOffset(b.Min.X, b.Min.Y), m.Stride, w, h)
 	case *image.NYCbCrA:
 		return fromNYCbCrA(m)
 	case *image.NRGBA:
@@ -152,6 +152,16 @@ func fromStudioY(m *image.YCbCr, a []byte, aStride int) *gray.Plane {
 		}
 	}
 	return p
+}
+
+// alias returns the w×h plane at offset off of pix, without copying. Its Pix
+// is capped at H*Stride bytes (or the end of pix) so that nothing reachable
+// through it extends into memory the decoder laid out after the plane (the
+// JPEG decoder allocates Y, Cb and Cr in one buffer). Note that the whole
+// buffer stays alive as long as the plane does: 1.5x the plane for 4:2:0.
+func alias(pix []byte, off, stride, w, h int) *gray.Plane {
+	end := min(off+h*stride, len(pix))
+	return &gray.Plane{W: w, H: h, Stride: stride, Pix: pix[off:end:end]}
 }
 
 func fromNYCbCrA(m *image.NYCbCrA) *gray.Plane {

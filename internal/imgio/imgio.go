@@ -49,8 +49,8 @@
 //     bound on the work is the pixel limit.
 //
 // Coordinates: (0,0) is the top-left pixel of the upright image, +x right,
-// +y down. All functions are safe for concurrent use; none keeps a reference
-// to data after returning, except that a returned plane never aliases data.
+// +y down. All functions are safe for concurrent use; none modifies data or
+// keeps a reference to it, and a returned plane never aliases data.
 package imgio
 
 import (
@@ -221,13 +221,19 @@ func orientation(data []byte, format string) int {
 	return 1
 }
 
+// recoverAs, deferred, turns a panic of the decoder of format into a
+// *FormatError stored in *err. Runtime faults that cannot be recovered (out
+// of memory, stack exhaustion) still end the process; the pixel limit is the
+// defence against the first.
+func recoverAs(format string, err *error) {
+	if r := recover(); r != nil {
+		*err = &FormatError{Format: format, Err: fmt.Errorf("decoder panic: %v", r)}
+	}
+}
+
 // decodeConfig runs the header decoder of format, recovering panics.
 func decodeConfig(data []byte, format string) (cfg image.Config, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &FormatError{Format: format, Err: fmt.Errorf("decoder panic: %v", r)}
-		}
-	}()
+	defer recoverAs(format, &err)
 	if err := checkWebP(data, format); err != nil {
 		return image.Config{}, err
 	}
@@ -266,11 +272,7 @@ func decodeConfig(data []byte, format string) (cfg image.Config, err error) {
 
 // decodeImage runs the pixel decoder of format, recovering panics.
 func decodeImage(data []byte, format string) (img image.Image, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			img, err = nil, &FormatError{Format: format, Err: fmt.Errorf("decoder panic: %v", r)}
-		}
-	}()
+	defer recoverAs(format, &err)
 	r := bytes.NewReader(data)
 	switch format {
 	case FormatJPEG:

@@ -98,3 +98,24 @@ func TestDecoderUnsupported(t *testing.T) {
 		t.Fatalf("err = %v, want *UnsupportedError for tiff", err)
 	}
 }
+
+// TestRecoverAs checks that a decoder panic becomes a *FormatError naming
+// the format, and that no panic leaves err untouched.
+func TestRecoverAs(t *testing.T) {
+	run := func(f func()) (err error) {
+		defer recoverAs(FormatWebP, &err)
+		f()
+		return nil
+	}
+	err := run(func() {
+		var s []int
+		_ = s[3] // a runtime error, as an out-of-range read in a decoder
+	})
+	var fe *FormatError
+	if !errors.As(err, &fe) || fe.Format != FormatWebP {
+		t.Fatalf("err = %v, want *FormatError for webp", err)
+	}
+	if err := run(func() {}); err != nil {
+		t.Fatalf("no panic: err = %v", err)
+	}
+}
