@@ -166,36 +166,48 @@ func encodeTIFF(t testing.TB, m image.Image, c tiff.CompressionType) []byte {
 
 // tiffGrayMM builds by hand a big-endian ("MM") uncompressed 8-bit gray TIFF
 // (TIFF 6.0 section 4, bilevel/grayscale baseline), since the x/image/tiff
-// encoder only writes little-endian files.
-func tiffGrayMM(m *image.Gray) []byte {
+// encoder only writes little-endian files. A non-zero orientation adds an
+// Orientation entry (tag 274).
+func tiffGrayMM(m *image.Gray, orientation ...uint16) []byte {
 	w, h := m.Rect.Dx(), m.Rect.Dy()
 	bo := binary.BigEndian
-	const nEntries = 8
+	type entry struct {
+		tag, typ uint16
+		val      uint32
+	}
+	entries := []entry{
+		{256, 4, uint32(w)}, // ImageWidth
+		{257, 4, uint32(h)}, // ImageLength
+		{258, 3, 8},         // BitsPerSample
+		{259, 3, 1},         // Compression: none
+		{262, 3, 1},         // PhotometricInterpretation: BlackIsZero
+		{273, 4, 0},         // StripOffsets, set below
+		{278, 4, uint32(h)}, // RowsPerStrip
+		{279, 4, uint32(w * h)},
+	}
+	for _, o := range orientation {
+		entries = append(entries[:6], append([]entry{{tagOrientation, 3, uint32(o)}}, entries[6:]...)...)
+	}
 	ifdOff := 8
-	dataOff := ifdOff + 2 + 12*nEntries + 4
+	dataOff := ifdOff + 2 + 12*len(entries) + 4
 	out := make([]byte, dataOff+w*h)
 	copy(out, "MM\x00\x2a")
 	bo.PutUint32(out[4:], uint32(ifdOff))
-	bo.PutUint16(out[ifdOff:], nEntries)
-	entry := func(i int, tag, typ uint16, val uint32) {
-		e := out[ifdOff+2+12*i:]
-		bo.PutUint16(e, tag)
-		bo.PutUint16(e[2:], typ)
-		bo.PutUint32(e[4:], 1)
-		if typ == 3 {
-			bo.PutUint16(e[8:], uint16(val))
+	bo.PutUint16(out[ifdOff:], uint16(len(entries)))
+	for i, e := range entries {
+		if e.tag == 273 {
+			e.val = uint32(dataOff)
+		}
+		p := out[ifdOff+2+12*i:]
+		bo.PutUint16(p, e.tag)
+		bo.PutUint16(p[2:], e.typ)
+		bo.PutUint32(p[4:], 1)
+		if e.typ == 3 {
+			bo.PutUint16(p[8:], uint16(e.val))
 		} else {
-			bo.PutUint32(e[8:], val)
+			bo.PutUint32(p[8:], e.val)
 		}
 	}
-	entry(0, 256, 4, uint32(w))       // ImageWidth
-	entry(1, 257, 4, uint32(h))       // ImageLength
-	entry(2, 258, 3, 8)               // BitsPerSample
-	entry(3, 259, 3, 1)               // Compression: none
-	entry(4, 262, 3, 1)               // PhotometricInterpretation: BlackIsZero
-	entry(5, 273, 4, uint32(dataOff)) // StripOffsets
-	entry(6, 278, 4, uint32(h))       // RowsPerStrip
-	entry(7, 279, 4, uint32(w*h))     // StripByteCounts
 	for y := 0; y < h; y++ {
 		copy(out[dataOff+y*w:], m.Pix[y*m.Stride:y*m.Stride+w])
 	}

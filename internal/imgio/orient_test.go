@@ -208,3 +208,26 @@ func TestJPEGOrientationParser(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeTIFFOrientation checks that a TIFF's own Orientation tag is
+// applied like JPEG's Exif one: the result equals refOrient of the stored
+// pixels.
+func TestDecodeTIFFOrientation(t *testing.T) {
+	g := patternGray(13, 7)
+	stored := &gray.Plane{W: 13, H: 7, Stride: g.Stride, Pix: g.Pix}
+	for o := uint16(1); o <= 8; o++ {
+		t.Run(fmt.Sprintf("o%d", o), func(t *testing.T) {
+			data := tiffGrayMM(g, o)
+			p, info, err := Decode(data, Limits{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Orientation != int(o) {
+				t.Errorf("orientation %d, want %d", info.Orientation, o)
+			}
+			if d, x, y := planeDiff(t, p, refOrient(stored, int(o))); d != 0 {
+				t.Errorf("pixel (%d,%d) differs", x, y)
+			}
+		})
+	}
+}
