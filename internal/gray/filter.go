@@ -13,40 +13,44 @@ import "math"
 // window, with replicated borders. radius ≤ 0 copies src.
 //
 // Cost: O(1) per pixel whatever the radius: running column sums, then a
-// prefix sum per row; the division by the window area is a multiply.
+// running sum along the row; the division by the window area is a multiply.
 func BoxBlur(dst, src *Plane, radius int) *Plane {
 	if radius <= 0 || src.empty() {
 		return Copy(dst, src)
 	}
 	dst = prepare(dst, src.W, src.H)
 	w, h, r := src.W, src.H, radius
-	var colBuf, preBuf [stackRow + 1]uint32
+	var colBuf [stackRow + 1]uint32
 	col := rowBuf32(colBuf[:], w+2*r)
-	pre := rowBuf32(preBuf[:], w+2*r+1)
 	body := col[r : r+w]
 	// Column sums of the replicated window for row 0.
 	clear(body)
 	for i := -r; i <= r; i++ {
 		addRow(body, nil, src.Row(clampInt(i, 0, h-1)))
 	}
-	div := newDivider((2*r + 1) * (2*r + 1))
 	n := 2*r + 1
+	div := newDivider(n * n)
 	for y := 0; y < h; y++ {
 		if y > 0 {
-			addRow(body, nil, src.Row(min(y+r, h-1)))
-			subRow(body, nil, src.Row(max(y-r-1, 0)))
+			swapRow(body, nil, src.Row(min(y+r, h-1)), src.Row(max(y-r-1, 0)))
 		}
 		for i := range r {
 			col[i] = body[0]
 			col[r+w+i] = body[w-1]
 		}
-		prefix32(pre, col)
-		d := dst.Row(y)
-		hi := pre[n : n+w]
-		lo := pre[:w]
-		for x := range d {
-			d[x] = div.round(uint64(hi[x] - lo[x]))
+		// Running sum over the padded columns [x, x+2r].
+		var s uint32
+		for _, c := range col[:n] {
+			s += c
 		}
+		d := dst.Row(y)
+		add, sub := col[n:], col[:w-1]
+		add = add[:len(sub)]
+		for x, a := range add {
+			d[x] = div.round(uint64(s))
+			s += a - sub[x]
+		}
+		d[w-1] = div.round(uint64(s))
 	}
 	return dst
 }
@@ -73,6 +77,8 @@ func GaussianBlur(dst, src *Plane, sigma float64) *Plane {
 	w, h := src.W, src.H
 	var accBuf [stackRow + 2*maxGaussRadius]uint32
 	acc := rowBuf32(accBuf[:], w+2*k)
+	var hBuf [stackRow]uint32
+	hsum := rowBuf32(hBuf[:], w)
 	body := acc[k : k+w]
 	for y := 0; y < h; y++ {
 		// Vertical pass: 8.8 fixed point in body.
@@ -98,13 +104,22 @@ func GaussianBlur(dst, src *Plane, sigma float64) *Plane {
 			acc[i] = body[0]
 			acc[k+w+i] = body[w-1]
 		}
-		// Horizontal pass.
-		d := dst.Row(y)
-		for x := range d {
-			s := t0 * acc[x+k]
-			for j := 1; j <= k; j++ {
-				s += taps[j] * (acc[x+k-j] + acc[x+k+j])
+		// Horizontal pass, one tap pair at a time over the whole row.
+		hs := hsum[:w]
+		mid := acc[k : k+w]
+		for x, c := range mid {
+			hs[x] = t0 * c
+		}
+		for j := 1; j <= k; j++ {
+			a, b := acc[k-j:k-j+w], acc[k+j:k+j+w]
+			t := taps[j]
+			for x := range hs {
+				hs[x] += t * (a[x] + b[x])
 			}
+		}
+		d := dst.Row(y)
+		d = d[:len(hs)]
+		for x, s := range hs {
 			d[x] = byte(min((s+1<<19)>>20, 255))
 		}
 	}
@@ -180,12 +195,13 @@ func rowBuf32i(buf []int32, n int) []int32 {
 
 // Erode replaces each pixel by the minimum of its 3×3 neighbourhood
 // (replicated borders): dark regions grow by one pixel, light specks inside
-// dark modules vanish. Cost: four compares per pixel.
+// dark modules vanish. Cost: four bytewise minimums per pixel, eight pixels
+// per word operation.
 func Erode(dst, src *Plane) *Plane { return morph3(dst, src, false) }
 
 // Dilate replaces each pixel by the maximum of its 3×3 neighbourhood
 // (replicated borders): light regions grow by one pixel, dark specks on the
-// paper vanish. Cost: four compares per pixel.
+// paper vanish. Cost: as Erode.
 func Dilate(dst, src *Plane) *Plane { return morph3(dst, src, true) }
 
 // morph3 is the separable 3×3 min (or max) filter.
@@ -208,22 +224,40 @@ func morph3(dst, src *Plane, dilate bool) *Plane {
 		d := dst.Row(y)
 		d = d[:len(body)]
 		if dilate {
-			for x := range body {
-				body[x] = max(up[x], c[x], dn[x])
-			}
+			dilateRow(body, up, c, dn)
 			v[0], v[w+1] = body[0], body[w-1]
-			for x := range d {
-				d[x] = max(v[x], v[x+1], v[x+2])
-			}
+			dilateRow(d, v[:w], v[1:w+1], v[2:])
 		} else {
-			for x := range body {
-				body[x] = min(up[x], c[x], dn[x])
-			}
+			erodeRow(body, up, c, dn)
 			v[0], v[w+1] = body[0], body[w-1]
-			for x := range d {
-				d[x] = min(v[x], v[x+1], v[x+2])
-			}
+			erodeRow(d, v[:w], v[1:w+1], v[2:])
 		}
 	}
 	return dst
+}
+
+// erodeRow sets d[x] = min(a[x], b[x], c[x]); a, b and c are at least as long
+// as d.
+func erodeRow(d, a, b, c []byte) {
+	a, b, c = a[:len(d)], b[:len(d)], c[:len(d)]
+	x := 0
+	for ; x+8 <= len(d); x += 8 {
+		store64(d[x:], minBytes(minBytes(load64(a[x:]), load64(b[x:])), load64(c[x:])))
+	}
+	for ; x < len(d); x++ {
+		d[x] = min(a[x], b[x], c[x])
+	}
+}
+
+// dilateRow sets d[x] = max(a[x], b[x], c[x]); a, b and c are at least as
+// long as d.
+func dilateRow(d, a, b, c []byte) {
+	a, b, c = a[:len(d)], b[:len(d)], c[:len(d)]
+	x := 0
+	for ; x+8 <= len(d); x += 8 {
+		store64(d[x:], maxBytes(maxBytes(load64(a[x:]), load64(b[x:])), load64(c[x:])))
+	}
+	for ; x < len(d); x++ {
+		d[x] = max(a[x], b[x], c[x])
+	}
 }
