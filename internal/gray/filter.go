@@ -80,6 +80,10 @@ func GaussianBlur(dst, src *Plane, sigma float64) *Plane {
 	var hBuf [stackRow]uint32
 	hsum := rowBuf32(hBuf[:], w)
 	body := acc[k : k+w]
+	if k <= 3 {
+		gaussian3(dst, src, &taps)
+		return dst
+	}
 	for y := 0; y < h; y++ {
 		// Vertical pass: 8.8 fixed point in body.
 		c := src.Row(y)
@@ -124,6 +128,42 @@ func GaussianBlur(dst, src *Plane, sigma float64) *Plane {
 		}
 	}
 	return dst
+}
+
+// gaussian3 is GaussianBlur for kernels of radius ≤ 3 (σ ≤ 1), the common
+// denoising case: both passes are unrolled into one loop each, missing taps
+// being zero.
+func gaussian3(dst, src *Plane, taps *[maxGaussRadius + 1]uint32) {
+	w, h := src.W, src.H
+	t0, t1, t2, t3 := taps[0], taps[1], taps[2], taps[3]
+	var accBuf [stackRow + 6]uint32
+	acc := rowBuf32(accBuf[:], w+6)
+	body := acc[3 : 3+w]
+	for y := 0; y < h; y++ {
+		c := src.Row(y)
+		a1, b1 := src.Row(max(y-1, 0)), src.Row(min(y+1, h-1))
+		a2, b2 := src.Row(max(y-2, 0)), src.Row(min(y+2, h-1))
+		a3, b3 := src.Row(max(y-3, 0)), src.Row(min(y+3, h-1))
+		c, a1, b1 = c[:len(body)], a1[:len(body)], b1[:len(body)]
+		a2, b2, a3, b3 = a2[:len(body)], b2[:len(body)], a3[:len(body)], b3[:len(body)]
+		for x, v := range c {
+			s := t0*uint32(v) + t1*(uint32(a1[x])+uint32(b1[x])) +
+				t2*(uint32(a2[x])+uint32(b2[x])) + t3*(uint32(a3[x])+uint32(b3[x]))
+			body[x] = (s + 8) >> 4
+		}
+		for i := range 3 {
+			acc[i] = body[0]
+			acc[3+w+i] = body[w-1]
+		}
+		d := dst.Row(y)
+		d = d[:w]
+		l3, l2, l1, m := acc[0:w], acc[1:w+1], acc[2:w+2], acc[3:w+3]
+		r1, r2, r3 := acc[4:w+4], acc[5:w+5], acc[6:w+6]
+		for x := range d {
+			s := t0*m[x] + t1*(l1[x]+r1[x]) + t2*(l2[x]+r2[x]) + t3*(l3[x]+r3[x])
+			d[x] = byte(min((s+1<<19)>>20, 255))
+		}
+	}
 }
 
 // gaussTaps fills taps[0..k] with the one-sided Gaussian kernel, quantised so

@@ -10,9 +10,10 @@ import "math"
 // scans, but one shadow or glare spot across a symbol breaks them. The local
 // thresholds compare each pixel with statistics of the (2r+1)×(2r+1) window
 // around it, clamped to the plane at the borders (the window shrinks, it is
-// not padded). The window sums come from running column sums plus a per-row
-// prefix sum: the same box sums an integral image gives, with O(W) scratch
-// instead of an O(W·H) table, and no allocation for planes up to 4096 wide.
+// not padded). The window sums come from running column sums (one row added,
+// one removed per output row) and a running sum along each row: the same box
+// sums an integral image gives, with O(W) scratch instead of an O(W·H)
+// table, and no allocation for planes up to 4096 wide.
 // Choose the radius near the size of a few modules: much smaller and the
 // inside of a large dark module turns light; much larger and the threshold
 // stops following the lighting.
@@ -108,49 +109,57 @@ func AdaptiveMean(dst, src *Plane, radius, offset int) *Plane {
 	}
 	w, h := src.W, src.H
 	r := max(radius, 1)
-	var colBuf, preBuf [stackRow + 1]uint32
+	var colBuf [stackRow]uint32
 	col := rowBuf32(colBuf[:], w)
-	pre := rowBuf32(preBuf[:], w+1)
 	initColumns(col, nil, src, r)
-	off := int64(offset)
 	for y := 0; y < h; y++ {
 		if y > 0 {
 			slideColumns(col, nil, src, y, r)
 		}
-		prefix32(pre, col)
-		rows := int64(min(y+r, h-1) - max(y-r, 0) + 1)
-		s, d := src.Row(y), dst.Row(y)
-		meanSpan(d, s, pre, 0, min(r, w), r, rows, off)
-		if r < w-r {
-			// Interior: the window never touches the left or right border.
-			area := rows * int64(2*r+1)
-			dm := d[r : w-r]
-			sm := s[r : w-r]
-			lo := pre[:w-2*r]
-			hi := pre[2*r+1:]
-			hi = hi[:len(lo)]
-			sm = sm[:len(lo)]
-			dm = dm[:len(lo)]
-			for i, v := range sm {
-				sum := int64(hi[i] - lo[i]) // mod 2^32: exact for window sums < 2^32
-				dm[i] = byte((sum - (int64(v)+off)*area) >> 63)
-			}
-		}
-		meanSpan(d, s, pre, max(w-r, r), w, r, rows, off)
+		rows := min(y+r, h-1) - max(y-r, 0) + 1
+		meanRow(dst.Row(y), src.Row(y), col, r, rows, offset)
 	}
 	return dst
 }
 
-// meanSpan is AdaptiveMean's pixel test for x in [x0, x1), with the window
-// clamped to the row.
-func meanSpan(d, s []byte, pre []uint32, x0, x1, r int, rows, off int64) {
+// meanRow classifies one row for AdaptiveMean, sliding the window sum along
+// the column sums col.
+func meanRow(d, s []byte, col []uint32, r, rows, offset int) {
 	w := len(s)
-	for x := x0; x < x1; x++ {
-		a, b := max(x-r, 0), min(x+r+1, w)
-		sum := int64(pre[b] - pre[a])
-		area := rows * int64(b-a)
-		d[x] = byte((sum - (int64(s[x])+off)*area) >> 63)
+	col, d = col[:w], d[:w]
+	off := int64(offset)
+	var sum uint32 // mod 2^32: exact for window sums < 2^32
+	for i := range min(r+1, w) {
+		sum += col[i]
 	}
+	edge := func(x0, x1 int) {
+		for x := x0; x < x1; x++ {
+			area := int64(rows * (min(x+r, w-1) - max(x-r, 0) + 1))
+			d[x] = byte((int64(sum) - (int64(s[x])+off)*area) >> 63)
+			if x+r+1 < w {
+				sum += col[x+r+1]
+			}
+			if x-r >= 0 {
+				sum -= col[x-r]
+			}
+		}
+	}
+	lo := min(r, w)      // first x whose window is not clipped on the left
+	hi := max(w-r-1, lo) // interior [lo, hi): unclipped, slid unguarded
+	edge(0, lo)
+	if hi > lo {
+		area := int64(rows * (2*r + 1))
+		ds, ss := d[lo:hi], s[lo:hi]
+		in, out := col[lo+r+1:hi+r+1], col[:hi-lo]
+		ss, in, out = ss[:len(ds)], in[:len(ds)], out[:len(ds)]
+		for i, v := range ss {
+			// Dark (0) when (v+offset)·area ≤ sum: the sign bit of the
+			// difference gives 0xFF exactly when the pixel is light.
+			ds[i] = byte((int64(sum) - (int64(v)+off)*area) >> 63)
+			sum += in[i] - out[i]
+		}
+	}
+	edge(hi, w)
 }
 
 // Sauvola thresholds each pixel with the rule of Sauvola & Pietikäinen
@@ -268,18 +277,26 @@ func (p *sauvolaRow) run(d, s []byte) {
 		ds, ss := d[lo:hi], s[lo:hi]
 		ss = ss[:len(ds)]
 		in, inSq, out, outSq = in[:len(ds)], inSq[:len(ds)], out[:len(ds)], outSq[:len(ds)]
-		for i, v := range ss {
-			s2 := int64(sum) * int64(sum)
-			dd := float64(int64(n)*int64(sq) - s2)
-			a := fn2*float64(v) - nk1*float64(sum)
-			t := a*a - kr2*float64(s2)*dd
-			if p.negK {
+		if p.negK {
+			for i, v := range ss {
+				fs := float64(sum)
+				dd := fn*float64(int64(sq)) - fs*fs // exact while n·q < 2^53
+				a := fn2*float64(v) - nk1*fs
+				t := a*a - kr2*fs*fs*dd
 				ds[i] = positive(a) | negative(t)
-			} else {
-				ds[i] = positive(a) & positive(t)
+				sum += in[i] - out[i]
+				sq += inSq[i] - outSq[i]
 			}
-			sum += in[i] - out[i]
-			sq += inSq[i] - outSq[i]
+		} else {
+			for i, v := range ss {
+				fs := float64(sum)
+				dd := fn*float64(int64(sq)) - fs*fs
+				a := fn2*float64(v) - nk1*fs
+				t := a*a - kr2*fs*fs*dd
+				ds[i] = positive(a) & positive(t)
+				sum += in[i] - out[i]
+				sq += inSq[i] - outSq[i]
+			}
 		}
 	}
 	edge(hi, w)
@@ -374,30 +391,6 @@ func subRow(col []uint32, sq []uint64, row []byte) {
 		for i, v := range row {
 			sq[i] -= uint64(v) * uint64(v)
 		}
-	}
-}
-
-// prefix32 sets pre[i] = col[0] + … + col[i−1] (mod 2^32; len(pre) = len(col)+1).
-func prefix32(pre, col []uint32) {
-	var s uint32
-	pre[0] = 0
-	pre = pre[1:]
-	pre = pre[:len(col)]
-	for i, c := range col {
-		s += c
-		pre[i] = s
-	}
-}
-
-// prefix64 is prefix32 for uint64.
-func prefix64(pre, col []uint64) {
-	var s uint64
-	pre[0] = 0
-	pre = pre[1:]
-	pre = pre[:len(col)]
-	for i, c := range col {
-		s += c
-		pre[i] = s
 	}
 }
 
