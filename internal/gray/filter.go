@@ -18,7 +18,7 @@ func BoxBlur(dst, src *Plane, radius int) *Plane {
 	if radius <= 0 || src.empty() {
 		return Copy(dst, src)
 	}
-	dst = prepare(dst, src.W, src.H)
+	dst = prepare(dst, src, src.W, src.H)
 	w, h, r := src.W, src.H, radius
 	var colBuf [stackRow + 1]uint32
 	col := rowBuf32(colBuf[:], w+2*r)
@@ -73,7 +73,7 @@ func GaussianBlur(dst, src *Plane, sigma float64) *Plane {
 	k := min(int(math.Ceil(3*sigma)), maxGaussRadius)
 	var taps [maxGaussRadius + 1]uint32 // taps[j] weighs offsets ±j
 	gaussTaps(taps[:k+1], sigma)
-	dst = prepare(dst, src.W, src.H)
+	dst = prepare(dst, src, src.W, src.H)
 	w, h := src.W, src.H
 	var accBuf [stackRow + 2*maxGaussRadius]uint32
 	acc := rowBuf32(accBuf[:], w+2*k)
@@ -202,7 +202,7 @@ func Sharpen(dst, src *Plane, amount float64) *Plane {
 	if a == 0 || src.empty() {
 		return Copy(dst, src)
 	}
-	dst = prepare(dst, src.W, src.H)
+	dst = prepare(dst, src, src.W, src.H)
 	w, h := src.W, src.H
 	var vBuf [stackRow + 2]int32
 	v := rowBuf32i(vBuf[:], w+2)
@@ -247,9 +247,9 @@ func Dilate(dst, src *Plane) *Plane { return morph3(dst, src, true) }
 // morph3 is the separable 3×3 min (or max) filter.
 func morph3(dst, src *Plane, dilate bool) *Plane {
 	if src.empty() {
-		return prepare(dst, src.W, src.H)
+		return prepare(dst, src, src.W, src.H)
 	}
-	dst = prepare(dst, src.W, src.H)
+	dst = prepare(dst, src, src.W, src.H)
 	w, h := src.W, src.H
 	var vBuf [stackRow + 2]byte
 	v := vBuf[:]

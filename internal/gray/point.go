@@ -9,7 +9,7 @@ func Copy(dst, src *Plane) *Plane {
 	if dst == src {
 		return dst
 	}
-	dst = prepare(dst, src.W, src.H)
+	dst = prepare(dst, src, src.W, src.H)
 	for y := 0; y < dst.H; y++ {
 		copy(dst.Row(y), src.Row(y))
 	}

@@ -103,7 +103,7 @@ func Threshold(dst, src *Plane, level uint8) *Plane {
 //
 // Cost: about five integer operations per pixel, independent of radius.
 func AdaptiveMean(dst, src *Plane, radius, offset int) *Plane {
-	dst = prepare(dst, src.W, src.H)
+	dst = prepare(dst, src, src.W, src.H)
 	if dst.empty() {
 		return dst
 	}
@@ -179,7 +179,7 @@ func meanRow(d, s []byte, col []uint32, r, rows, offset int) {
 // Cost: running sums of v and v² (uint64) and a few float operations per
 // pixel, independent of radius.
 func Sauvola(dst, src *Plane, radius int, k, dynRange float64) *Plane {
-	dst = prepare(dst, src.W, src.H)
+	dst = prepare(dst, src, src.W, src.H)
 	if dst.empty() {
 		return dst
 	}
