@@ -208,11 +208,11 @@ func Sauvola(dst, src *Plane, radius int, k, dynRange float64) *Plane {
 //
 // With n pixels in the window, sum s, sum of squares q, m = s/n and
 // σ = √D/n where D = n·q − s², the rule v ≤ m(1 + k(σ/R − 1)) reads
-// a ≤ s·(k/R)·√D with a = n²v − n·s·(1−k): no division. Squaring removes
-// the root: for k ≥ 0 the pixel is dark when a ≤ 0 or t ≤ 0, and for k < 0
-// when a ≤ 0 and t ≥ 0, with t = a² − (k/R)²·s²·D. D and s² are exact in
-// int64. The tests are sign tests on the float bits rather than branches,
-// because the classes of neighbouring pixels are unpredictable for a branch.
+// a ≤ s·(k/R)·√D with a = n²v − n·s·(1−k): no division. A signed square
+// removes the root: for k ≥ 0 the pixel is dark when a·|a| ≤ (k/R)²·s²·D
+// (always when a ≤ 0), and for k < 0 when −a·|a| ≥ (k/R)²·s²·D (only when
+// a ≤ 0). The result comes from the sign bit of the difference, not from a
+// branch: the classes of neighbouring pixels are unpredictable for a branch.
 type sauvolaRow struct {
 	col   []uint32 // column sums over the window rows
 	colSq []uint64 // column sums of squares
@@ -230,11 +230,10 @@ func (p *sauvolaRow) classify(v byte, n int, s uint32, q uint64) byte {
 	s2 := int64(s) * int64(s)
 	dd := float64(int64(n)*int64(q) - s2)
 	a := fn * (fn*float64(v) - float64(s)*p.k1)
-	t := a*a - p.kr2*float64(s2)*dd
 	if p.negK {
-		return positive(a) | negative(t)
+		return negative(-a*math.Abs(a) - p.kr2*float64(s2)*dd)
 	}
-	return positive(a) & positive(t)
+	return positive(a*math.Abs(a) - p.kr2*float64(s2)*dd)
 }
 
 // run classifies row s into d, sliding the window along the row.
@@ -280,20 +279,20 @@ func (p *sauvolaRow) run(d, s []byte) {
 		if p.negK {
 			for i, v := range ss {
 				fs := float64(sum)
-				dd := fn*float64(int64(sq)) - fs*fs // exact while n·q < 2^53
+				fs2 := fs * fs
+				dd := fn*float64(int64(sq)) - fs2 // exact while n·q < 2^53
 				a := fn2*float64(v) - nk1*fs
-				t := a*a - kr2*fs*fs*dd
-				ds[i] = positive(a) | negative(t)
+				ds[i] = negative(-a*math.Abs(a) - kr2*fs2*dd)
 				sum += in[i] - out[i]
 				sq += inSq[i] - outSq[i]
 			}
 		} else {
 			for i, v := range ss {
 				fs := float64(sum)
-				dd := fn*float64(int64(sq)) - fs*fs
+				fs2 := fs * fs
+				dd := fn*float64(int64(sq)) - fs2
 				a := fn2*float64(v) - nk1*fs
-				t := a*a - kr2*fs*fs*dd
-				ds[i] = positive(a) & positive(t)
+				ds[i] = positive(a*math.Abs(a) - kr2*fs2*dd)
 				sum += in[i] - out[i]
 				sq += inSq[i] - outSq[i]
 			}
