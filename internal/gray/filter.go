@@ -5,7 +5,8 @@ package gray
 // filter here. Each filter is separable: a vertical pass into a row buffer
 // padded with replicated ends, then a horizontal pass over that buffer, so
 // the inner loops carry no border test and the scratch is one or two rows
-// (on the stack for planes up to 4096 wide). dst must not alias src.
+// (on the stack for planes up to 4096 wide). None runs in place: dst == src
+// gives a new plane.
 
 import "math"
 

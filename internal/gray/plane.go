@@ -29,7 +29,8 @@
 //     operation, so results are exact and identical on every platform
 //     (Sauvola alone uses float64 per pixel).
 //
-// The operations are safe for concurrent use on distinct dst planes. They
+// The operations keep no state: calls on distinct dst planes may run
+// concurrently, sharing a src (only read, except by an in-place call). They
 // panic on a malformed Plane (Pix shorter than (H-1)*Stride+W).
 package gray
 

@@ -18,7 +18,7 @@ package gray
 // column and once per output row; weights come from 8-bit phases (1/256
 // pixel). Separable passes work on one row buffer padded with replicated
 // edge pixels, so borders replicate and the inner loops carry no test.
-// dst must not alias src.
+// None runs in place: dst == src gives a new plane.
 
 import "math"
 

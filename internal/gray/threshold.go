@@ -99,7 +99,7 @@ func Threshold(dst, src *Plane, level uint8) *Plane {
 // (2·radius+1)² window (clamped at the borders): a pixel is dark (0) when
 // v ≤ mean − offset, tested in integers as (v+offset)·area ≤ sum. A positive
 // offset keeps flat regions light (noise in white paper stays white); 5–10 is
-// usual. radius < 1 is treated as 1. dst must not alias src.
+// usual. radius < 1 is treated as 1.
 //
 // Cost: about five integer operations per pixel, independent of radius.
 func AdaptiveMean(dst, src *Plane, radius, offset int) *Plane {
@@ -169,7 +169,6 @@ func meanRow(d, s []byte, col []uint32, r, rows, offset int) {
 // dynamic range of s; 0 means 128 (the paper's value for 8-bit images).
 // k is usually 0.2–0.5: larger k darkens less, which suits low-contrast
 // flat regions; k = 0 is the plain local mean. radius < 1 is treated as 1.
-// dst must not alias src.
 //
 // Unlike AdaptiveMean, the threshold drops in flat regions (s small), so
 // smudges on white paper stay white without a tuned offset; in turn, very
