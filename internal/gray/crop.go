@@ -25,8 +25,11 @@ func cropView(src *Plane, x0, y0, x1, y1 int) Plane {
 
 // CropCopy is Crop followed by Copy: a compact copy of the clamped rectangle
 // [x0, x1)×[y0, y1) of src, written to dst (reused as described in the
-// package doc). Cost: one memmove per row.
+// package doc; dst == src gives a new plane). Cost: one memmove per row.
 func CropCopy(dst, src *Plane, x0, y0, x1, y1 int) *Plane {
+	if dst == src {
+		dst = nil // the copy must not overwrite the pixels it reads
+	}
 	v := cropView(src, x0, y0, x1, y1)
 	return Copy(dst, &v)
 }

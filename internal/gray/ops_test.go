@@ -100,3 +100,31 @@ func TestOpsEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestOpsDstIsSrc: operations that cannot run in place return a new plane
+// when dst == src, leaving src intact; the others work in place.
+func TestOpsDstIsSrc(t *testing.T) {
+	for _, o := range allOps() {
+		t.Run(o.name, func(t *testing.T) {
+			src := photo(41, 29, 13)
+			orig := src.Clone()
+			want := o.fn(nil, orig)
+			got := o.fn(src, src)
+			if err := samePixels(got, want); err != nil {
+				t.Fatal(err)
+			}
+			if o.inPlace {
+				if got != src {
+					t.Errorf("in-place operation returned a new plane")
+				}
+				return
+			}
+			if got == src {
+				t.Fatalf("returned src itself")
+			}
+			if err := samePixels(src, orig); err != nil {
+				t.Fatalf("src modified: %v", err)
+			}
+		})
+	}
+}

@@ -17,9 +17,10 @@
 //     allocates nothing (operations keep their per-row scratch on the stack
 //     for planes up to 4096 pixels wide). A dst that is a crop view would be
 //     overwritten as a compact plane: pass only planes you own.
-//   - dst must not share memory with src, except for the point operations
-//     (Copy, ApplyLUT, Invert, Threshold, Equalize, Stretch), which run in
-//     place when dst == src, crop views included.
+//   - dst must not share memory with src. The point operations (Copy,
+//     ApplyLUT, Invert, Threshold, Equalize, Stretch) run in place when
+//     dst == src, crop views included; the others then allocate a new plane
+//     rather than overwrite their input.
 //   - src may be a crop view (Stride > W); src is never modified.
 //   - Neighbourhood operations replicate the edge pixels at the borders,
 //     except the local thresholds, whose window shrinks to the part inside
@@ -28,7 +29,8 @@
 //     operation, so results are exact and identical on every platform
 //     (Sauvola alone uses float64 per pixel).
 //
-// The operations are safe for concurrent use on distinct dst planes. They
+// The operations keep no state: calls on distinct dst planes may run
+// concurrently, sharing a src (only read, except by an in-place call). They
 // panic on a malformed Plane (Pix shorter than (H-1)*Stride+W).
 package gray
 

@@ -18,7 +18,7 @@ package gray
 // column and once per output row; weights come from 8-bit phases (1/256
 // pixel). Separable passes work on one row buffer padded with replicated
 // edge pixels, so borders replicate and the inner loops carry no test.
-// dst must not alias src.
+// None runs in place: dst == src gives a new plane.
 
 import "math"
 
@@ -33,7 +33,7 @@ func Downscale(dst, src *Plane, factor int) *Plane {
 		return Copy(dst, src)
 	}
 	w, h := src.W/factor, src.H/factor
-	dst = prepare(dst, w, h)
+	dst = prepare(dst, src, w, h)
 	if dst.empty() {
 		return dst
 	}
@@ -95,9 +95,9 @@ func samplePos(i, n, m int) int64 {
 // horizontal blend per output pixel (2 multiply-adds each).
 func ResizeBilinear(dst, src *Plane, w, h int) *Plane {
 	if src.empty() {
-		return prepare(dst, 0, 0)
+		return prepare(dst, src, 0, 0)
 	}
-	dst = prepare(dst, w, h)
+	dst = prepare(dst, src, w, h)
 	if dst.empty() || src.empty() {
 		return dst
 	}
@@ -178,9 +178,9 @@ func cubicWeights() [cubicPhases][4]int32 {
 // 4-tap horizontal pass per output pixel.
 func ResizeBicubic(dst, src *Plane, w, h int) *Plane {
 	if src.empty() {
-		return prepare(dst, 0, 0)
+		return prepare(dst, src, 0, 0)
 	}
-	dst = prepare(dst, w, h)
+	dst = prepare(dst, src, w, h)
 	if dst.empty() || src.empty() {
 		return dst
 	}
@@ -236,12 +236,12 @@ func ResizeBicubic(dst, src *Plane, w, h int) *Plane {
 // division per output pixel.
 func ResizeArea(dst, src *Plane, w, h int) *Plane {
 	if src.empty() {
-		return prepare(dst, 0, 0)
+		return prepare(dst, src, 0, 0)
 	}
 	if w > 0 && h > 0 && src.W%w == 0 && src.H%h == 0 && src.W/w == src.H/h {
 		return Downscale(dst, src, src.W/w)
 	}
-	dst = prepare(dst, w, h)
+	dst = prepare(dst, src, w, h)
 	if dst.empty() || src.empty() {
 		return dst
 	}

@@ -10,13 +10,14 @@ package gray
 const stackRow = 4096
 
 // prepare returns dst resized to a compact w×h plane (Stride == w), reusing
-// its Pix capacity when large enough, or a new plane when dst is nil. The
-// pixels are not cleared: every operation writes all of them.
-func prepare(dst *Plane, w, h int) *Plane {
+// its Pix capacity when large enough, or a new plane when dst is nil or is
+// src itself (an operation that cannot run in place must not overwrite its
+// input). The pixels are not cleared: every operation writes all of them.
+func prepare(dst, src *Plane, w, h int) *Plane {
 	if w <= 0 || h <= 0 {
 		w, h = 0, 0
 	}
-	if dst == nil {
+	if dst == nil || dst == src {
 		return New(w, h)
 	}
 	n := w * h
@@ -35,7 +36,7 @@ func prepareInPlace(dst, src *Plane) *Plane {
 	if dst == src {
 		return dst
 	}
-	return prepare(dst, src.W, src.H)
+	return prepare(dst, src, src.W, src.H)
 }
 
 // empty reports whether p holds no pixel.

@@ -1,5 +1,7 @@
 package gray
 
+import "math"
+
 // Binarisation. Every threshold here writes 0 for pixels classified dark
 // (candidate dark modules) and 255 for light ones, so the output of any of
 // them can go straight to a reader that samples dark modules as 0.
@@ -8,9 +10,10 @@ package gray
 // scans, but one shadow or glare spot across a symbol breaks them. The local
 // thresholds compare each pixel with statistics of the (2r+1)×(2r+1) window
 // around it, clamped to the plane at the borders (the window shrinks, it is
-// not padded). The window sums come from running column sums plus a per-row
-// prefix sum: the same box sums an integral image gives, with O(W) scratch
-// instead of an O(W·H) table, and no allocation for planes up to 4096 wide.
+// not padded). The window sums come from running column sums (one row added,
+// one removed per output row) and a running sum along each row: the same box
+// sums an integral image gives, with O(W) scratch instead of an O(W·H)
+// table, and no allocation for planes up to 4096 wide.
 // Choose the radius near the size of a few modules: much smaller and the
 // inside of a large dark module turns light; much larger and the threshold
 // stops following the lighting.
@@ -71,16 +74,22 @@ func OtsuLevelHist(h *[256]uint32) uint8 {
 }
 
 // Threshold writes 0 for pixels ≤ level and 255 for pixels above it. Works in
-// place when dst == src. Cost: one compare per pixel, branch-free.
+// place when dst == src. Cost: about twelve word operations per eight
+// pixels, branch-free.
 func Threshold(dst, src *Plane, level uint8) *Plane {
 	dst = prepareInPlace(dst, src)
 	l := int32(level)
+	k := uint64(255-level) * laneOne
 	for y := 0; y < dst.H; y++ {
 		s, d := src.Row(y), dst.Row(y)
 		d = d[:len(s)]
-		for i, v := range s {
+		i := 0
+		for ; i+8 <= len(s); i += 8 {
+			store64(d[i:], gtMask(load64(s[i:]), k))
+		}
+		for ; i < len(s); i++ {
 			// l−v < 0 exactly when v > level; the sign bit spreads to 0xFF.
-			d[i] = byte((l - int32(v)) >> 31)
+			d[i] = byte((l - int32(s[i])) >> 31)
 		}
 	}
 	return dst
@@ -90,59 +99,67 @@ func Threshold(dst, src *Plane, level uint8) *Plane {
 // (2·radius+1)² window (clamped at the borders): a pixel is dark (0) when
 // v ≤ mean − offset, tested in integers as (v+offset)·area ≤ sum. A positive
 // offset keeps flat regions light (noise in white paper stays white); 5–10 is
-// usual. radius < 1 is treated as 1. dst must not alias src.
+// usual. radius < 1 is treated as 1.
 //
 // Cost: about five integer operations per pixel, independent of radius.
 func AdaptiveMean(dst, src *Plane, radius, offset int) *Plane {
-	dst = prepare(dst, src.W, src.H)
+	dst = prepare(dst, src, src.W, src.H)
 	if dst.empty() {
 		return dst
 	}
 	w, h := src.W, src.H
 	r := max(radius, 1)
-	var colBuf, preBuf [stackRow + 1]uint32
+	var colBuf [stackRow]uint32
 	col := rowBuf32(colBuf[:], w)
-	pre := rowBuf32(preBuf[:], w+1)
 	initColumns(col, nil, src, r)
-	off := int64(offset)
 	for y := 0; y < h; y++ {
 		if y > 0 {
 			slideColumns(col, nil, src, y, r)
 		}
-		prefix32(pre, col)
-		rows := int64(min(y+r, h-1) - max(y-r, 0) + 1)
-		s, d := src.Row(y), dst.Row(y)
-		meanSpan(d, s, pre, 0, min(r, w), r, rows, off)
-		if r < w-r {
-			// Interior: the window never touches the left or right border.
-			area := rows * int64(2*r+1)
-			dm := d[r : w-r]
-			sm := s[r : w-r]
-			lo := pre[:w-2*r]
-			hi := pre[2*r+1:]
-			hi = hi[:len(lo)]
-			sm = sm[:len(lo)]
-			dm = dm[:len(lo)]
-			for i, v := range sm {
-				sum := int64(hi[i] - lo[i]) // mod 2^32: exact for window sums < 2^32
-				dm[i] = byte((sum - (int64(v)+off)*area) >> 63)
-			}
-		}
-		meanSpan(d, s, pre, max(w-r, r), w, r, rows, off)
+		rows := min(y+r, h-1) - max(y-r, 0) + 1
+		meanRow(dst.Row(y), src.Row(y), col, r, rows, offset)
 	}
 	return dst
 }
 
-// meanSpan is AdaptiveMean's pixel test for x in [x0, x1), with the window
-// clamped to the row.
-func meanSpan(d, s []byte, pre []uint32, x0, x1, r int, rows, off int64) {
+// meanRow classifies one row for AdaptiveMean, sliding the window sum along
+// the column sums col.
+func meanRow(d, s []byte, col []uint32, r, rows, offset int) {
 	w := len(s)
-	for x := x0; x < x1; x++ {
-		a, b := max(x-r, 0), min(x+r+1, w)
-		sum := int64(pre[b] - pre[a])
-		area := rows * int64(b-a)
-		d[x] = byte((sum - (int64(s[x])+off)*area) >> 63)
+	col, d = col[:w], d[:w]
+	off := int64(offset)
+	var sum uint32 // mod 2^32: exact for window sums < 2^32
+	for i := range min(r+1, w) {
+		sum += col[i]
 	}
+	edge := func(x0, x1 int) {
+		for x := x0; x < x1; x++ {
+			area := int64(rows * (min(x+r, w-1) - max(x-r, 0) + 1))
+			d[x] = byte((int64(sum) - (int64(s[x])+off)*area) >> 63)
+			if x+r+1 < w {
+				sum += col[x+r+1]
+			}
+			if x-r >= 0 {
+				sum -= col[x-r]
+			}
+		}
+	}
+	lo := min(r, w)      // first x whose window is not clipped on the left
+	hi := max(w-r-1, lo) // interior [lo, hi): unclipped, slid unguarded
+	edge(0, lo)
+	if hi > lo {
+		area := int64(rows * (2*r + 1))
+		ds, ss := d[lo:hi], s[lo:hi]
+		in, out := col[lo+r+1:hi+r+1], col[:hi-lo]
+		ss, in, out = ss[:len(ds)], in[:len(ds)], out[:len(ds)]
+		for i, v := range ss {
+			// Dark (0) when (v+offset)·area ≤ sum: the sign bit of the
+			// difference gives 0xFF exactly when the pixel is light.
+			ds[i] = byte((int64(sum) - (int64(v)+off)*area) >> 63)
+			sum += in[i] - out[i]
+		}
+	}
+	edge(hi, w)
 }
 
 // Sauvola thresholds each pixel with the rule of Sauvola & Pietikäinen
@@ -152,7 +169,6 @@ func meanSpan(d, s []byte, pre []uint32, x0, x1, r int, rows, off int64) {
 // dynamic range of s; 0 means 128 (the paper's value for 8-bit images).
 // k is usually 0.2–0.5: larger k darkens less, which suits low-contrast
 // flat regions; k = 0 is the plain local mean. radius < 1 is treated as 1.
-// dst must not alias src.
 //
 // Unlike AdaptiveMean, the threshold drops in flat regions (s small), so
 // smudges on white paper stay white without a tuned offset; in turn, very
@@ -162,7 +178,7 @@ func meanSpan(d, s []byte, pre []uint32, x0, x1, r int, rows, off int64) {
 // Cost: running sums of v and v² (uint64) and a few float operations per
 // pixel, independent of radius.
 func Sauvola(dst, src *Plane, radius int, k, dynRange float64) *Plane {
-	dst = prepare(dst, src.W, src.H)
+	dst = prepare(dst, src, src.W, src.H)
 	if dst.empty() {
 		return dst
 	}
@@ -171,55 +187,117 @@ func Sauvola(dst, src *Plane, radius int, k, dynRange float64) *Plane {
 	}
 	w, h := src.W, src.H
 	r := max(radius, 1)
-	var colBuf, preBuf [stackRow + 1]uint32
-	var colSqBuf, preSqBuf [stackRow + 1]uint64
+	var colBuf [stackRow]uint32
+	var colSqBuf [stackRow]uint64
 	col := rowBuf32(colBuf[:], w)
-	pre := rowBuf32(preBuf[:], w+1)
 	colSq := rowBuf64(colSqBuf[:], w)
-	preSq := rowBuf64(preSqBuf[:], w+1)
 	initColumns(col, colSq, src, r)
-	p := sauvolaParams{k: k, kr: k / dynRange}
+	sv := sauvolaRow{col: col, colSq: colSq, r: r, k1: 1 - k, kr2: k * k / (dynRange * dynRange), negK: k < 0}
 	for y := 0; y < h; y++ {
 		if y > 0 {
 			slideColumns(col, colSq, src, y, r)
 		}
-		prefix32(pre, col)
-		prefix64(preSq, colSq)
-		rows := min(y+r, h-1) - max(y-r, 0) + 1
-		s, d := src.Row(y), dst.Row(y)
-		for x := range w {
-			a, b := max(x-r, 0), min(x+r+1, w)
-			d[x] = p.classify(s[x], pre[b]-pre[a], preSq[b]-preSq[a], rows*(b-a))
-		}
+		sv.rows = min(y+r, h-1) - max(y-r, 0) + 1
+		sv.run(dst.Row(y), src.Row(y))
 	}
 	return dst
 }
 
-// sauvolaParams holds Sauvola's constants.
-type sauvolaParams struct {
-	k  float64 // Sauvola's k
-	kr float64 // k / dynRange
+// sauvolaRow classifies one row of Sauvola from the window column sums.
+//
+// With n pixels in the window, sum s, sum of squares q, m = s/n and
+// σ = √D/n where D = n·q − s², the rule v ≤ m(1 + k(σ/R − 1)) reads
+// a ≤ s·(k/R)·√D with a = n²v − n·s·(1−k): no division. A signed square
+// removes the root: for k ≥ 0 the pixel is dark when a·|a| ≤ (k/R)²·s²·D
+// (always when a ≤ 0), and for k < 0 when −a·|a| ≥ (k/R)²·s²·D (only when
+// a ≤ 0). The result comes from the sign bit of the difference, not from a
+// branch: the classes of neighbouring pixels are unpredictable for a branch.
+type sauvolaRow struct {
+	col   []uint32 // column sums over the window rows
+	colSq []uint64 // column sums of squares
+	r     int      // window radius
+	rows  int      // window rows for this row
+	k1    float64  // 1 − k
+	kr2   float64  // (k/R)²
+	negK  bool     // k < 0
 }
 
-// classify returns 0 (dark) or 255 for pixel v whose window of area n has sum
-// s and sum of squares s2.
-func (p sauvolaParams) classify(v byte, s uint32, s2 uint64, n int) byte {
+// classify returns 0 (dark) or 255 for pixel v with window size n, sum s
+// and sum of squares q.
+func (p *sauvolaRow) classify(v byte, n int, s uint32, q uint64) byte {
 	fn := float64(n)
-	m := float64(s) / fn
-	variance := float64(s2)/fn - m*m
-	// v ≤ m(1 + k(σ/R − 1))  ⇔  a ≤ c·σ with a = v − m(1−k), c = m·k/R.
-	a := float64(v) - m*(1-p.k)
-	c := m * p.kr
-	var dark bool
-	if c >= 0 {
-		dark = a <= 0 || (variance > 0 && a*a <= c*c*variance)
-	} else {
-		dark = a <= 0 && a*a >= c*c*max(variance, 0)
+	s2 := int64(s) * int64(s)
+	dd := float64(int64(n)*int64(q) - s2)
+	a := fn * (fn*float64(v) - float64(s)*p.k1)
+	if p.negK {
+		return negative(-a*math.Abs(a) - p.kr2*float64(s2)*dd)
 	}
-	if dark {
-		return 0
+	return positive(a*math.Abs(a) - p.kr2*float64(s2)*dd)
+}
+
+// run classifies row s into d, sliding the window along the row.
+func (p *sauvolaRow) run(d, s []byte) {
+	w, r := len(s), p.r
+	col, colSq := p.col[:w], p.colSq[:w]
+	d = d[:w]
+	// Window [x−r, x+r] ∩ [0, w−1] for x = 0.
+	var sum uint32
+	var sq uint64
+	for i := range min(r+1, w) {
+		sum += col[i]
+		sq += colSq[i]
 	}
-	return 255
+	// Borders (window clipped at the left or right, or both), with the
+	// slide guarded.
+	edge := func(x0, x1 int) {
+		for x := x0; x < x1; x++ {
+			n := p.rows * (min(x+r, w-1) - max(x-r, 0) + 1)
+			d[x] = p.classify(s[x], n, sum, sq)
+			if x+r+1 < w {
+				sum += col[x+r+1]
+				sq += colSq[x+r+1]
+			}
+			if x-r >= 0 {
+				sum -= col[x-r]
+				sq -= colSq[x-r]
+			}
+		}
+	}
+	lo := min(r, w)      // first unclipped x
+	hi := max(w-r-1, lo) // interior [lo, hi): window unclipped and slid unguarded
+	edge(0, lo)
+	if hi > lo {
+		n := p.rows * (2*r + 1)
+		fn := float64(n)
+		fn2, nk1, kr2 := fn*fn, fn*p.k1, p.kr2
+		in, inSq := col[lo+r+1:hi+r+1], colSq[lo+r+1:hi+r+1]
+		out, outSq := col[:hi-lo], colSq[:hi-lo]
+		ds, ss := d[lo:hi], s[lo:hi]
+		ss = ss[:len(ds)]
+		in, inSq, out, outSq = in[:len(ds)], inSq[:len(ds)], out[:len(ds)], outSq[:len(ds)]
+		if p.negK {
+			for i, v := range ss {
+				fs := float64(sum)
+				fs2 := fs * fs
+				dd := fn*float64(int64(sq)) - fs2 // exact while n·q < 2^53
+				a := fn2*float64(v) - nk1*fs
+				ds[i] = negative(-a*math.Abs(a) - kr2*fs2*dd)
+				sum += in[i] - out[i]
+				sq += inSq[i] - outSq[i]
+			}
+		} else {
+			for i, v := range ss {
+				fs := float64(sum)
+				fs2 := fs * fs
+				dd := fn*float64(int64(sq)) - fs2
+				a := fn2*float64(v) - nk1*fs
+				ds[i] = positive(a*math.Abs(a) - kr2*fs2*dd)
+				sum += in[i] - out[i]
+				sq += inSq[i] - outSq[i]
+			}
+		}
+	}
+	edge(hi, w)
 }
 
 // rowBuf32 returns n elements of buf, or a new slice when buf is too short.
@@ -250,13 +328,43 @@ func initColumns(col []uint32, sq []uint64, src *Plane, r int) {
 
 // slideColumns moves the clamped column window from row y−1 to row y.
 func slideColumns(col []uint32, sq []uint64, src *Plane, y, r int) {
-	if y+r < src.H {
+	in, out := y+r < src.H, y-r-1 >= 0
+	switch {
+	case in && out:
+		swapRow(col, sq, src.Row(y+r), src.Row(y-r-1))
+	case in:
 		addRow(col, sq, src.Row(y+r))
-	}
-	if y-r-1 >= 0 {
+	case out:
 		subRow(col, sq, src.Row(y-r-1))
 	}
 }
+
+// swapRow adds row a and subtracts row b in one pass (modular arithmetic:
+// intermediate wrap-around cancels out).
+func swapRow(col []uint32, sq []uint64, a, b []byte) {
+	col = col[:len(a)]
+	b = b[:len(a)]
+	if sq == nil {
+		for i, v := range a {
+			col[i] += uint32(v) - uint32(b[i])
+		}
+		return
+	}
+	sq = sq[:len(a)]
+	for i, v := range a {
+		u := b[i]
+		col[i] += uint32(v) - uint32(u)
+		sq[i] += uint64(squares[v]) - uint64(squares[u])
+	}
+}
+
+// squares[v] is v².
+var squares = func() (t [256]uint32) {
+	for i := range t {
+		t[i] = uint32(i * i)
+	}
+	return t
+}()
 
 func addRow(col []uint32, sq []uint64, row []byte) {
 	col = col[:len(row)]
@@ -284,26 +392,15 @@ func subRow(col []uint32, sq []uint64, row []byte) {
 	}
 }
 
-// prefix32 sets pre[i] = col[0] + … + col[i−1] (mod 2^32; len(pre) = len(col)+1).
-func prefix32(pre, col []uint32) {
-	var s uint32
-	pre[0] = 0
-	pre = pre[1:]
-	pre = pre[:len(col)]
-	for i, c := range col {
-		s += c
-		pre[i] = s
-	}
+// positive returns 255 when f > 0 and 0 otherwise (f ≤ 0), without a branch.
+// f must not be NaN.
+func positive(f float64) byte {
+	// f+0 turns −0 into +0, so the bits of f are > 0 exactly when f > 0.
+	return byte(-int64(math.Float64bits(f+0)) >> 63)
 }
 
-// prefix64 is prefix32 for uint64.
-func prefix64(pre, col []uint64) {
-	var s uint64
-	pre[0] = 0
-	pre = pre[1:]
-	pre = pre[:len(col)]
-	for i, c := range col {
-		s += c
-		pre[i] = s
-	}
+// negative returns 255 when f < 0 and 0 otherwise, without a branch. f must
+// not be NaN.
+func negative(f float64) byte {
+	return byte(int64(math.Float64bits(f+0)) >> 63)
 }

@@ -26,6 +26,11 @@ import (
 //     plane aliases the decoder's Y or Pix slice (precondition: none, any
 //     rectangle; the plane starts at Rect.Min).
 //   - *image.NYCbCrA (WebP with alpha): Y composited with A.
+//   - Lossy WebP (VP8, RFC 6386 section 9.2) stores Y in BT.601 "studio
+//     swing", 16 (black) to 235 (white), but golang.org/x/image/webp returns
+//     it in an image.YCbCr, whose convention is JFIF full range: taken as it
+//     is, black would read 16 and white 235. webpToGray expands Y with
+//     (Y-16)*255/219 through a table (a copy, no alias), as libwebp does.
 //   - *image.NRGBA, *image.RGBA, *image.Gray16, *image.NRGBA64,
 //     *image.RGBA64, *image.CMYK: one pass over Pix.
 //   - *image.Paletted: a 256-entry table computed from the palette, then one
@@ -76,9 +81,9 @@ func toGray(img image.Image) *gray.Plane {
 	}
 	switch m := img.(type) {
 	case *image.YCbCr:
-		return &gray.Plane{W: w, H: h, Stride: m.YStride, Pix: m.Y[m.YOffset(b.Min.X, b.Min.Y):]}
+		return alias(m.Y, m.YOffset(b.Min.X, b.Min.Y), m.YStride, w, h)
 	case *image.Gray:
-		return &gray.Plane{W: w, H: h, Stride: m.Stride, Pix: m.Pix[m.PixOffset(b.Min.X, b.Min.Y):]}
+		return alias(m.Pix, m.PixOffset(b.Min.X, b.Min.Y), m.Stride, w, h)
 	case *image.NYCbCrA:
 		return fromNYCbCrA(m)
 	case *image.NRGBA:
@@ -97,6 +102,66 @@ func toGray(img image.Image) *gray.Plane {
 		return fromCMYK(m)
 	}
 	return fromImage(img)
+}
+
+// studioToFull maps BT.601 studio-swing luma (16..235) to full range,
+// rounded and clamped: round((y-16)*255/219). Read only.
+var studioToFull = func() (t [256]byte) {
+	for y := range t {
+		v := ((y-16)*255*2 + 219) / (2 * 219)
+		if y < 16 {
+			v = 0
+		}
+		t[y] = byte(min(v, 255))
+	}
+	return t
+}()
+
+// webpToGray is toGray for the output of golang.org/x/image/webp: lossy
+// frames (YCbCr, NYCbCrA) carry studio-swing luma and are expanded to full
+// range; lossless frames (NRGBA) go through toGray.
+func webpToGray(img image.Image) *gray.Plane {
+	switch m := img.(type) {
+	case *image.YCbCr:
+		return fromStudioY(m, nil, 0)
+	case *image.NYCbCrA:
+		return fromStudioY(&m.YCbCr, m.A, m.AStride)
+	}
+	return toGray(img)
+}
+
+// fromStudioY converts studio-swing Y, composited over white with the
+// straight alpha plane a (stride aStride, same rectangle as m) when a != nil.
+func fromStudioY(m *image.YCbCr, a []byte, aStride int) *gray.Plane {
+	b := m.Rect
+	p := gray.New(b.Dx(), b.Dy())
+	for y := 0; y < p.H; y++ {
+		yo := m.YOffset(b.Min.X, b.Min.Y+y)
+		ys := m.Y[yo : yo+p.W]
+		out := p.Row(y)
+		if a == nil {
+			for x, v := range ys {
+				out[x] = studioToFull[v]
+			}
+			continue
+		}
+		ao := y * aStride
+		as := a[ao : ao+p.W]
+		for x, v := range ys {
+			out[x] = over8(uint32(studioToFull[v]), uint32(as[x]))
+		}
+	}
+	return p
+}
+
+// alias returns the w×h plane at offset off of pix, without copying. Its Pix
+// is capped at H*Stride bytes (or the end of pix) so that nothing reachable
+// through it extends into memory the decoder laid out after the plane (the
+// JPEG decoder allocates Y, Cb and Cr in one buffer). Note that the whole
+// buffer stays alive as long as the plane does: 1.5x the plane for 4:2:0.
+func alias(pix []byte, off, stride, w, h int) *gray.Plane {
+	end := min(off+h*stride, len(pix))
+	return &gray.Plane{W: w, H: h, Stride: stride, Pix: pix[off:end:end]}
 }
 
 func fromNYCbCrA(m *image.NYCbCrA) *gray.Plane {

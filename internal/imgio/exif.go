@@ -1,6 +1,9 @@
 package imgio
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"errors"
+)
 
 // JPEG markers used while looking for the Exif segment (ITU-T T.81, Table B.1).
 const (
@@ -65,13 +68,50 @@ func jpegOrientation(data []byte) int {
 	return 1
 }
 
-// tiffOrientation returns the Orientation tag of IFD0 of a TIFF structure
-// (the Exif payload is one), or 1 when it is absent, out of range 1..8, or the
-// structure is malformed. Both byte orders are handled; only IFD0 is read,
-// so the work is bounded by its entry count and len(b).
-func tiffOrientation(b []byte) int {
-	if len(b) < 8 {
+// TIFF structure errors found by readIFD0.
+var (
+	errTIFFHeader     = errors.New("bad tiff header")
+	errIFDTruncated   = errors.New("ifd0 truncated")
+	errTIFFValueTrunc = errors.New("ifd0 value beyond end of data")
+)
+
+// tiffTypeSize is the size in bytes of one value of each TIFF field type
+// (TIFF 6.0 section 2, "Types"); 0 for unknown types.
+func tiffTypeSize(typ uint16) int64 {
+	switch typ {
+	case 1, 2, 6, 7: // BYTE, ASCII, SBYTE, UNDEFINED
 		return 1
+	case 3, 8: // SHORT, SSHORT
+		return 2
+	case 4, 9, 11, 13: // LONG, SLONG, FLOAT, IFD
+		return 4
+	case 5, 10, 12: // RATIONAL, SRATIONAL, DOUBLE
+		return 8
+	}
+	return 0
+}
+
+// tiffOrientation returns the Orientation of a TIFF structure (an Exif
+// payload is one), or 1 when it is absent, invalid or unreadable.
+func tiffOrientation(b []byte) int {
+	o, _ := readIFD0(b)
+	return o
+}
+
+// readIFD0 walks IFD0 of a TIFF structure (TIFF 6.0 section 2: an 8-byte
+// header giving the byte order and the offset of IFD0; an IFD is a 2-byte
+// entry count, 12-byte entries tag/type/count/value-or-offset, and a 4-byte
+// offset of the next IFD). Both byte orders are handled.
+//
+// It returns the Orientation tag's value (1 when absent or outside 1..8)
+// and an error when the header is invalid, the IFD is cut short, or the
+// out-of-line value of a public tag (below 32768; private tags are not
+// checked, as readers ignore them) lies beyond the end of b. The work is
+// bounded by the entry count and len(b); it never panics.
+func readIFD0(b []byte) (orientation int, err error) {
+	orientation = 1
+	if len(b) < 8 {
+		return 1, errTIFFHeader
 	}
 	var bo binary.ByteOrder
 	switch string(b[:2]) {
@@ -80,29 +120,34 @@ func tiffOrientation(b []byte) int {
 	case "MM":
 		bo = binary.BigEndian
 	default:
-		return 1
+		return 1, errTIFFHeader
 	}
 	if bo.Uint16(b[2:]) != 42 {
-		return 1
+		return 1, errTIFFHeader
 	}
 	off := int64(bo.Uint32(b[4:]))
 	if off < 8 || off+2 > int64(len(b)) {
-		return 1
+		return 1, errIFDTruncated
 	}
 	ifd := b[off:]
 	count := int(bo.Uint16(ifd))
+	if int64(2+12*count+4) > int64(len(ifd)) {
+		err = errIFDTruncated
+	}
 	for i := 0; i < count; i++ {
 		e := 2 + 12*i
 		if e+12 > len(ifd) {
 			break
 		}
 		entry := ifd[e : e+12]
-		if bo.Uint16(entry) != tagOrientation {
-			continue
+		tag, typ, n := bo.Uint16(entry), bo.Uint16(entry[2:]), int64(bo.Uint32(entry[4:]))
+		if size := tiffTypeSize(typ) * n; size > 4 && tag < 0x8000 && err == nil {
+			if vo := int64(bo.Uint32(entry[8:])); vo+size > int64(len(b)) {
+				err = errTIFFValueTrunc
+			}
 		}
-		typ, n := bo.Uint16(entry[2:]), bo.Uint32(entry[4:])
-		if n < 1 {
-			return 1
+		if tag != tagOrientation || n < 1 {
+			continue
 		}
 		var v uint32
 		switch typ {
@@ -110,13 +155,10 @@ func tiffOrientation(b []byte) int {
 			v = uint32(bo.Uint16(entry[8:]))
 		case 4: // LONG, seen from some writers
 			v = bo.Uint32(entry[8:])
-		default:
-			return 1
 		}
 		if v >= 1 && v <= 8 {
-			return int(v)
+			orientation = int(v)
 		}
-		return 1
 	}
-	return 1
+	return orientation, err
 }

@@ -28,9 +28,9 @@
 //     over white, by a loop specialised for its concrete type (see
 //     convert.go). JPEG's Y plane and 8-bit gray images are returned as they
 //     are, without a copy.
-//  6. Orientation: for JPEG, the Exif Orientation tag (APP1, IFD0, tag
-//     0x0112) is read by a small bounded parser and applied, so that the
-//     plane is upright as a viewer would show it.
+//  6. Orientation: the Orientation tag (0x0112) of JPEG's Exif APP1 segment
+//     or of a TIFF file's IFD0 is read by a small bounded parser and applied,
+//     so that the plane is upright as a viewer would show it.
 //
 // # Weak spots
 //
@@ -38,8 +38,8 @@
 //     the logical screen size). Multi-frame and multi-page input (GIF
 //     animations, multi-page TIFF, later PDF) is a separate issue.
 //   - WebP: animated files are refused with an *UnsupportedError. Exif
-//     orientation is applied to JPEG only; TIFF, PNG and WebP files carrying
-//     an orientation tag are returned as stored.
+//     orientation is applied to JPEG and TIFF only; PNG (eXIf chunk) and
+//     WebP (EXIF chunk) files carrying one are returned as stored.
 //   - TIFF: only what golang.org/x/image/tiff handles (uncompressed, LZW,
 //     Deflate, PackBits, CCITT group 3/4); JPEG-in-TIFF and BigTIFF give an
 //     *UnsupportedError.
@@ -49,8 +49,8 @@
 //     bound on the work is the pixel limit.
 //
 // Coordinates: (0,0) is the top-left pixel of the upright image, +x right,
-// +y down. All functions are safe for concurrent use; none keeps a reference
-// to data after returning, except that a returned plane never aliases data.
+// +y down. All functions are safe for concurrent use; none modifies data or
+// keeps a reference to it, and a returned plane never aliases data.
 package imgio
 
 import (
@@ -104,11 +104,11 @@ func (l Limits) effective() (maxBytes, maxPixels int64) {
 type Info struct {
 	Format        string // "jpeg", "png", "gif", "bmp", "tiff" or "webp"
 	Width, Height int    // of the returned plane (after Exif orientation)
-	Orientation   int    // Exif orientation 1..8 that was applied (1 when none)
+	Orientation   int    // Exif/TIFF orientation 1..8 that was applied (1 when none)
 }
 
 // DecodeConfig sniffs the format of data and reads its header only: the
-// dimensions and, for JPEG, the Exif orientation. It is cheap and allocates no
+// dimensions and, for JPEG and TIFF, the orientation. It is cheap and allocates no
 // pixel buffer, so a caller can refuse an image before decoding it. Width and
 // Height are those Decode would return (after orientation).
 //
@@ -122,10 +122,7 @@ func DecodeConfig(data []byte) (Info, error) {
 	if err != nil {
 		return Info{}, err
 	}
-	info := Info{Format: format, Orientation: 1}
-	if format == FormatJPEG {
-		info.Orientation = jpegOrientation(data)
-	}
+	info := Info{Format: format, Orientation: orientation(data, format)}
 	info.Width, info.Height = orientedSize(cfg.Width, cfg.Height, info.Orientation)
 	return info, nil
 }
@@ -173,16 +170,16 @@ func Decode(data []byte, lim Limits) (*gray.Plane, Info, error) {
 			b.Dx(), b.Dy(), cfg.Width, cfg.Height)}
 	}
 	var p *gray.Plane
-	if format == FormatGIF {
+	switch format {
+	case FormatGIF:
 		p = onCanvas(img, cfg.Width, cfg.Height)
-	} else {
+	case FormatWebP:
+		p = webpToGray(img)
+	default:
 		p = toGray(img)
 	}
-	info := Info{Format: format, Orientation: 1}
-	if format == FormatJPEG {
-		info.Orientation = jpegOrientation(data)
-		p = orient(p, info.Orientation)
-	}
+	info := Info{Format: format, Orientation: orientation(data, format)}
+	p = orient(p, info.Orientation)
 	info.Width, info.Height = p.W, p.H
 	return p, info, nil
 }
@@ -212,15 +209,40 @@ func onCanvas(img image.Image, w, h int) *gray.Plane {
 	return c
 }
 
+// orientation returns the Exif/TIFF orientation (1..8) of data: from the
+// APP1 Exif segment for JPEG, from IFD0 for TIFF, 1 for other formats.
+func orientation(data []byte, format string) int {
+	switch format {
+	case FormatJPEG:
+		return jpegOrientation(data)
+	case FormatTIFF:
+		return tiffOrientation(data)
+	}
+	return 1
+}
+
+// recoverAs, deferred, turns a panic of the decoder of format into a
+// *FormatError stored in *err. Runtime faults that cannot be recovered (out
+// of memory, stack exhaustion) still end the process; the pixel limit is the
+// defence against the first.
+func recoverAs(format string, err *error) {
+	if r := recover(); r != nil {
+		*err = &FormatError{Format: format, Err: fmt.Errorf("decoder panic: %v", r)}
+	}
+}
+
 // decodeConfig runs the header decoder of format, recovering panics.
 func decodeConfig(data []byte, format string) (cfg image.Config, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &FormatError{Format: format, Err: fmt.Errorf("decoder panic: %v", r)}
-		}
-	}()
+	defer recoverAs(format, &err)
 	if err := checkWebP(data, format); err != nil {
 		return image.Config{}, err
+	}
+	if format == FormatTIFF {
+		// x/image/tiff reads tag values lazily and accepts a file whose
+		// IFD0 values are cut off; a truncated upload should be reported.
+		if _, err := readIFD0(data); err != nil {
+			return image.Config{}, &FormatError{Format: format, Err: err}
+		}
 	}
 	r := bytes.NewReader(data)
 	switch format {
@@ -250,11 +272,7 @@ func decodeConfig(data []byte, format string) (cfg image.Config, err error) {
 
 // decodeImage runs the pixel decoder of format, recovering panics.
 func decodeImage(data []byte, format string) (img image.Image, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			img, err = nil, &FormatError{Format: format, Err: fmt.Errorf("decoder panic: %v", r)}
-		}
-	}()
+	defer recoverAs(format, &err)
 	r := bytes.NewReader(data)
 	switch format {
 	case FormatJPEG:

@@ -1,0 +1,60 @@
+package imgio
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+var genTestdata = flag.Bool("gen", false, "regenerate testdata/ (needs cwebp and img2webp from Debian's webp package)")
+
+// TestGenerateTestdata regenerates the committed test files when run with
+// -gen:
+//
+//	go test ./internal/imgio -run TestGenerateTestdata -gen
+//
+// It writes testdata/pattern.png and pattern-opaque.png, makes the WebP
+// files from them with cwebp and img2webp, and writes the FuzzDecode seed
+// corpus from sampleFiles. Without -gen it is skipped.
+func TestGenerateTestdata(t *testing.T) {
+	if !*genTestdata {
+		t.Skip("run with -gen to regenerate testdata")
+	}
+	write := func(name string, data []byte) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func(args ...string) {
+		t.Helper()
+		out, err := exec.Command(args[0], args[1:]...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	td := "testdata"
+	write(filepath.Join(td, "pattern.png"), encodePNG(t, patternNRGBA(64, 48, false)))
+	write(filepath.Join(td, "pattern-opaque.png"), encodePNG(t, patternNRGBA(64, 48, true)))
+	run("cwebp", "-quiet", "-lossless", "-exact", filepath.Join(td, "pattern.png"), "-o", filepath.Join(td, "lossless.webp"))
+	run("cwebp", "-quiet", "-q", "90", filepath.Join(td, "pattern-opaque.png"), "-o", filepath.Join(td, "lossy.webp"))
+	run("cwebp", "-quiet", "-q", "90", filepath.Join(td, "pattern.png"), "-o", filepath.Join(td, "lossy-alpha.webp"))
+	run("img2webp", "-loop", "0", "-lossy", filepath.Join(td, "pattern-opaque.png"), filepath.Join(td, "pattern.png"),
+		"-o", filepath.Join(td, "animated.webp"))
+
+	seeds := sampleFiles(t)
+	anim, err := os.ReadFile(filepath.Join(td, "animated.webp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeds = append(seeds, sample{"webp-animated", FormatWebP, anim})
+	for _, s := range seeds {
+		write(filepath.Join(td, "fuzz", "FuzzDecode", s.name), fmt.Appendf(nil, "go test fuzz v1\n[]byte(%q)\n", s.data))
+	}
+}
