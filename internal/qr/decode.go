@@ -72,7 +72,38 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, f *finderFrame)
 			best = e
 		}
 	}
-	for _, n := range f.candidateSizes(s) {
+	sizes := f.candidateSizes(s)
+	if len(sizes) == 0 {
+		return Symbol{}, &candidateError{stage: StageGrouping, err: fmt.Errorf("qr: no plausible symbol size: %w", ErrNotFound)}
+	}
+	// Cheap screen: the format information sits next to the finder
+	// patterns, where the affine grid is accurate whatever the size error;
+	// a triple whose format information reads in no size is no symbol.
+	screened := false
+	for _, n := range sizes {
+		if g := fitGrid(s, f, n, false, 2); g != nil && formatReadable(s, g, f) {
+			screened = true
+			break
+		}
+	}
+	if !screened {
+		// The strict screen misses some blurred symbols: let those that
+		// read loosely through with a small budget.
+		for _, n := range sizes[:1] {
+			if g := fitGrid(s, f, n, false, 2); g != nil && formatReadableLoose(s, g, f) {
+				screened = true
+				budget = min(budget, 2)
+			}
+		}
+	}
+	if !screened {
+		var corners geom.Quad
+		if g := fitGrid(s, f, sizes[0], false, 2); g != nil {
+			corners = g.corners()
+		}
+		return Symbol{}, &candidateError{stage: StageFormat, corners: corners, err: fmt.Errorf("qr: screening: %w", ErrFormatInfo)}
+	}
+	for _, n := range sizes {
 		if budget <= 0 || ctx.Err() != nil {
 			break
 		}
@@ -121,9 +152,9 @@ func readGrid(s sampler, g *grid, inv bool, variant int) (Symbol, *candidateErro
 	corners := g.corners()
 	m := sampleModules(s, g, inv, variant)
 	mirrored := false
-	fi, ok := readFormatInfo(m, false)
+	fi, ok := readFormatInfo(m, false, false)
 	if !ok {
-		if fi, ok = readFormatInfo(m, true); !ok {
+		if fi, ok = readFormatInfo(m, true, false); !ok {
 			return Symbol{}, &candidateError{stage: StageFormat, corners: corners, err: fmt.Errorf("qr: side %d: %w", g.n, ErrFormatInfo)}
 		}
 		mirrored = true
@@ -149,7 +180,7 @@ func readGrid(s sampler, g *grid, inv bool, variant int) (Symbol, *candidateErro
 	}
 	if md, ok := dr.GetOther().(*decoder.QRCodeDecoderMetaData); ok && md.IsMirrored() {
 		if !mirrored {
-			if f2, ok := readFormatInfo(m, true); ok {
+			if f2, ok := readFormatInfo(m, true, false); ok {
 				fi = f2
 			}
 		}
@@ -352,4 +383,42 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// formatReadable reports whether either copy of the format information,
+// read with one sample per module and the finder patterns' mid level, is
+// within 3 bits of a codeword, in either orientation.
+func formatReadable(s sampler, g *grid, f *finderFrame) bool {
+	return screenFormat(s, g, f, true)
+}
+
+// formatReadableLoose is formatReadable accepting any copy within 3 bits.
+func formatReadableLoose(s sampler, g *grid, f *finderFrame) bool {
+	return screenFormat(s, g, f, false)
+}
+
+func screenFormat(s sampler, g *grid, f *finderFrame, strict bool) bool {
+	n := g.n
+	m := make([][]bool, n)
+	rows := map[int]bool{8: true}
+	for y := 0; y < 9; y++ {
+		rows[y] = true
+	}
+	for y := n - 8; y < n; y++ {
+		rows[y] = true
+	}
+	for y := range m {
+		m[y] = make([]bool, n)
+		for x := 0; x < n; x++ {
+			if (rows[y] && (x == 8 || y == 8)) || (y <= 8 && x == 8) {
+				m[y][x] = f.isDark(s.at(g.toImage(float64(x)+0.5, float64(y)+0.5)))
+			}
+		}
+	}
+	// row 8 is sampled in full above; column 8 for every row in rows
+	_, ok := readFormatInfo(m, false, strict)
+	if !ok {
+		_, ok = readFormatInfo(m, true, strict)
+	}
+	return ok
 }

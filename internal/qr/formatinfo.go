@@ -56,8 +56,9 @@ func decodeFormatWord(w uint32) (formatInfo, bool) {
 
 // readFormatInfo reads both copies of the format information from the module
 // matrix m (dark = true, m[y][x]); transposed reads a mirror image. It
-// returns the copy nearest to a codeword.
-func readFormatInfo(m [][]bool, transposed bool) (formatInfo, bool) {
+// returns the copy nearest to a codeword. When strict, it also requires the
+// two copies to agree or one of them to be within 1 bit of a codeword.
+func readFormatInfo(m [][]bool, transposed, strict bool) (formatInfo, bool) {
 	n := len(m)
 	get := func(x, y int) uint32 {
 		if transposed {
@@ -91,6 +92,14 @@ func readFormatInfo(m [][]bool, transposed bool) (formatInfo, bool) {
 	}
 	f1, ok1 := decodeFormatWord(w1)
 	f2, ok2 := decodeFormatWord(w2)
+	if strict {
+		// Random bits are within 3 of some codeword more than half the
+		// time; within 1, or two agreeing copies, much more rarely.
+		agree := ok1 && ok2 && f1.ecBits == f2.ecBits && f1.mask == f2.mask
+		if !agree && min(f1.dist, f2.dist) > 1 {
+			return formatInfo{}, false
+		}
+	}
 	switch {
 	case ok1 && (!ok2 || f1.dist <= f2.dist):
 		return f1, true
