@@ -57,7 +57,16 @@ func groupFinderPatterns(fps []finderPattern, maxTriples int) []triple {
 			}
 			nbs = append(nbs, nb{j, d})
 		}
-		sort.Slice(nbs, func(p, q int) bool { return nbs[p].d < nbs[q].d })
+		// Prefer well-confirmed neighbours (finder-like noise inside large
+		// symbols is usually confirmed by few scan lines), nearest first
+		// among similar confirmation counts.
+		sort.Slice(nbs, func(p, q int) bool {
+			cp, cq := confirmClass(fps[nbs[p].j].count, a.count), confirmClass(fps[nbs[q].j].count, a.count)
+			if cp != cq {
+				return cp > cq
+			}
+			return nbs[p].d < nbs[q].d
+		})
 		if len(nbs) > maxNeighbours {
 			nbs = nbs[:maxNeighbours]
 		}
@@ -92,4 +101,13 @@ func groupFinderPatterns(fps []finderPattern, maxTriples int) []triple {
 		out = out[:maxTriples]
 	}
 	return out
+}
+
+// confirmClass is 1 when a neighbour's confirmation count is at least a
+// third of the pattern's own, else 0.
+func confirmClass(c, own int) int {
+	if 3*c >= own {
+		return 1
+	}
+	return 0
 }
