@@ -1,0 +1,155 @@
+package qr
+
+import (
+	"qrcascade/internal/geom"
+	"qrcascade/internal/gray"
+)
+
+// Binarisation.
+//
+// Finder patterns are searched on a bilevel image made by a local mean
+// threshold: a pixel is dark when it is darker than the mean of the window
+// around it less a small margin. The window is about a tenth of the (reduced)
+// image side, clamped to 24–160 pixels, which covers a finder pattern of up
+// to about 20-pixel modules while still following shadows and glare edges.
+// The mean comes from a summed-area table, so the cost is O(W·H) whatever the
+// window. Weak spot: inside large uniform dark areas wider than the window
+// (huge modules) the threshold follows the dark level and noise shows through;
+// big symbols are found on the reduced copy, where modules are smaller.
+//
+// Module sampling does not use this image: modules are read from the gray
+// plane at full resolution and thresholded in module space (see sample.go).
+
+// bitmap is a bilevel image: 1 for dark, 0 for light.
+type bitmap struct {
+	w, h int
+	pix  []byte
+}
+
+func (b *bitmap) at(x, y int) byte { return b.pix[y*b.w+x] }
+
+// scene holds what Detect computes once per plane and shares between
+// candidates: the full-resolution plane, the reduced copy used for locating
+// and its bilevel image.
+type scene struct {
+	full  *gray.Plane
+	small *gray.Plane // == full when no reduction was needed
+	scale float64     // full-resolution pixels per reduced pixel
+	bin   *bitmap
+}
+
+func newScene(p *gray.Plane, maxDim int) *scene {
+	f := 1
+	for max(p.W, p.H)/f > maxDim {
+		f++
+	}
+	small := p
+	if f > 1 {
+		small = reduce(p, f)
+	}
+	return &scene{full: p, small: small, scale: float64(f), bin: binarize(small)}
+}
+
+// scaleFinders maps finder patterns found on the reduced copy to full
+// resolution coordinates.
+func (s *scene) scaleFinders(fps []finderPattern) {
+	if s.scale == 1 {
+		return
+	}
+	for i := range fps {
+		fps[i].c = fps[i].c.Scale(s.scale)
+		fps[i].ms *= s.scale
+	}
+}
+
+// reduce returns p shrunk by the integer factor f with a box filter.
+func reduce(p *gray.Plane, f int) *gray.Plane {
+	w, h := p.W/f, p.H/f
+	r := gray.New(w, h)
+	acc := make([]uint32, w)
+	n := uint32(f * f)
+	for y := 0; y < h; y++ {
+		clear(acc)
+		for dy := 0; dy < f; dy++ {
+			row := p.Row(y*f + dy)
+			for x := 0; x < w; x++ {
+				s := uint32(0)
+				for _, v := range row[x*f : x*f+f] {
+					s += uint32(v)
+				}
+				acc[x] += s
+			}
+		}
+		out := r.Row(y)
+		for x := range out {
+			out[x] = byte((acc[x] + n/2) / n)
+		}
+	}
+	return r
+}
+
+// binarize thresholds p against its local mean (see the comment above).
+func binarize(p *gray.Plane) *bitmap {
+	w, h := p.W, p.H
+	win := max(w, h) / 10
+	win = min(max(win, 24), 160)
+	r := win / 2
+	// Summed-area table with a zero first row and column.
+	sw := w + 1
+	sat := make([]uint32, sw*(h+1))
+	for y := 0; y < h; y++ {
+		row := p.Row(y)
+		var s uint32
+		o := (y+1)*sw + 1
+		for x, v := range row {
+			s += uint32(v)
+			sat[o+x] = sat[o+x-sw] + s
+		}
+	}
+	b := &bitmap{w: w, h: h, pix: make([]byte, w*h)}
+	for y := 0; y < h; y++ {
+		y0, y1 := max(y-r, 0), min(y+r+1, h)
+		row := p.Row(y)
+		out := b.pix[y*w : (y+1)*w]
+		for x, v := range row {
+			x0, x1 := max(x-r, 0), min(x+r+1, w)
+			area := uint32((x1 - x0) * (y1 - y0))
+			sum := sat[y1*sw+x1] - sat[y0*sw+x1] - sat[y1*sw+x0] + sat[y0*sw+x0]
+			// dark when v*area < sum*(1-1/32), i.e. ~3 % below the local mean
+			if uint64(v)*uint64(area)*32 < uint64(sum)*31 {
+				out[x] = 1
+			}
+		}
+	}
+	return b
+}
+
+// sampler reads the gray plane with bilinear interpolation.
+type sampler struct{ p *gray.Plane }
+
+// at returns the interpolated gray level at pixel coordinates q (pixel
+// centres at +0.5), clamped to the plane.
+func (s sampler) at(q geom.Point) float64 {
+	p := s.p
+	x, y := q.X-0.5, q.Y-0.5
+	if x < 0 {
+		x = 0
+	}
+	if y < 0 {
+		y = 0
+	}
+	mx, my := float64(p.W-1), float64(p.H-1)
+	if x > mx {
+		x = mx
+	}
+	if y > my {
+		y = my
+	}
+	x0, y0 := int(x), int(y)
+	fx, fy := x-float64(x0), y-float64(y0)
+	x1, y1 := min(x0+1, p.W-1), min(y0+1, p.H-1)
+	r0, r1 := y0*p.Stride, y1*p.Stride
+	a := float64(p.Pix[r0+x0])*(1-fx) + float64(p.Pix[r0+x1])*fx
+	b := float64(p.Pix[r1+x0])*(1-fx) + float64(p.Pix[r1+x1])*fx
+	return a*(1-fy) + b*fy
+}

@@ -1,0 +1,424 @@
+package qr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+
+	"qrcascade/internal/geom"
+	"qrcascade/internal/gray"
+)
+
+// Reading one candidate: the procedure of ISO/IEC 18004:2015, 12, with the
+// geometry of grid.go and the sampling of sample.go in front. Reed–Solomon
+// decoding and bit stream parsing are gozxing's (decoder.Decoder), which
+// also retries a transposed (mirrored) reading.
+
+// candidateError records how far a candidate got.
+type candidateError struct {
+	stage   Stage
+	corners geom.Quad
+	err     error
+}
+
+// decodeTriples tries the grouped triples of fps in score order and appends
+// decoded symbols and failures to res.
+func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPattern, inv bool, res *Result) {
+	triples := groupFinderPatterns(fps, d.opts.MaxTriples)
+	used := make([]bool, len(fps))
+	s := sampler{sc.full}
+	for _, t := range triples {
+		if ctx.Err() != nil {
+			return
+		}
+		if used[t.tl] || used[t.tr] || used[t.bl] {
+			continue
+		}
+		f := newFinderFrame(s, fps[t.tl], fps[t.tr], fps[t.bl], inv)
+		sym, cerr := d.readCandidate(ctx, s, &f)
+		if cerr != nil {
+			if len(res.Failures) < d.opts.MaxTriples {
+				res.Failures = append(res.Failures, Failure{Stage: cerr.stage, Corners: cerr.corners, Err: cerr.err})
+			}
+			continue
+		}
+		used[t.tl], used[t.tr], used[t.bl] = true, true, true
+		if !duplicate(res.Symbols, sym) {
+			res.Symbols = append(res.Symbols, sym)
+		}
+	}
+}
+
+func duplicate(syms []Symbol, s Symbol) bool {
+	for _, o := range syms {
+		if o.Text == s.Text && o.Corners.Overlaps(s.Corners) {
+			return true
+		}
+	}
+	return false
+}
+
+// readCandidate tries the candidate sizes and sampling variants of one
+// finder triple within the transform budget.
+func (d *Detector) readCandidate(ctx context.Context, s sampler, f *finderFrame) (Symbol, *candidateError) {
+	var best *candidateError
+	budget := d.opts.MaxTransforms
+	keep := func(e *candidateError) {
+		if best == nil || e.stage > best.stage {
+			best = e
+		}
+	}
+	sizes := f.candidateSizes(s)
+	if len(sizes) == 0 {
+		return Symbol{}, &candidateError{stage: StageGrouping, err: fmt.Errorf("qr: no plausible symbol size: %w", ErrNotFound)}
+	}
+	// Cheap screen: the format information sits next to the finder
+	// patterns, where the affine grid is accurate whatever the size error;
+	// a triple whose format information reads in no size is no symbol.
+	screened := false
+	for _, n := range sizes {
+		if g := fitGrid(s, f, n, false, 2); g != nil && formatReadable(s, g, f) {
+			screened = true
+			break
+		}
+	}
+	if !screened {
+		// The strict screen misses some blurred symbols: let those that
+		// read loosely through with a small budget.
+		for _, n := range sizes[:1] {
+			if g := fitGrid(s, f, n, false, 2); g != nil && formatReadableLoose(s, g, f) {
+				screened = true
+				budget = min(budget, 2)
+			}
+		}
+	}
+	if !screened {
+		var corners geom.Quad
+		if g := fitGrid(s, f, sizes[0], false, 2); g != nil {
+			corners = g.corners()
+		}
+		return Symbol{}, &candidateError{stage: StageFormat, corners: corners, err: fmt.Errorf("qr: screening: %w", ErrFormatInfo)}
+	}
+	for _, n := range sizes {
+		if budget <= 0 || ctx.Err() != nil {
+			break
+		}
+		modes := []int{0, 1, 2}
+		if n < 25 {
+			modes = modes[2:]
+		}
+		var prev geom.Quad
+		for _, mode := range modes {
+			if budget <= 0 || ctx.Err() != nil {
+				break
+			}
+			g := fitGrid(s, f, n, !d.opts.NoLocalGrid, mode)
+			if g == nil {
+				keep(&candidateError{stage: StageAlignment, err: fmt.Errorf("qr: side %d: %w", n, ErrAlignment)})
+				break
+			}
+			c := g.corners()
+			if mode > 0 && c[2].Dist(prev[2]) < 0.5*g.moduleSize() {
+				continue // same grid as the previous mode
+			}
+			prev = c
+			for variant := 0; variant < 2 && budget > 0; variant++ {
+				budget--
+				sym, cerr := readGrid(s, g, f.inv, variant)
+				if cerr == nil {
+					return sym, nil
+				}
+				keep(cerr)
+				if cerr.stage <= StageFormat && variant == 0 {
+					// the geometry is probably wrong: a different
+					// threshold will not help
+					break
+				}
+			}
+		}
+	}
+	if best == nil {
+		best = &candidateError{stage: StageGrouping, err: fmt.Errorf("qr: no plausible symbol size: %w", ErrNotFound)}
+	}
+	return Symbol{}, best
+}
+
+// readGrid samples g and decodes the module matrix.
+func readGrid(s sampler, g *grid, inv bool, variant int) (Symbol, *candidateError) {
+	corners := g.corners()
+	m := sampleModules(s, g, inv, variant)
+	mirrored := false
+	fi, ok := readFormatInfo(m, false, false)
+	if !ok {
+		if fi, ok = readFormatInfo(m, true, false); !ok {
+			return Symbol{}, &candidateError{stage: StageFormat, corners: corners, err: fmt.Errorf("qr: side %d: %w", g.n, ErrFormatInfo)}
+		}
+		mirrored = true
+	}
+	bm, _ := gozxing.NewSquareBitMatrix(g.n)
+	for y, row := range m {
+		for x, dark := range row {
+			if dark {
+				bm.Set(x, y)
+			}
+		}
+	}
+	dr, err := decoder.NewDecoder().Decode(bm, nil)
+	if err != nil {
+		stage, sentinel := StageBitstream, ErrBitstream
+		var ce gozxing.ChecksumException
+		if errors.As(err, &ce) {
+			stage, sentinel = StageErrorCorrection, ErrErrorCorrection
+		} else if g.n >= 45 && !versionMatches(m, g.n) {
+			stage, sentinel = StageVersion, ErrVersionInfo
+		}
+		return Symbol{}, &candidateError{stage: stage, corners: corners, err: fmt.Errorf("qr: side %d: %w: %v", g.n, sentinel, err)}
+	}
+	if md, ok := dr.GetOther().(*decoder.QRCodeDecoderMetaData); ok && md.IsMirrored() {
+		if !mirrored {
+			if f2, ok := readFormatInfo(m, true, false); ok {
+				fi = f2
+			}
+		}
+		mirrored = true
+	}
+	sym := Symbol{
+		Text:            dr.GetText(),
+		Version:         (g.n - 17) / 4,
+		ECLevel:         dr.GetECLevel(),
+		Mask:            fi.mask,
+		ErrorsCorrected: dr.GetErrorsCorrected(),
+		Mirrored:        mirrored,
+		Inverted:        inv,
+		ModuleSize:      g.moduleSize(),
+		Corners:         corners,
+	}
+	if mirrored {
+		// The decoder read the transpose: our top-right is the symbol's
+		// bottom-left.
+		sym.Corners[1], sym.Corners[3] = sym.Corners[3], sym.Corners[1]
+	}
+	for _, seg := range dr.GetByteSegments() {
+		sym.Bytes = append(sym.Bytes, seg...)
+	}
+	if sym.Bytes == nil {
+		sym.Bytes = []byte(sym.Text)
+	}
+	return sym, nil
+}
+
+// versionMatches reports whether either version information block of m
+// decodes to the version of its size.
+func versionMatches(m [][]bool, n int) bool {
+	want := (n - 17) / 4
+	for _, tr := range []bool{false, true} {
+		var w uint32
+		for j := 5; j >= 0; j-- {
+			for i := n - 9; i >= n-11; i-- {
+				x, y := i, j
+				if tr {
+					x, y = y, x
+				}
+				w <<= 1
+				if m[y][x] {
+					w |= 1
+				}
+			}
+		}
+		if v, _, ok := decodeVersionWord(w); ok && v == want {
+			return true
+		}
+	}
+	return false
+}
+
+// decodeQuad implements Detector.DecodeQuad.
+func (d *Detector) decodeQuad(ctx context.Context, p *gray.Plane, q geom.Quad) (Symbol, error) {
+	minX, minY, maxX, maxY := q.Bounds()
+	side := math.Max(maxX-minX, maxY-minY)
+	margin := 0.15*side + 8
+	x0 := max(int(minX-margin), 0)
+	y0 := max(int(minY-margin), 0)
+	x1 := min(int(maxX+margin)+1, p.W)
+	y1 := min(int(maxY+margin)+1, p.H)
+	if x1-x0 < 21 || y1-y0 < 21 {
+		return Symbol{}, fmt.Errorf("qr: decode quad: region %dx%d too small: %w", x1-x0, y1-y0, ErrNotFound)
+	}
+	crop := &gray.Plane{W: x1 - x0, H: y1 - y0, Stride: p.Stride, Pix: p.Pix[y0*p.Stride+x0:]}
+	off := geom.Point{X: float64(x0), Y: float64(y0)}
+	local := geom.Quad{q[0].Sub(off), q[1].Sub(off), q[2].Sub(off), q[3].Sub(off)}
+	res := d.Detect(ctx, crop)
+	for _, sym := range res.Symbols {
+		if sym.Corners.Overlaps(local) {
+			for i := range sym.Corners {
+				sym.Corners[i] = sym.Corners[i].Add(off)
+			}
+			return sym, nil
+		}
+	}
+	sym, err := d.sampleQuad(ctx, sampler{crop}, local)
+	if err != nil {
+		return Symbol{}, fmt.Errorf("qr: decode quad: %w", err)
+	}
+	for i := range sym.Corners {
+		sym.Corners[i] = sym.Corners[i].Add(off)
+	}
+	return sym, nil
+}
+
+// sampleQuad reads a symbol directly from its approximate outer corners:
+// for each of the four rotations and each version whose modules would be at
+// least one pixel, it scores how well the three finder patterns match, and
+// decodes the best few fits.
+func (d *Detector) sampleQuad(ctx context.Context, s sampler, q geom.Quad) (Symbol, error) {
+	side := (q[0].Dist(q[1]) + q[1].Dist(q[2]) + q[2].Dist(q[3]) + q[3].Dist(q[0])) / 4
+	type fit struct {
+		rot, n int
+		inv    bool
+		score  float64
+		g      *grid
+	}
+	var fits []fit
+	for rot := 0; rot < 4; rot++ {
+		r := geom.Quad{q[rot], q[(rot+1)%4], q[(rot+2)%4], q[(rot+3)%4]}
+		for v := 1; v <= 40; v++ {
+			n := dimensionForVersion(v)
+			if side/float64(n) < 1 {
+				break
+			}
+			nf := float64(n)
+			h, ok := geom.QuadToQuad(geom.Quad{{X: 0, Y: 0}, {X: nf, Y: 0}, {X: nf, Y: nf}, {X: 0, Y: nf}}, r)
+			if !ok {
+				continue
+			}
+			g := &grid{n: n, global: h}
+			sc, inv := finderScore(s, g)
+			if !inv || d.opts.TryInverted {
+				fits = append(fits, fit{rot, n, inv, sc, g})
+			}
+		}
+	}
+	if ctx.Err() != nil {
+		return Symbol{}, ctx.Err()
+	}
+	// best fits first
+	for i := 1; i < len(fits); i++ {
+		for j := i; j > 0 && fits[j].score > fits[j-1].score; j-- {
+			fits[j], fits[j-1] = fits[j-1], fits[j]
+		}
+	}
+	var last error = ErrNotFound
+	for i := 0; i < len(fits) && i < d.opts.MaxTransforms; i++ {
+		if ctx.Err() != nil {
+			return Symbol{}, ctx.Err()
+		}
+		ft := fits[i]
+		if ft.score < 0.75 {
+			break
+		}
+		// Re-locate the finder centres in the fitted grid and read as a triple.
+		nf := float64(ft.n)
+		ms := ft.g.moduleSize()
+		mk := func(x, y float64) finderPattern {
+			return finderPattern{c: ft.g.toImage(x, y), ms: ms, count: 1}
+		}
+		f := newFinderFrame(s, mk(3.5, 3.5), mk(nf-3.5, 3.5), mk(3.5, nf-3.5), ft.inv)
+		g := fitGrid(s, &f, ft.n, !d.opts.NoLocalGrid, 0)
+		if g == nil {
+			g = ft.g
+		}
+		for variant := 0; variant < 2; variant++ {
+			sym, cerr := readGrid(s, g, ft.inv, variant)
+			if cerr == nil {
+				return sym, nil
+			}
+			last = cerr.err
+		}
+	}
+	return Symbol{}, last
+}
+
+// finderScore returns the fraction of the 3×49 finder pattern modules that
+// g samples correctly, in the better polarity, and whether that polarity is
+// light-on-dark.
+func finderScore(s sampler, g *grid) (float64, bool) {
+	n := g.n
+	var vals [3 * 49]float64
+	var want [3 * 49]bool
+	k := 0
+	var sum float64
+	for _, o := range [3][2]int{{0, 0}, {n - 7, 0}, {0, n - 7}} {
+		for y := 0; y < 7; y++ {
+			for x := 0; x < 7; x++ {
+				v := s.at(g.toImage(float64(o[0]+x)+0.5, float64(o[1]+y)+0.5))
+				vals[k] = v
+				sum += v
+				dx, dy := max(abs(x-3), abs(y-3)), 0
+				_ = dy
+				want[k] = dx != 2
+				k++
+			}
+		}
+	}
+	t := sum / float64(k)
+	good := 0
+	for i, v := range vals {
+		if (v < t) == want[i] {
+			good++
+		}
+	}
+	sc := float64(good) / float64(k)
+	if 1-sc > sc {
+		return 1 - sc, true
+	}
+	return sc, false
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// formatReadable reports whether either copy of the format information,
+// read with one sample per module and the finder patterns' mid level, is
+// within 3 bits of a codeword, in either orientation.
+func formatReadable(s sampler, g *grid, f *finderFrame) bool {
+	return screenFormat(s, g, f, true)
+}
+
+// formatReadableLoose is formatReadable accepting any copy within 3 bits.
+func formatReadableLoose(s sampler, g *grid, f *finderFrame) bool {
+	return screenFormat(s, g, f, false)
+}
+
+func screenFormat(s sampler, g *grid, f *finderFrame, strict bool) bool {
+	n := g.n
+	m := make([][]bool, n)
+	rows := map[int]bool{8: true}
+	for y := 0; y < 9; y++ {
+		rows[y] = true
+	}
+	for y := n - 8; y < n; y++ {
+		rows[y] = true
+	}
+	for y := range m {
+		m[y] = make([]bool, n)
+		for x := 0; x < n; x++ {
+			if (rows[y] && (x == 8 || y == 8)) || (y <= 8 && x == 8) {
+				m[y][x] = f.isDark(s.at(g.toImage(float64(x)+0.5, float64(y)+0.5)))
+			}
+		}
+	}
+	// row 8 is sampled in full above; column 8 for every row in rows
+	_, ok := readFormatInfo(m, false, strict)
+	if !ok {
+		_, ok = readFormatInfo(m, true, strict)
+	}
+	return ok
+}

@@ -1,0 +1,154 @@
+package qr
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+
+	"qrcascade/internal/geom"
+	"qrcascade/internal/gray"
+)
+
+// TestVersionEstimation reads a slightly rotated and tilted symbol of every
+// version and checks the version found.
+func TestVersionEstimation(t *testing.T) {
+	for v := 1; v <= 40; v++ {
+		t.Run(fmt.Sprintf("v%d", v), func(t *testing.T) {
+			m := encodeSymbol(t, fmt.Sprintf("version %d", v), decoder.ErrorCorrectionLevel_L, v)
+			n := len(m)
+			side := float64(n) * 3.2
+			w := int(side) + 60
+			q := squareQuad(float64(w)/2, float64(w)/2, side, 7)
+			q[2] = q[2].Add(geom.Point{X: -0.03 * side, Y: -0.02 * side}) // mild perspective
+			p := homographyScene(w, w, n, q).render(m)
+			res := NewDetector(Options{}).Detect(context.Background(), p)
+			if len(res.Symbols) != 1 {
+				t.Fatalf("got %d symbols; failures %s", len(res.Symbols), fmtFailures(res.Failures))
+			}
+			if s := res.Symbols[0]; s.Version != v || s.Text != fmt.Sprintf("version %d", v) {
+				t.Errorf("got version %d text %q", s.Version, s.Text)
+			}
+		})
+	}
+}
+
+func TestInvertedOption(t *testing.T) {
+	m := encodeSymbol(t, "light on dark", decoder.ErrorCorrectionLevel_M, 2)
+	sc := homographyScene(300, 300, len(m), squareQuad(150, 150, float64(len(m))*5, 15))
+	sc.inverted = true
+	p := sc.render(m)
+	for _, try := range []bool{false, true} {
+		res := NewDetector(Options{TryInverted: try}).Detect(context.Background(), p)
+		if got := len(res.Symbols) == 1 && res.Symbols[0].Inverted; got != try {
+			t.Errorf("TryInverted=%v: read inverted = %v (%d symbols)", try, got, len(res.Symbols))
+		}
+	}
+}
+
+func TestDecodeQuad(t *testing.T) {
+	m := encodeSymbol(t, "decode from a predicted quad", decoder.ErrorCorrectionLevel_M, 4)
+	n := len(m)
+	truth := geom.Quad{{X: 70, Y: 60}, {X: 320, Y: 80}, {X: 330, Y: 330}, {X: 55, Y: 310}}
+	p := homographyScene(400, 400, n, truth).render(m)
+	cases := []struct {
+		name string
+		q    geom.Quad
+	}{
+		{"exact", truth},
+		{"rotated order", geom.Quad{truth[2], truth[3], truth[0], truth[1]}},
+		{"noisy", geom.Quad{{X: 75, Y: 52}, {X: 328, Y: 86}, {X: 322, Y: 337}, {X: 50, Y: 303}}},
+	}
+	d := NewDetector(Options{})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := d.DecodeQuad(context.Background(), p, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Text != "decode from a predicted quad" || s.Version != 4 {
+				t.Errorf("got %q v%d", s.Text, s.Version)
+			}
+			for i := range truth {
+				if dd := s.Corners[i].Dist(truth[i]); dd > 2*s.ModuleSize {
+					t.Errorf("corner %d: %v, want %v", i, s.Corners[i], truth[i])
+				}
+			}
+		})
+	}
+	if _, err := d.DecodeQuad(context.Background(), gray.New(400, 400), truth); err == nil {
+		t.Errorf("blank plane: no error")
+	}
+}
+
+// FuzzDecodeQuad feeds arbitrary module matrices (and corner jitter) through
+// sampling and decoding: nothing may panic, and whatever decodes must carry
+// a valid version and EC level.
+func FuzzDecodeQuad(f *testing.F) {
+	m := encodeSymbol(f, "fuzz seed", decoder.ErrorCorrectionLevel_M, 1)
+	seed := make([]byte, 0, 21*21/8+1)
+	var b byte
+	for i := 0; i < 21*21; i++ {
+		if m[i/21][i%21] {
+			b |= 1 << uint(i%8)
+		}
+		if i%8 == 7 {
+			seed = append(seed, b)
+			b = 0
+		}
+	}
+	seed = append(seed, b)
+	f.Add(seed, int8(0), int8(0))
+	f.Add([]byte{}, int8(3), int8(-5))
+	d := NewDetector(Options{})
+	f.Fuzz(func(t *testing.T, bits []byte, jx, jy int8) {
+		const n, ms = 21, 4
+		mm := make([][]bool, n)
+		for y := range mm {
+			mm[y] = make([]bool, n)
+			for x := range mm[y] {
+				i := y*n + x
+				if i/8 < len(bits) {
+					mm[y][x] = bits[i/8]&(1<<uint(i%8)) != 0
+				}
+			}
+		}
+		q := geom.Quad{{X: 20, Y: 20}, {X: 20 + n*ms, Y: 20}, {X: 20 + n*ms, Y: 20 + n*ms}, {X: 20, Y: 20 + n*ms}}
+		p := homographyScene(n*ms+40, n*ms+40, n, q).render(mm)
+		q[0] = q[0].Add(geom.Point{X: float64(jx) / 16, Y: float64(jy) / 16})
+		s, err := d.DecodeQuad(context.Background(), p, q)
+		if err == nil && (s.Version < 1 || s.Version > 40 || s.ECLevel == "" || s.Mask < 0 || s.Mask > 7) {
+			t.Errorf("invalid symbol %+v", s)
+		}
+	})
+}
+
+// invoicePlane renders a 2 MP (1600×1250) page with one version 10 symbol
+// of 4-pixel modules in a corner, like a scanned invoice.
+func invoicePlane(tb testing.TB) *gray.Plane {
+	m := encodeSymbol(tb, "https://verificacfdi.facturaelectronica.sat.gob.mx/default.aspx?id=5803EB8D-81CD-4557-8719-26632D2FA434&re=AAA010101AAA&rr=XAXX010101000&tt=0000001234.560000&fe=A1B2C3D4", decoder.ErrorCorrectionLevel_L, 10)
+	n := len(m)
+	side := float64(n * 4)
+	sc := homographyScene(1600, 1250, n, geom.Quad{{X: 1300, Y: 950}, {X: 1300 + side, Y: 950}, {X: 1300 + side, Y: 950 + side}, {X: 1300, Y: 950 + side}})
+	return sc.render(m)
+}
+
+func TestInvoicePlane(t *testing.T) {
+	res := NewDetector(Options{}).Detect(context.Background(), invoicePlane(t))
+	if len(res.Symbols) != 1 || res.Symbols[0].Version != 10 {
+		t.Fatalf("got %d symbols; failures %s", len(res.Symbols), fmtFailures(res.Failures))
+	}
+}
+
+func BenchmarkDetectInvoice2MP(b *testing.B) {
+	p := invoicePlane(b)
+	d := NewDetector(Options{})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if res := d.Detect(context.Background(), p); len(res.Symbols) != 1 {
+			b.Fatal("not read")
+		}
+	}
+}

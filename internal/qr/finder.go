@@ -1,0 +1,241 @@
+package qr
+
+import (
+	"math"
+	"sort"
+
+	"qrcascade/internal/geom"
+)
+
+// Finder pattern detection (ISO/IEC 18004:2015, 6.3.3).
+//
+// A finder pattern is three concentric squares: 7×7 dark, 5×5 light, 3×3
+// dark. Any straight line through its centre crosses the squares in the run
+// ratio dark:light:dark:light:dark = 1:1:3:1:1, whatever the rotation, and
+// nearly so under moderate perspective (the squares are scaled copies of one
+// another about the centre). The search therefore:
+//
+//  1. scans every row of the bilevel image for five consecutive runs in that
+//     ratio (tolerant: each unit run within ±70 % and the centre within
+//     ±50 %, plus one pixel of quantisation slack);
+//  2. cross-checks the column through the centre of the middle run, which
+//     must show the same ratio, and re-centres vertically;
+//  3. re-checks the row through the new centre, re-centring horizontally, and
+//     the two diagonals, of which at least one must also show the ratio
+//     (this rejects most text and hatching);
+//  4. merges confirmations of the same pattern (centres within 1.5 modules,
+//     module sizes within a factor 1.6), weighting by count.
+//
+// Weak spots: a pattern cut by glare or a deep scratch across its centre
+// fails step 2; strong blur merges the 1-module light ring into its
+// neighbours below about 2 pixels per module.
+
+// finderPattern is a confirmed finder pattern candidate.
+type finderPattern struct {
+	c     geom.Point // centre, pixel coordinates
+	ms    float64    // estimated module size in pixels
+	count int        // number of confirming scan lines
+}
+
+// runsMatch reports whether five runs are in the ratio 1:1:3:1:1 and returns
+// the estimated module size.
+func runsMatch(r *[5]int) (float64, bool) {
+	total := r[0] + r[1] + r[2] + r[3] + r[4]
+	if total < 7 {
+		return 0, false
+	}
+	u := float64(total) / 7
+	for i, k := range [5]float64{1, 1, 3, 1, 1} {
+		tol := 0.7*u + 1
+		if k == 3 {
+			tol = 1.5*u + 1
+		}
+		if math.Abs(float64(r[i])-k*u) > tol {
+			return 0, false
+		}
+	}
+	// The centre must be clearly larger than each unit run.
+	if float64(r[2]) < 1.5*float64(max(r[0], r[4])) && r[2] < r[0]+r[4] {
+		return 0, false
+	}
+	return u, true
+}
+
+// lineRuns walks from (x, y), which must be dark, in direction (dx, dy)
+// and its opposite, and returns the five runs centred on the dark run
+// containing (x, y), plus the offset (in steps from (x, y)) of that run's
+// centre. maxRun bounds each outer run.
+func lineRuns(b *bitmap, inv byte, x, y, dx, dy, maxRun int) (r [5]int, centre float64, ok bool) {
+	dark := func(x, y int) (bool, bool) {
+		if x < 0 || y < 0 || x >= b.w || y >= b.h {
+			return false, false
+		}
+		return b.pix[y*b.w+x]^inv == 1, true
+	}
+	if d, in := dark(x, y); !d || !in {
+		return r, 0, false
+	}
+	// forward
+	var fw [3]int
+	i := 0
+	for state := 0; state < 3; {
+		d, in := dark(x+i*dx, y+i*dy)
+		if !in {
+			if state == 2 && fw[2] > 0 {
+				break
+			}
+			return r, 0, false
+		}
+		want := state != 1
+		if d != want {
+			state++
+			if state == 3 {
+				break
+			}
+		}
+		fw[state]++
+		if fw[state] > maxRun {
+			return r, 0, false
+		}
+		i++
+	}
+	var bw [3]int
+	i = 1
+	bw[0] = 0
+	for state := 0; state < 3; {
+		d, in := dark(x-i*dx, y-i*dy)
+		if !in {
+			if state == 2 && bw[2] > 0 {
+				break
+			}
+			return r, 0, false
+		}
+		want := state != 1
+		if d != want {
+			state++
+			if state == 3 {
+				break
+			}
+		}
+		bw[state]++
+		if bw[state] > maxRun {
+			return r, 0, false
+		}
+		i++
+	}
+	r = [5]int{bw[2], bw[1], bw[0] + fw[0], fw[1], fw[2]}
+	// centre of the middle run relative to (x, y): it spans [-bw0, fw0)
+	centre = float64(fw[0]-bw[0]) / 2
+	return r, centre, r[0] > 0 && r[1] > 0 && r[3] > 0 && r[4] > 0
+}
+
+// findFinderPatterns returns up to maxN finder pattern candidates in b,
+// strongest (most confirmations) first. inv selects light-on-dark patterns.
+func findFinderPatterns(b *bitmap, inverted bool, maxN int) []finderPattern {
+	var inv byte
+	if inverted {
+		inv = 1
+	}
+	var cands []finderPattern
+	var runs [5]int
+	for y := 0; y < b.h; y++ {
+		row := b.pix[y*b.w : (y+1)*b.w]
+		// run-length encode the row, starting with the colour at x=0
+		n := 0 // runs seen
+		x := 0
+		for x < b.w {
+			start := x
+			c := row[x] ^ inv
+			for x < b.w && row[x]^inv == c {
+				x++
+			}
+			runs[0], runs[1], runs[2], runs[3], runs[4] = runs[1], runs[2], runs[3], runs[4], x-start
+			n++
+			if n < 5 || c != 1 {
+				continue
+			}
+			// runs ends with a dark run; the pattern is dark-light-dark-light-dark
+			u, ok := runsMatch(&runs)
+			if !ok {
+				continue
+			}
+			total := runs[0] + runs[1] + runs[2] + runs[3] + runs[4]
+			cx := float64(x-runs[4]-runs[3]) - float64(runs[2])/2
+			if fp, ok := confirmFinder(b, inv, cx, float64(y)+0.5, u, total); ok {
+				cands = mergeFinder(cands, fp)
+			}
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].count > cands[j].count })
+	if len(cands) > maxN {
+		cands = cands[:maxN]
+	}
+	return cands
+}
+
+// confirmFinder cross-checks a horizontal hit centred at (cx, cy) (pixel
+// coordinates) vertically, horizontally again and diagonally.
+func confirmFinder(b *bitmap, inv byte, cx, cy, u float64, total int) (finderPattern, bool) {
+	maxRun := int(3*u) + 3
+	ix, iy := int(cx), int(cy)
+	rv, off, ok := lineRuns(b, inv, ix, iy, 0, 1, maxRun)
+	if !ok {
+		return finderPattern{}, false
+	}
+	uv, ok := runsMatch(&rv)
+	if !ok || uv > 2.5*u || u > 2.5*uv {
+		return finderPattern{}, false
+	}
+	cy = float64(iy) + off
+	iy = int(cy)
+	rh, off, ok := lineRuns(b, inv, ix, iy, 1, 0, maxRun)
+	if !ok {
+		return finderPattern{}, false
+	}
+	uh, ok := runsMatch(&rh)
+	if !ok {
+		return finderPattern{}, false
+	}
+	cx = float64(ix) + off
+	ix = int(cx)
+	// Diagonals: at least one must match. The run lengths along a line at
+	// angle φ to the pattern's sides are stretched by 1/max(|cos φ|, |sin φ|),
+	// so the smallest of the four directions' estimates is within 8 % of the
+	// module size.
+	diag := false
+	ms := min(uh, uv)
+	for _, d := range [2][2]int{{1, 1}, {1, -1}} {
+		rd, _, ok := lineRuns(b, inv, ix, iy, d[0], d[1], maxRun)
+		if !ok {
+			continue
+		}
+		if ud, ok := runsMatch(&rd); ok {
+			diag = true
+			ms = min(ms, ud*math.Sqrt2)
+		}
+	}
+	if !diag {
+		return finderPattern{}, false
+	}
+	return finderPattern{c: geom.Point{X: cx, Y: cy}, ms: ms, count: 1}, true
+}
+
+// mergeFinder adds fp to cands, merging it with an existing candidate of the
+// same pattern.
+func mergeFinder(cands []finderPattern, fp finderPattern) []finderPattern {
+	for i := range cands {
+		c := &cands[i]
+		if c.c.Dist(fp.c) > 1.5*max(c.ms, fp.ms) {
+			continue
+		}
+		if r := c.ms / fp.ms; r > 1.6 || r < 1/1.6 {
+			continue
+		}
+		n := float64(c.count)
+		c.c = c.c.Scale(n).Add(fp.c).Scale(1 / (n + 1))
+		c.ms = (c.ms*n + fp.ms) / (n + 1)
+		c.count++
+		return cands
+	}
+	return append(cands, fp)
+}

@@ -1,0 +1,64 @@
+package qr
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+
+	"qrcascade/internal/geom"
+)
+
+func TestFinderPatternCentres(t *testing.T) {
+	cases := []struct {
+		name string
+		q    func(n int) geom.Quad
+		blur int
+	}{
+		{"upright 4px", func(n int) geom.Quad { return squareQuad(200, 200, float64(n)*4, 0) }, 0},
+		{"rotated 30 4px", func(n int) geom.Quad { return squareQuad(200, 200, float64(n)*4, 30) }, 0},
+		{"rotated 135 4px", func(n int) geom.Quad { return squareQuad(200, 200, float64(n)*4, 135) }, 0},
+		{"rotated 45 2.5px", func(n int) geom.Quad { return squareQuad(200, 200, float64(n)*2.5, 45) }, 0},
+		{"perspective", func(n int) geom.Quad {
+			return geom.Quad{{X: 60, Y: 80}, {X: 330, Y: 50}, {X: 360, Y: 350}, {X: 40, Y: 300}}
+		}, 0},
+		{"blurred 6px", func(n int) geom.Quad { return squareQuad(200, 200, float64(n)*6, 10) }, 2},
+	}
+	m := encodeSymbol(t, "finder pattern test 0123456789", decoder.ErrorCorrectionLevel_M, 3)
+	n := len(m)
+	nf := float64(n)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sc := homographyScene(400, 400, n, tc.q(n))
+			sc.blur = tc.blur
+			p := sc.render(m)
+			fps := findFinderPatterns(binarize(p), false, 100)
+			for _, c := range []geom.Point{{X: 3.5, Y: 3.5}, {X: nf - 3.5, Y: 3.5}, {X: 3.5, Y: nf - 3.5}} {
+				want := sc.toImage(c)
+				// module pitch at this finder: the finder estimate is the
+				// smallest pitch over four directions, so compare with the
+				// smaller of the two axis pitches
+				ms := math.Min(sc.toImage(c.Add(geom.Point{X: 1})).Dist(want), sc.toImage(c.Add(geom.Point{Y: 1})).Dist(want))
+				best := -1
+				for i, fp := range fps {
+					if best < 0 || fp.c.Dist(want) < fps[best].c.Dist(want) {
+						best = i
+					}
+				}
+				if best < 0 {
+					t.Fatalf("no finder pattern found")
+				}
+				if d := fps[best].c.Dist(want) / ms; d > 0.5 {
+					t.Errorf("finder at %v: nearest candidate %v is %.2f modules away", want, fps[best].c, d)
+				}
+				if r := fps[best].ms / ms; r < 0.75 || r > 1.25 {
+					t.Errorf("finder at %v: module size %.2f, want %.2f", want, fps[best].ms, ms)
+				}
+			}
+			if testing.Verbose() {
+				fmt.Println(tc.name, fps)
+			}
+		})
+	}
+}

@@ -1,0 +1,71 @@
+package qr
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestFormatInfoWords(t *testing.T) {
+	// Annex C, Table C.1: EC level M (00), mask 0 → 101010000010010; L
+	// (01), mask 7 → 110100101110110 (after the XOR mask).
+	known := map[int]uint32{0: 0x5412, 0b01111: 0b110100101110110}
+	for data, w := range known {
+		if got := formatWord(data); got != w {
+			t.Errorf("formatWord(%05b) = %015b, want %015b", data, got, w)
+		}
+	}
+	for data := 0; data < 32; data++ {
+		w := formatWord(data)
+		for flips := 0; flips <= 4; flips++ {
+			t.Run(fmt.Sprintf("data %05b flips %d", data, flips), func(t *testing.T) {
+				// flip the lowest `flips` bits of a rotating window
+				e := w
+				for k := 0; k < flips; k++ {
+					e ^= 1 << uint((data+3*k)%15)
+				}
+				fi, ok := decodeFormatWord(e)
+				if flips <= 3 {
+					if !ok || fi.ecBits != data>>3 || fi.mask != data&7 || fi.dist != flips {
+						t.Errorf("decode = %+v, %v; want ec %d mask %d dist %d", fi, ok, data>>3, data&7, flips)
+					}
+				} else if ok && fi.ecBits == data>>3 && fi.mask == data&7 {
+					t.Errorf("4 flipped bits decoded as the original word")
+				}
+			})
+		}
+	}
+}
+
+func TestVersionInfoWords(t *testing.T) {
+	// Annex D, Table D.1: version 7 → 000111110010010100, version 40 →
+	// 101000110001101001.
+	if got := versionWord(7); got != 0b000111110010010100 {
+		t.Errorf("versionWord(7) = %018b", got)
+	}
+	if got := versionWord(40); got != 0b101000110001101001 {
+		t.Errorf("versionWord(40) = %018b", got)
+	}
+	for v := 7; v <= 40; v++ {
+		for flips := 0; flips <= 3; flips++ {
+			w := versionWord(v)
+			for k := 0; k < flips; k++ {
+				w ^= 1 << uint((v+5*k)%18)
+			}
+			got, d, ok := decodeVersionWord(w)
+			if !ok || got != v || d != flips {
+				t.Errorf("v%d with %d flips: got v%d dist %d ok %v", v, flips, got, d, ok)
+			}
+		}
+	}
+}
+
+func TestDimensionForVersion(t *testing.T) {
+	for v := 1; v <= 40; v++ {
+		if n := dimensionForVersion(v); n != 4*v+17 || (n-17)%4 != 0 {
+			t.Errorf("v%d: %d modules", v, n)
+		}
+	}
+	if dimensionForVersion(1) != 21 || dimensionForVersion(40) != 177 {
+		t.Errorf("endpoints wrong")
+	}
+}

@@ -1,0 +1,416 @@
+package qr
+
+import (
+	"math"
+
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+
+	"qrcascade/internal/geom"
+)
+
+// Geometry: from finder pattern centres to a module grid.
+//
+// Module coordinates put (0,0) at the outer top-left corner of the symbol,
+// +x along the top row, +y down the left column; module (x, y) covers
+// [x, x+1)×[y, y+1), so its centre is (x+0.5, y+0.5). The finder pattern
+// centres are at (3.5, 3.5), (n−3.5, 3.5) and (3.5, n−3.5) for n modules per
+// side.
+//
+//  1. Size: the symbol side n is estimated from the finder spacing and the
+//     finder module sizes, and independently by counting the modules of both
+//     timing patterns (6.3.5); for versions 7 and up the version information
+//     blocks next to the top-right and bottom-left patterns are read in a
+//     frame local to each pattern, which fixes n exactly.
+//  2. Global transform: an affine map from the three centres predicts the
+//     bottom-right alignment pattern (versions 2+, 6.3.6) at
+//     (n−6.5, n−6.5); a local template search finds it and the four points
+//     give a homography. Without it the parallelogram completion is used.
+//  3. Local transforms (versions 7+): every alignment pattern of the version
+//     (Annex E) is searched near its position predicted by the homography
+//     plus the displacement already observed at its nearest located
+//     neighbour, and each cell between four neighbouring alignment centres
+//     gets its own homography. This follows curved or unevenly stretched
+//     symbols that one homography cannot.
+//
+// Weak spots: a symbol whose bottom-right quarter is damaged loses its
+// perspective correction; the alignment search accepts the best local match
+// above a contrast floor and may lock onto a look-alike data pattern.
+
+// grid maps module coordinates to pixel coordinates.
+type grid struct {
+	n      int
+	global geom.Homography
+	// local transforms, when set: cell (i, j) spans anchors pos[i]..pos[i+1]
+	// horizontally and pos[j]..pos[j+1] vertically.
+	pos   []float64
+	cells []geom.Homography
+}
+
+// toImage maps module coordinates (x, y) to pixel coordinates.
+func (g *grid) toImage(x, y float64) geom.Point {
+	if g.cells == nil {
+		return g.global.Apply(geom.Point{X: x, Y: y})
+	}
+	k := len(g.pos) - 1
+	i := cellIndex(g.pos, x)
+	j := cellIndex(g.pos, y)
+	return g.cells[j*k+i].Apply(geom.Point{X: x, Y: y})
+}
+
+func cellIndex(pos []float64, v float64) int {
+	i := 0
+	for i < len(pos)-2 && v >= pos[i+1] {
+		i++
+	}
+	return i
+}
+
+// corners returns the outer corners of the symbol in pixel coordinates.
+func (g *grid) corners() geom.Quad {
+	n := float64(g.n)
+	return geom.Quad{g.toImage(0, 0), g.toImage(n, 0), g.toImage(n, n), g.toImage(0, n)}
+}
+
+// moduleSize returns the mean module pitch in pixels along the top and left
+// edges.
+func (g *grid) moduleSize() float64 {
+	c := g.corners()
+	return (c[0].Dist(c[1]) + c[1].Dist(c[2]) + c[2].Dist(c[3]) + c[3].Dist(c[0])) / (4 * float64(g.n))
+}
+
+// finderFrame holds the three finder patterns of a candidate in the symbol's
+// frame and the gray levels measured on them.
+type finderFrame struct {
+	tl, tr, bl  finderPattern
+	dark, light float64 // gray levels of the finder centres and light rings
+	inv         bool
+}
+
+// newFinderFrame measures the contrast of the candidate on s.
+func newFinderFrame(s sampler, tl, tr, bl finderPattern, inv bool) finderFrame {
+	f := finderFrame{tl: tl, tr: tr, bl: bl, inv: inv}
+	ex := unit(tr.c.Sub(tl.c))
+	ey := unit(bl.c.Sub(tl.c))
+	var dark, light float64
+	for _, fp := range []finderPattern{tl, tr, bl} {
+		dark += s.at(fp.c)
+		for _, d := range [4][2]float64{{2, 0}, {-2, 0}, {0, 2}, {0, -2}} {
+			light += s.at(fp.c.Add(ex.Scale(d[0] * fp.ms)).Add(ey.Scale(d[1] * fp.ms)))
+		}
+	}
+	f.dark, f.light = dark/3, light/12
+	return f
+}
+
+func unit(p geom.Point) geom.Point {
+	l := math.Hypot(p.X, p.Y)
+	if l == 0 {
+		return p
+	}
+	return p.Scale(1 / l)
+}
+
+// isDark reports whether gray level v is dark in the candidate's polarity.
+func (f *finderFrame) isDark(v float64) bool {
+	t := (f.dark + f.light) / 2
+	if f.inv {
+		return v > t
+	}
+	return v < t
+}
+
+// sizeEstimate returns the symbol side in modules estimated from finder
+// spacing (not rounded).
+func (f *finderFrame) sizeEstimate() float64 {
+	d1 := f.tl.c.Dist(f.tr.c) / ((f.tl.ms + f.tr.ms) / 2)
+	d2 := f.tl.c.Dist(f.bl.c) / ((f.tl.ms + f.bl.ms) / 2)
+	return (d1+d2)/2 + 7
+}
+
+// timingEstimate counts the modules of the timing pattern between a and b
+// (finder centres), walking the line 3 modules towards c (the third
+// pattern), and returns the implied symbol side, or 0.
+func (f *finderFrame) timingEstimate(s sampler, a, b, c finderPattern) int {
+	off := unit(c.c.Sub(a.c)).Scale(3 * (a.ms + c.ms) / 2)
+	p0, p1 := a.c.Add(off), b.c.Add(off)
+	l := p0.Dist(p1)
+	steps := int(l * 2)
+	if steps < 20 {
+		return 0
+	}
+	runs := 0
+	prev := false
+	for i := 0; i <= steps; i++ {
+		t := float64(i) / float64(steps)
+		d := f.isDark(s.at(p0.Add(p1.Sub(p0).Scale(t))))
+		if i == 0 || d != prev {
+			runs++
+		}
+		prev = d
+	}
+	// dark, light, (n−16 timing modules), light, dark
+	return runs + 12
+}
+
+// readVersion reads the version information blocks in frames local to the
+// top-right and bottom-left finder patterns, returning the version or 0.
+func (f *finderFrame) readVersion(s sampler) int {
+	ex := unit(f.tr.c.Sub(f.tl.c))
+	ey := unit(f.bl.c.Sub(f.tl.c))
+	best, bestDist := 0, 4
+	// top-right block: module (n−11+i, j) for i in 0..2, j in 0..5, bits read
+	// for j = 5..0, i = 2..0 (most significant first); offsets from the TR
+	// centre are dx = i−7, dy = j−3.
+	for blk := 0; blk < 2; blk++ {
+		var w uint32
+		for a := 5; a >= 0; a-- {
+			for b := 2; b >= 0; b-- {
+				var p geom.Point
+				if blk == 0 {
+					ms := f.tr.ms
+					p = f.tr.c.Add(ex.Scale(float64(b-7) * ms)).Add(ey.Scale(float64(a-3) * ms))
+				} else {
+					ms := f.bl.ms
+					p = f.bl.c.Add(ex.Scale(float64(a-3) * ms)).Add(ey.Scale(float64(b-7) * ms))
+				}
+				w <<= 1
+				if f.isDark(s.at(p)) {
+					w |= 1
+				}
+			}
+		}
+		if v, d, ok := decodeVersionWord(w); ok && d < bestDist {
+			best, bestDist = v, d
+		}
+	}
+	return best
+}
+
+// candidateSizes returns symbol sides to try, most likely first.
+func (f *finderFrame) candidateSizes(s sampler) []int {
+	var out []int
+	add := func(n int) {
+		if n < 21 || n > 177 || (n-17)%4 != 0 {
+			return
+		}
+		for _, m := range out {
+			if m == n {
+				return
+			}
+		}
+		out = append(out, n)
+	}
+	round := func(x float64) int {
+		v := int(math.Round((x - 17) / 4))
+		return 4*v + 17
+	}
+	est := f.sizeEstimate()
+	if v := f.readVersion(s); v > 0 {
+		add(dimensionForVersion(v))
+	}
+	t1 := f.timingEstimate(s, f.tl, f.tr, f.bl)
+	t2 := f.timingEstimate(s, f.tl, f.bl, f.tr)
+	// Trust the timing count when both agree with each other and roughly
+	// with the spacing estimate.
+	if t1 > 0 && t1 == t2 && math.Abs(float64(t1)-est) < 0.15*est+4 {
+		add(round(float64(t1)))
+	}
+	add(round(est))
+	for _, t := range []int{t1, t2} {
+		if t > 0 && math.Abs(float64(t)-est) < 0.2*est+4 {
+			add(round(float64(t)))
+		}
+	}
+	r := round(est)
+	add(r + 4)
+	add(r - 4)
+	return out
+}
+
+// fitGrid returns the module grid for a symbol of side n.
+//
+// mode selects the bottom-right alignment pattern search: 0 near the affine
+// prediction, 1 a wide search with larger templates (strong perspective), 2
+// none (parallelogram completion).
+func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
+	nf := float64(n)
+	src := geom.Quad{{X: 3.5, Y: 3.5}, {X: nf - 3.5, Y: 3.5}, {X: nf - 3.5, Y: nf - 3.5}, {X: 3.5, Y: nf - 3.5}}
+	br := f.tr.c.Add(f.bl.c).Sub(f.tl.c)
+	dst := geom.Quad{f.tl.c, f.tr.c, br, f.bl.c}
+	affine, ok := geom.QuadToQuad(src, dst)
+	if !ok {
+		return nil
+	}
+	g := &grid{n: n, global: affine}
+	if n < 25 {
+		return g
+	}
+	// bottom-right alignment pattern
+	ap := nf - 6.5
+	// Under perspective the modules near the bottom-right corner are scaled
+	// by about ms(TR)·ms(BL)/ms(TL)² relative to the top-left ones; the
+	// affine prediction keeps the mean scale, so correct the template.
+	contrast := math.Abs(f.light - f.dark)
+	msAffine := g.moduleSize()
+	scale := f.tr.ms * f.bl.ms / f.tl.ms / msAffine
+	var p geom.Point
+	ok = false
+	switch mode {
+	case 0:
+		p, ok = locateAlignment(s, g, ap, ap, 4, scale, contrast, f.inv)
+	case 1:
+		// Strong perspective: widen the search and try a larger template.
+		for _, sc := range []float64{scale, 1.4 * scale} {
+			if p, ok = locateAlignment(s, g, ap, ap, 0.2*nf+4, sc, contrast, f.inv); ok {
+				break
+			}
+		}
+	}
+	if ok {
+		src[2] = geom.Point{X: ap, Y: ap}
+		dst[2] = p
+		if h, ok := geom.QuadToQuad(src, dst); ok {
+			g.global = h
+		}
+	}
+	if n < 45 || !local {
+		return g
+	}
+	refineLocal(s, g, f, contrast)
+	return g
+}
+
+// locateAlignment searches for an alignment pattern (6.3.6: a dark module
+// in a light 3×3 ring in a dark 5×5 ring) centred near module coordinates
+// (mx, my) of g, within radius modules, and returns its pixel centre. The
+// template's module axes are those of g at (mx, my) times scale.
+func locateAlignment(s sampler, g *grid, mx, my, radius, scale, contrast float64, inv bool) (geom.Point, bool) {
+	c := g.toImage(mx, my)
+	ex := g.toImage(mx+1, my).Sub(c)
+	ey := g.toImage(mx, my+1).Sub(c)
+	if scale > 0.5 && scale < 2 {
+		ex, ey = ex.Scale(scale), ey.Scale(scale)
+	}
+	score := func(dx, dy float64) float64 {
+		p := c.Add(ex.Scale(dx)).Add(ey.Scale(dy))
+		centre := s.at(p)
+		var ring1, ring2 float64
+		for _, o := range [8][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {1, -1}, {-1, 1}, {-1, -1}} {
+			ring1 += s.at(p.Add(ex.Scale(o[0])).Add(ey.Scale(o[1])))
+			ring2 += s.at(p.Add(ex.Scale(2 * o[0])).Add(ey.Scale(2 * o[1])))
+		}
+		ring1 /= 8
+		ring2 /= 8
+		v := ring1 - math.Max(centre, ring2)
+		if inv {
+			v = math.Min(centre, ring2) - ring1
+		}
+		return v
+	}
+	best, bx, by := math.Inf(-1), 0.0, 0.0
+	step := 0.5
+	for dy := -radius; dy <= radius; dy += step {
+		for dx := -radius; dx <= radius; dx += step {
+			if v := score(dx, dy); v > best {
+				best, bx, by = v, dx, dy
+			}
+		}
+	}
+	for _, st := range []float64{0.25, 0.125} {
+		cx, cy := bx, by
+		for dy := -2.0; dy <= 2; dy++ {
+			for dx := -2.0; dx <= 2; dx++ {
+				if v := score(cx+dx*st, cy+dy*st); v > best {
+					best, bx, by = v, cx+dx*st, cy+dy*st
+				}
+			}
+		}
+	}
+	if best < 0.25*contrast {
+		return geom.Point{}, false
+	}
+	return c.Add(ex.Scale(bx)).Add(ey.Scale(by)), true
+}
+
+// refineLocal locates every alignment pattern of the version and switches g
+// to one homography per cell of the alignment grid.
+func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
+	v, err := decoder.Version_GetVersionForNumber((g.n - 17) / 4)
+	if err != nil {
+		return
+	}
+	centres := v.GetAlignmentPatternCenters()
+	k := len(centres)
+	if k < 2 {
+		return
+	}
+	pos := make([]float64, k)
+	for i, c := range centres {
+		pos[i] = float64(c) + 0.5
+	}
+	pts := make([]geom.Point, k*k)
+	found := make([]bool, k*k)
+	// The three positions inside finder patterns are predicted from the
+	// global transform, which passes through the finder centres.
+	type idx struct{ i, j int }
+	order := make([]idx, 0, k*k)
+	for d := 0; d <= 2*(k-1); d++ {
+		for j := 0; j < k; j++ {
+			i := d - j
+			if i >= 0 && i < k {
+				order = append(order, idx{i, j})
+			}
+		}
+	}
+	nFound := 0
+	for _, o := range order {
+		i, j := o.i, o.j
+		pred := g.global.Apply(geom.Point{X: pos[i], Y: pos[j]})
+		if (i == 0 && j == 0) || (i == 0 && j == k-1) || (i == k-1 && j == 0) {
+			pts[j*k+i] = pred
+			found[j*k+i] = true
+			continue
+		}
+		// displacement seen at the nearest located neighbour
+		var disp geom.Point
+		for _, nb := range [3][2]int{{-1, 0}, {0, -1}, {-1, -1}} {
+			a, b := i+nb[0], j+nb[1]
+			if a >= 0 && b >= 0 && found[b*k+a] {
+				disp = pts[b*k+a].Sub(g.global.Apply(geom.Point{X: pos[a], Y: pos[b]}))
+				break
+			}
+		}
+		sub := &grid{n: g.n, global: g.global}
+		// shift the prediction by disp: search around pred+disp
+		sub.global = translate(g.global, disp)
+		if p, ok := locateAlignment(s, sub, pos[i], pos[j], 1.5, 1, contrast, f.inv); ok {
+			pts[j*k+i] = p
+			found[j*k+i] = true
+			nFound++
+		} else {
+			pts[j*k+i] = pred.Add(disp)
+		}
+	}
+	if nFound < (k*k-3)/2 {
+		return
+	}
+	cells := make([]geom.Homography, (k-1)*(k-1))
+	for j := 0; j+1 < k; j++ {
+		for i := 0; i+1 < k; i++ {
+			src := geom.Quad{{X: pos[i], Y: pos[j]}, {X: pos[i+1], Y: pos[j]}, {X: pos[i+1], Y: pos[j+1]}, {X: pos[i], Y: pos[j+1]}}
+			dst := geom.Quad{pts[j*k+i], pts[j*k+i+1], pts[(j+1)*k+i+1], pts[(j+1)*k+i]}
+			h, ok := geom.QuadToQuad(src, dst)
+			if !ok {
+				return
+			}
+			cells[j*(k-1)+i] = h
+		}
+	}
+	g.pos, g.cells = pos, cells
+}
+
+// translate returns h followed by a translation by d.
+func translate(h geom.Homography, d geom.Point) geom.Homography {
+	t := geom.Homography{1, 0, d.X, 0, 1, d.Y, 0, 0, 1}
+	return t.Mul(&h)
+}

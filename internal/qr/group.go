@@ -1,0 +1,113 @@
+package qr
+
+import (
+	"math"
+	"sort"
+)
+
+// Grouping finder patterns into symbols.
+//
+// Three finder patterns of one symbol sit at three corners of a square (a
+// general quadrilateral under perspective): seen from the top-left pattern,
+// the other two lie at roughly equal distances and roughly at right angles,
+// and all three have similar module sizes. To stay near-linear on images
+// with dozens of symbols, each pattern is paired only with its nearest
+// compatible neighbours (module size within a factor 2, distance between 7
+// and 190 modules), and a triple is scored by how far it is from that ideal:
+// |cos| of the corner angle, the log ratio of the two sides, and the spread
+// of module sizes. Triples are tried best score first, within a budget.
+//
+// Weak spot: two symbols printed side by side at the same scale form
+// plausible "cross" triples; those fail at format information and are
+// skipped once their patterns have been used by a decoded symbol.
+
+// triple is a candidate symbol: indices of the top-left, top-right and
+// bottom-left finder patterns (in the symbol's own frame, before mirroring).
+type triple struct {
+	tl, tr, bl int
+	score      float64
+}
+
+const maxNeighbours = 16
+
+// groupFinderPatterns returns candidate triples, best first.
+func groupFinderPatterns(fps []finderPattern, maxTriples int) []triple {
+	n := len(fps)
+	type nb struct {
+		j int
+		d float64
+	}
+	var out []triple
+	nbs := make([]nb, 0, n)
+	for i := 0; i < n; i++ {
+		a := fps[i]
+		nbs = nbs[:0]
+		for j := 0; j < n; j++ {
+			if j == i {
+				continue
+			}
+			b := fps[j]
+			if r := a.ms / b.ms; r > 2 || r < 0.5 {
+				continue
+			}
+			d := a.c.Dist(b.c)
+			ms := (a.ms + b.ms) / 2
+			if d < 7*ms || d > 190*ms {
+				continue
+			}
+			nbs = append(nbs, nb{j, d})
+		}
+		// Prefer well-confirmed neighbours (finder-like noise inside large
+		// symbols is usually confirmed by few scan lines), nearest first
+		// among similar confirmation counts.
+		sort.Slice(nbs, func(p, q int) bool {
+			cp, cq := confirmClass(fps[nbs[p].j].count, a.count), confirmClass(fps[nbs[q].j].count, a.count)
+			if cp != cq {
+				return cp > cq
+			}
+			return nbs[p].d < nbs[q].d
+		})
+		if len(nbs) > maxNeighbours {
+			nbs = nbs[:maxNeighbours]
+		}
+		for p := 0; p < len(nbs); p++ {
+			for q := p + 1; q < len(nbs); q++ {
+				j, k := nbs[p].j, nbs[q].j
+				b, c := fps[j], fps[k]
+				v1, v2 := b.c.Sub(a.c), c.c.Sub(a.c)
+				d1, d2 := nbs[p].d, nbs[q].d
+				cos := (v1.X*v2.X + v1.Y*v2.Y) / (d1 * d2)
+				if math.Abs(cos) > 0.45 {
+					continue
+				}
+				ratio := math.Log(d1 / d2)
+				if math.Abs(ratio) > 0.6 {
+					continue
+				}
+				mean := (a.ms + b.ms + c.ms) / 3
+				spread := (math.Abs(a.ms-mean) + math.Abs(b.ms-mean) + math.Abs(c.ms-mean)) / mean
+				t := triple{tl: i, tr: j, bl: k, score: math.Abs(cos) + math.Abs(ratio) + 0.5*spread}
+				// In image coordinates (y down) the top-right pattern is
+				// clockwise from the bottom-left one.
+				if v1.X*v2.Y-v1.Y*v2.X < 0 {
+					t.tr, t.bl = t.bl, t.tr
+				}
+				out = append(out, t)
+			}
+		}
+	}
+	sort.SliceStable(out, func(p, q int) bool { return out[p].score < out[q].score })
+	if len(out) > maxTriples {
+		out = out[:maxTriples]
+	}
+	return out
+}
+
+// confirmClass is 1 when a neighbour's confirmation count is at least a
+// third of the pattern's own, else 0.
+func confirmClass(c, own int) int {
+	if 3*c >= own {
+		return 1
+	}
+	return 0
+}

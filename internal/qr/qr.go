@@ -1,0 +1,191 @@
+package qr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"qrcascade/internal/geom"
+	"qrcascade/internal/gray"
+)
+
+// Sentinel errors. Failures wrap one of them, so callers can test with
+// errors.Is.
+var (
+	// ErrNotFound reports that no symbol could be located (an outcome, not a
+	// malfunction).
+	ErrNotFound = errors.New("qr: no symbol found")
+	// ErrFormatInfo reports that neither copy of the format information
+	// (ISO/IEC 18004:2015, 7.9) could be read.
+	ErrFormatInfo = errors.New("qr: format information unreadable")
+	// ErrVersionInfo reports that the version information (7.10) could not
+	// be read or disagrees with the estimated symbol size.
+	ErrVersionInfo = errors.New("qr: version information unreadable")
+	// ErrAlignment reports that the module grid could not be fitted.
+	ErrAlignment = errors.New("qr: module grid could not be fitted")
+	// ErrCodewords reports that the codewords could not be read from the grid.
+	ErrCodewords = errors.New("qr: codewords unreadable")
+	// ErrErrorCorrection reports that Reed–Solomon decoding failed (too many
+	// errors).
+	ErrErrorCorrection = errors.New("qr: too many errors to correct")
+	// ErrBitstream reports that the corrected data did not parse as a valid
+	// bit stream (7.4).
+	ErrBitstream = errors.New("qr: invalid bit stream")
+)
+
+// Stage names the step of the reading procedure where a candidate stopped.
+type Stage int
+
+// Stages, in the order the reading procedure runs them.
+const (
+	StageFinder          Stage = iota // finder pattern detection
+	StageGrouping                     // grouping finder patterns into symbols
+	StageFormat                       // format information (7.9)
+	StageVersion                      // version information (7.10)
+	StageAlignment                    // alignment patterns and grid fitting
+	StageCodewords                    // codeword placement (7.7.3)
+	StageErrorCorrection              // Reed–Solomon decoding (7.5)
+	StageBitstream                    // data bit stream parsing (7.4)
+)
+
+var stageNames = [...]string{"finder", "grouping", "format", "version", "alignment", "codewords", "errorcorrection", "bitstream"}
+
+// String returns the stage's lower-case name, as used in reports and metrics.
+func (s Stage) String() string {
+	if s >= 0 && int(s) < len(stageNames) {
+		return stageNames[s]
+	}
+	return fmt.Sprintf("stage(%d)", int(s))
+}
+
+// Options configures a Detector. The zero value is ready to use: every zero
+// field selects the documented default.
+type Options struct {
+	// MaxFinderCandidates bounds the finder pattern candidates kept per image,
+	// strongest first. Zero means 120; dozens of symbols per image need about
+	// three times their count.
+	MaxFinderCandidates int
+	// MaxTriples bounds the finder pattern triples tried per image. Zero means 80.
+	MaxTriples int
+	// MaxTransforms bounds the module-grid transforms (symbol size guesses,
+	// perturbed grids, thresholds) sampled and decoded per triple. Zero means 6.
+	MaxTransforms int
+	// LocateMaxDim is the largest image side, in pixels, on which finder
+	// patterns are searched; bigger images are located on a reduced copy
+	// (integer box filter) and sampled at full resolution. Zero means 1400.
+	LocateMaxDim int
+	// TryInverted also looks for light-on-dark (reflectance reversed) symbols,
+	// which roughly doubles the finder search cost. The zero value (false)
+	// reads only dark-on-light symbols.
+	TryInverted bool
+	// NoLocalGrid disables the piecewise (per alignment-pattern cell)
+	// transforms used for versions 7 and above, keeping one homography per
+	// symbol. The zero value (false) uses local transforms.
+	NoLocalGrid bool
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxFinderCandidates <= 0 {
+		o.MaxFinderCandidates = 120
+	}
+	if o.MaxTriples <= 0 {
+		o.MaxTriples = 80
+	}
+	if o.MaxTransforms <= 0 {
+		o.MaxTransforms = 6
+	}
+	if o.LocateMaxDim <= 0 {
+		o.LocateMaxDim = 1400
+	}
+	return o
+}
+
+// Detector locates, samples and decodes QR symbols. It is immutable after
+// NewDetector and safe for concurrent use.
+type Detector struct {
+	opts Options
+}
+
+// NewDetector returns a Detector with opts (zero fields take their defaults).
+func NewDetector(opts Options) *Detector {
+	return &Detector{opts: opts.withDefaults()}
+}
+
+// Symbol is one decoded QR symbol.
+type Symbol struct {
+	// Text is the decoded text (byte segments interpreted by the bit stream
+	// decoder's character set rules).
+	Text string
+	// Bytes holds the payload bytes: byte segments joined, or the UTF-8 text
+	// when the symbol holds no byte segment.
+	Bytes []byte
+	// Corners are the outer corners of the symbol (not of the quiet zone),
+	// top-left, top-right, bottom-right, bottom-left in the symbol's own frame,
+	// in pixel coordinates of the input plane.
+	Corners geom.Quad
+	// Version is the symbol version, 1–40.
+	Version int
+	// ECLevel is the error correction level: "L", "M", "Q" or "H".
+	ECLevel string
+	// Mask is the data mask pattern reference, 0–7.
+	Mask int
+	// ErrorsCorrected is the number of codewords Reed–Solomon corrected.
+	ErrorsCorrected int
+	// Mirrored reports a symbol read transposed (mirror image).
+	Mirrored bool
+	// Inverted reports a light-on-dark symbol.
+	Inverted bool
+	// ModuleSize is the mean module pitch in pixels.
+	ModuleSize float64
+}
+
+// Failure is a candidate symbol that was located but not decoded.
+type Failure struct {
+	Stage   Stage     // where reading stopped
+	Corners geom.Quad // estimated outer corners (zero when unknown)
+	Err     error     // wraps one of the package's sentinel errors
+}
+
+// Result is what Detect found in one plane.
+type Result struct {
+	// Symbols are the decoded symbols, deduplicated by position.
+	Symbols []Symbol
+	// Failures are the best located-but-undecoded candidates (at most one per
+	// finder triple), for debugging and for "where reads die" statistics.
+	Failures []Failure
+}
+
+// Detect finds and decodes every QR symbol in p. It does not modify p. When
+// ctx is done it stops at the next candidate and returns what it has.
+func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
+	var res Result
+	if p == nil || p.W < 21 || p.H < 21 {
+		return res
+	}
+	sc := newScene(p, d.opts.LocateMaxDim)
+	polarities := []bool{false}
+	if d.opts.TryInverted {
+		polarities = append(polarities, true)
+	}
+	for _, inv := range polarities {
+		if ctx.Err() != nil {
+			break
+		}
+		fps := findFinderPatterns(sc.bin, inv, d.opts.MaxFinderCandidates)
+		sc.scaleFinders(fps)
+		d.decodeTriples(ctx, sc, fps, inv, &res)
+	}
+	return res
+}
+
+// DecodeQuad samples and decodes one symbol whose outer corners q (TL, TR,
+// BR, BL in any rotation or reflection) are approximately known, as a
+// detector would predict them. It searches finder patterns in the region
+// around q first, then falls back to sampling directly from q for every
+// rotation and plausible version. It does not modify p.
+func (d *Detector) DecodeQuad(ctx context.Context, p *gray.Plane, q geom.Quad) (Symbol, error) {
+	if p == nil || p.W == 0 || p.H == 0 {
+		return Symbol{}, fmt.Errorf("qr: decode quad: empty plane: %w", ErrNotFound)
+	}
+	return d.decodeQuad(ctx, p, q)
+}
