@@ -24,6 +24,7 @@ import (
 
 	"qrcascade/internal/geom"
 	"qrcascade/internal/gray"
+	"qrcascade/internal/qr"
 )
 
 // StopPolicy says when the tier stops trying strategies.
@@ -50,6 +51,9 @@ type Config struct {
 	// HarderEngine is used by the "harder" strategy. Nil: GozxingEngine with
 	// TryHarder set.
 	HarderEngine Engine
+	// LocatorEngine is used by the locator strategies. Nil: our own
+	// locator with default options.
+	LocatorEngine Engine
 }
 
 // Tier runs the classic strategies. It is safe for concurrent use; its
@@ -59,6 +63,7 @@ type Tier struct {
 	stop       StopPolicy
 	engine     Engine
 	harder     Engine
+	locator    Engine
 	stats      []strategyCounters // parallel to strategies
 }
 
@@ -79,6 +84,10 @@ func New(cfg Config) (*Tier, error) {
 	}
 	if t.harder == nil {
 		t.harder = GozxingEngine{TryHarder: true}
+	}
+	t.locator = cfg.LocatorEngine
+	if t.locator == nil {
+		t.locator = NewLocatorEngine(qr.Options{})
 	}
 	seen := map[string]bool{}
 	for _, n := range names {
@@ -141,8 +150,11 @@ func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 			continue
 		}
 		eng := t.engine
-		if s.harder {
+		switch s.engine {
+		case engineHarder:
 			eng = t.harder
+		case engineLocator:
+			eng = t.locator
 		}
 		codes, err := eng.Decode(ctx, plane)
 		d := time.Since(start)

@@ -8,28 +8,30 @@ import (
 
 // Strategy names, the closed set used as metric label values.
 const (
-	Raw       = "raw"       // the plane as decoded
-	EqOtsu    = "eq_otsu"   // histogram equalisation, then a global Otsu threshold
-	Otsu      = "otsu"      // global Otsu threshold
-	Eq        = "eq"        // histogram equalisation
-	Adaptive  = "adaptive"  // local-mean threshold at a window matched to the image size
-	Invert    = "invert"    // light-on-dark codes
-	Downscale = "downscale" // large photos: area-averaged ½ (or ¼) copy
-	Upscale   = "upscale"   // small modules: bicubic ×2
-	Sharpen   = "sharpen"   // unsharp mask against mild blur
-	Harder    = "harder"    // the engine's exhaustive scan (every row) on the raw plane
+	Raw       = "raw"        // the plane as decoded
+	EqOtsu    = "eq_otsu"    // histogram equalisation, then a global Otsu threshold
+	Otsu      = "otsu"       // global Otsu threshold
+	Eq        = "eq"         // histogram equalisation
+	Adaptive  = "adaptive"   // local-mean threshold at a window matched to the image size
+	Invert    = "invert"     // light-on-dark codes
+	Downscale = "downscale"  // large photos: area-averaged ½ (or ¼) copy
+	Upscale   = "upscale"    // small modules: bicubic ×2
+	Sharpen   = "sharpen"    // unsharp mask against mild blur
+	Harder    = "harder"     // the engine's exhaustive scan (every row) on the raw plane
+	Locator   = "locator"    // our own locator/sampler (internal/qr) on the raw plane
+	LocatorEq = "locator_eq" // our own locator on the equalised working plane
 )
 
 // DefaultOrder is the default strategy order: cheapest and most often
 // winning first (see docs/BENCHMARKS.md for the per-strategy win table).
-var defaultOrder = []string{Raw, Downscale, EqOtsu, Otsu, Adaptive, Upscale, Harder, Invert, Sharpen, Eq}
+var defaultOrder = []string{Raw, Locator, Downscale, EqOtsu, Otsu, Adaptive, Upscale, Harder, Invert, Sharpen, Eq, LocatorEq}
 
 // DefaultOrder returns the default strategy order (a fresh slice).
 func DefaultOrder() []string { return append([]string(nil), defaultOrder...) }
 
 // Names returns every known strategy name (a fresh slice).
 func Names() []string {
-	return []string{Raw, EqOtsu, Otsu, Eq, Adaptive, Invert, Downscale, Upscale, Sharpen, Harder}
+	return []string{Raw, EqOtsu, Otsu, Eq, Adaptive, Invert, Downscale, Upscale, Sharpen, Harder, Locator, LocatorEq}
 }
 
 // A Strategy preprocesses the plane before it is handed to the engine.
@@ -40,9 +42,18 @@ type Strategy struct {
 	// false when the strategy does not apply to this input (for example
 	// downscale on a small image).
 	prepare func(in *input) (*gray.Plane, float64, bool)
-	// harder asks the engine for its exhaustive scan.
-	harder bool
+	// engine selects the engine: the tier's default (engineDefault), its
+	// exhaustive variant, or the locator.
+	engine engineKind
 }
+
+type engineKind int
+
+const (
+	engineDefault engineKind = iota
+	engineHarder
+	engineLocator
+)
 
 // upscaleMaxSide is the largest input side the upscale strategy applies to:
 // beyond it, a ×2 copy costs too much and modules are rarely that small.
@@ -100,7 +111,13 @@ func lookupStrategy(name string) (Strategy, error) {
 		s.prepare = full
 	case Harder:
 		s.prepare = full
-		s.harder = true
+		s.engine = engineHarder
+	case Locator:
+		s.prepare = full
+		s.engine = engineLocator
+	case LocatorEq:
+		s.prepare = onWork(func(p *gray.Plane) *gray.Plane { return gray.Equalize(nil, p) })
+		s.engine = engineLocator
 	case EqOtsu:
 		s.prepare = onWork(func(p *gray.Plane) *gray.Plane {
 			eq := gray.Equalize(nil, p)
