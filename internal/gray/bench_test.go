@@ -85,6 +85,9 @@ func BenchmarkDownscale4(b *testing.B) {
 func BenchmarkResizeArea1000(b *testing.B) {
 	benchOp(b, func(d, s *Plane) *Plane { return ResizeArea(d, s, 1000, 750) })
 }
+func BenchmarkResizeArea640(b *testing.B) {
+	benchOp(b, func(d, s *Plane) *Plane { return ResizeArea(d, s, 640, 480) })
+}
 func BenchmarkResizeBilinearHalf(b *testing.B) {
 	benchOp(b, func(d, s *Plane) *Plane { return ResizeBilinear(d, s, 800, 600) })
 }

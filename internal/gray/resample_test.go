@@ -181,3 +181,20 @@ func TestResizeAreaMatchesDownscale(t *testing.T) {
 		t.Errorf("2×3 blocks: %v", err)
 	}
 }
+
+func TestWideDivider(t *testing.T) {
+	for _, d := range []uint64{1, 2, 3, 7, 10, 64, 1000, 2 * 1600 * 1200, 2 * 4000 * 3000, 1<<40 + 1, 1<<62 - 1} {
+		t.Run(fmt.Sprint(d), func(t *testing.T) {
+			v := newWideDivider(d)
+			xs := []uint64{0, 1, d - 1, d, d + 1, 2*d - 1, 511 * d / 2, 1<<63 - 1, 1 << 42}
+			for i := range uint64(1000) {
+				xs = append(xs, i*0x9E3779B97F4A7C15>>1)
+			}
+			for _, x := range xs {
+				if got := v.div(x); got != x/d {
+					t.Fatalf("%d/%d = %d, want %d", x, d, got, x/d)
+				}
+			}
+		})
+	}
+}
