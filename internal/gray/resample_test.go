@@ -95,7 +95,7 @@ func refArea(src *Plane, w, h int) *Plane {
 			if oy == 0 {
 				continue
 			}
-			for i := range src.W {
+			for i := max(int(float64(x)*fx)-1, 0); i < min(int(float64(x+1)*fx)+2, src.W); i++ {
 				o := oy * overlap(float64(x)*fx, float64(x+1)*fx, float64(i), float64(i+1))
 				s += o * float64(px(src, i, j))
 				a += o
