@@ -220,6 +220,9 @@ type sauvolaRow struct {
 	k1    float64  // 1 − k
 	kr2   float64  // (k/R)²
 	negK  bool     // k < 0
+
+	vt      [256]float64 // vt[v] = n²·v for the interior window size
+	vtScale float64      // the n² of vt
 }
 
 // classify returns 0 (dark) or 255 for pixel v with window size n, sum s
@@ -270,6 +273,13 @@ func (p *sauvolaRow) run(d, s []byte) {
 		n := p.rows * (2*r + 1)
 		fn := float64(n)
 		fn2, nk1, kr2 := fn*fn, fn*p.k1, p.kr2
+		if fn2 != p.vtScale {
+			for i := range p.vt {
+				p.vt[i] = fn2 * float64(i)
+			}
+			p.vtScale = fn2
+		}
+		vt := &p.vt
 		in, inSq := col[lo+r+1:hi+r+1], colSq[lo+r+1:hi+r+1]
 		out, outSq := col[:hi-lo], colSq[:hi-lo]
 		ds, ss := d[lo:hi], s[lo:hi]
@@ -280,7 +290,7 @@ func (p *sauvolaRow) run(d, s []byte) {
 				fs := float64(sum)
 				fs2 := fs * fs
 				dd := fn*float64(int64(sq)) - fs2 // exact while n·q < 2^53
-				a := fn2*float64(v) - nk1*fs
+				a := vt[v] - nk1*fs
 				ds[i] = negative(-a*math.Abs(a) - kr2*fs2*dd)
 				sum += in[i] - out[i]
 				sq += inSq[i] - outSq[i]
@@ -290,7 +300,7 @@ func (p *sauvolaRow) run(d, s []byte) {
 				fs := float64(sum)
 				fs2 := fs * fs
 				dd := fn*float64(int64(sq)) - fs2
-				a := fn2*float64(v) - nk1*fs
+				a := vt[v] - nk1*fs
 				ds[i] = positive(a*math.Abs(a) - kr2*fs2*dd)
 				sum += in[i] - out[i]
 				sq += inSq[i] - outSq[i]
