@@ -307,7 +307,10 @@ func (p *sauvolaRow) run(d, s []byte) {
 				fs2 := fs * fs
 				dd := fn*float64(int64(sq)) - fs2
 				a := vt[v] - nk1*fs
-				ds[i] = positive(a*math.Abs(a) - kr2*fs2*dd)
+				// light ⇔ (k/R)²·s²·D − a·|a| < 0. The minuend is ≥ +0 and
+				// a is never −0 (n²v ≥ +0), so the difference is never −0:
+				// its sign bit alone decides.
+				ds[i] = byte(int64(math.Float64bits(kr2*fs2*dd-a*math.Abs(a))) >> 63)
 				sum += in[i] - out[i]
 				sq += inSq[i] - outSq[i]
 			}

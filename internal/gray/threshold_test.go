@@ -288,3 +288,26 @@ func TestHugeRadius(t *testing.T) {
 		t.Errorf("BoxBlur r=40: %v", err)
 	}
 }
+
+// TestSauvolaFlat: on a flat window σ = 0 and the threshold is m(1−k).
+func TestSauvolaFlat(t *testing.T) {
+	tests := []struct {
+		v    byte
+		k    float64
+		want byte
+	}{
+		{0, 0.3, 0},     // v = 0 ≤ 0: dark (the exact zero case)
+		{200, 0.3, 255}, // 200 > 140
+		{200, 0, 0},     // k = 0: v ≤ m
+		{200, -0.2, 0},  // 200 ≤ 240
+		{0, -0.2, 0},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("v%d/k%g", tc.v, tc.k), func(t *testing.T) {
+			got := Sauvola(nil, constant(20, 9, tc.v), 3, tc.k, 128)
+			if err := samePixels(got, constant(20, 9, tc.want)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
