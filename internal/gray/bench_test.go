@@ -52,6 +52,19 @@ func BenchmarkMeanStd(b *testing.B) {
 	loop(b, func() { MeanStd(src) })
 }
 
+func BenchmarkMinMax(b *testing.B) {
+	src := benchPlane()
+	loop(b, func() { MinMax(src) })
+}
+
+func BenchmarkCopy(b *testing.B) { benchOp(b, Copy) }
+func BenchmarkApplyLUT(b *testing.B) {
+	var lut [256]byte
+	for i := range lut {
+		lut[i] = byte(255 - i/2)
+	}
+	benchOp(b, func(d, s *Plane) *Plane { return ApplyLUT(d, s, &lut) })
+}
 func BenchmarkEqualize(b *testing.B) { benchOp(b, Equalize) }
 func BenchmarkStretch(b *testing.B) {
 	benchOp(b, func(d, s *Plane) *Plane { return Stretch(d, s, 1, 99) })
@@ -75,7 +88,8 @@ func BenchmarkGaussianBlur1(b *testing.B) {
 func BenchmarkSharpen(b *testing.B) {
 	benchOp(b, func(d, s *Plane) *Plane { return Sharpen(d, s, 1) })
 }
-func BenchmarkErode(b *testing.B) { benchOp(b, Erode) }
+func BenchmarkErode(b *testing.B)  { benchOp(b, Erode) }
+func BenchmarkDilate(b *testing.B) { benchOp(b, Dilate) }
 func BenchmarkDownscale2(b *testing.B) {
 	benchOp(b, func(d, s *Plane) *Plane { return Downscale(d, s, 2) })
 }
@@ -84,6 +98,9 @@ func BenchmarkDownscale4(b *testing.B) {
 }
 func BenchmarkResizeArea1000(b *testing.B) {
 	benchOp(b, func(d, s *Plane) *Plane { return ResizeArea(d, s, 1000, 750) })
+}
+func BenchmarkResizeArea640(b *testing.B) {
+	benchOp(b, func(d, s *Plane) *Plane { return ResizeArea(d, s, 640, 480) })
 }
 func BenchmarkResizeBilinearHalf(b *testing.B) {
 	benchOp(b, func(d, s *Plane) *Plane { return ResizeBilinear(d, s, 800, 600) })
@@ -99,6 +116,10 @@ func benchUpscale(b *testing.B, fn func(dst, src *Plane, w, h int) *Plane) {
 
 func BenchmarkResizeBilinearUp2(b *testing.B) { benchUpscale(b, ResizeBilinear) }
 func BenchmarkResizeBicubicUp2(b *testing.B)  { benchUpscale(b, ResizeBicubic) }
+func BenchmarkCrop(b *testing.B) {
+	src := benchPlane()
+	loop(b, func() { Crop(src, 100, 100, 1500, 1100) })
+}
 func BenchmarkCropCopy(b *testing.B) {
 	benchOp(b, func(d, s *Plane) *Plane { return CropCopy(d, s, 100, 100, 1500, 1100) })
 }

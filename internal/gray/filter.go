@@ -11,7 +11,8 @@ package gray
 import "math"
 
 // BoxBlur replaces each pixel by the rounded mean of its (2·radius+1)²
-// window, with replicated borders. radius ≤ 0 copies src.
+// window, with replicated borders. radius ≤ 0 copies src; radius above
+// MaxRadius is treated as MaxRadius.
 //
 // Cost: O(1) per pixel whatever the radius: running column sums, then a
 // running sum along the row; the division by the window area is a multiply.
@@ -20,7 +21,7 @@ func BoxBlur(dst, src *Plane, radius int) *Plane {
 		return Copy(dst, src)
 	}
 	dst = prepare(dst, src, src.W, src.H)
-	w, h, r := src.W, src.H, radius
+	w, h, r := src.W, src.H, min(radius, MaxRadius)
 	var colBuf [stackRow + 1]uint32
 	col := rowBuf32(colBuf[:], w+2*r)
 	body := col[r : r+w]

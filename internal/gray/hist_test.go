@@ -1,6 +1,7 @@
 package gray
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -184,5 +185,22 @@ func TestMeanStdMinMax(t *testing.T) {
 				t.Errorf("MinMax = %d, %d; want %d, %d", lo, hi, tc.minV, tc.maxV)
 			}
 		})
+	}
+}
+
+// TestMinMaxLanes puts the extremes in every byte lane and in the row tail.
+func TestMinMaxLanes(t *testing.T) {
+	for _, w := range []int{1, 7, 8, 9, 17, 33} {
+		for pos := range w {
+			t.Run(fmt.Sprintf("w%d/pos%d", w, pos), func(t *testing.T) {
+				p := constant(w, 2, 100)
+				p.Pix[w+pos] = 3
+				p.Pix[(pos+1)%w] = 250
+				lo, hi := MinMax(p)
+				if lo != 3 || hi != 250 {
+					t.Errorf("MinMax = %d, %d; want 3, 250", lo, hi)
+				}
+			})
+		}
 	}
 }

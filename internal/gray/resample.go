@@ -20,7 +20,10 @@ package gray
 // edge pixels, so borders replicate and the inner loops carry no test.
 // None runs in place: dst == src gives a new plane.
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // Downscale reduces src by an integer factor, each output pixel being the
 // rounded mean of a factor×factor block: out(x,y) = round(Σ block / factor²).
@@ -232,8 +235,8 @@ func ResizeBicubic(dst, src *Plane, w, h int) *Plane {
 // when W and H are exact multiples of w and h it is the same as Downscale.
 // w or h ≤ 0, or an empty src, gives an empty plane.
 //
-// Cost: about three integer operations per source pixel plus one 64-bit
-// division per output pixel.
+// Cost: about three integer operations per source pixel plus one or two
+// multiply-adds per output pixel and source row.
 func ResizeArea(dst, src *Plane, w, h int) *Plane {
 	if src.empty() {
 		return prepare(dst, src, 0, 0)
@@ -252,6 +255,7 @@ func ResizeArea(dst, src *Plane, w, h int) *Plane {
 	vacc := rowBuf64(vBuf[:], w)
 	clear(vacc)
 	total := uint64(sw) * uint64(sh) // weight of one output pixel
+	div := newWideDivider(2 * total)
 	// Output row oy covers source units [oy·sh, (oy+1)·sh) in units of 1/h
 	// source row; source row j covers [j·h, (j+1)·h). Same for columns.
 	oy, yEnd := 0, sh
@@ -260,14 +264,14 @@ func ResizeArea(dst, src *Plane, w, h int) *Plane {
 		s, e := j*h, (j+1)*h
 		for e > yEnd {
 			accumulate(vacc, hacc, uint64(yEnd-s))
-			emitArea(dst.Row(oy), vacc, total)
+			emitArea(dst.Row(oy), vacc, div, total)
 			s = yEnd
 			oy++
 			yEnd += sh
 		}
 		accumulate(vacc, hacc, uint64(e-s))
 		if e == yEnd && oy < h {
-			emitArea(dst.Row(oy), vacc, total)
+			emitArea(dst.Row(oy), vacc, div, total)
 			oy++
 			yEnd += sh
 		}
@@ -276,23 +280,34 @@ func ResizeArea(dst, src *Plane, w, h int) *Plane {
 }
 
 // areaRow sets hacc[ox] to Σ overlap·pixel for output column ox of a w-wide
-// row (overlaps in units of 1/w source pixel, summing to sw per column).
+// row (overlaps in units of 1/w source pixel, summing to sw per column). The
+// running column total stays in a register; it is stored when the column
+// ends.
 func areaRow(hacc []uint32, row []byte, sw, w int) {
-	clear(hacc)
-	ox, end := 0, sw
+	hacc = hacc[:w]
+	ox, end := 0, sw // current output column and where it ends
+	var acc uint32
+	uw := uint32(w)
 	for i, p := range row[:sw] {
-		s, e := i*w, (i+1)*w
-		for e > end {
-			hacc[ox] += uint32(p) * uint32(end-s)
+		e := (i + 1) * w
+		if e < end { // the usual case when reducing: inside the column
+			acc += uint32(p) * uw
+			continue
+		}
+		s := i * w
+		// The pixel reaches the end of column ox (and, when enlarging,
+		// covers further columns whole).
+		hacc[ox] = acc + uint32(p)*uint32(end-s)
+		ox++
+		s = end
+		end += sw
+		for e >= end && ox < w {
+			hacc[ox] = uint32(p) * uint32(sw)
+			ox++
 			s = end
-			ox++
 			end += sw
 		}
-		hacc[ox] += uint32(p) * uint32(e-s)
-		if e == end && ox+1 < w {
-			ox++
-			end += sw
-		}
+		acc = uint32(p) * uint32(e-s)
 	}
 }
 
@@ -307,11 +322,38 @@ func accumulate(vacc []uint64, hacc []uint32, wt uint64) {
 }
 
 // emitArea writes round(vacc/total) to d and clears vacc.
-func emitArea(d []byte, vacc []uint64, total uint64) {
+func emitArea(d []byte, vacc []uint64, div wideDivider, total uint64) {
 	d = d[:len(vacc)]
-	half := total / 2
 	for i, s := range vacc {
-		d[i] = byte((s + half) / total)
+		d[i] = byte(div.div(2*s + total)) // ⌊(2s+t)/2t⌋ = round(s/t)
 		vacc[i] = 0
 	}
+}
+
+// wideDivider divides by a fixed d with one 64×64→128-bit multiply instead
+// of a 64-bit division (Granlund & Montgomery 1994, "Division by invariant
+// integers using multiplication"): with 2^l ≤ d < 2^(l+1) and
+// m = ⌈2^(64+l)/d⌉, ⌊x/d⌋ = ⌊x·m / 2^(64+l)⌋ for every x < 2^63.
+type wideDivider struct {
+	m     uint64
+	shift uint
+	pow2  bool // d is a power of two: a shift
+}
+
+func newWideDivider(d uint64) wideDivider {
+	l := uint(bits.Len64(d) - 1)
+	if d&(d-1) == 0 {
+		return wideDivider{shift: l, pow2: true}
+	}
+	m, _ := bits.Div64(1<<l, 0, d) // ⌊2^(64+l)/d⌋; d is not a power of two
+	return wideDivider{m: m + 1, shift: l}
+}
+
+// div returns ⌊x/d⌋ for x < 2^63.
+func (v wideDivider) div(x uint64) uint64 {
+	if v.pow2 {
+		return x >> v.shift
+	}
+	hi, _ := bits.Mul64(x, v.m)
+	return hi >> v.shift
 }

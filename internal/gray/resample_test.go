@@ -95,7 +95,7 @@ func refArea(src *Plane, w, h int) *Plane {
 			if oy == 0 {
 				continue
 			}
-			for i := range src.W {
+			for i := max(int(float64(x)*fx)-1, 0); i < min(int(float64(x+1)*fx)+2, src.W); i++ {
 				o := oy * overlap(float64(x)*fx, float64(x+1)*fx, float64(i), float64(i+1))
 				s += o * float64(px(src, i, j))
 				a += o
@@ -179,5 +179,22 @@ func TestResizeAreaMatchesDownscale(t *testing.T) {
 	// Unequal integer ratios take the general path and still average blocks.
 	if err := samePixels(ResizeArea(nil, src, 30, 20), refArea(src, 30, 20)); err != nil {
 		t.Errorf("2×3 blocks: %v", err)
+	}
+}
+
+func TestWideDivider(t *testing.T) {
+	for _, d := range []uint64{1, 2, 3, 7, 10, 64, 1000, 2 * 1600 * 1200, 2 * 4000 * 3000, 1<<40 + 1, 1<<62 - 1} {
+		t.Run(fmt.Sprint(d), func(t *testing.T) {
+			v := newWideDivider(d)
+			xs := []uint64{0, 1, d - 1, d, d + 1, 2*d - 1, 511 * d / 2, 1<<63 - 1, 1 << 42}
+			for i := range uint64(1000) {
+				xs = append(xs, i*0x9E3779B97F4A7C15>>1)
+			}
+			for _, x := range xs {
+				if got := v.div(x); got != x/d {
+					t.Fatalf("%d/%d = %d, want %d", x, d, got, x/d)
+				}
+			}
+		})
 	}
 }

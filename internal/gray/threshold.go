@@ -18,6 +18,11 @@ import "math"
 // inside of a large dark module turns light; much larger and the threshold
 // stops following the lighting.
 
+// MaxRadius is the largest window radius of AdaptiveMean, Sauvola and
+// BoxBlur; larger radii are treated as MaxRadius. A (2·2047+1)² window of
+// 255s sums to less than 2^32, so the window sums stay exact in uint32.
+const MaxRadius = 2047
+
 // OtsuLevel returns the global threshold level of Otsu (1979), "A threshold
 // selection method from gray-level histograms": the level t that maximises the
 // between-class variance ω0·ω1·(μ0−μ1)² of the classes {v ≤ t} and {v > t}.
@@ -99,7 +104,7 @@ func Threshold(dst, src *Plane, level uint8) *Plane {
 // (2·radius+1)² window (clamped at the borders): a pixel is dark (0) when
 // v ≤ mean − offset, tested in integers as (v+offset)·area ≤ sum. A positive
 // offset keeps flat regions light (noise in white paper stays white); 5–10 is
-// usual. radius < 1 is treated as 1.
+// usual. radius is clamped to [1, MaxRadius].
 //
 // Cost: about five integer operations per pixel, independent of radius.
 func AdaptiveMean(dst, src *Plane, radius, offset int) *Plane {
@@ -108,7 +113,7 @@ func AdaptiveMean(dst, src *Plane, radius, offset int) *Plane {
 		return dst
 	}
 	w, h := src.W, src.H
-	r := max(radius, 1)
+	r := min(max(radius, 1), MaxRadius)
 	var colBuf [stackRow]uint32
 	col := rowBuf32(colBuf[:], w)
 	initColumns(col, nil, src, r)
@@ -168,7 +173,8 @@ func meanRow(d, s []byte, col []uint32, r, rows, offset int) {
 // pixel is dark (0) when v ≤ m·(1 + k·(s/dynRange − 1)). dynRange is the
 // dynamic range of s; 0 means 128 (the paper's value for 8-bit images).
 // k is usually 0.2–0.5: larger k darkens less, which suits low-contrast
-// flat regions; k = 0 is the plain local mean. radius < 1 is treated as 1.
+// flat regions; k = 0 is the plain local mean. radius is clamped to
+// [1, MaxRadius].
 //
 // Unlike AdaptiveMean, the threshold drops in flat regions (s small), so
 // smudges on white paper stay white without a tuned offset; in turn, very
@@ -186,7 +192,7 @@ func Sauvola(dst, src *Plane, radius int, k, dynRange float64) *Plane {
 		dynRange = 128
 	}
 	w, h := src.W, src.H
-	r := max(radius, 1)
+	r := min(max(radius, 1), MaxRadius)
 	var colBuf [stackRow]uint32
 	var colSqBuf [stackRow]uint64
 	col := rowBuf32(colBuf[:], w)
@@ -220,6 +226,9 @@ type sauvolaRow struct {
 	k1    float64  // 1 − k
 	kr2   float64  // (k/R)²
 	negK  bool     // k < 0
+
+	vt      [256]float64 // vt[v] = n²·v for the interior window size
+	vtScale float64      // the n² of vt
 }
 
 // classify returns 0 (dark) or 255 for pixel v with window size n, sum s
@@ -270,6 +279,13 @@ func (p *sauvolaRow) run(d, s []byte) {
 		n := p.rows * (2*r + 1)
 		fn := float64(n)
 		fn2, nk1, kr2 := fn*fn, fn*p.k1, p.kr2
+		if fn2 != p.vtScale {
+			for i := range p.vt {
+				p.vt[i] = fn2 * float64(i)
+			}
+			p.vtScale = fn2
+		}
+		vt := &p.vt
 		in, inSq := col[lo+r+1:hi+r+1], colSq[lo+r+1:hi+r+1]
 		out, outSq := col[:hi-lo], colSq[:hi-lo]
 		ds, ss := d[lo:hi], s[lo:hi]
@@ -280,7 +296,7 @@ func (p *sauvolaRow) run(d, s []byte) {
 				fs := float64(sum)
 				fs2 := fs * fs
 				dd := fn*float64(int64(sq)) - fs2 // exact while n·q < 2^53
-				a := fn2*float64(v) - nk1*fs
+				a := vt[v] - nk1*fs
 				ds[i] = negative(-a*math.Abs(a) - kr2*fs2*dd)
 				sum += in[i] - out[i]
 				sq += inSq[i] - outSq[i]
@@ -290,8 +306,11 @@ func (p *sauvolaRow) run(d, s []byte) {
 				fs := float64(sum)
 				fs2 := fs * fs
 				dd := fn*float64(int64(sq)) - fs2
-				a := fn2*float64(v) - nk1*fs
-				ds[i] = positive(a*math.Abs(a) - kr2*fs2*dd)
+				a := vt[v] - nk1*fs
+				// light ⇔ (k/R)²·s²·D − a·|a| < 0. The minuend is ≥ +0 and
+				// a is never −0 (n²v ≥ +0), so the difference is never −0:
+				// its sign bit alone decides.
+				ds[i] = byte(int64(math.Float64bits(kr2*fs2*dd-a*math.Abs(a))) >> 63)
 				sum += in[i] - out[i]
 				sq += inSq[i] - outSq[i]
 			}

@@ -265,3 +265,49 @@ func TestLocalThresholdsBeatGlobalUnderUnevenLight(t *testing.T) {
 		t.Errorf("global Otsu accuracy %.3f: the test image is not hard enough", global)
 	}
 }
+
+// TestHugeRadius: radii beyond the plane (up to overflow-sized ones) behave
+// like a window covering the whole plane, without panics or wrap-around.
+func TestHugeRadius(t *testing.T) {
+	src := photo(23, 17, 5)
+	for _, r := range []int{23, MaxRadius, MaxRadius + 1, 1 << 40, int(^uint(0) >> 1)} {
+		t.Run(fmt.Sprint(r), func(t *testing.T) {
+			if err := samePixels(AdaptiveMean(nil, src, r, 2), refAdaptiveMean(src, 23, 2)); err != nil {
+				t.Errorf("AdaptiveMean: %v", err)
+			}
+			if err := samePixels(Sauvola(nil, src, r, 0.3, 128), Sauvola(nil, src, 23, 0.3, 128)); err != nil {
+				t.Errorf("Sauvola: %v", err)
+			}
+			if err := samePixels(BoxBlur(nil, constant(23, 17, 201), r), constant(23, 17, 201)); err != nil {
+				t.Errorf("BoxBlur of a constant plane: %v", err)
+			}
+		})
+	}
+	// Radius beyond the plane: the replicated border fills most of the window.
+	if err := samePixels(BoxBlur(nil, src, 40), refBoxBlur(src, 40)); err != nil {
+		t.Errorf("BoxBlur r=40: %v", err)
+	}
+}
+
+// TestSauvolaFlat: on a flat window σ = 0 and the threshold is m(1−k).
+func TestSauvolaFlat(t *testing.T) {
+	tests := []struct {
+		v    byte
+		k    float64
+		want byte
+	}{
+		{0, 0.3, 0},     // v = 0 ≤ 0: dark (the exact zero case)
+		{200, 0.3, 255}, // 200 > 140
+		{200, 0, 0},     // k = 0: v ≤ m
+		{200, -0.2, 0},  // 200 ≤ 240
+		{0, -0.2, 0},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("v%d/k%g", tc.v, tc.k), func(t *testing.T) {
+			got := Sauvola(nil, constant(20, 9, tc.v), 3, tc.k, 128)
+			if err := samePixels(got, constant(20, 9, tc.want)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
