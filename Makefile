@@ -18,8 +18,8 @@ test: check
 	CGO_ENABLED=0 $(GO) build ./...
 	CGO_ENABLED=0 $(GO) test -count=1 ./...
 	@if command -v gcc >/dev/null 2>&1; then \
-		echo "CGO_ENABLED=1 $(GO) test -race -count=1 $(RACE_PKGS)"; \
-		CGO_ENABLED=1 $(GO) test -race -count=1 $(RACE_PKGS); \
+		echo "CGO_ENABLED=1 $(GO) test -race -short -count=1 $(RACE_PKGS)"; \
+		CGO_ENABLED=1 $(GO) test -race -short -count=1 $(RACE_PKGS); \
 	else echo "gcc not found: skipping the race detector"; fi
 
 check:
