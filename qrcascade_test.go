@@ -6,10 +6,12 @@ import (
 	"errors"
 	"image"
 	"os"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
 
+	"qrcascade/internal/imgio"
 	"qrcascade/internal/synth"
 )
 
@@ -228,18 +230,73 @@ func TestConcurrentReads(t *testing.T) {
 	}
 }
 
+// BenchmarkReadCleanInvoiceJPEG is the whole Read (JPEG decoding
+// included) of the bundled 2 MP invoice: target p50 ≤ 25 ms.
 func BenchmarkReadCleanInvoiceJPEG(b *testing.B) {
 	data, err := os.ReadFile("testdata/invoice.jpg")
 	if err != nil {
 		b.Fatal(err)
 	}
 	r := newReader(b, Options{})
-	b.ReportAllocs()
 	b.SetBytes(int64(len(data)))
-	for b.Loop() {
+	cpuLoop(b, func() {
 		res, err := r.Read(context.Background(), data)
 		if err != nil || !res.Success() {
 			b.Fatal("no read", err)
 		}
+	})
+}
+
+// cpuLoop runs body b.N times on a locked OS thread and reports cpu-ms/op,
+// the thread's CPU time per operation (steady on a shared machine; a Read
+// runs on the caller's goroutine).
+func cpuLoop(b *testing.B, body func()) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ReportAllocs()
+	t0, ok := threadCPU()
+	n := 0
+	for b.Loop() {
+		body()
+		n++
 	}
+	if t1, _ := threadCPU(); ok && n > 0 {
+		b.ReportMetric(float64(t1-t0)/float64(n)/1e6, "cpu-ms/op")
+	}
+}
+
+// BenchmarkClassicCleanInvoice is the classic tier alone (after image
+// decoding) on the bundled 2 MP invoice: target ≤ 8 ms.
+func BenchmarkClassicCleanInvoice(b *testing.B) {
+	data, err := os.ReadFile("testdata/invoice.jpg")
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, _, err := imgio.Decode(data, imgio.Limits{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	img := &image.Gray{Pix: p.Pix, Stride: p.Stride, Rect: image.Rect(0, 0, p.W, p.H)}
+	r := newReader(b, Options{})
+	cpuLoop(b, func() {
+		if res, err := r.ReadImage(context.Background(), img); err != nil || !res.Success() {
+			b.Fatal("no read", err)
+		}
+	})
+}
+
+// BenchmarkReadNoCode12MP is a 12 MP photo-like JPEG without a code: the
+// time to give up (target ≤ 300 ms).
+func BenchmarkReadNoCode12MP(b *testing.B) {
+	s, err := synth.Render(synth.Spec{W: 4000, H: 3000, Background: synth.BackgroundPhoto, Noise: 4}, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := jpegOf(b, s)
+	r := newReader(b, Options{})
+	cpuLoop(b, func() {
+		if res, err := r.Read(context.Background(), data); err != nil || res.Success() {
+			b.Fatal("unexpected", err)
+		}
+	})
 }
