@@ -1,0 +1,54 @@
+package server
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"qrcascade"
+)
+
+// FuzzDetect sends arbitrary bodies (raw and declared multipart) through
+// the handler: every answer is one of the documented statuses with a JSON
+// body of the documented shape, and nothing panics or leaks a slot.
+func FuzzDetect(f *testing.F) {
+	fx := testFixtures(f)
+	form, formType := multipartBody(f, "image", fx.blankPNG)
+	f.Add(fx.blankPNG, "image/png")
+	f.Add(fx.invoiceJPEG[:2000], "image/jpeg")
+	f.Add(form, formType)
+	f.Add([]byte{}, "application/octet-stream")
+	f.Add([]byte("GIF89a\x01\x00\x01\x00"), "")
+	f.Add([]byte("II*\x00\x08\x00\x00\x00"), "image/tiff")
+	f.Add([]byte("RIFF\x00\x00\x00\x00WEBPVP8 "), "")
+	// Small pixel bound: the decoders have their own fuzz targets; here a
+	// header claiming 50 MP would only make each execution slow.
+	srv := newTestServer(f, Config{Readers: classicReaders(f, qrcascade.Options{MaxPixels: 1 << 20}),
+		MaxBodyBytes: 1 << 20, RequestTimeout: 5 * time.Second})
+	h := srv.Handler()
+	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
+		w := do(h, "POST", "/detect", contentType, body)
+		switch w.Code {
+		case 200:
+			var res detectResponse
+			decodeJSON(t, w.Body.Bytes(), &res)
+			if res.Success != (len(res.Codes) > 0) || res.Success != (res.Data != nil) {
+				t.Errorf("inconsistent answer: %s", w.Body)
+			}
+		case 400, 413, 415:
+			var e errorAnswer
+			decodeJSON(t, w.Body.Bytes(), &e)
+			if e.Error.Code == "" || e.Error.Message == "" {
+				t.Errorf("error without code or message: %s", w.Body)
+			}
+		default:
+			t.Errorf("status %d: %s", w.Code, w.Body)
+		}
+		if !json.Valid(w.Body.Bytes()) {
+			t.Errorf("invalid JSON: %s", w.Body)
+		}
+		if n := srv.lim.admitted.Load(); n != 0 {
+			t.Fatalf("%d admissions held after the answer", n)
+		}
+	})
+}
