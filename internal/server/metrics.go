@@ -117,6 +117,10 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus) (*m
 			Namespace: metricNamespace, Name: "decode_slots",
 			Help: "Decodes allowed to run at once (the max concurrent decodes setting).",
 		}, func() float64 { return float64(cap(lim.slots)) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: metricNamespace, Name: "queue_places",
+			Help: "Admitted requests allowed to wait for a decode slot (the queue setting).",
+		}, func() float64 { return float64(lim.capacity) - float64(cap(lim.slots)) }),
 		newModelCollector(models),
 	}
 	for _, c := range cs {

@@ -353,9 +353,15 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 	return s.Serve(ctx, ln)
 }
 
-// discardBody drains up to limit bytes of an unread body so the connection
-// can be kept alive after an early answer (a 503 sent before the body was
-// read); a client that sends more is disconnected by net/http.
+// maxDiscard bounds the bytes drained from a body answered before it was
+// read.
+const maxDiscard = 4 << 20
+
+// discardBody drains up to min(limit, 4 MiB) of an unread body so the
+// connection can be kept alive after an early answer (a 503 sent before the
+// body was read): reading a few hundred kilobytes costs less than the
+// reconnection storm of closing every rejected connection. A client that
+// sends more is disconnected by net/http.
 func discardBody(r *http.Request, limit int64) {
-	_, _ = io.CopyN(io.Discard, r.Body, limit)
+	_, _ = io.CopyN(io.Discard, r.Body, min(limit, maxDiscard))
 }
