@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -143,4 +145,28 @@ func (s *syncWriter) Write(b []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(b)
+}
+
+// TestDeployEnvNamesAreFlags: every QRCASCADE_ variable in the deployment
+// assets names a serve flag.
+func TestDeployEnvNamesAreFlags(t *testing.T) {
+	var f serveFlags
+	fs := newServeFlagSet(&f, io.Discard)
+	known := map[string]bool{}
+	fs.VisitAll(func(fl *flag.Flag) { known[envName(fl.Name)] = true })
+	for _, file := range []string{"../../deploy/k8s/deployment.yaml", "../../deploy/Dockerfile"} {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := regexp.MustCompile(`QRCASCADE_[A-Z_]+`).FindAllString(string(b), -1)
+		if len(names) == 0 {
+			t.Errorf("%s: no QRCASCADE_ variable", file)
+		}
+		for _, n := range names {
+			if !known[n] {
+				t.Errorf("%s sets %s, which is no serve flag", file, n)
+			}
+		}
+	}
 }
