@@ -3,7 +3,7 @@ GO      ?= go
 CORPUS  ?= ../shared/corpus
 BIN     := bin/qrcascade
 # Packages whose tests also run under the race detector (needs cgo + gcc).
-RACE_PKGS := . ./internal/classic/... ./cmd/...
+RACE_PKGS := . ./internal/classic/... ./internal/server/... ./cmd/...
 
 .PHONY: all build test check fmt vet race fuzz bench bench-corpus deploy-check loadtest clean
 
