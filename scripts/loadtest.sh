@@ -71,10 +71,18 @@ for f in $FILES; do
 done
 
 status=0
+answered() { curl -fs "$URL/metrics" | awk '$1 ~ /^qrcascade_requests_total\{outcome="(success|not_found)"\}$/ {n += $2} END {print n + 0}'; }
 run_phase() { # name conns duration
 	echo "loadtest: phase $1: $2 connections for $3" >&2
+	local cpu0 n0 cpu1 n1
+	cpu0=$(metric process_cpu_seconds_total); n0=$(answered)
 	LOADTEST_FILES="$FILES" wrk -t 2 -c "$2" -d "$3" --timeout 30s -s scripts/loadtest.lua "$URL" |
-		awk -v p="$1" '/^RESULT/ {sub(/^RESULT/, "phase=" p " conns='"$2"'"); print}'
+		awk -v p="$1" '/^RESULT/ {sub(/^RESULT/, "phase=" p " conns='"$2"'"); printf "%s", $0}'
+	cpu1=$(metric process_cpu_seconds_total); n1=$(answered)
+	# Server CPU time per answered image: the cost of a read independent of
+	# how much of the machine other processes take.
+	awk -v c="$cpu1" -v c0="$cpu0" -v n="$n1" -v n0="$n0" 'BEGIN {
+		if (n > n0) printf " server_cpu_ms_per_read=%.1f\n", 1000 * (c - c0) / (n - n0); else print "" }'
 }
 check() { # line: expects only the listed statuses and no socket errors
 	local line=$1 allowed=$2
