@@ -141,6 +141,9 @@ func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) {
 	}
 	wait := time.Since(queued)
 	res, err := s.decode(ctx, reader, data)
+	if res == nil {
+		res = &qrcascade.Result{} // a reader may return no result with its error
+	}
 	s.metrics.observeResult(res)
 	if err != nil {
 		fail(classify(err))

@@ -3,6 +3,8 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -324,5 +326,29 @@ func TestConfigValidate(t *testing.T) {
 	}
 	if _, err := New(Config{Readers: readers}); err != nil {
 		t.Errorf("valid config: %v", err)
+	}
+}
+
+// TestReaderWithoutResult: a reader returning no Result is answered, not
+// dereferenced.
+func TestReaderWithoutResult(t *testing.T) {
+	tests := []struct {
+		name   string
+		err    error
+		status int
+	}{
+		{"no result, no error", nil, 200},
+		{"no result, unexpected error", errors.New("engine exploded"), 500},
+		{"no result, deadline", fmt.Errorf("qrcascade: %w", context.DeadlineExceeded), 504},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := readerFunc(func(ctx context.Context, data []byte) (*qrcascade.Result, error) { return nil, tc.err })
+			srv := newTestServer(t, Config{Readers: map[qrcascade.Mode]ImageReader{qrcascade.ModeClassic: r}})
+			w := do(srv.Handler(), "POST", "/detect", "image/png", []byte("x"))
+			if w.Code != tc.status {
+				t.Errorf("status %d, want %d: %s", w.Code, tc.status, w.Body)
+			}
+		})
 	}
 }
