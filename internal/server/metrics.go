@@ -72,7 +72,7 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus) (*m
 		}, []string{labelOutcome}),
 		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Namespace: metricNamespace, Name: "request_duration_seconds",
-			Help:    "Time from admission to response of POST /detect, by outcome.",
+			Help:    "Time from the end of the request body (or from admission, for answers given before it) to the response of POST /detect, by outcome.",
 			Buckets: latencyBuckets,
 		}, []string{labelOutcome}),
 		reads: prometheus.NewCounterVec(prometheus.CounterOpts{

@@ -343,3 +343,30 @@ func TestOldClientOverTCP(t *testing.T) {
 		t.Errorf("status %d answer %s", resp.StatusCode, b)
 	}
 }
+
+// TestLatencyExcludesUpload: a slow upload shows in timings_ms.receive, not
+// in latency_ms.
+func TestLatencyExcludesUpload(t *testing.T) {
+	g := newGate()
+	close(g.release)
+	srv := newTestServer(t, Config{Readers: map[qrcascade.Mode]ImageReader{qrcascade.ModeClassic: g}})
+	base, _ := listen(t, srv)
+	pr, pw := io.Pipe()
+	go func() {
+		pw.Write([]byte("first half "))
+		time.Sleep(300 * time.Millisecond)
+		pw.Write([]byte("second half"))
+		pw.Close()
+	}()
+	resp, err := newClient(t).Post(base+"/detect", "application/octet-stream", pr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var res detectResponse
+	decodeJSON(t, b, &res)
+	if res.TimingsMS.Receive < 300 || res.LatencyMS >= 250 {
+		t.Errorf("receive %v ms, latency %v ms; want receive ≥ 300 and latency < 250", res.TimingsMS.Receive, res.LatencyMS)
+	}
+}
