@@ -48,7 +48,7 @@ func newServeFlagSet(f *serveFlags, stderr io.Writer) *flag.FlagSet {
 	f.reader.register(fs)
 	// Serve bounds every request by default; scan and bench do not.
 	to := fs.Lookup("timeout")
-	to.Usage = "deadline per request, queue wait and decoding included; answered 504 (0: none)"
+	to.Usage = "deadline per request once its body is read, queue wait and decoding included; answered 504 (0: none)"
 	to.DefValue = "10s"
 	_ = to.Value.Set(to.DefValue)
 	mb := fs.Lookup("max-bytes")

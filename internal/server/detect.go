@@ -117,12 +117,6 @@ func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) {
 	}
 	defer s.lim.leave()
 
-	ctx := r.Context()
-	if s.cfg.RequestTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, s.cfg.RequestTimeout)
-		defer cancel()
-	}
 	data, err := readImage(w, r, s.cfg.MaxBodyBytes)
 	if err != nil {
 		fail(classify(err))
@@ -131,6 +125,15 @@ func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) {
 	info.bodyBytes = len(data)
 	receive := time.Since(start)
 	start = time.Now()
+
+	// The deadline covers the service's work, not the upload (which
+	// ReadTimeout bounds).
+	ctx := r.Context()
+	if s.cfg.RequestTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.cfg.RequestTimeout)
+		defer cancel()
+	}
 
 	queued := start
 	if err := s.lim.acquire(ctx); err != nil {

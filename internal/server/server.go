@@ -98,8 +98,9 @@ type Config struct {
 	// DefaultMode is the mode of requests without mode=. Zero: classic.
 	DefaultMode qrcascade.Mode
 
-	// RequestTimeout bounds one request from admission to response (queue
-	// wait and decode). Zero: 10 s. Negative: no bound.
+	// RequestTimeout bounds one request from the end of its body to the
+	// response (queue wait and decode; the upload is bounded by
+	// ReadTimeout). Zero: 10 s. Negative: no bound.
 	RequestTimeout time.Duration
 	// MaxBodyBytes rejects larger bodies with 413. Zero: 32 MiB.
 	MaxBodyBytes int64
