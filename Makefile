@@ -3,9 +3,9 @@ GO      ?= go
 CORPUS  ?= ../shared/corpus
 BIN     := bin/qrcascade
 # Packages whose tests also run under the race detector (needs cgo + gcc).
-RACE_PKGS := . ./internal/classic/... ./cmd/...
+RACE_PKGS := . ./internal/classic/... ./internal/server/... ./cmd/...
 
-.PHONY: all build test check fmt vet race fuzz bench bench-corpus clean
+.PHONY: all build test check fmt vet race fuzz bench bench-corpus deploy-check loadtest clean
 
 all: build
 
@@ -34,6 +34,7 @@ fmt:
 FUZZTIME ?= 20s
 fuzz:
 	$(GO) test ./internal/imgio -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
+	$(GO) test ./internal/server -run '^$$' -fuzz FuzzDetect -fuzztime $(FUZZTIME)
 
 # bench: Go micro-benchmarks, then the classic tier on the shared corpus.
 bench:
@@ -48,6 +49,22 @@ bench-corpus: build
 		--manifest $(CORPUS)/zxing-cpp-negatives/manifest.jsonl \
 		--manifest $(CORPUS)/qreader/manifest.jsonl \
 		--manifest $(CORPUS)/boofcv-dev/manifest.jsonl
+
+# deploy-check: the deployment assets. go test ./deploy parses the dashboard
+# and checks every metric the dashboard and rules query is exported;
+# promtool (Debian package `prometheus`) checks the rules' syntax and runs
+# their unit tests, when installed.
+deploy-check:
+	$(GO) test -count=1 ./deploy
+	@if command -v promtool >/dev/null 2>&1; then \
+		promtool check rules deploy/prometheus/alerts.yaml && \
+		promtool test rules deploy/prometheus/alerts_test.yaml; \
+	else echo "promtool not found (apt-get install prometheus): skipping the rule checks"; fi
+
+# loadtest: the service on loopback under wrk (Debian package `wrk`),
+# bounded in time; see scripts/loadtest.sh for its knobs.
+loadtest:
+	scripts/loadtest.sh
 
 clean:
 	rm -rf bin

@@ -4,6 +4,7 @@
 //	qrcascade scan [flags] FILE|DIR…     read every image, JSON lines / CSV / text out
 //	qrcascade bench --manifest M.jsonl  read rate, false reads, latency on a corpus
 //	qrcascade synth [flags] DIR          write synthetic scenes with a manifest
+//	qrcascade serve [flags]              HTTP service (POST /detect, /metrics)
 //	qrcascade version
 //
 // Run `qrcascade COMMAND -h` for each command's flags.
@@ -39,6 +40,7 @@ Usage:
   qrcascade scan [flags] FILE|DIR...    read every image (recursive), JSON lines by default
   qrcascade bench [flags] --manifest M  score reads against a corpus manifest
   qrcascade synth [flags] DIR           write synthetic QR scenes and a manifest
+  qrcascade serve [flags]               HTTP service: POST /detect, /metrics (default 127.0.0.1:8008)
   qrcascade version
 
 Run "qrcascade COMMAND -h" for the flags of a command.
@@ -56,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runBench(ctx, args[1:], stdout, stderr)
 	case "synth":
 		return runSynth(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "qrcascade", version)
 		return exitOK

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"qrcascade"
+	"qrcascade/internal/server"
+)
+
+// envPrefix prefixes the environment variable of every serve flag:
+// --max-concurrent is QRCASCADE_MAX_CONCURRENT.
+const envPrefix = "QRCASCADE_"
+
+// envName returns the environment variable of a flag.
+func envName(flagName string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// serveFlags are the flags of `qrcascade serve`.
+type serveFlags struct {
+	reader          readerFlags
+	addr            string
+	maxConcurrent   int
+	queue           int
+	retryAfter      time.Duration
+	readTimeout     time.Duration
+	shutdownTimeout time.Duration
+	logLevel        string
+	logFormat       string
+}
+
+// newServeFlagSet registers the serve flags, with the environment variable
+// of each named in its usage.
+func newServeFlagSet(f *serveFlags, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.addr, "addr", server.DefaultAddr, "listen address, host:port")
+	f.reader.register(fs)
+	// Serve bounds every request by default; scan and bench do not.
+	to := fs.Lookup("timeout")
+	to.Usage = "deadline per request once its body is read, queue wait and decoding included; answered 504 (0: none)"
+	to.DefValue = "10s"
+	_ = to.Value.Set(to.DefValue)
+	mb := fs.Lookup("max-bytes")
+	mb.Usage = "largest request body in bytes, answered 413 (0: 32 MiB)"
+	fs.IntVar(&f.maxConcurrent, "max-concurrent", runtime.NumCPU(), "decodes that run at once (default: the CPU count)")
+	fs.IntVar(&f.queue, "queue", 0, "admitted requests that may wait for a decode slot; beyond, 503 at once (0: 2 × max-concurrent, <0: none)")
+	fs.DurationVar(&f.retryAfter, "retry-after", time.Second, "Retry-After of 503 answers (whole seconds)")
+	fs.DurationVar(&f.readTimeout, "read-timeout", 30*time.Second, "deadline to read a whole request from a slow client")
+	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "on SIGTERM/SIGINT, time given to in-flight requests before connections close")
+	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error (debug also logs probes and scrapes)")
+	fs.StringVar(&f.logFormat, "log-format", "json", "log format on stderr: json or text")
+	fs.VisitAll(func(fl *flag.Flag) {
+		fl.Usage += " [$" + envName(fl.Name) + "]"
+	})
+	return fs
+}
+
+// applyEnv sets every flag whose environment variable is set; flags on the
+// command line, parsed afterwards, win.
+func applyEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	var err error
+	fs.VisitAll(func(fl *flag.Flag) {
+		if v := getenv(envName(fl.Name)); v != "" && err == nil {
+			if e := fs.Set(fl.Name, v); e != nil {
+				err = fmt.Errorf("$%s=%q: %w", envName(fl.Name), v, e)
+			}
+		}
+	})
+	return err
+}
+
+// newLogger builds the JSON (or text) logger of the service.
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want json or text", format)
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return serveWith(ctx, args, os.Getenv, stderr)
+}
+
+// serveWith is runServe with its environment as a function (for tests).
+func serveWith(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) int {
+	var f serveFlags
+	fs := newServeFlagSet(&f, stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, `Usage: qrcascade serve [flags]
+
+Serves the HTTP API: POST /detect (raw image body or multipart field "image";
+query mode=, multi=, invoice=), GET /healthz, GET /readyz, GET /metrics, GET /.
+Every flag can also be set by the environment variable in brackets; a flag on
+the command line wins. SIGTERM or SIGINT drains in-flight requests and exits.
+See docs/SERVICE.md.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := applyEnv(fs, getenv); err != nil {
+		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
+		return exitFailure
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitFailure
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "qrcascade serve: unexpected arguments %q\n", fs.Args())
+		return exitFailure
+	}
+	log, err := newLogger(stderr, f.logLevel, f.logFormat)
+	if err != nil {
+		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
+		return exitFailure
+	}
+	opts := f.reader.options()
+	timeout := opts.Timeout
+	opts.Timeout = 0 // the server's per-request context carries the deadline
+	defaultMode := opts.Mode
+	if _, err := qrcascade.NewReader(opts); err != nil {
+		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
+		return exitFailure
+	}
+	readers, err := server.NewReaders(opts, server.AllModes()...)
+	if err != nil {
+		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
+		return exitFailure
+	}
+	if timeout == 0 {
+		timeout = -1 // serve: 0 means no deadline
+	}
+	maxBody := f.reader.maxBytes
+	if maxBody < 0 {
+		maxBody = math.MaxInt64 // no limit, as for the reader
+	}
+	srv, err := server.New(server.Config{
+		Readers: readers, DefaultMode: defaultMode,
+		RequestTimeout: timeout, MaxBodyBytes: maxBody,
+		MaxConcurrent: f.maxConcurrent, QueueLength: f.queue, RetryAfter: f.retryAfter,
+		ReadTimeout: f.readTimeout, ShutdownTimeout: f.shutdownTimeout,
+		Logger: log, Version: version,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
+		return exitFailure
+	}
+	if err := srv.ListenAndServe(ctx, f.addr); err != nil {
+		log.Error("serve failed", "err", err)
+		return exitFailure
+	}
+	return exitOK
+}

@@ -1,0 +1,243 @@
+package server
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"qrcascade"
+)
+
+// Request outcomes, the closed set of the outcome label. DESIGN.md lists
+// the first six; canceled (the client went away before the answer) is kept
+// apart from error so that an impatient client does not page anyone.
+const (
+	outcomeSuccess    = "success"    // at least one code read
+	outcomeNotFound   = "not_found"  // a valid image without readable code
+	outcomeBadInput   = "bad_input"  // 400, 413, 415
+	outcomeOverloaded = "overloaded" // 503
+	outcomeTimeout    = "timeout"    // 504
+	outcomeCanceled   = "canceled"   // the client closed the connection first
+	outcomeError      = "error"      // 500
+)
+
+// Other label values and names.
+const (
+	metricNamespace = "qrcascade"
+	strategyOther   = "other" // a strategy name outside the known set
+	tierOther       = "other" // a tier name outside the known set
+	modelNano       = "nano"  // the nano detector
+	modelLarge      = "large" // the large detector
+	labelOutcome    = "outcome"
+	labelTier       = "tier"
+	labelStrategy   = "strategy"
+	labelModel      = "model"
+)
+
+var (
+	outcomes = []string{outcomeSuccess, outcomeNotFound, outcomeBadInput, outcomeOverloaded, outcomeTimeout, outcomeCanceled, outcomeError}
+	tiers    = []string{qrcascade.TierClassic, qrcascade.TierNeural}
+	models   = []string{modelNano, modelLarge}
+)
+
+// latencyBuckets resolve 1 ms to 10 s, densest between 5 and 500 ms where
+// the targets (p95 ≤ 60 ms, alert at 200 ms) sit.
+var latencyBuckets = []float64{
+	0.001, 0.0025, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.06, 0.075,
+	0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 10,
+}
+
+// metrics holds the service's collectors. They record what happened; the
+// state they report (in-flight requests, loaded models) lives in the limiter
+// and in ModelStatus and is read through GaugeFuncs.
+type metrics struct {
+	requests         *prometheus.CounterVec   // {outcome}
+	requestDuration  *prometheus.HistogramVec // {outcome}
+	reads            *prometheus.CounterVec   // {tier, strategy}
+	tierRuns         *prometheus.CounterVec   // {tier}
+	tierDuration     *prometheus.HistogramVec // {tier}
+	strategyAttempts *prometheus.CounterVec   // {tier, strategy}
+	strategyWins     *prometheus.CounterVec   // {tier, strategy}
+	strategySeconds  *prometheus.CounterVec   // {tier, strategy}
+	strategies       []string                 // the closed strategy label set
+}
+
+func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus) (*metrics, error) {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricNamespace, Name: "requests_total",
+			Help: "POST /detect requests answered, by outcome.",
+		}, []string{labelOutcome}),
+		requestDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: metricNamespace, Name: "request_duration_seconds",
+			Help:    "Time from the end of the request body (or from admission, for answers given before it) to the response of POST /detect, by outcome.",
+			Buckets: latencyBuckets,
+		}, []string{labelOutcome}),
+		reads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricNamespace, Name: "reads_total",
+			Help: "Requests with at least one code, by the tier and strategy of the first code.",
+		}, []string{labelTier, labelStrategy}),
+		tierRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricNamespace, Name: "tier_runs_total",
+			Help: "Times a tier ran on a request.",
+		}, []string{labelTier}),
+		tierDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: metricNamespace, Name: "tier_duration_seconds",
+			Help:    "Time spent in a tier per request that ran it.",
+			Buckets: latencyBuckets,
+		}, []string{labelTier}),
+		strategyAttempts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricNamespace, Name: "strategy_attempts_total",
+			Help: "Strategy runs (skips excluded), by tier and strategy.",
+		}, []string{labelTier, labelStrategy}),
+		strategyWins: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricNamespace, Name: "strategy_wins_total",
+			Help: "Strategy runs that read at least one code, by tier and strategy.",
+		}, []string{labelTier, labelStrategy}),
+		strategySeconds: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricNamespace, Name: "strategy_seconds_total",
+			Help: "Time spent in strategy runs, by tier and strategy.",
+		}, []string{labelTier, labelStrategy}),
+		strategies: append(qrcascade.Strategies(), strategyOther),
+	}
+	cs := []prometheus.Collector{
+		m.requests, m.requestDuration, m.reads, m.tierRuns, m.tierDuration,
+		m.strategyAttempts, m.strategyWins, m.strategySeconds,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: metricNamespace, Name: "inflight_requests",
+			Help: "POST /detect requests admitted and not yet answered (decoding or queued).",
+		}, func() float64 { return float64(lim.admitted.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: metricNamespace, Name: "queued_requests",
+			Help: "Admitted requests waiting for a decode slot.",
+		}, func() float64 { return float64(lim.waiting.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: metricNamespace, Name: "decode_slots",
+			Help: "Decodes allowed to run at once (the max concurrent decodes setting).",
+		}, func() float64 { return float64(cap(lim.slots)) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: metricNamespace, Name: "queue_places",
+			Help: "Admitted requests allowed to wait for a decode slot (the queue setting).",
+		}, func() float64 { return float64(lim.capacity) - float64(cap(lim.slots)) }),
+		newModelCollector(models),
+	}
+	for _, c := range cs {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("server: register metrics: %w", err)
+		}
+	}
+	// Create every series of the closed label sets so that rates start at
+	// zero instead of appearing with the first event.
+	for _, o := range outcomes {
+		m.requests.WithLabelValues(o)
+		m.requestDuration.WithLabelValues(o)
+	}
+	for _, t := range tiers {
+		m.tierRuns.WithLabelValues(t)
+		m.tierDuration.WithLabelValues(t)
+	}
+	for _, s := range m.strategies {
+		m.reads.WithLabelValues(qrcascade.TierClassic, s)
+		m.strategyAttempts.WithLabelValues(qrcascade.TierClassic, s)
+		m.strategyWins.WithLabelValues(qrcascade.TierClassic, s)
+		m.strategySeconds.WithLabelValues(qrcascade.TierClassic, s)
+	}
+	return m, nil
+}
+
+// strategyLabel maps a strategy name onto the closed label set.
+func (m *metrics) strategyLabel(s string) string {
+	if slices.Contains(m.strategies, s) {
+		return s
+	}
+	return strategyOther
+}
+
+// tierLabel maps a tier name onto the closed label set.
+func tierLabel(t string) string {
+	if slices.Contains(tiers, t) {
+		return t
+	}
+	return tierOther
+}
+
+// observeRequest records one answered POST /detect.
+func (m *metrics) observeRequest(outcome string, d time.Duration) {
+	m.requests.WithLabelValues(outcome).Inc()
+	m.requestDuration.WithLabelValues(outcome).Observe(d.Seconds())
+}
+
+// observeResult records what the cascade did for one request: tier runs and
+// durations, per-strategy attempts and wins, and the first read.
+func (m *metrics) observeResult(res *qrcascade.Result) {
+	if res == nil {
+		return
+	}
+	if len(res.Attempts) > 0 || res.Timings.Classic > 0 {
+		m.tierRuns.WithLabelValues(qrcascade.TierClassic).Inc()
+		m.tierDuration.WithLabelValues(qrcascade.TierClassic).Observe(res.Timings.Classic.Seconds())
+	}
+	if neural := res.Timings.Nano + res.Timings.Large; neural > 0 {
+		m.tierRuns.WithLabelValues(qrcascade.TierNeural).Inc()
+		m.tierDuration.WithLabelValues(qrcascade.TierNeural).Observe(neural.Seconds())
+	}
+	for _, a := range res.Attempts {
+		if a.Skipped {
+			continue
+		}
+		t, s := tierLabel(a.Tier), m.strategyLabel(a.Strategy)
+		m.strategyAttempts.WithLabelValues(t, s).Inc()
+		m.strategySeconds.WithLabelValues(t, s).Add(a.Duration.Seconds())
+		if a.Codes > 0 {
+			m.strategyWins.WithLabelValues(t, s).Inc()
+		}
+	}
+	if len(res.Codes) > 0 {
+		c := res.Codes[0]
+		m.reads.WithLabelValues(tierLabel(c.Tier), m.strategyLabel(c.Strategy)).Inc()
+	}
+}
+
+// modelCollector exposes ModelStatus as qrcascade_model_loaded,
+// qrcascade_model_loads_total and qrcascade_model_unloads_total, one series
+// per model of the closed set, read at scrape time.
+type modelCollector struct {
+	status                 ModelStatus
+	loaded, loads, unloads *prometheus.Desc
+}
+
+func newModelCollector(s ModelStatus) *modelCollector {
+	fq := func(n string) string { return prometheus.BuildFQName(metricNamespace, "", n) }
+	return &modelCollector{
+		status:  s,
+		loaded:  prometheus.NewDesc(fq("model_loaded"), "1 when the model's weights are in memory, else 0.", []string{labelModel}, nil),
+		loads:   prometheus.NewDesc(fq("model_loads_total"), "Times the model's weights were loaded.", []string{labelModel}, nil),
+		unloads: prometheus.NewDesc(fq("model_unloads_total"), "Times the model's weights were unloaded after the idle TTL.", []string{labelModel}, nil),
+	}
+}
+
+// Describe implements prometheus.Collector.
+func (c *modelCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.loaded
+	ch <- c.loads
+	ch <- c.unloads
+}
+
+// Collect implements prometheus.Collector.
+func (c *modelCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, m := range models {
+		var loaded, loads, unloads float64
+		if c.status != nil {
+			if c.status.ModelLoaded(m) {
+				loaded = 1
+			}
+			loads = float64(c.status.ModelLoads(m))
+			unloads = float64(c.status.ModelUnloads(m))
+		}
+		ch <- prometheus.MustNewConstMetric(c.loaded, prometheus.GaugeValue, loaded, m)
+		ch <- prometheus.MustNewConstMetric(c.loads, prometheus.CounterValue, loads, m)
+		ch <- prometheus.MustNewConstMetric(c.unloads, prometheus.CounterValue, unloads, m)
+	}
+}

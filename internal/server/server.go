@@ -1,0 +1,368 @@
+// Package server is qrcascade's HTTP service: POST /detect reads the QR
+// codes in one image, GET /metrics exposes Prometheus metrics, GET /healthz
+// and GET /readyz answer orchestrator probes.
+//
+// It is a drop-in replacement for the old Python fallback service, which
+// answered POST /detect on 127.0.0.1:8008 with {"success", "data", "model",
+// "latency_ms"}: those fields keep their meaning, and the response adds
+// timings, every code with its corners, tier and strategy, and the image's
+// format and size (see docs/SERVICE.md for the schema).
+//
+// # Admission control
+//
+// Decoding is CPU-bound, so the service bounds the work in flight instead of
+// letting every connection start a decode and all of them finish late. A
+// request passes two gates:
+//
+//  1. Admission, before its body is read: at most MaxConcurrent+QueueLength
+//     requests are admitted at once. Beyond that the request is answered 503
+//     with Retry-After at once, without decoding anything. Admission also
+//     bounds the memory held by request bodies to (MaxConcurrent+QueueLength)
+//     × MaxBodyBytes.
+//  2. A decode slot: at most MaxConcurrent decodes run at once; admitted
+//     requests wait for a slot in arrival order (the queue). A request whose
+//     deadline passes while it waits is answered 503 as well: it never
+//     started, so the client may retry elsewhere.
+//
+// A request that got a slot runs to completion or to its deadline
+// (RequestTimeout), which is answered 504.
+//
+// Weak spots: the queue is FIFO per Go's channel semantics, not strictly
+// fair under contention; a slow client that trickles its body holds an
+// admission ticket (not a decode slot) until ReadTimeout.
+//
+// # Errors
+//
+// Every error is JSON, {"error": {"code": "...", "message": "..."}}, with
+// the status chosen from the typed errors of the qrcascade package
+// (errors.As, never string matching): 400 malformed or empty image, bad
+// query; 413 body or pixel count over the limit; 415 unsupported format;
+// 503 overloaded (with Retry-After); 504 deadline; 404 unknown path; 405
+// wrong method (with Allow); 500 a bug (a panic is recovered per request).
+//
+// A Server holds no global state: its metrics live in the registry given in
+// Config (or its own), so several Servers can run in one process (tests do).
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"qrcascade"
+)
+
+// DefaultAddr is the listen address of the service it replaces.
+const DefaultAddr = "127.0.0.1:8008"
+
+// ImageReader reads the codes in an encoded image. *qrcascade.Reader
+// implements it; tests substitute slow or failing readers. Read must be safe
+// for concurrent use and must honour ctx's deadline.
+type ImageReader interface {
+	Read(ctx context.Context, data []byte) (*qrcascade.Result, error)
+}
+
+// InvoiceFunc parses a code's text into invoice fields for requests with
+// invoice=1. It returns nil when the text is not a known invoice scheme. The
+// value is marshalled to JSON as the code's "invoice" member. It must be safe
+// for concurrent use.
+type InvoiceFunc func(text string) any
+
+// ModelStatus reports the neural models' lifecycle for the metrics
+// qrcascade_model_loaded, qrcascade_model_loads_total and
+// qrcascade_model_unloads_total. The cascade implements it; its methods must
+// be safe for concurrent use and cheap (they run on every scrape).
+type ModelStatus interface {
+	ModelLoaded(model string) bool
+	ModelLoads(model string) uint64
+	ModelUnloads(model string) uint64
+}
+
+// Config configures a Server. Only Readers is required; every other zero
+// value selects the documented default.
+type Config struct {
+	// Readers holds one reader per available mode (see NewReaders). It must
+	// hold DefaultMode.
+	Readers map[qrcascade.Mode]ImageReader
+	// DefaultMode is the mode of requests without mode=. Zero: classic.
+	DefaultMode qrcascade.Mode
+
+	// RequestTimeout bounds one request from the end of its body to the
+	// response (queue wait and decode; the upload is bounded by
+	// ReadTimeout). Zero: 10 s. Negative: no bound.
+	RequestTimeout time.Duration
+	// MaxBodyBytes rejects larger bodies with 413. Zero: 32 MiB.
+	MaxBodyBytes int64
+	// MaxConcurrent is the number of decodes that run at once. Zero:
+	// runtime.NumCPU().
+	MaxConcurrent int
+	// QueueLength is the number of admitted requests that may wait for a
+	// decode slot. Zero: 2 × MaxConcurrent. Negative: no queue (503 as soon
+	// as every slot is busy).
+	QueueLength int
+	// RetryAfter is the Retry-After of 503 answers, rounded up to whole
+	// seconds. Zero: 1 s.
+	RetryAfter time.Duration
+
+	// ReadHeaderTimeout bounds reading a request's headers. Zero: 5 s.
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included. Zero: 30 s.
+	ReadTimeout time.Duration
+	// IdleTimeout closes keep-alive connections idle this long. Zero: 60 s.
+	IdleTimeout time.Duration
+	// ShutdownTimeout bounds the drain of in-flight requests on shutdown;
+	// connections still open afterwards are closed. Zero: 15 s.
+	ShutdownTimeout time.Duration
+
+	// Logger receives one line per request and the lifecycle events. Nil:
+	// nothing is logged.
+	Logger *slog.Logger
+	// Registry receives the metrics and is served on /metrics. Nil: a new
+	// registry with the process and Go runtime collectors.
+	Registry *prometheus.Registry
+	// Invoice parses payloads for invoice=1. Nil: invoice=1 is accepted
+	// and ignored.
+	Invoice InvoiceFunc
+	// Models reports model lifecycle for the model gauges. Nil: no model is
+	// ever loaded (classic-only builds).
+	Models ModelStatus
+	// Ready reports whether the service can take traffic (for /readyz), for
+	// example whether the models are loadable. Nil: ready while not
+	// shutting down.
+	Ready func() error
+	// Version is shown on / . Empty: "dev".
+	Version string
+}
+
+// withDefaults fills the zero values.
+func (c Config) withDefaults() Config {
+	if c.DefaultMode == "" {
+		c.DefaultMode = qrcascade.ModeClassic
+	}
+	if c.RequestTimeout == 0 {
+		c.RequestTimeout = 10 * time.Second
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = 32 << 20
+	}
+	if c.MaxConcurrent == 0 {
+		c.MaxConcurrent = runtime.NumCPU()
+	}
+	if c.QueueLength == 0 {
+		c.QueueLength = 2 * c.MaxConcurrent
+	}
+	if c.QueueLength < 0 {
+		c.QueueLength = 0
+	}
+	if c.RetryAfter == 0 {
+		c.RetryAfter = time.Second
+	}
+	if c.ReadHeaderTimeout == 0 {
+		c.ReadHeaderTimeout = 5 * time.Second
+	}
+	if c.ReadTimeout == 0 {
+		c.ReadTimeout = 30 * time.Second
+	}
+	if c.IdleTimeout == 0 {
+		c.IdleTimeout = 60 * time.Second
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 15 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	return c
+}
+
+// Validate reports the first invalid field of c (after defaults).
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	if len(c.Readers) == 0 {
+		return errors.New("server: no reader configured")
+	}
+	for m, r := range c.Readers {
+		if r == nil {
+			return fmt.Errorf("server: nil reader for mode %q", m)
+		}
+	}
+	if _, ok := c.Readers[c.DefaultMode]; !ok {
+		return fmt.Errorf("server: default mode %q has no reader", c.DefaultMode)
+	}
+	if c.MaxConcurrent < 0 {
+		return fmt.Errorf("server: negative max concurrent decodes %d", c.MaxConcurrent)
+	}
+	if c.MaxBodyBytes < 0 {
+		return fmt.Errorf("server: negative max body bytes %d", c.MaxBodyBytes)
+	}
+	if c.RetryAfter < 0 || c.ReadHeaderTimeout < 0 || c.ReadTimeout < 0 || c.IdleTimeout < 0 || c.ShutdownTimeout < 0 {
+		return errors.New("server: negative timeout")
+	}
+	return nil
+}
+
+// NewReaders builds one qrcascade.Reader per mode from base (whose Mode is
+// overridden), skipping the modes this build cannot run
+// (qrcascade.ErrModeUnavailable). Any other error is returned. The result
+// is ready for Config.Readers.
+func NewReaders(base qrcascade.Options, modes ...qrcascade.Mode) (map[qrcascade.Mode]ImageReader, error) {
+	out := map[qrcascade.Mode]ImageReader{}
+	for _, m := range modes {
+		o := base
+		o.Mode = m
+		r, err := qrcascade.NewReader(o)
+		if errors.Is(err, qrcascade.ErrModeUnavailable) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("server: reader for mode %s: %w", m, err)
+		}
+		out[m] = r
+	}
+	return out, nil
+}
+
+// AllModes lists every mode the API names, in the order NewReaders is
+// usually given them. Adding a mode to the service is adding it here.
+func AllModes() []qrcascade.Mode {
+	return []qrcascade.Mode{qrcascade.ModeClassic, qrcascade.ModeNano, qrcascade.ModeHybrid, qrcascade.ModeLarge}
+}
+
+// Server is the HTTP service. Create it with New; its Handler is safe for
+// concurrent use.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	lim      *limiter
+	metrics  *metrics
+	registry *prometheus.Registry
+	handler  http.Handler
+	modes    []string // available modes, sorted, for messages
+	draining atomic.Bool
+}
+
+// New validates cfg and returns a Server. It registers its metrics in
+// cfg.Registry (an error if they are already registered there).
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	reg := cfg.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+		if err := reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})); err != nil {
+			return nil, fmt.Errorf("server: process collector: %w", err)
+		}
+		if err := reg.Register(collectors.NewGoCollector()); err != nil {
+			return nil, fmt.Errorf("server: go collector: %w", err)
+		}
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, registry: reg, lim: newLimiter(cfg.MaxConcurrent, cfg.QueueLength)}
+	for m := range cfg.Readers {
+		s.modes = append(s.modes, string(m))
+	}
+	slices.Sort(s.modes)
+	m, err := newMetrics(reg, s.lim, cfg.Models)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics = m
+	s.handler = s.middleware(s.routes())
+	return s, nil
+}
+
+// Handler returns the service's HTTP handler: routing, request ids,
+// logging and panic recovery included.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Registry returns the registry served on /metrics.
+func (s *Server) Registry() *prometheus.Registry { return s.registry }
+
+// httpServer returns an http.Server with the slow-client timeouts of cfg.
+func (s *Server) httpServer() *http.Server {
+	write := s.cfg.ReadTimeout + 5*time.Second
+	if s.cfg.RequestTimeout > 0 {
+		write += s.cfg.RequestTimeout
+	} else {
+		write = 0 // no bound on the decode, so none on the response either
+	}
+	return &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      write,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// Serve accepts connections on ln until ctx is done, then shuts down
+// gracefully: /readyz starts failing, the listener closes, idle connections
+// close, and in-flight requests get up to ShutdownTimeout to finish; the
+// connections still open after that are closed. Serve closes ln. It returns
+// nil after a clean shutdown, an error wrapping context.DeadlineExceeded
+// when the drain ran out of time, or the error that stopped accepting.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := s.httpServer()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	s.log.Info("listening", "addr", ln.Addr().String(), "max_concurrent", s.cfg.MaxConcurrent,
+		"queue", s.cfg.QueueLength, "modes", s.modes)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("server: serve: %w", err)
+	case <-ctx.Done():
+	}
+	s.draining.Store(true)
+	s.log.Info("shutting down", "in_flight", s.lim.admitted.Load(), "timeout", s.cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	<-errc // http.ErrServerClosed once Shutdown began
+	if err != nil {
+		hs.Close()
+		s.log.Warn("shutdown timed out; closed remaining connections", "err", err)
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	s.log.Info("shut down cleanly")
+	return nil
+}
+
+// ListenAndServe listens on addr (TCP) and calls Serve.
+func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("server: listen: %w", err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// maxDiscard bounds the bytes drained from a body answered before it was
+// read.
+const maxDiscard = 4 << 20
+
+// discardBody drains up to min(limit, 4 MiB) of an unread body so the
+// connection can be kept alive after an early answer (a 503 sent before the
+// body was read): reading a few hundred kilobytes costs less than the
+// reconnection storm of closing every rejected connection. A client that
+// sends more is disconnected by net/http.
+func discardBody(r *http.Request, limit int64) {
+	_, _ = io.CopyN(io.Discard, r.Body, min(limit, maxDiscard))
+}
