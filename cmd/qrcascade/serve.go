@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"qrcascade"
+	"qrcascade/internal/invoice"
 	"qrcascade/internal/server"
 )
 
@@ -156,8 +157,20 @@ Flags:
 	if maxBody < 0 {
 		maxBody = math.MaxInt64 // no limit, as for the reader
 	}
+	invoices := invoice.NewRegistry()
+	var schemes []string
+	for _, sc := range invoices.Schemes() {
+		schemes = append(schemes, sc.ID)
+	}
 	srv, err := server.New(server.Config{
-		Readers: readers, DefaultMode: defaultMode,
+		Invoice: func(text string) (any, string) {
+			if inv, ok := invoices.Parse(text); ok {
+				return inv, inv.Scheme
+			}
+			return nil, ""
+		},
+		InvoiceSchemes: schemes,
+		Readers:        readers, DefaultMode: defaultMode,
 		RequestTimeout: timeout, MaxBodyBytes: maxBody,
 		MaxConcurrent: f.maxConcurrent, QueueLength: f.queue, RetryAfter: f.retryAfter,
 		ReadTimeout: f.readTimeout, ShutdownTimeout: f.shutdownTimeout,

@@ -209,7 +209,10 @@ func (s *Server) response(res *qrcascade.Result, dq detectQuery, id string, rece
 		// configured, each code carries its parsed fields. Without a
 		// parser, invoice=1 is accepted and ignored.
 		if dq.invoice && s.cfg.Invoice != nil {
-			cj.Invoice = s.cfg.Invoice(c.Text)
+			if v, scheme := s.cfg.Invoice(c.Text); v != nil {
+				cj.Invoice = v
+				s.metrics.observeInvoice(scheme)
+			}
 		}
 		out.Codes = append(out.Codes, cj)
 	}

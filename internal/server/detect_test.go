@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -151,13 +152,13 @@ func TestDetectMulti(t *testing.T) {
 			{Text: "first", Tier: "classic", Strategy: "raw"}, {Text: "second", Tier: "classic", Strategy: "raw"},
 		}}, nil
 	})
-	inv := func(text string) any {
+	inv := func(text string) (any, string) {
 		if text == "first" {
-			return map[string]string{"scheme": "test"}
+			return map[string]string{"scheme": "test"}, "test"
 		}
-		return nil
+		return nil, ""
 	}
-	srv := newTestServer(t, Config{Readers: map[qrcascade.Mode]ImageReader{qrcascade.ModeClassic: two}, Invoice: inv})
+	srv := newTestServer(t, Config{Readers: map[qrcascade.Mode]ImageReader{qrcascade.ModeClassic: two}, Invoice: inv, InvoiceSchemes: []string{"test"}})
 	tests := []struct {
 		query       string
 		codes       int
@@ -185,6 +186,10 @@ func TestDetectMulti(t *testing.T) {
 				t.Errorf("invoice on a code the parser rejected: %s", w.Body)
 			}
 		})
+	}
+	// Two requests with invoice=1 each read one "test" invoice.
+	if got := testutil.ToFloat64(srv.metrics.invoiceReads.WithLabelValues("test")); got != 2 {
+		t.Errorf("invoice reads %v, want 2", got)
 	}
 }
 

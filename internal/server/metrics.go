@@ -33,6 +33,7 @@ const (
 	labelOutcome    = "outcome"
 	labelTier       = "tier"
 	labelStrategy   = "strategy"
+	labelScheme     = "scheme"
 	labelModel      = "model"
 )
 
@@ -62,9 +63,11 @@ type metrics struct {
 	strategyWins     *prometheus.CounterVec   // {tier, strategy}
 	strategySeconds  *prometheus.CounterVec   // {tier, strategy}
 	strategies       []string                 // the closed strategy label set
+	invoiceReads     *prometheus.CounterVec   // {scheme}
+	schemes          []string                 // the closed scheme label set
 }
 
-func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus) (*metrics, error) {
+func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus, schemes []string) (*metrics, error) {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: metricNamespace, Name: "requests_total",
@@ -101,10 +104,15 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus) (*m
 			Help: "Time spent in strategy runs, by tier and strategy.",
 		}, []string{labelTier, labelStrategy}),
 		strategies: append(qrcascade.Strategies(), strategyOther),
+		invoiceReads: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricNamespace, Name: "invoice_reads_total",
+			Help: "Codes recognised as invoice payloads (requests with invoice=1), by scheme.",
+		}, []string{labelScheme}),
+		schemes: append(slices.Clone(schemes), strategyOther),
 	}
 	cs := []prometheus.Collector{
 		m.requests, m.requestDuration, m.reads, m.tierRuns, m.tierDuration,
-		m.strategyAttempts, m.strategyWins, m.strategySeconds,
+		m.strategyAttempts, m.strategyWins, m.strategySeconds, m.invoiceReads,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Namespace: metricNamespace, Name: "inflight_requests",
 			Help: "POST /detect requests admitted and not yet answered (decoding or queued).",
@@ -134,6 +142,9 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus) (*m
 		m.requests.WithLabelValues(o)
 		m.requestDuration.WithLabelValues(o)
 	}
+	for _, sc := range m.schemes {
+		m.invoiceReads.WithLabelValues(sc)
+	}
 	for _, t := range tiers {
 		m.tierRuns.WithLabelValues(t)
 		m.tierDuration.WithLabelValues(t)
@@ -153,6 +164,14 @@ func (m *metrics) strategyLabel(s string) string {
 		return s
 	}
 	return strategyOther
+}
+
+// observeInvoice counts one code recognised as an invoice of the scheme.
+func (m *metrics) observeInvoice(scheme string) {
+	if !slices.Contains(m.schemes, scheme) {
+		scheme = strategyOther
+	}
+	m.invoiceReads.WithLabelValues(scheme).Inc()
 }
 
 // tierLabel maps a tier name onto the closed label set.

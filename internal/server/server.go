@@ -74,10 +74,11 @@ type ImageReader interface {
 }
 
 // InvoiceFunc parses a code's text into invoice fields for requests with
-// invoice=1. It returns nil when the text is not a known invoice scheme. The
-// value is marshalled to JSON as the code's "invoice" member. It must be safe
-// for concurrent use.
-type InvoiceFunc func(text string) any
+// invoice=1. It returns a nil value when the text is not a known invoice
+// scheme; otherwise the value, marshalled to JSON as the code's "invoice"
+// member, and the scheme id (a label of qrcascade_invoice_reads_total). It
+// must be safe for concurrent use.
+type InvoiceFunc func(text string) (value any, scheme string)
 
 // ModelStatus reports the neural models' lifecycle for the metrics
 // qrcascade_model_loaded, qrcascade_model_loads_total and
@@ -134,6 +135,10 @@ type Config struct {
 	// Invoice parses payloads for invoice=1. Nil: invoice=1 is accepted
 	// and ignored.
 	Invoice InvoiceFunc
+	// InvoiceSchemes is the closed set of scheme ids Invoice can return,
+	// the label values of qrcascade_invoice_reads_total (others count as
+	// "other"). Nil: every scheme counts as "other".
+	InvoiceSchemes []string
 	// Models reports model lifecycle for the model gauges. Nil: no model is
 	// ever loaded (classic-only builds).
 	Models ModelStatus
@@ -277,7 +282,7 @@ func New(cfg Config) (*Server, error) {
 		s.modes = append(s.modes, string(m))
 	}
 	slices.Sort(s.modes)
-	m, err := newMetrics(reg, s.lim, cfg.Models)
+	m, err := newMetrics(reg, s.lim, cfg.Models, cfg.InvoiceSchemes)
 	if err != nil {
 		return nil, err
 	}
