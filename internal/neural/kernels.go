@@ -1,0 +1,243 @@
+package neural
+
+// Portable scalar kernels. All maps are C×H×W float32, channel-major; weights
+// are in PyTorch's layout (out, in/groups, kh, kw) with batch-norm folded in.
+// Convolutions pad with zeros by dil*(k-1)/2 on each side, so a stride-s
+// layer maps H to ceil(H/s), as PyTorch does for these shapes.
+
+// pointwise computes out[co] = bias[co] + Σ_ci w[co,ci]·in[ci] over hw pixels,
+// a GEMM W(cout×cin) · X(cin×hw) with no im2col. Four output channels share
+// each read of an input row, and pixels are processed in tiles that keep the
+// four output rows and the input tile in the L1 cache.
+func pointwise(out, in, w, bias []float32, cin, cout, hw int, relu bool) {
+	const tile = 512
+	for p0 := 0; p0 < hw; p0 += tile {
+		p1 := min(p0+tile, hw)
+		n := p1 - p0
+		co := 0
+		for ; co+4 <= cout; co += 4 {
+			o0 := out[co*hw+p0 : co*hw+p1]
+			o1 := out[(co+1)*hw+p0 : (co+1)*hw+p1]
+			o2 := out[(co+2)*hw+p0 : (co+2)*hw+p1]
+			o3 := out[(co+3)*hw+p0 : (co+3)*hw+p1]
+			o1, o2, o3 = o1[:n], o2[:n], o3[:n]
+			b0, b1, b2, b3 := bias[co], bias[co+1], bias[co+2], bias[co+3]
+			for i := range o0 {
+				o0[i], o1[i], o2[i], o3[i] = b0, b1, b2, b3
+			}
+			w0 := w[co*cin : co*cin+cin]
+			w1 := w[(co+1)*cin : (co+1)*cin+cin]
+			w2 := w[(co+2)*cin : (co+2)*cin+cin]
+			w3 := w[(co+3)*cin : (co+3)*cin+cin]
+			for ci := 0; ci < cin; ci++ {
+				x := in[ci*hw+p0 : ci*hw+p1]
+				x = x[:n]
+				a0, a1, a2, a3 := w0[ci], w1[ci], w2[ci], w3[ci]
+				for i, v := range x {
+					o0[i] += a0 * v
+					o1[i] += a1 * v
+					o2[i] += a2 * v
+					o3[i] += a3 * v
+				}
+			}
+			if relu {
+				relu4(o0, o1, o2, o3)
+			}
+		}
+		for ; co < cout; co++ {
+			o := out[co*hw+p0 : co*hw+p1]
+			b := bias[co]
+			for i := range o {
+				o[i] = b
+			}
+			wr := w[co*cin : co*cin+cin]
+			for ci, a := range wr {
+				x := in[ci*hw+p0 : ci*hw+p1]
+				x = x[:len(o)]
+				for i, v := range x {
+					o[i] += a * v
+				}
+			}
+			if relu {
+				reluInPlace(o)
+			}
+		}
+	}
+}
+
+func relu4(o0, o1, o2, o3 []float32) {
+	reluInPlace(o0)
+	reluInPlace(o1)
+	reluInPlace(o2)
+	reluInPlace(o3)
+}
+
+func reluInPlace(o []float32) {
+	for i, v := range o {
+		if v < 0 {
+			o[i] = 0
+		}
+	}
+}
+
+// depthwise3x3 convolves each of c channels with its own 3×3 kernel
+// (w: c×1×3×3), stride 1 or 2, dilation d, zero padding d.
+//
+// For each output row the interior columns, whose taps all fall inside the
+// input, run without bounds tests; only the few border columns test.
+func depthwise3x3(out, in, w, bias []float32, c, ih, iw, oh, ow, stride, d int, relu bool) {
+	// Output columns x with 0 <= x*stride-d and x*stride+d < iw.
+	xlo := (d + stride - 1) / stride
+	xhi := (iw - 1 - d) / stride // inclusive
+	if iw-1-d < 0 {
+		xhi = -1
+	}
+	xhi = min(xhi, ow-1)
+	for ch := 0; ch < c; ch++ {
+		src := in[ch*ih*iw : (ch+1)*ih*iw]
+		dst := out[ch*oh*ow : (ch+1)*oh*ow]
+		k := w[ch*9 : ch*9+9]
+		b := bias[ch]
+		for y := 0; y < oh; y++ {
+			orow := dst[y*ow : y*ow+ow]
+			cy := y * stride
+			// rows of the three taps, nil when outside (zero padding)
+			var r [3][]float32
+			var kk [3][3]float32
+			for ky := 0; ky < 3; ky++ {
+				iy := cy + (ky-1)*d
+				if iy >= 0 && iy < ih {
+					r[ky] = src[iy*iw : iy*iw+iw]
+					kk[ky] = [3]float32{k[ky*3], k[ky*3+1], k[ky*3+2]}
+				}
+			}
+			// border columns
+			for x := 0; x < ow; x++ {
+				if x == xlo && xlo <= xhi {
+					x = xhi
+					continue
+				}
+				s := b
+				cx := x * stride
+				for ky := 0; ky < 3; ky++ {
+					if r[ky] == nil {
+						continue
+					}
+					for kx := 0; kx < 3; kx++ {
+						ix := cx + (kx-1)*d
+						if ix >= 0 && ix < iw {
+							s += kk[ky][kx] * r[ky][ix]
+						}
+					}
+				}
+				if relu && s < 0 {
+					s = 0
+				}
+				orow[x] = s
+			}
+			if xlo > xhi {
+				continue
+			}
+			// interior: bias, then one pass per tap row
+			seg := orow[xlo : xhi+1]
+			for i := range seg {
+				seg[i] = b
+			}
+			for ky := 0; ky < 3; ky++ {
+				row := r[ky]
+				if row == nil {
+					continue
+				}
+				k0, k1, k2 := kk[ky][0], kk[ky][1], kk[ky][2]
+				base := xlo*stride - d
+				if stride == 1 {
+					a := row[base : base+len(seg)]
+					m := row[base+d : base+d+len(seg)]
+					z := row[base+2*d : base+2*d+len(seg)]
+					for i := range seg {
+						seg[i] += k0*a[i] + k1*m[i] + k2*z[i]
+					}
+				} else {
+					for i := range seg {
+						j := base + 2*i
+						seg[i] += k0*row[j] + k1*row[j+d] + k2*row[j+2*d]
+					}
+				}
+			}
+			if relu {
+				reluInPlace(seg)
+			}
+		}
+	}
+}
+
+// conv3x3 is a direct full 3×3 convolution (w: cout×cin×3×3), stride 1 or 2,
+// padding 1. It serves only the stem, where cin is 1, so it favours
+// simplicity over speed.
+func conv3x3(out, in, w, bias []float32, cin, cout, ih, iw, oh, ow, stride int, relu bool) {
+	for co := 0; co < cout; co++ {
+		dst := out[co*oh*ow : (co+1)*oh*ow]
+		b := bias[co]
+		for i := range dst {
+			dst[i] = b
+		}
+		for ci := 0; ci < cin; ci++ {
+			src := in[ci*ih*iw : (ci+1)*ih*iw]
+			k := w[(co*cin+ci)*9 : (co*cin+ci)*9+9]
+			for y := 0; y < oh; y++ {
+				orow := dst[y*ow : y*ow+ow]
+				for ky := 0; ky < 3; ky++ {
+					iy := y*stride + ky - 1
+					if iy < 0 || iy >= ih {
+						continue
+					}
+					row := src[iy*iw : iy*iw+iw]
+					k0, k1, k2 := k[ky*3], k[ky*3+1], k[ky*3+2]
+					for x := range orow {
+						ix := x*stride - 1
+						s := k1 * row[ix+1]
+						if ix >= 0 {
+							s += k0 * row[ix]
+						}
+						if ix+2 < iw {
+							s += k2 * row[ix+2]
+						}
+						orow[x] += s
+					}
+				}
+			}
+		}
+		if relu {
+			reluInPlace(dst)
+		}
+	}
+}
+
+// add computes out = a + b, then ReLU when relu is set.
+func add(out, a, b []float32, relu bool) {
+	b = b[:len(a)]
+	out = out[:len(a)]
+	for i, v := range a {
+		s := v + b[i]
+		if relu && s < 0 {
+			s = 0
+		}
+		out[i] = s
+	}
+}
+
+// upsample2 repeats each pixel of a c×h×w map into a 2×2 block.
+func upsample2(out, in []float32, c, h, w int) {
+	ow := 2 * w
+	for ch := 0; ch < c; ch++ {
+		for y := 0; y < h; y++ {
+			src := in[(ch*h+y)*w : (ch*h+y)*w+w]
+			d0 := out[(ch*2*h+2*y)*ow : (ch*2*h+2*y)*ow+ow]
+			for x, v := range src {
+				d0[2*x] = v
+				d0[2*x+1] = v
+			}
+			copy(out[(ch*2*h+2*y+1)*ow:(ch*2*h+2*y+1)*ow+ow], d0)
+		}
+	}
+}
