@@ -6,20 +6,42 @@ package neural
 // layer maps H to ceil(H/s), as PyTorch does for these shapes.
 
 // pointwise computes out[co] = bias[co] + Σ_ci w[co,ci]·in[ci] over hw pixels,
-// a GEMM W(cout×cin) · X(cin×hw) with no im2col. Four output channels share
-// each read of an input row, and pixels are processed in tiles that keep the
-// four output rows and the input tile in the L1 cache.
+// a GEMM W(cout×cin) · X(cin×hw) with no im2col. It uses the SIMD kernel
+// when the build and the CPU have one, for the pixels that kernel covers.
 func pointwise(out, in, w, bias []float32, cin, cout, hw int, relu bool) {
+	p0 := 0
+	if haveSIMD && cout >= 4 {
+		p0 = pointwiseSIMD(out, in, w, bias, cin, cout, hw, relu)
+	}
+	if p0 < hw || cout%4 != 0 {
+		pointwiseScalar(out, in, w, bias, cin, cout, hw, p0, relu)
+	}
+}
+
+// pointwiseScalar is the portable pointwise kernel. It computes pixels
+// [p0, hw) of the first cout&^3 output channels and every pixel of the last
+// cout%4 channels (the part the SIMD kernel leaves out; p0 is 0 when there
+// is no SIMD kernel).
+func pointwiseScalar(out, in, w, bias []float32, cin, cout, hw, p0 int, relu bool) {
+	full := cout &^ 3
+	pointwiseBlock(out, in, w, bias, cin, 0, full, hw, p0, relu)
+	pointwiseBlock(out, in, w, bias, cin, full, cout, hw, 0, relu)
+}
+
+// pointwiseBlock computes output channels [c0, c1) over pixels [p0, hw).
+// Four output channels share each read of an input row, and pixels go in
+// tiles that keep the four output rows and the input tile in the L1 cache.
+func pointwiseBlock(out, in, w, bias []float32, cin, c0, c1, hw, p0 int, relu bool) {
 	const tile = 512
-	for p0 := 0; p0 < hw; p0 += tile {
-		p1 := min(p0+tile, hw)
-		n := p1 - p0
-		co := 0
-		for ; co+4 <= cout; co += 4 {
-			o0 := out[co*hw+p0 : co*hw+p1]
-			o1 := out[(co+1)*hw+p0 : (co+1)*hw+p1]
-			o2 := out[(co+2)*hw+p0 : (co+2)*hw+p1]
-			o3 := out[(co+3)*hw+p0 : (co+3)*hw+p1]
+	for t0 := p0; t0 < hw; t0 += tile {
+		t1 := min(t0+tile, hw)
+		n := t1 - t0
+		co := c0
+		for ; co+4 <= c1; co += 4 {
+			o0 := out[co*hw+t0 : co*hw+t1]
+			o1 := out[(co+1)*hw+t0 : (co+1)*hw+t1]
+			o2 := out[(co+2)*hw+t0 : (co+2)*hw+t1]
+			o3 := out[(co+3)*hw+t0 : (co+3)*hw+t1]
 			o1, o2, o3 = o1[:n], o2[:n], o3[:n]
 			b0, b1, b2, b3 := bias[co], bias[co+1], bias[co+2], bias[co+3]
 			for i := range o0 {
@@ -30,7 +52,7 @@ func pointwise(out, in, w, bias []float32, cin, cout, hw int, relu bool) {
 			w2 := w[(co+2)*cin : (co+2)*cin+cin]
 			w3 := w[(co+3)*cin : (co+3)*cin+cin]
 			for ci := 0; ci < cin; ci++ {
-				x := in[ci*hw+p0 : ci*hw+p1]
+				x := in[ci*hw+t0 : ci*hw+t1]
 				x = x[:n]
 				a0, a1, a2, a3 := w0[ci], w1[ci], w2[ci], w3[ci]
 				for i, v := range x {
@@ -44,15 +66,15 @@ func pointwise(out, in, w, bias []float32, cin, cout, hw int, relu bool) {
 				relu4(o0, o1, o2, o3)
 			}
 		}
-		for ; co < cout; co++ {
-			o := out[co*hw+p0 : co*hw+p1]
+		for ; co < c1; co++ {
+			o := out[co*hw+t0 : co*hw+t1]
 			b := bias[co]
 			for i := range o {
 				o[i] = b
 			}
 			wr := w[co*cin : co*cin+cin]
 			for ci, a := range wr {
-				x := in[ci*hw+p0 : ci*hw+p1]
+				x := in[ci*hw+t0 : ci*hw+t1]
 				x = x[:len(o)]
 				for i, v := range x {
 					o[i] += a * v
@@ -72,11 +94,10 @@ func relu4(o0, o1, o2, o3 []float32) {
 	reluInPlace(o3)
 }
 
+// reluInPlace clamps o at zero, branch-free (max compiles to MAXSS).
 func reluInPlace(o []float32) {
 	for i, v := range o {
-		if v < 0 {
-			o[i] = 0
-		}
+		o[i] = max(v, 0)
 	}
 }
 

@@ -63,20 +63,31 @@ func TestPointwise(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct{ cin, cout, h, w int }{
 		{1, 1, 1, 1}, {3, 4, 2, 3}, {5, 7, 3, 5}, {16, 9, 17, 33}, {24, 48, 23, 29}, {8, 4, 40, 40},
+		{4, 4, 1, 16}, {4, 8, 1, 17}, {6, 5, 1, 33}, {7, 12, 5, 11}, {2, 3, 1, 15},
 	} {
 		t.Run(fmt.Sprintf("%dto%d_%dx%d", tc.cin, tc.cout, tc.h, tc.w), func(t *testing.T) {
 			for _, relu := range []bool{false, true} {
 				in := randSlice(r, tc.cin*tc.h*tc.w)
 				w, b := randSlice(r, tc.cout*tc.cin), randSlice(r, tc.cout)
 				want, _, _ := refConv(in, w, b, tc.cin, tc.cout, tc.h, tc.w, 1, 1, 1, 1, relu)
-				got := make([]float32, len(want)+3)
-				got[len(want)], got[len(want)+1], got[len(want)+2] = 7, 7, 7
-				pointwise(got, in, w, b, tc.cin, tc.cout, tc.h*tc.w, relu)
-				if d := maxAbsDiff(got[:len(want)], want); d > kernelTol {
-					t.Errorf("relu=%v: max diff %.3g", relu, d)
-				}
-				if got[len(want)] != 7 || got[len(want)+2] != 7 {
-					t.Errorf("wrote past the output")
+				// Both implementations: the portable one, and pointwise, which
+				// takes the SIMD kernel when this build and CPU have it.
+				for _, impl := range []struct {
+					name string
+					f    func(out []float32)
+				}{
+					{"scalar", func(out []float32) { pointwiseScalar(out, in, w, b, tc.cin, tc.cout, tc.h*tc.w, 0, relu) }},
+					{fmt.Sprintf("dispatch(simd=%v)", haveSIMD), func(out []float32) { pointwise(out, in, w, b, tc.cin, tc.cout, tc.h*tc.w, relu) }},
+				} {
+					got := make([]float32, len(want)+3)
+					got[len(want)], got[len(want)+1], got[len(want)+2] = 7, 7, 7
+					impl.f(got[:len(want)])
+					if d := maxAbsDiff(got[:len(want)], want); d > kernelTol {
+						t.Errorf("%s relu=%v: max diff %.3g", impl.name, relu, d)
+					}
+					if got[len(want)] != 7 || got[len(want)+2] != 7 {
+						t.Errorf("%s wrote past the output", impl.name)
+					}
 				}
 			}
 		})

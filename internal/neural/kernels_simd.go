@@ -1,0 +1,69 @@
+//go:build goexperiment.simd && amd64 && !noasm
+
+package neural
+
+import "simd/archsimd"
+
+// haveSIMD reports whether pointwiseSIMD may be called: this build has the
+// AVX2/FMA kernel and the CPU supports it.
+var haveSIMD = archsimd.X86.AVX2() && archsimd.X86.FMA()
+
+// pointwiseSIMD is the AVX2/FMA form of pointwiseScalar. Its micro-kernel
+// keeps a 4-channel × 16-pixel block of outputs in eight 8-wide accumulators
+// while it walks the input channels: per input channel it loads two vectors
+// of pixels, broadcasts four weights and issues eight fused multiply-adds,
+// and it stores each output once. It computes pixels [0, hw&^15) of the first
+// cout&^3 output channels and returns hw&^15; the caller finishes the rest
+// with the scalar kernel.
+//
+// Precondition: haveSIMD, cout >= 4, slices sized as for pointwiseScalar.
+func pointwiseSIMD(out, in, w, bias []float32, cin, cout, hw int, relu bool) int {
+	n16 := hw &^ 15
+	zero := archsimd.BroadcastFloat32x8(0)
+	for co := 0; co+4 <= cout; co += 4 {
+		w0 := w[co*cin : co*cin+cin]
+		w1 := w[(co+1)*cin : (co+1)*cin+cin]
+		w2 := w[(co+2)*cin : (co+2)*cin+cin]
+		w3 := w[(co+3)*cin : (co+3)*cin+cin]
+		b0 := archsimd.BroadcastFloat32x8(bias[co])
+		b1 := archsimd.BroadcastFloat32x8(bias[co+1])
+		b2 := archsimd.BroadcastFloat32x8(bias[co+2])
+		b3 := archsimd.BroadcastFloat32x8(bias[co+3])
+		for p := 0; p < n16; p += 16 {
+			a0, c0 := b0, b0
+			a1, c1 := b1, b1
+			a2, c2 := b2, b2
+			a3, c3 := b3, b3
+			for ci := 0; ci < cin; ci++ {
+				x := in[ci*hw+p : ci*hw+p+16]
+				xl := archsimd.LoadFloat32x8Slice(x[:8])
+				xh := archsimd.LoadFloat32x8Slice(x[8:16])
+				v := archsimd.BroadcastFloat32x8(w0[ci])
+				a0, c0 = xl.MulAdd(v, a0), xh.MulAdd(v, c0)
+				v = archsimd.BroadcastFloat32x8(w1[ci])
+				a1, c1 = xl.MulAdd(v, a1), xh.MulAdd(v, c1)
+				v = archsimd.BroadcastFloat32x8(w2[ci])
+				a2, c2 = xl.MulAdd(v, a2), xh.MulAdd(v, c2)
+				v = archsimd.BroadcastFloat32x8(w3[ci])
+				a3, c3 = xl.MulAdd(v, a3), xh.MulAdd(v, c3)
+			}
+			if relu {
+				a0, c0, a1, c1 = a0.Max(zero), c0.Max(zero), a1.Max(zero), c1.Max(zero)
+				a2, c2, a3, c3 = a2.Max(zero), c2.Max(zero), a3.Max(zero), c3.Max(zero)
+			}
+			o := out[co*hw+p : co*hw+p+16]
+			a0.StoreSlice(o[:8])
+			c0.StoreSlice(o[8:16])
+			o = out[(co+1)*hw+p : (co+1)*hw+p+16]
+			a1.StoreSlice(o[:8])
+			c1.StoreSlice(o[8:16])
+			o = out[(co+2)*hw+p : (co+2)*hw+p+16]
+			a2.StoreSlice(o[:8])
+			c2.StoreSlice(o[8:16])
+			o = out[(co+3)*hw+p : (co+3)*hw+p+16]
+			a3.StoreSlice(o[:8])
+			c3.StoreSlice(o[8:16])
+		}
+	}
+	return n16
+}
