@@ -161,6 +161,12 @@ func depthwise3x3(out, in, w, bias []float32, c, ih, iw, oh, ow, stride, d int, 
 			}
 			// interior: bias, then one pass per tap row
 			seg := orow[xlo : xhi+1]
+			x0 := xlo
+			if haveSIMD && stride == 1 {
+				done := depthwiseRowSIMD(seg, &r, &kk, xlo-d, d, b, relu)
+				seg = seg[done:]
+				x0 += done
+			}
 			for i := range seg {
 				seg[i] = b
 			}
@@ -170,7 +176,7 @@ func depthwise3x3(out, in, w, bias []float32, c, ih, iw, oh, ow, stride, d int, 
 					continue
 				}
 				k0, k1, k2 := kk[ky][0], kk[ky][1], kk[ky][2]
-				base := xlo*stride - d
+				base := x0*stride - d
 				if stride == 1 {
 					a := row[base : base+len(seg)]
 					m := row[base+d : base+d+len(seg)]

@@ -10,3 +10,8 @@ const haveSIMD = false
 func pointwiseSIMD(out, in, w, bias []float32, cin, cout, hw int, relu bool) int {
 	panic("neural: pointwiseSIMD without SIMD support")
 }
+
+// depthwiseRowSIMD is never called in this build.
+func depthwiseRowSIMD(out []float32, r *[3][]float32, kk *[3][3]float32, base, d int, b float32, relu bool) int {
+	panic("neural: depthwiseRowSIMD without SIMD support")
+}

@@ -67,3 +67,41 @@ func pointwiseSIMD(out, in, w, bias []float32, cin, cout, hw int, relu bool) int
 	}
 	return n16
 }
+
+// depthwiseRowSIMD computes the interior of one output row of a stride-1
+// depthwise 3×3 convolution, 8 pixels per step with nine fused
+// multiply-adds: out[i] = b + Σ_ky Σ_kx kk[ky][kx]·r[ky][base+i+kx·d], where
+// a nil r[ky] is a row of zero padding. It writes out[:len(out)&^7] (ReLU
+// applied when relu is set) and returns that count; the caller does the rest.
+func depthwiseRowSIMD(out []float32, r *[3][]float32, kk *[3][3]float32, base, d int, b float32, relu bool) int {
+	n8 := len(out) &^ 7
+	if n8 == 0 {
+		return 0
+	}
+	bias := archsimd.BroadcastFloat32x8(b)
+	zero := archsimd.BroadcastFloat32x8(0)
+	var kv [3][3]archsimd.Float32x8
+	for ky := 0; ky < 3; ky++ {
+		for kx := 0; kx < 3; kx++ {
+			kv[ky][kx] = archsimd.BroadcastFloat32x8(kk[ky][kx])
+		}
+	}
+	for i := 0; i < n8; i += 8 {
+		acc := bias
+		for ky := 0; ky < 3; ky++ {
+			row := r[ky]
+			if row == nil {
+				continue
+			}
+			j := base + i
+			acc = archsimd.LoadFloat32x8Slice(row[j:j+8]).MulAdd(kv[ky][0], acc)
+			acc = archsimd.LoadFloat32x8Slice(row[j+d:j+d+8]).MulAdd(kv[ky][1], acc)
+			acc = archsimd.LoadFloat32x8Slice(row[j+2*d:j+2*d+8]).MulAdd(kv[ky][2], acc)
+		}
+		if relu {
+			acc = acc.Max(zero)
+		}
+		acc.StoreSlice(out[i : i+8])
+	}
+	return n8
+}

@@ -99,6 +99,7 @@ func TestDepthwise3x3(t *testing.T) {
 	for _, tc := range []struct{ c, h, w, stride, dil int }{
 		{1, 1, 1, 1, 1}, {1, 1, 1, 2, 1}, {2, 2, 2, 1, 2}, {3, 5, 7, 1, 1}, {3, 5, 7, 2, 1},
 		{4, 8, 8, 1, 2}, {4, 9, 11, 2, 2}, {2, 3, 17, 1, 2}, {5, 16, 33, 2, 1}, {3, 20, 20, 1, 1},
+		{2, 4, 40, 1, 1}, {2, 5, 27, 1, 2}, {1, 3, 12, 1, 1}, {1, 3, 14, 1, 2}, {2, 6, 80, 2, 2},
 	} {
 		t.Run(fmt.Sprintf("c%d_%dx%d_s%d_d%d", tc.c, tc.h, tc.w, tc.stride, tc.dil), func(t *testing.T) {
 			for _, relu := range []bool{false, true} {
