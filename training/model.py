@@ -165,7 +165,8 @@ class Detector(nn.Module):
 
 
 def count_params(model):
-    return sum(p.numel() for p in model.convs.parameters())
+    """Weights plus biases after batch-norm folding (what the Go side loads)."""
+    return sum(c.weight.numel() + c.out_channels for c in model.convs.values())
 
 
 def count_macs(nodes, h, w):

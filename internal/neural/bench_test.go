@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"syscall"
 	"testing"
-	"time"
 
 	"qrcascade/internal/gray"
 )
@@ -91,13 +89,4 @@ func BenchmarkDepthwise3x3(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		depthwise3x3(out, in, k, bias, c, h, w, h, w, 1, 1, true)
 	}
-}
-
-// cpuTime returns the user+system CPU time of the process.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
