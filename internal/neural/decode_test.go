@@ -55,12 +55,12 @@ func TestDecode(t *testing.T) {
 		logit  float32
 		q      geom.Quad
 	}
-	small := geom.Quad{{40, 40}, {48, 40}, {48, 48}, {40, 48}}
-	sq := geom.Quad{{40, 40}, {80, 40}, {80, 80}, {40, 80}} // centre (60,60): cell (14,14)
-	tilted := geom.Quad{{60, 30}, {92, 62}, {60, 94}, {28, 62}}
+	small := quad(40, 40, 48, 40, 48, 48, 40, 48)
+	sq := quad(40, 40, 80, 40, 80, 80, 40, 80) // centre (60,60): cell (14,14)
+	tilted := quad(60, 30, 92, 62, 60, 94, 28, 62)
 	// corner peaks at the cells holding the tilted quad's corners: the snapped
 	// corners are those cells' centres.
-	tiltedCells := geom.Quad{{62, 30}, {94, 62}, {62, 94}, {30, 62}}
+	tiltedCells := quad(62, 30, 94, 62, 62, 94, 30, 62)
 	for _, tc := range []struct {
 		name    string
 		peaks   []peak
@@ -72,12 +72,12 @@ func TestDecode(t *testing.T) {
 		{"below threshold", []peak{{14, 14, logit(0.2), sq}}, nil, nil, 0},
 		{"regressed corners only", []peak{{14, 14, 2, sq}}, nil, []geom.Quad{sq}, 1e-4},
 		{"snapped to corner peaks", []peak{{15, 15, 2, tilted}}, tiltedCells[:], []geom.Quad{tiltedCells}, 1e-3},
-		{"one corner peak moves one corner", []peak{{14, 14, 2, sq}}, []geom.Point{{41, 41}},
-			[]geom.Quad{{{42, 42}, sq[1], sq[2], sq[3]}}, 1e-2},
-		{"snap rejected when corners share a peak", []peak{{11, 11, 2, small}}, []geom.Point{{45, 45}}, []geom.Quad{small}, 1e-4},
+		{"one corner peak moves one corner", []peak{{14, 14, 2, sq}}, []geom.Point{pt(41, 41)},
+			[]geom.Quad{{pt(42, 42), sq[1], sq[2], sq[3]}}, 1e-2},
+		{"snap rejected when corners share a peak", []peak{{11, 11, 2, small}}, []geom.Point{pt(45, 45)}, []geom.Quad{small}, 1e-4},
 		{"nms keeps the stronger", []peak{{14, 14, 1, sq}, {14, 16, 3, sq}}, nil, []geom.Quad{sq}, 1e-4},
-		{"two codes", []peak{{14, 14, 2, sq}, {14, 40, 2, geom.Quad{{140, 40}, {180, 40}, {180, 80}, {140, 80}}}}, nil,
-			[]geom.Quad{sq, {{140, 40}, {180, 40}, {180, 80}, {140, 80}}}, 1e-4},
+		{"two codes", []peak{{14, 14, 2, sq}, {14, 40, 2, quad(140, 40, 180, 40, 180, 80, 140, 80)}}, nil,
+			[]geom.Quad{sq, quad(140, 40, 180, 40, 180, 80, 140, 80)}, 1e-4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var d decoder
@@ -174,4 +174,10 @@ func TestDetectReusesBuffers(t *testing.T) {
 	if d, err := m.Detect(ctx, &gray.Plane{}); d != nil || err != nil {
 		t.Errorf("empty plane: %v, %v", d, err)
 	}
+}
+
+func pt(x, y float64) geom.Point { return geom.Point{X: x, Y: y} }
+
+func quad(x0, y0, x1, y1, x2, y2, x3, y3 float64) geom.Quad {
+	return geom.Quad{pt(x0, y0), pt(x1, y1), pt(x2, y2), pt(x3, y3)}
 }
