@@ -1,5 +1,7 @@
 package neural
 
+import "math"
+
 // Portable scalar kernels. All maps are C×H×W float32, channel-major; weights
 // are in PyTorch's layout (out, in/groups, kh, kw) with batch-norm folded in.
 // Convolutions pad with zeros by dil*(k-1)/2 on each side, so a stride-s
@@ -94,10 +96,14 @@ func relu4(o0, o1, o2, o3 []float32) {
 	reluInPlace(o3)
 }
 
-// reluInPlace clamps o at zero, branch-free (max compiles to MAXSS).
+// reluInPlace clamps o at zero without branches: a negative float has its
+// sign bit set, and the arithmetic shift of that bit masks the value to +0.
+// (A compare-and-branch mispredicts on activations about half the time, and
+// the max builtin carries NaN and signed-zero handling.)
 func reluInPlace(o []float32) {
 	for i, v := range o {
-		o[i] = max(v, 0)
+		b := math.Float32bits(v)
+		o[i] = math.Float32frombits(b &^ uint32(int32(b)>>31))
 	}
 }
 
@@ -199,9 +205,15 @@ func depthwise3x3(out, in, w, bias []float32, c, ih, iw, oh, ow, stride, d int, 
 }
 
 // conv3x3 is a direct full 3×3 convolution (w: cout×cin×3×3), stride 1 or 2,
-// padding 1. It serves only the stem, where cin is 1, so it favours
-// simplicity over speed.
+// padding 1. It serves only the stem, where cin is 1. Each output row takes
+// one pass per input channel and kernel row; only the first and last output
+// columns test the image border.
 func conv3x3(out, in, w, bias []float32, cin, cout, ih, iw, oh, ow, stride int, relu bool) {
+	// Output columns x in [xlo, xhi) read input columns x*stride-1 .. x*stride+1,
+	// all inside [0, iw).
+	xlo := 1
+	xhi := (iw-2)/stride + 1
+	xhi = min(xhi, ow)
 	for co := 0; co < cout; co++ {
 		dst := out[co*oh*ow : (co+1)*oh*ow]
 		b := bias[co]
@@ -220,16 +232,32 @@ func conv3x3(out, in, w, bias []float32, cin, cout, ih, iw, oh, ow, stride int, 
 					}
 					row := src[iy*iw : iy*iw+iw]
 					k0, k1, k2 := k[ky*3], k[ky*3+1], k[ky*3+2]
-					for x := range orow {
+					tap := func(x int) float32 {
 						ix := x*stride - 1
-						s := k1 * row[ix+1]
-						if ix >= 0 {
-							s += k0 * row[ix]
+						var s float32
+						for j, kv := range [3]float32{k0, k1, k2} {
+							if ix+j >= 0 && ix+j < iw {
+								s += kv * row[ix+j]
+							}
 						}
-						if ix+2 < iw {
-							s += k2 * row[ix+2]
+						return s
+					}
+					for x := 0; x < min(xlo, ow); x++ {
+						orow[x] += tap(x)
+					}
+					if stride == 2 {
+						for x := xlo; x < xhi; x++ {
+							r := row[2*x-1 : 2*x+2]
+							orow[x] += k0*r[0] + k1*r[1] + k2*r[2]
 						}
-						orow[x] += s
+					} else {
+						for x := xlo; x < xhi; x++ {
+							r := row[x-1 : x+2]
+							orow[x] += k0*r[0] + k1*r[1] + k2*r[2]
+						}
+					}
+					for x := max(xhi, xlo); x < ow; x++ {
+						orow[x] += tap(x)
 					}
 				}
 			}
