@@ -1,0 +1,92 @@
+package neural
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"qrcascade/internal/gray"
+)
+
+func loadModelFile(tb testing.TB, path string) *Model {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Skipf("no model: %v", err)
+	}
+	m, err := Load(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return m
+}
+
+func noisePlane(w, h int, seed uint64) *gray.Plane {
+	r := rand.New(rand.NewPCG(seed, 1))
+	p := gray.New(w, h)
+	for i := range p.Pix {
+		p.Pix[i] = byte(r.IntN(256))
+	}
+	return p
+}
+
+// BenchmarkDetect measures a full Detect (resize, forward pass, decode) of
+// the shipped models at their input sizes, on one goroutine.
+func BenchmarkDetect(b *testing.B) {
+	for _, tc := range []struct {
+		file string
+		size int
+	}{
+		{"../../models/nano.safetensors", 320},
+		{"../../models/nano.safetensors", 416},
+		{"../../models/large.safetensors", 512},
+	} {
+		b.Run(fmt.Sprintf("%s/%d", tc.file[len("../../models/"):len(tc.file)-len(".safetensors")], tc.size), func(b *testing.B) {
+			m := loadModelFile(b, tc.file)
+			p := noisePlane(tc.size, tc.size, 1)
+			ctx := context.Background()
+			opts := DetectOptions{InputSize: tc.size, Threshold: 0.99}
+			if _, err := m.DetectWith(ctx, p, opts); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				if _, err := m.DetectWith(ctx, p, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+			// On a shared machine wall time depends on the load; the CPU time
+			// this process used per call does much less.
+			b.ReportMetric(float64(cpuTime()-cpu0)/1e6/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
+func BenchmarkPointwise(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	const cin, cout, hw = 48, 48, 80 * 80
+	in, w, bias := randSlice(r, cin*hw), randSlice(r, cin*cout), randSlice(r, cout)
+	out := make([]float32, cout*hw)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.SetBytes(int64(4 * cin * hw))
+	for i := 0; i < b.N; i++ {
+		pointwise(out, in, w, bias, cin, cout, hw, true)
+	}
+}
+
+func BenchmarkDepthwise3x3(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	const c, h, w = 48, 80, 80
+	in, k, bias := randSlice(r, c*h*w), randSlice(r, c*9), randSlice(r, c)
+	out := make([]float32, c*h*w)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		depthwise3x3(out, in, k, bias, c, h, w, h, w, 1, 1, true)
+	}
+}
