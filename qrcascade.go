@@ -25,6 +25,7 @@ import (
 	"image"
 	"time"
 
+	"qrcascade/internal/cascade"
 	"qrcascade/internal/classic"
 	"qrcascade/internal/gray"
 	"qrcascade/internal/imgio"
@@ -34,8 +35,9 @@ import (
 // Mode selects the tiers that run.
 type Mode string
 
-// Modes. Only ModeClassic is available in this version; the neural modes
-// arrive with the neural tier.
+// Modes. A neural mode is available when this build embeds its models
+// (see Models.Available): nano needs the nano model, large the large one,
+// hybrid both.
 const (
 	ModeClassic Mode = "classic" // classic strategies only
 	ModeNano    Mode = "nano"    // classic, then the nano detector
@@ -85,6 +87,9 @@ type Options struct {
 	// from the header before any pixel is decoded. Zero: 50 million;
 	// negative: no limit.
 	MaxPixels int64
+	// Models supplies the neural detectors. Nil: the Reader creates its
+	// own with default ModelOptions. Share one between Readers.
+	Models *Models
 	// Invoices recognises tax-authority invoice payloads (Mexico CFDI,
 	// Argentina AFIP, Spain VERI*FACTU, …) in every code read and fills
 	// Code.Invoice. Default false. See docs/INVOICES.md.
@@ -97,9 +102,7 @@ func Strategies() []string { return classic.DefaultOrder() }
 // Validate reports the first invalid field of o.
 func (o Options) Validate() error {
 	switch o.Mode {
-	case "", ModeClassic:
-	case ModeNano, ModeHybrid, ModeLarge:
-		return fmt.Errorf("%w: %s", ErrModeUnavailable, o.Mode)
+	case "", ModeClassic, ModeNano, ModeHybrid, ModeLarge:
 	default:
 		return fmt.Errorf("qrcascade: unknown mode %q", o.Mode)
 	}
@@ -114,6 +117,7 @@ func (o Options) Validate() error {
 type Reader struct {
 	opts     Options
 	classic  *classic.Tier
+	cascade  *cascade.Cascade
 	invoices *invoice.Registry // nil unless Options.Invoices
 }
 
@@ -133,7 +137,23 @@ func NewReader(opts Options) (*Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("qrcascade: %w", err)
 	}
-	r := &Reader{opts: opts, classic: t}
+	if opts.Models == nil {
+		opts.Models = NewModels(ModelOptions{})
+	}
+	need := map[Mode][]string{ModeNano: {ModelNano}, ModeHybrid: {ModelNano, ModelLarge}, ModeLarge: {ModelLarge}}
+	for _, name := range need[opts.Mode] {
+		if !opts.Models.Available(name) {
+			return nil, fmt.Errorf("%w: %s mode needs the %s model, not embedded in this build", ErrModeUnavailable, opts.Mode, name)
+		}
+	}
+	c, err := cascade.New(cascade.Config{
+		Mode: cascade.Mode(opts.Mode), Classic: t,
+		Nano: opts.Models.lazy(ModelNano), Large: opts.Models.lazy(ModelLarge),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("qrcascade: %w", err)
+	}
+	r := &Reader{opts: opts, classic: t, cascade: c}
 	if opts.Invoices {
 		r.invoices = invoice.NewRegistry()
 	}
@@ -191,15 +211,16 @@ func (r *Reader) withTimeout(ctx context.Context) (context.Context, context.Canc
 
 // read runs the tiers over p and fills res.
 func (r *Reader) read(ctx context.Context, p *gray.Plane, res *Result) error {
-	start := time.Now()
-	out, err := r.classic.Read(ctx, p)
-	res.Timings.Classic = time.Since(start)
-	res.Model = string(ModeClassic)
+	out, err := r.cascade.Read(ctx, p)
+	res.Timings.Classic, res.Timings.Nano, res.Timings.Large = out.Classic, out.Nano, out.Large
+	res.Model = out.Model
+	res.Fallback = out.Fallback
+	res.Candidates = out.Candidates
 	for _, a := range out.Attempts {
 		res.Attempts = append(res.Attempts, Attempt{Tier: TierClassic, Strategy: a.Strategy, Duration: a.Duration, Codes: a.Codes, Skipped: a.Skipped})
 	}
 	for _, c := range out.Codes {
-		code := codeFromClassic(c)
+		code := codeFromCascade(c)
 		if r.invoices != nil {
 			if inv, ok := r.invoices.Parse(code.Text); ok {
 				code.Invoice = inv

@@ -13,6 +13,7 @@ import (
 
 	"qrcascade/internal/imgio"
 	"qrcascade/internal/synth"
+	"qrcascade/models"
 )
 
 func newReader(t testing.TB, o Options) *Reader {
@@ -133,6 +134,17 @@ func TestReadBadInput(t *testing.T) {
 	}
 }
 
+// availability is nil when every named model is embedded, else
+// ErrModeUnavailable: what NewReader must answer for a mode needing them.
+func availability(names ...string) error {
+	for _, n := range names {
+		if !models.Available(n) {
+			return ErrModeUnavailable
+		}
+	}
+	return nil
+}
+
 func TestOptionsValidate(t *testing.T) {
 	tests := []struct {
 		o    Options
@@ -140,8 +152,9 @@ func TestOptionsValidate(t *testing.T) {
 	}{
 		{Options{}, nil},
 		{Options{Mode: ModeClassic}, nil},
-		{Options{Mode: ModeNano}, ErrModeUnavailable},
-		{Options{Mode: ModeHybrid}, ErrModeUnavailable},
+		{Options{Mode: ModeNano}, availability(ModelNano)},
+		{Options{Mode: ModeHybrid}, availability(ModelNano, ModelLarge)},
+		{Options{Mode: ModeLarge}, availability(ModelLarge)},
 		{Options{Mode: "turbo"}, errors.New("any")},
 		{Options{Timeout: -1}, errors.New("any")},
 	}

@@ -3,7 +3,7 @@ package qrcascade
 import (
 	"time"
 
-	"qrcascade/internal/classic"
+	"qrcascade/internal/cascade"
 )
 
 // Tier names, the closed set used in results and metric labels.
@@ -26,6 +26,11 @@ type Result struct {
 	Timings Timings `json:"-"`
 	// Attempts lists every strategy run, in order.
 	Attempts []Attempt `json:"-"`
+	// Fallback is why hybrid mode ran the large model: "no_read",
+	// "low_confidence", "small_code", or "" when it did not.
+	Fallback string `json:"-"`
+	// Candidates counts the quads the neural detectors proposed.
+	Candidates int `json:"-"`
 }
 
 // Success reports whether at least one code was read.
@@ -104,10 +109,10 @@ type Code struct {
 	Invoice *Invoice `json:"invoice,omitempty"`
 }
 
-func codeFromClassic(c classic.Code) Code {
+func codeFromCascade(c cascade.Code) Code {
 	out := Code{
-		Text: c.Text, Bytes: c.Bytes, Tier: TierClassic, Strategy: c.Strategy,
-		Confidence: 1, Version: c.Version, ECLevel: c.ECLevel, Mirrored: c.Mirrored,
+		Text: c.Text, Bytes: c.Bytes, Tier: c.Tier, Strategy: c.Strategy, Model: c.Model,
+		Confidence: c.Confidence, Version: c.Version, ECLevel: c.ECLevel, Mirrored: c.Mirrored,
 	}
 	for i, p := range c.Corners {
 		out.Points[i] = Point{p.X, p.Y}

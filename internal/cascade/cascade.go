@@ -1,0 +1,377 @@
+// Package cascade runs qrcascade's tiers in order, cheapest first: the
+// classic strategies, then (mode permitting) the neural detectors, whose
+// candidate quads are decoded again at full resolution. It owns the mode
+// policy (classic, nano, hybrid, large), the fallback from nano to large,
+// the tiling of big photos and the detectors' lifecycle (LazyModel).
+//
+// Decoding a candidate: first our own locator's DecodeQuad on the plane
+// (it searches a crop around the quad and, failing that, fits the grid to
+// the quad itself); then the quad is rectified — warped from the
+// full-resolution plane onto an upright square, small codes upscaled — and
+// the crop strategies run on it; corners found there are mapped back.
+//
+// Coordinates are pixels of the input plane, (0,0) top left, +x right, +y
+// down.
+package cascade
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"qrcascade/internal/classic"
+	"qrcascade/internal/geom"
+	"qrcascade/internal/gray"
+	"qrcascade/internal/neural"
+	"qrcascade/internal/qr"
+)
+
+// Mode selects the tiers.
+type Mode string
+
+// Modes.
+const (
+	ModeClassic Mode = "classic" // classic strategies only
+	ModeNano    Mode = "nano"    // classic, then the nano detector
+	ModeHybrid  Mode = "hybrid"  // classic, nano, then large when needed
+	ModeLarge   Mode = "large"   // classic, then the large detector
+)
+
+// Model names as reported in Outcome.Model and Code.Model.
+const (
+	ModelClassic       = "classic"
+	ModelNano          = "nano"
+	ModelLarge         = "large"
+	ModelLargeFallback = "large_fallback"
+)
+
+// Fallback reasons (hybrid mode), the closed label set of the fallback
+// counter.
+const (
+	FallbackNone          = ""
+	FallbackNoRead        = "no_read"        // nano led to no read
+	FallbackLowConfidence = "low_confidence" // nano's best score under the threshold
+	FallbackSmallCode     = "small_code"     // nano's smallest candidate under the size threshold
+)
+
+// Config configures a Cascade.
+type Config struct {
+	// Mode selects the tiers. Zero value: ModeClassic.
+	Mode Mode
+	// Classic is the classic tier run on the whole plane. Required.
+	Classic *classic.Tier
+	// Crop is the classic tier run on rectified candidate crops. Nil: raw,
+	// locator, eq_otsu, adaptive, otsu, invert, stopping at the first read.
+	Crop *classic.Tier
+	// Locator decodes candidate quads directly. Nil: default options.
+	Locator *qr.Detector
+	// Nano and Large are the detectors. Nano is required by nano and
+	// hybrid modes, Large by hybrid and large.
+	Nano, Large *LazyModel
+	// Detect tunes the detectors (threshold, input size…). Zero: the
+	// models' defaults.
+	Detect neural.DetectOptions
+	// FallbackConfidence: in hybrid mode, large runs when nano's best score
+	// is under it. Zero: 0.7.
+	FallbackConfidence float32
+	// FallbackSmallSide: in hybrid mode, large runs when nano's smallest
+	// candidate is under this side in pixels. Zero: 200.
+	FallbackSmallSide float64
+	// MaxCandidates bounds the candidates decoded per detector run. Zero: 8.
+	MaxCandidates int
+	// TileSide is the side of the overlapping tiles a detector runs on when
+	// the whole-image pass finds nothing in a plane larger than two tiles
+	// along its long side. Zero: 1280. Negative: no tiling.
+	TileSide int
+}
+
+// Cascade reads a plane through the configured tiers. It is safe for
+// concurrent use.
+type Cascade struct {
+	cfg Config
+}
+
+// New validates cfg and returns a Cascade.
+func New(cfg Config) (*Cascade, error) {
+	if cfg.Mode == "" {
+		cfg.Mode = ModeClassic
+	}
+	if cfg.Classic == nil {
+		return nil, errors.New("cascade: no classic tier")
+	}
+	switch cfg.Mode {
+	case ModeClassic:
+	case ModeNano:
+		if cfg.Nano == nil {
+			return nil, errors.New("cascade: nano mode without a nano model")
+		}
+	case ModeHybrid:
+		if cfg.Nano == nil || cfg.Large == nil {
+			return nil, errors.New("cascade: hybrid mode needs the nano and large models")
+		}
+	case ModeLarge:
+		if cfg.Large == nil {
+			return nil, errors.New("cascade: large mode without a large model")
+		}
+	default:
+		return nil, fmt.Errorf("cascade: unknown mode %q", cfg.Mode)
+	}
+	if cfg.Crop == nil {
+		t, err := classic.New(classic.Config{Strategies: []string{classic.Raw, classic.Locator, classic.EqOtsu, classic.Adaptive, classic.Otsu, classic.Invert}})
+		if err != nil {
+			return nil, err
+		}
+		cfg.Crop = t
+	}
+	if cfg.Locator == nil {
+		cfg.Locator = qr.NewDetector(qr.Options{})
+	}
+	if cfg.FallbackConfidence == 0 {
+		cfg.FallbackConfidence = 0.7
+	}
+	if cfg.FallbackSmallSide == 0 {
+		cfg.FallbackSmallSide = 200
+	}
+	if cfg.MaxCandidates <= 0 {
+		cfg.MaxCandidates = 8
+	}
+	if cfg.TileSide == 0 {
+		cfg.TileSide = 1280
+	}
+	return &Cascade{cfg: cfg}, nil
+}
+
+// Mode returns the configured mode.
+func (c *Cascade) Mode() Mode { return c.cfg.Mode }
+
+// Code is one decoded code with the tier and model that read it.
+type Code struct {
+	classic.Code
+	Tier       string  // "classic" or "neural"
+	Model      string  // "" for classic; "nano", "large" for neural reads
+	Confidence float64 // 1 for classic reads; the detection score for neural reads
+}
+
+// Outcome is what one Read produced.
+type Outcome struct {
+	Codes    []Code
+	Attempts []classic.Attempt // the classic tier's strategy runs on the whole plane
+	// Model is the last stage that ran: classic, nano, large_fallback or large.
+	Model string
+	// Fallback is the reason hybrid mode ran the large model ("" if not).
+	Fallback string
+	// Candidates counts the quads the detectors proposed.
+	Candidates int
+	// Timings per tier.
+	Classic, Nano, Large time.Duration
+}
+
+// Read runs the tiers over p (not modified). When ctx is done it returns
+// what it has with ctx's error wrapped. A detector that cannot be loaded
+// is an error (the classic codes found so far are returned with it).
+func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
+	var out Outcome
+	start := time.Now()
+	co, err := c.cfg.Classic.Read(ctx, p)
+	out.Classic = time.Since(start)
+	out.Attempts = co.Attempts
+	out.Model = ModelClassic
+	for _, code := range co.Codes {
+		out.Codes = append(out.Codes, Code{Code: code, Tier: "classic", Confidence: 1})
+	}
+	if err != nil || len(out.Codes) > 0 || c.cfg.Mode == ModeClassic {
+		return out, err
+	}
+	switch c.cfg.Mode {
+	case ModeNano, ModeHybrid:
+		start = time.Now()
+		dets, codes, err := c.neural(ctx, p, c.cfg.Nano, ModelNano)
+		out.Nano = time.Since(start)
+		out.Model = ModelNano
+		out.Candidates += len(dets)
+		out.Codes = appendCodes(out.Codes, codes)
+		if err != nil || c.cfg.Mode == ModeNano {
+			return out, err
+		}
+		out.Fallback = c.fallbackReason(dets, codes)
+		if out.Fallback == FallbackNone {
+			return out, nil
+		}
+		start = time.Now()
+		ldets, lcodes, err := c.neural(ctx, p, c.cfg.Large, ModelLarge)
+		out.Large = time.Since(start)
+		out.Model = ModelLargeFallback
+		out.Candidates += len(ldets)
+		out.Codes = appendCodes(out.Codes, lcodes)
+		return out, err
+	case ModeLarge:
+		start = time.Now()
+		dets, codes, err := c.neural(ctx, p, c.cfg.Large, ModelLarge)
+		out.Large = time.Since(start)
+		out.Model = ModelLarge
+		out.Candidates += len(dets)
+		out.Codes = appendCodes(out.Codes, codes)
+		return out, err
+	}
+	return out, nil
+}
+
+// fallbackReason decides whether hybrid mode runs the large model after
+// nano proposed dets and read codes.
+func (c *Cascade) fallbackReason(dets []neural.Detection, codes []Code) string {
+	if len(codes) == 0 {
+		return FallbackNoRead
+	}
+	best := float32(0)
+	smallest := math.Inf(1)
+	for _, d := range dets {
+		best = max(best, d.Score)
+		smallest = math.Min(smallest, quadSide(d.Quad))
+	}
+	if best < c.cfg.FallbackConfidence {
+		return FallbackLowConfidence
+	}
+	if smallest < c.cfg.FallbackSmallSide {
+		return FallbackSmallCode
+	}
+	return FallbackNone
+}
+
+// neural runs one detector over p (tiling big planes when the whole-image
+// pass finds nothing) and decodes its candidates.
+func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name string) ([]neural.Detection, []Code, error) {
+	m, err := lm.Get()
+	if err != nil {
+		return nil, nil, err
+	}
+	dets, err := m.DetectWith(ctx, p, c.cfg.Detect)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cascade: %s: %w", name, err)
+	}
+	if len(dets) == 0 && c.cfg.TileSide > 0 && max(p.W, p.H) > 2*c.cfg.TileSide {
+		dets, err = c.detectTiles(ctx, m, p)
+		if err != nil {
+			return dets, nil, err
+		}
+	}
+	sort.SliceStable(dets, func(i, j int) bool { return dets[i].Score > dets[j].Score })
+	if len(dets) > c.cfg.MaxCandidates {
+		dets = dets[:c.cfg.MaxCandidates]
+	}
+	var codes []Code
+	for _, d := range dets {
+		if err := ctx.Err(); err != nil {
+			return dets, codes, fmt.Errorf("cascade: %w", err)
+		}
+		if codeCovered(codes, d.Quad) {
+			continue
+		}
+		if code, ok := c.decodeCandidate(ctx, p, d.Quad); ok {
+			codes = appendCodes(codes, []Code{{Code: code, Tier: "neural", Model: name, Confidence: float64(d.Score)}})
+		}
+	}
+	return dets, codes, nil
+}
+
+// detectTiles runs m over overlapping tiles of p (25 % overlap) and maps the
+// detections back to p's coordinates.
+func (c *Cascade) detectTiles(ctx context.Context, m *neural.Model, p *gray.Plane) ([]neural.Detection, error) {
+	t := c.cfg.TileSide
+	step := t * 3 / 4
+	var out []neural.Detection
+	for y0 := 0; y0 < p.H; y0 += step {
+		for x0 := 0; x0 < p.W; x0 += step {
+			x1, y1 := min(x0+t, p.W), min(y0+t, p.H)
+			tile := gray.Crop(p, x0, y0, x1, y1)
+			dets, err := m.DetectWith(ctx, tile, c.cfg.Detect)
+			if err != nil {
+				return out, fmt.Errorf("cascade: tiles: %w", err)
+			}
+			for _, d := range dets {
+				for i := range d.Quad {
+					d.Quad[i].X += float64(x0)
+					d.Quad[i].Y += float64(y0)
+				}
+				if !detCovered(out, d.Quad) {
+					out = append(out, d)
+				}
+			}
+			if x1 == p.W {
+				break
+			}
+		}
+		if min(y0+t, p.H) == p.H {
+			break
+		}
+	}
+	return out, nil
+}
+
+// decodeCandidate reads the symbol around quad q of p: the locator on the
+// quad, then the crop strategies on the rectified quad.
+func (c *Cascade) decodeCandidate(ctx context.Context, p *gray.Plane, q geom.Quad) (classic.Code, bool) {
+	if s, err := c.cfg.Locator.DecodeQuad(ctx, p, q); err == nil {
+		return classic.Code{
+			Text: s.Text, Bytes: s.Bytes, Corners: s.Corners, Version: s.Version, ECLevel: s.ECLevel,
+			Mirrored: s.Mirrored, Inverted: s.Inverted, Errors: s.ErrorsCorrected, Engine: "locator", Strategy: "quad",
+		}, true
+	}
+	rect, h, ok := rectify(p, q)
+	if !ok {
+		return classic.Code{}, false
+	}
+	out, _ := c.cfg.Crop.Read(ctx, rect)
+	if len(out.Codes) == 0 {
+		return classic.Code{}, false
+	}
+	code := out.Codes[0]
+	code.Corners = mapQuad(&h, code.Corners)
+	code.Strategy = "crop_" + code.Strategy
+	return code, true
+}
+
+// quadSide is the mean side length of q.
+func quadSide(q geom.Quad) float64 {
+	s := 0.0
+	for i := 0; i < 4; i++ {
+		s += q[i].Dist(q[(i+1)%4])
+	}
+	return s / 4
+}
+
+// codeCovered reports whether a code already read lies on quad q.
+func codeCovered(codes []Code, q geom.Quad) bool {
+	for _, c := range codes {
+		if c.Corners.Overlaps(q) {
+			return true
+		}
+	}
+	return false
+}
+
+// detCovered reports whether a detection overlapping q is already in dets.
+func detCovered(dets []neural.Detection, q geom.Quad) bool {
+	for _, d := range dets {
+		if d.Quad.Overlaps(q) {
+			return true
+		}
+	}
+	return false
+}
+
+// appendCodes appends the codes of add whose text and position are new.
+func appendCodes(dst, add []Code) []Code {
+outer:
+	for _, a := range add {
+		for _, d := range dst {
+			if d.Text == a.Text && (d.Corners.Overlaps(a.Corners) || d.Corners == (geom.Quad{}) || a.Corners == (geom.Quad{})) {
+				continue outer
+			}
+		}
+		dst = append(dst, a)
+	}
+	return dst
+}

@@ -1,0 +1,74 @@
+package cascade
+
+import (
+	"math"
+
+	"qrcascade/internal/geom"
+	"qrcascade/internal/gray"
+)
+
+// Rectification sizes: the symbol (without quiet zone) is mapped onto a
+// square of side between minRectSide and maxRectSide pixels, so that small
+// codes are upscaled (bilinear, from the full-resolution plane) and huge ones
+// do not cost more than needed.
+const (
+	minRectSide = 240
+	maxRectSide = 720
+	// rectMargin is the quiet zone added around the symbol, as a fraction
+	// of its side (4 modules of a version-2 symbol ≈ 0.16).
+	rectMargin = 0.18
+)
+
+// rectify warps the quadrilateral q of src (the detector's corners, any
+// cyclic order) onto an axis-aligned square with a margin, sampling src
+// bilinearly at full resolution. It returns the rectified plane and the
+// homography mapping its pixel coordinates back to src, or false when q is
+// degenerate.
+func rectify(src *gray.Plane, q geom.Quad) (*gray.Plane, geom.Homography, bool) {
+	side := 0.0
+	for i := 0; i < 4; i++ {
+		side = max(side, q[i].Dist(q[(i+1)%4]))
+	}
+	s := math.Min(math.Max(side, minRectSide), maxRectSide)
+	m := s * rectMargin
+	n := int(math.Ceil(s + 2*m))
+	dstQuad := geom.Quad{{X: m, Y: m}, {X: m + s, Y: m}, {X: m + s, Y: m + s}, {X: m, Y: m + s}}
+	h, ok := geom.QuadToQuad(dstQuad, q)
+	if !ok {
+		return nil, geom.Homography{}, false
+	}
+	out := gray.New(n, n)
+	for y := 0; y < n; y++ {
+		row := out.Pix[y*n : (y+1)*n]
+		for x := 0; x < n; x++ {
+			p := h.Apply(geom.Point{X: float64(x) + 0.5, Y: float64(y) + 0.5})
+			row[x] = bilinear(src, p.X-0.5, p.Y-0.5)
+		}
+	}
+	return out, h, true
+}
+
+// bilinear samples src at (x, y) in pixel-centre coordinates, replicating
+// the border; points far outside read as white (paper).
+func bilinear(src *gray.Plane, x, y float64) byte {
+	if math.IsNaN(x) || math.IsNaN(y) || x < -1 || y < -1 || x > float64(src.W) || y > float64(src.H) {
+		return 255
+	}
+	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
+	fx, fy := x-float64(x0), y-float64(y0)
+	at := func(xx, yy int) float64 {
+		xx = min(max(xx, 0), src.W-1)
+		yy = min(max(yy, 0), src.H-1)
+		return float64(src.Pix[yy*src.Stride+xx])
+	}
+	v := (at(x0, y0)*(1-fx)+at(x0+1, y0)*fx)*(1-fy) + (at(x0, y0+1)*(1-fx)+at(x0+1, y0+1)*fx)*fy
+	return byte(v + 0.5)
+}
+
+// mapQuad maps every corner of q through h.
+func mapQuad(h *geom.Homography, q geom.Quad) geom.Quad {
+	for i := range q {
+		q[i] = h.Apply(q[i])
+	}
+	return q
+}
