@@ -17,15 +17,19 @@ type readerFlags struct {
 	maxBytes   int64
 	maxPixels  int64
 	invoices   bool
+	largeTTL   time.Duration
+	memBudget  int64
 }
 
 func (f *readerFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.mode, "mode", "classic", "tiers to run: classic (nano, hybrid, large arrive with the neural tier)")
+	fs.StringVar(&f.mode, "mode", "classic", "tiers to run: classic, nano (classic then the nano detector), hybrid (then the large detector when needed), large")
 	fs.StringVar(&f.strategies, "strategies", "", "comma-separated classic strategies in order (default: "+strings.Join(qrcascade.Strategies(), ",")+")")
 	fs.BoolVar(&f.all, "all", false, "run every strategy and return the union of codes (default: stop at the first strategy that reads)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "deadline per image, e.g. 2s (0: none)")
 	fs.Int64Var(&f.maxBytes, "max-bytes", 0, "largest input in bytes (0: 32 MiB, <0: no limit)")
 	fs.Int64Var(&f.maxPixels, "max-pixels", 0, "largest image in pixels, checked from the header (0: 50e6, <0: no limit)")
+	fs.DurationVar(&f.largeTTL, "large-idle-ttl", 10*time.Minute, "unload the large model after this long unused (<0: never)")
+	fs.Int64Var(&f.memBudget, "memory-budget", 0, "refuse to load a model beyond this many bytes of Go memory (0: no budget)")
 	fs.BoolVar(&f.invoices, "invoice", false, "recognise and validate invoice payloads (CFDI, AFIP, VERI*FACTU, …) in every code")
 }
 
@@ -33,6 +37,7 @@ func (f *readerFlags) options() qrcascade.Options {
 	o := qrcascade.Options{
 		Mode: qrcascade.Mode(f.mode), All: f.all, Timeout: f.timeout,
 		MaxBytes: f.maxBytes, MaxPixels: f.maxPixels, Invoices: f.invoices,
+		Models: qrcascade.NewModels(qrcascade.ModelOptions{LargeIdleTTL: f.largeTTL, MemoryBudget: f.memBudget}),
 	}
 	if f.strategies != "" {
 		for _, s := range strings.Split(f.strategies, ",") {

@@ -38,6 +38,7 @@ type serveFlags struct {
 	shutdownTimeout time.Duration
 	logLevel        string
 	logFormat       string
+	eagerNano       bool
 }
 
 // newServeFlagSet registers the serve flags, with the environment variable
@@ -46,6 +47,7 @@ func newServeFlagSet(f *serveFlags, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.addr, "addr", server.DefaultAddr, "listen address, host:port")
+	fs.BoolVar(&f.eagerNano, "eager-nano", false, "load the nano model at start instead of on first use")
 	f.reader.register(fs)
 	// Serve bounds every request by default; scan and bench do not.
 	to := fs.Lookup("timeout")
@@ -145,6 +147,13 @@ Flags:
 		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
 		return exitFailure
 	}
+	if f.eagerNano && opts.Models.Available(qrcascade.ModelNano) {
+		if err := opts.Models.Load(qrcascade.ModelNano); err != nil {
+			fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
+			return exitFailure
+		}
+	}
+	defer opts.Models.Close()
 	readers, err := server.NewReaders(opts, server.AllModes()...)
 	if err != nil {
 		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
@@ -170,6 +179,7 @@ Flags:
 			return nil, ""
 		},
 		InvoiceSchemes: schemes,
+		Models:         opts.Models,
 		Readers:        readers, DefaultMode: defaultMode,
 		RequestTimeout: timeout, MaxBodyBytes: maxBody,
 		MaxConcurrent: f.maxConcurrent, QueueLength: f.queue, RetryAfter: f.retryAfter,

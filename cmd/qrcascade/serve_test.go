@@ -81,7 +81,7 @@ func TestServeRejects(t *testing.T) {
 		name string
 		args []string
 	}{
-		{"mode not in this build", []string{"--mode", "nano"}},
+		{"unknown mode", []string{"--mode", "turbo"}},
 		{"unknown strategy", []string{"--strategies", "raw,magic"}},
 		{"bad log level", []string{"--log-level", "loud"}},
 		{"bad log format", []string{"--log-format", "xml"}},

@@ -57,7 +57,7 @@ func testFixtures(t testing.TB) fixtures {
 // classicReaders returns the readers of the real service for opts.
 func classicReaders(t testing.TB, opts qrcascade.Options) map[qrcascade.Mode]ImageReader {
 	t.Helper()
-	rs, err := NewReaders(opts, AllModes()...)
+	rs, err := NewReaders(opts, qrcascade.ModeClassic)
 	if err != nil {
 		t.Fatal(err)
 	}
