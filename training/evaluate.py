@@ -251,8 +251,10 @@ def eval_synth(model, n, thr):
         print("  median corner error / side %.3f" % float(np.median(cerr)))
 
 
-def eval_boofcv(model, root, long_side, thr):
+def eval_boofcv(model, root, long_side, thr, limit=0):
     rows = [json.loads(l) for l in open(os.path.join(root, "manifest.jsonl"))]
+    if limit:
+        rows = rows[::max(1, len(rows) // limit)][:limit]
     cat_found, cat_total = defaultdict(int), defaultdict(int)
     fp = 0
     for r in rows:
@@ -287,6 +289,7 @@ def main():
     ap.add_argument("--boofcv", default="", help="path to corpus/boofcv-dev")
     ap.add_argument("--input", type=int, default=0, help="long side for boofcv (default: model input)")
     ap.add_argument("--threshold", type=float, default=0.3)
+    ap.add_argument("--limit", type=int, default=0, help="evaluate only this many boofcv images (spread)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     torch.set_flush_denormal(True)
@@ -296,7 +299,7 @@ def main():
     if args.synth:
         eval_synth(model, args.synth, args.threshold)
     if args.boofcv:
-        eval_boofcv(model, args.boofcv, args.input or model.input, args.threshold)
+        eval_boofcv(model, args.boofcv, args.input or model.input, args.threshold, args.limit)
 
 
 if __name__ == "__main__":

@@ -90,3 +90,18 @@ func BenchmarkDepthwise3x3(b *testing.B) {
 		depthwise3x3(out, in, k, bias, c, h, w, h, w, 1, 1, true)
 	}
 }
+
+// BenchmarkResize4K measures turning a 12 MP photo into the 320-pixel
+// network input (area filter), the fixed cost Detect adds for big images.
+func BenchmarkResize4K(b *testing.B) {
+	p := noisePlane(4000, 3000, 2)
+	sw, sh, pw, ph, _ := inputSize(p.W, p.H, 320)
+	dst := make([]float32, pw*ph)
+	var r resizer
+	r.fill(dst, p, sw, sh, pw, ph)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.fill(dst, p, sw, sh, pw, ph)
+	}
+}

@@ -71,6 +71,13 @@ type graphNode struct {
 // Detect borrows a workspace (activation buffers sized for the input) from a
 // pool, so concurrent calls use one workspace each and sequential calls
 // allocate nothing once warmed up. The weights are never modified.
+//
+// Memory: the weights (4 bytes per parameter: ~1.2 MB nano, ~10 MB large)
+// plus one workspace per concurrent call, sized by liveness for the input
+// (a few MB for nano at 320 px, tens of MB for large at 512–640 px). There
+// is no Close: drop every reference to the Model and the garbage collector
+// reclaims weights and pooled workspaces alike (call debug.FreeOSMemory to
+// hand the pages back to the OS at once).
 type Model struct {
 	info    Info
 	nodes   []node
@@ -124,6 +131,9 @@ func build(tf *tensorFile) (*Model, error) {
 	m := &Model{info: info}
 	values := map[string]int{"input": 0}
 	channels := []int{1}
+	// stride of each value relative to the input: adds need equal strides,
+	// every stride must divide netAlign so padded inputs divide exactly.
+	strides := []int{1}
 	lookup := func(name string) (int, error) {
 		v, ok := values[name]
 		if !ok {
@@ -159,28 +169,39 @@ func build(tf *tensorFile) (*Model, error) {
 			return nil, FormatError(fmt.Sprintf("node %d: output %q redefined", i, gn.Out))
 		}
 		var cout int
+		st := strides[nd.in[0]]
 		switch nd.kind {
 		case opConv:
 			if err := m.bindConv(&nd, gn, tf, channels[nd.in[0]]); err != nil {
 				return nil, err
 			}
 			cout = nd.cout
+			st *= nd.stride
+			if netAlign%st != 0 {
+				return nil, UnsupportedError(fmt.Sprintf("node %d: total stride %d beyond %d", i, st, netAlign))
+			}
 		case opAdd:
-			if channels[nd.in[0]] != channels[nd.in[1]] {
-				return nil, FormatError(fmt.Sprintf("node %d: add of %d and %d channels", i, channels[nd.in[0]], channels[nd.in[1]]))
+			if channels[nd.in[0]] != channels[nd.in[1]] || st != strides[nd.in[1]] {
+				return nil, FormatError(fmt.Sprintf("node %d: add of %d channels at stride %d and %d at stride %d",
+					i, channels[nd.in[0]], st, channels[nd.in[1]], strides[nd.in[1]]))
 			}
 			cout = channels[nd.in[0]]
 		case opUp2:
 			cout = channels[nd.in[0]]
+			if st%2 != 0 {
+				return nil, FormatError(fmt.Sprintf("node %d: upsampling a stride-%d map", i, st))
+			}
+			st /= 2
 		}
+		strides = append(strides, st)
 		nd.out = len(channels)
 		values[gn.Out] = nd.out
 		channels = append(channels, cout)
 		m.nodes = append(m.nodes, nd)
 	}
 	head, ok := values["head"]
-	if !ok || channels[head] != headChannels {
-		return nil, FormatError(fmt.Sprintf("graph has no %d-channel output named \"head\"", headChannels))
+	if !ok || channels[head] != headChannels || strides[head] != info.Stride {
+		return nil, FormatError(fmt.Sprintf("graph has no %d-channel stride-%d output named \"head\"", headChannels, info.Stride))
 	}
 	m.headVal = head
 	m.nvalues = len(channels)

@@ -94,6 +94,7 @@ func TestLoadRejectsBadGraphs(t *testing.T) {
 		{"dangling input", "graph", `"inp":["input"]`, `"inp":["nowhere"]`, false},
 		{"bad input size", "input_size", "64", "x", false},
 		{"channel mismatch", "graph", `"cin":1,`, `"cin":2,`, false},
+		{"add across strides", "graph", `"inp":["t27","t33"]`, `"inp":["t16","t33"]`, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			meta := map[string]string{}
