@@ -32,6 +32,14 @@ const (
 	MaxDPI = 2400
 )
 
+// cacheKey names the subdirectory of the compilation cache. wazero keys
+// its entries by its own version, which it reads from the binary's build
+// information and reports as "dev" where that is missing (test binaries):
+// machine code compiled by one wazero version and loaded by another would
+// be unsafe, so the versions of the module that embeds pdfium.wasm and of
+// wazero are part of the path. TestCacheKeyMatchesGoMod keeps them true.
+const cacheKey = "go-pdfium-v1.21.4-wazero-v1.12.0"
+
 // wasmPage is the size of a WebAssembly memory page (WebAssembly core
 // specification, section 2.3.8, "Memory Types").
 const wasmPage = 64 << 10
@@ -198,6 +206,9 @@ func (e *Engine) init() {
 		dir := e.cfg.CacheDir
 		if dir == "" {
 			dir = DefaultCacheDir()
+		}
+		if dir != "" {
+			dir = filepath.Join(dir, cacheKey)
 		}
 		if dir != "" && writableDir(dir) {
 			if c, err := wazero.NewCompilationCacheWithDir(dir); err == nil {

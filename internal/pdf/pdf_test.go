@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -434,5 +436,71 @@ func TestClosedEngine(t *testing.T) {
 	}
 	if _, err := e.Open(context.Background(), []byte("%PDF-1.7")); !errors.Is(err, ErrClosed) {
 		t.Errorf("Open after Close: %v", err)
+	}
+}
+
+// TestCacheKeyMatchesGoMod: the compilation cache path names the module
+// versions that go.mod requires (see cacheKey).
+func TestCacheKeyMatchesGoMod(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Skip("go.mod not found:", err)
+	}
+	for _, req := range []struct{ path, key string }{
+		{"github.com/klippa-app/go-pdfium ", "go-pdfium-"},
+		{"github.com/tetratelabs/wazero ", "wazero-"},
+	} {
+		i := strings.Index(string(mod), req.path)
+		if i < 0 {
+			t.Fatalf("go.mod does not require %s", req.path)
+		}
+		version := strings.Fields(string(mod[i+len(req.path):]))[0]
+		if !strings.Contains(cacheKey, req.key+version) {
+			t.Errorf("cacheKey %q does not name %s%s", cacheKey, req.key, version)
+		}
+	}
+}
+
+// TestCompilationCache: a second engine on the same cache directory loads
+// the compiled module instead of compiling it, and an unwritable directory
+// disables the cache without failing.
+func TestCompilationCache(t *testing.T) {
+	if testing.Short() {
+		t.Skip("compiles PDFium (seconds)")
+	}
+	dir := t.TempDir()
+	var took [2]time.Duration
+	for i := range took {
+		e, err := New(Config{CacheDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Warm(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		var used string
+		took[i], used = e.StartupInfo()
+		if used != filepath.Join(dir, cacheKey) {
+			t.Errorf("cache dir %q, want %q", used, filepath.Join(dir, cacheKey))
+		}
+		e.Close()
+	}
+	t.Logf("cold %v, from cache %v", took[0], took[1])
+	if took[1]*3 > took[0] {
+		t.Errorf("start from the cache (%v) not clearly faster than cold (%v)", took[1], took[0])
+	}
+
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o600)
+	e, err := New(Config{CacheDir: filepath.Join(file, "sub")}) // a path under a file
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if err := e.Warm(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, used := e.StartupInfo(); used != "" {
+		t.Errorf("unusable cache dir reported as used: %q", used)
 	}
 }
