@@ -9,12 +9,17 @@
 //
 //	r, err := qrcascade.NewReader(qrcascade.Options{})
 //	if err != nil { … }
-//	res, err := r.Read(ctx, imageBytes) // JPEG, PNG, GIF, BMP, TIFF, WebP
+//	res, err := r.Read(ctx, imageBytes) // JPEG, PNG, GIF, BMP, TIFF, WebP, PDF
 //	if err != nil { … }                 // bad input, limits, deadline
 //	for _, c := range res.Codes { fmt.Println(c.Text, c.Points) }
 //
+// Every page is read: PDF pages (rendered at Options.PDFDPI, see
+// docs/PDF.md), TIFF directories and GIF frames; Code.Page says where each
+// code was found.
+//
 // Coordinates are pixels of the image as displayed (after EXIF orientation),
-// (0,0) the top-left corner, +x right, +y down. A Reader is safe for
+// (0,0) the top-left corner, +x right, +y down; for PDF, pixels of the page
+// rendered at Options.PDFDPI, /Rotate applied. A Reader is safe for
 // concurrent use.
 package qrcascade
 
@@ -30,6 +35,7 @@ import (
 	"qrcascade/internal/gray"
 	"qrcascade/internal/imgio"
 	"qrcascade/internal/invoice"
+	"qrcascade/internal/pdf"
 )
 
 // Mode selects the tiers that run.
@@ -66,6 +72,10 @@ type Invoice = invoice.Invoice
 // ErrEmpty is returned for an empty input.
 var ErrEmpty = imgio.ErrEmpty
 
+// ErrEncrypted is wrapped by the *UnsupportedError returned for a PDF that
+// needs a password.
+var ErrEncrypted = pdf.ErrEncrypted
+
 // Options configures a Reader. The zero value is valid: classic mode,
 // default strategies, stop at the first strategy that reads, no timeout
 // beyond the caller's context, default input limits.
@@ -90,6 +100,24 @@ type Options struct {
 	// Models supplies the neural detectors. Nil: the Reader creates its
 	// own with default ModelOptions. Share one between Readers.
 	Models *Models
+	// MaxPages rejects inputs with more pages (PDF pages, TIFF
+	// directories, GIF frames) with a *LimitError "pages", before any page
+	// is read. Zero: 20; negative: no limit.
+	MaxPages int
+	// PDFDPI is the resolution PDF pages are rendered at, in dots per
+	// inch; a page that would exceed MaxPixels is rendered at the highest
+	// resolution that fits. Zero: 200. At most 2400.
+	PDFDPI int
+	// PDFRetryDPI: when nothing was read on any page of a PDF at PDFDPI,
+	// every page is rendered again at this resolution (bounded by
+	// MaxPixels) and read once more; code points are mapped back to the
+	// PDFDPI frame. Zero: 2 × PDFDPI; negative: no second render.
+	PDFRetryDPI int
+	// PDFCacheDir holds wazero's compilation cache for the PDF engine,
+	// which cuts the first PDF's start-up from seconds to a fraction of
+	// one. "": qrcascade/wazero under os.UserCacheDir; "off": no cache. An
+	// unwritable directory disables the cache silently.
+	PDFCacheDir string
 	// Invoices recognises tax-authority invoice payloads (Mexico CFDI,
 	// Argentina AFIP, Spain VERI*FACTU, …) in every code read and fills
 	// Code.Invoice. Default false. See docs/INVOICES.md.
@@ -109,6 +137,9 @@ func (o Options) Validate() error {
 	if o.Timeout < 0 {
 		return fmt.Errorf("qrcascade: negative timeout %v", o.Timeout)
 	}
+	if o.PDFDPI < 0 || o.PDFDPI > pdf.MaxDPI || o.PDFRetryDPI > pdf.MaxDPI {
+		return fmt.Errorf("qrcascade: pdf dpi %d / retry dpi %d outside 0..%d", o.PDFDPI, o.PDFRetryDPI, pdf.MaxDPI)
+	}
 	return nil
 }
 
@@ -119,6 +150,7 @@ type Reader struct {
 	classic  *classic.Tier
 	cascade  *cascade.Cascade
 	invoices *invoice.Registry // nil unless Options.Invoices
+	pdf      *pdf.Engine       // started on the first PDF
 }
 
 // NewReader validates opts and returns a Reader.
@@ -153,7 +185,21 @@ func NewReader(opts Options) (*Reader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("qrcascade: %w", err)
 	}
-	r := &Reader{opts: opts, classic: t, cascade: c}
+	if opts.PDFDPI == 0 {
+		opts.PDFDPI = pdf.DefaultDPI
+	}
+	if opts.PDFRetryDPI == 0 {
+		opts.PDFRetryDPI = min(2*opts.PDFDPI, pdf.MaxDPI)
+	}
+	pcfg := pdf.Config{DPI: opts.PDFDPI, MaxPages: opts.MaxPages, MaxPixels: opts.MaxPixels, CacheDir: opts.PDFCacheDir}
+	if opts.PDFCacheDir == "off" {
+		pcfg.CacheDir, pcfg.NoCache = "", true
+	}
+	engine, err := pdf.New(pcfg)
+	if err != nil {
+		return nil, fmt.Errorf("qrcascade: %w", err)
+	}
+	r := &Reader{opts: opts, classic: t, cascade: c, pdf: engine}
 	if opts.Invoices {
 		r.invoices = invoice.NewRegistry()
 	}
@@ -163,26 +209,127 @@ func NewReader(opts Options) (*Reader, error) {
 // Options returns the options the Reader was built with (defaults filled).
 func (r *Reader) Options() Options { return r.opts }
 
-// Read decodes the image in data (format sniffed from its bytes) and reads
-// every QR code in it. It does not keep data.
+// Read decodes the image or PDF document in data (format sniffed from its
+// bytes) and reads every QR code on every page. It does not keep data.
 //
-// A Result with no codes and a nil error means the image holds no readable
-// code. Input errors are *FormatError, *UnsupportedError, *LimitError or
-// ErrEmpty. When the deadline (ctx or Options.Timeout) passes, Read returns
-// the partial Result with an error wrapping context.DeadlineExceeded.
+// A Result with no codes and a nil error means the input holds no readable
+// code. Input errors are *FormatError, *UnsupportedError (ErrEncrypted for
+// a PDF that needs a password), *LimitError or ErrEmpty; the Result is nil
+// when the first page could not be decoded, and holds the earlier pages'
+// codes when a later one could not. When the deadline (ctx or
+// Options.Timeout) passes, Read returns the partial Result with an error
+// wrapping context.DeadlineExceeded.
+//
+// The first PDF a Reader sees starts the PDF engine (see docs/PDF.md).
 func (r *Reader) Read(ctx context.Context, data []byte) (*Result, error) {
 	ctx, cancel := r.withTimeout(ctx)
 	defer cancel()
 	start := time.Now()
-	p, info, err := imgio.Decode(data, imgio.Limits{MaxBytes: r.opts.MaxBytes, MaxPixels: r.opts.MaxPixels})
-	if err != nil {
+	if _, serr := imgio.Sniff(data); serr != nil && pdf.Is(data) {
+		res, err := r.readPDF(ctx, data)
+		if res != nil {
+			res.Timings.Total = time.Since(start)
+		}
+		return res, err
+	}
+	res := &Result{}
+	var tierErr error
+	lim := imgio.Limits{MaxBytes: r.opts.MaxBytes, MaxPixels: r.opts.MaxPixels, MaxPages: r.opts.MaxPages}
+	pages := 0
+	decoding := start
+	info, err := imgio.DecodePages(data, lim, func(i int, p *gray.Plane) error {
+		res.Timings.DecodeImage += time.Since(decoding)
+		if i == 0 {
+			res.Image.Width, res.Image.Height = p.W, p.H
+		}
+		pages++
+		tierErr = r.read(ctx, p, i+1, 1, res)
+		decoding = time.Now()
+		return tierErr
+	})
+	res.Image.Format, res.Image.Pages = info.Format, info.Pages
+	res.Timings.Total = time.Since(start)
+	switch {
+	case tierErr != nil:
+		return res, tierErr
+	case err != nil && pages == 0:
 		return nil, err
 	}
-	res := &Result{Image: ImageInfo{Format: info.Format, Width: info.Width, Height: info.Height}}
-	res.Timings.DecodeImage = time.Since(start)
-	err = r.read(ctx, p, res)
-	res.Timings.Total = time.Since(start)
 	return res, err
+}
+
+// maxBytes is the effective byte limit for inputs not decoded by imgio.
+func (r *Reader) maxBytes() int64 {
+	if r.opts.MaxBytes == 0 {
+		return imgio.DefaultMaxBytes
+	}
+	return r.opts.MaxBytes
+}
+
+// readPDF renders and reads every page of a PDF document. When no page
+// yields a code, every page is rendered again at Options.PDFRetryDPI and
+// read once more (see docs/PDF.md for why per document, not per page).
+func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
+	if max := r.maxBytes(); max >= 0 && int64(len(data)) > max {
+		return nil, &LimitError{What: "bytes", Limit: max, Actual: int64(len(data))}
+	}
+	start := time.Now()
+	res := &Result{Image: ImageInfo{Format: "pdf"}}
+	doc, err := r.pdf.Open(ctx, data)
+	res.Timings.DecodeImage = time.Since(start)
+	if err != nil {
+		if ctx.Err() != nil {
+			return res, fmt.Errorf("qrcascade: %w", err)
+		}
+		return nil, err
+	}
+	defer doc.Close()
+	res.Image.Pages = doc.Pages()
+	dpis := make([]int, doc.Pages()) // the DPI each page was read at
+	for i := range dpis {
+		p, dpi, err := r.renderPage(doc, i, r.opts.PDFDPI, res)
+		if err != nil {
+			return res, err
+		}
+		if i == 0 {
+			res.Image.Width, res.Image.Height = p.W, p.H
+		}
+		dpis[i] = dpi
+		if err := r.read(ctx, p, i+1, 1, res); err != nil {
+			return res, err
+		}
+	}
+	if len(res.Codes) > 0 {
+		return res, nil
+	}
+	for i, dpi := range dpis {
+		if r.opts.PDFRetryDPI <= dpi {
+			continue
+		}
+		p, hdpi, err := r.renderPage(doc, i, r.opts.PDFRetryDPI, res)
+		if err != nil {
+			return res, err
+		}
+		if hdpi <= dpi {
+			continue // the pixel limit allows no more detail
+		}
+		if err := r.read(ctx, p, i+1, float64(dpi)/float64(hdpi), res); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// renderPage renders page i of doc at dpi (or less, see pdf.FitDPI),
+// counting the time as image decoding.
+func (r *Reader) renderPage(doc *pdf.Document, i, dpi int, res *Result) (*gray.Plane, int, error) {
+	start := time.Now()
+	p, used, err := doc.Render(i, dpi)
+	res.Timings.DecodeImage += time.Since(start)
+	if err != nil {
+		return nil, 0, fmt.Errorf("qrcascade: %w", err)
+	}
+	return p, used, nil
 }
 
 // ReadImage reads every QR code in img, which it neither modifies nor keeps.
@@ -196,8 +343,8 @@ func (r *Reader) ReadImage(ctx context.Context, img *image.Gray) (*Result, error
 	if !b.Empty() {
 		p.Pix = img.Pix[img.PixOffset(b.Min.X, b.Min.Y):]
 	}
-	res := &Result{Image: ImageInfo{Format: "gray", Width: p.W, Height: p.H}}
-	err := r.read(ctx, p, res)
+	res := &Result{Image: ImageInfo{Format: "gray", Width: p.W, Height: p.H, Pages: 1}}
+	err := r.read(ctx, p, 0, 1, res)
 	res.Timings.Total = time.Since(start)
 	return res, err
 }
@@ -209,18 +356,29 @@ func (r *Reader) withTimeout(ctx context.Context) (context.Context, context.Canc
 	return context.WithCancel(ctx)
 }
 
-// read runs the tiers over p and fills res.
-func (r *Reader) read(ctx context.Context, p *gray.Plane, res *Result) error {
+// read runs the tiers over p, page page of the input (0 for ReadImage),
+// and appends to res; code points are multiplied by scale.
+func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, scale float64, res *Result) error {
 	out, err := r.cascade.Read(ctx, p)
-	res.Timings.Classic, res.Timings.Nano, res.Timings.Large = out.Classic, out.Nano, out.Large
-	res.Model = out.Model
-	res.Fallback = out.Fallback
-	res.Candidates = out.Candidates
+	res.Timings.Classic += out.Classic
+	res.Timings.Nano += out.Nano
+	res.Timings.Large += out.Large
+	if res.Model == "" || len(out.Codes) > 0 {
+		res.Model = out.Model
+	}
+	if out.Fallback != "" {
+		res.Fallback = out.Fallback
+	}
+	res.Candidates += out.Candidates
 	for _, a := range out.Attempts {
 		res.Attempts = append(res.Attempts, Attempt{Tier: TierClassic, Strategy: a.Strategy, Duration: a.Duration, Codes: a.Codes, Skipped: a.Skipped})
 	}
 	for _, c := range out.Codes {
 		code := codeFromCascade(c)
+		code.Page = page
+		for k := range code.Points {
+			code.Points[k] = Point{code.Points[k][0] * scale, code.Points[k][1] * scale}
+		}
 		if r.invoices != nil {
 			if inv, ok := r.invoices.Parse(code.Text); ok {
 				code.Invoice = inv
@@ -232,6 +390,12 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, res *Result) error {
 		return fmt.Errorf("qrcascade: %w", err)
 	}
 	return nil
+}
+
+// Close releases the PDF engine, if a PDF started it. The Reader must not
+// be used afterwards.
+func (r *Reader) Close() error {
+	return r.pdf.Close()
 }
 
 // StrategyStats returns, for each classic strategy, how often it ran and how

@@ -46,9 +46,10 @@ func (r *Result) Text() string {
 
 // ImageInfo describes the decoded input image.
 type ImageInfo struct {
-	Format string `json:"format"` // "jpeg", "png", "gif", "bmp", "tiff", "webp"; "gray" for ReadImage
-	Width  int    `json:"width"`  // after EXIF orientation
+	Format string `json:"format"` // "jpeg", "png", "gif", "bmp", "tiff", "webp", "pdf"; "gray" for ReadImage
+	Width  int    `json:"width"`  // of the first page, after EXIF orientation (PDF: rendered at Options.PDFDPI)
 	Height int    `json:"height"`
+	Pages  int    `json:"pages"` // pages (PDF pages, TIFF directories, GIF frames); 1 for single images
 }
 
 // Timings breaks a Read down by stage.
@@ -102,6 +103,9 @@ type Code struct {
 	// "L", "M", "Q" or "H".
 	Version int    `json:"version"`
 	ECLevel string `json:"ec_level"`
+	// Page is the 1-based page (PDF page, TIFF directory, GIF frame) the
+	// code was read on; 0 from ReadImage.
+	Page int `json:"page,omitempty"`
 	// Mirrored is set for a code read mirror-imaged.
 	Mirrored bool `json:"mirrored,omitempty"`
 	// Invoice holds the parsed invoice payload when Options.Invoices is set

@@ -19,12 +19,12 @@ import (
 	"qrcascade"
 )
 
-// imageExts are the file extensions a directory walk picks up. Files named
-// on the command line are read whatever their name (the format is sniffed
-// from the bytes).
+// imageExts are the file extensions a directory walk picks up (images and
+// PDF documents). Files named on the command line are read whatever their
+// name (the format is sniffed from the bytes).
 var imageExts = map[string]bool{
 	".jpg": true, ".jpeg": true, ".png": true, ".gif": true, ".bmp": true,
-	".tif": true, ".tiff": true, ".webp": true,
+	".tif": true, ".tiff": true, ".webp": true, ".pdf": true,
 }
 
 // scanLine is one JSON line of scan output.
@@ -45,7 +45,7 @@ func runScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	format := fset.String("format", "jsonl", "output format: jsonl, csv or text")
 	progress := fset.String("progress", "auto", "progress bar on stderr: auto (when a terminal), on, off")
 	fset.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: qrcascade scan [flags] FILE|DIR...\n\nReads every image (directories recursively) and prints one result per image.\nExit status: 0 every image read, 1 some image without code, 2 errors.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "Usage: qrcascade scan [flags] FILE|DIR...\n\nReads every image and PDF (directories recursively) and prints one result per file;\nevery page of a PDF, TIFF or GIF is read.\nExit status: 0 every image read, 1 some image without code, 2 errors.\n\nFlags:\n")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {

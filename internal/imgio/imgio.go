@@ -34,9 +34,13 @@
 //
 // # Weak spots
 //
-//   - GIF: only the first frame is decoded (composited on a white canvas of
-//     the logical screen size). Multi-frame and multi-page input (GIF
-//     animations, multi-page TIFF, later PDF) is a separate issue.
+//   - Decode reads the first page only: the first GIF frame (composited on
+//     a white canvas of the logical screen size), TIFF's IFD0. DecodePages
+//     (pages.go) reads every TIFF directory and every GIF frame. PDF is
+//     rendered by internal/pdf; here it is an *UnsupportedError "pdf".
+//   - GIF frames are composited over the previous canvas; a frame whose
+//     disposal is "restore to background" is cleared to white, not to the
+//     logical screen's background colour (which viewers ignore too).
 //   - WebP: animated files are refused with an *UnsupportedError. Exif
 //     orientation is applied to JPEG and TIFF only; PNG (eXIf chunk) and
 //     WebP (EXIF chunk) files carrying one are returned as stored.
@@ -85,6 +89,10 @@ type Limits struct {
 	// orientation, which does not change it). 0: DefaultMaxPixels (50e6);
 	// < 0: no limit.
 	MaxPixels int64
+	// MaxPages is the largest accepted page count for DecodePages (TIFF
+	// directories, GIF frames). 0: DefaultMaxPages (20); < 0: no limit.
+	// Decode and DecodeConfig read the first page only and ignore it.
+	MaxPages int
 }
 
 // effective returns l with defaults filled in; a negative result means no
@@ -105,6 +113,7 @@ type Info struct {
 	Format        string // "jpeg", "png", "gif", "bmp", "tiff" or "webp"
 	Width, Height int    // of the returned plane (after Exif orientation)
 	Orientation   int    // Exif/TIFF orientation 1..8 that was applied (1 when none)
+	Pages         int    // page count, set by DecodePages only (0 from Decode and DecodeConfig)
 }
 
 // DecodeConfig sniffs the format of data and reads its header only: the

@@ -71,7 +71,8 @@ func TestDetectStatuses(t *testing.T) {
 		{"body over max bytes", srv, "POST", "/detect", "image/jpeg", make([]byte, 1<<20+1), 413, codeTooLarge, ""},
 		{"pixels over max pixels", tiny, "POST", "/detect", "image/jpeg", fx.invoiceJPEG, 413, codeTooLarge, ""},
 		{"unknown format", srv, "POST", "/detect", "text/plain", []byte("this is not an image at all"), 415, codeUnsupported, ""},
-		{"pdf is unsupported", srv, "POST", "/detect", "application/pdf", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), 415, codeUnsupported, ""},
+		{"truncated pdf", srv, "POST", "/detect", "application/pdf", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), 400, codeBadImage, ""},
+		{"pdf invoice", srv, "POST", "/detect", "application/pdf", fx.invoicePDF, 200, "", fx.invoiceText},
 		{"GET on detect", srv, "GET", "/detect", "", nil, 405, codeMethod, ""},
 		{"unknown path", srv, "POST", "/v1/detect", "image/jpeg", fx.invoiceJPEG, 404, codeNotFound, ""},
 		{"DELETE on metrics", srv, "DELETE", "/metrics", "", nil, 405, codeMethod, ""},
@@ -116,10 +117,17 @@ func TestDetectStatuses(t *testing.T) {
 			if res.Model != "classic" || res.LatencyMS <= 0 || res.TimingsMS.DecodeImage <= 0 {
 				t.Errorf("model %q latency %v timings %+v", res.Model, res.LatencyMS, res.TimingsMS)
 			}
-			if res.Image.Format != "jpeg" || res.Image.Width != 1240 || res.Image.Height != 1754 {
-				t.Errorf("image %+v, want jpeg 1240×1754", res.Image)
+			wantImage := qrcascade.ImageInfo{Format: "jpeg", Width: 1240, Height: 1754, Pages: 1}
+			if tc.contentType == "application/pdf" {
+				wantImage = qrcascade.ImageInfo{Format: "pdf", Width: 1654, Height: 2339, Pages: 1} // A4 at 200 dpi
+			}
+			if res.Image != wantImage {
+				t.Errorf("image %+v, want %+v", res.Image, wantImage)
 			}
 			c := res.Codes[0]
+			if c.Page != 1 {
+				t.Errorf("code page %d, want 1", c.Page)
+			}
 			if c.Text != tc.wantText || string(c.Bytes) != tc.wantText || c.Tier != "classic" || c.Strategy == "" ||
 				c.Confidence != 1 || c.Version < 1 || c.ECLevel == "" {
 				t.Errorf("code %+v", c.Code)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"qrcascade"
+	"qrcascade/internal/pdf/pdftest"
 	"qrcascade/internal/synth"
 )
 
@@ -23,6 +24,7 @@ type fixtures struct {
 	invoiceJPEG []byte // clean_invoice seed 1, JPEG q90
 	invoiceText string // its payload
 	blankPNG    []byte // 64×48 white, no code
+	invoicePDF  []byte // one A4 page, invoiceText drawn as a vector QR
 }
 
 var (
@@ -47,6 +49,15 @@ func testFixtures(t testing.TB) fixtures {
 		var b bytes.Buffer
 		fixturesErr = png.Encode(&b, img)
 		fixturesVal.blankPNG = b.Bytes()
+		m, err := pdftest.Matrix(fixturesVal.invoiceText)
+		if err != nil {
+			fixturesErr = err
+			return
+		}
+		page := pdftest.NewPage(pdftest.A4[0], pdftest.A4[1])
+		page.Text(60, 80, 14, "FACTURA F-2026-0042")
+		page.VectorQR(m, 400, 60, 2)
+		fixturesVal.invoicePDF = pdftest.Build([]*pdftest.Page{page}, pdftest.Options{})
 	})
 	if fixturesErr != nil {
 		t.Fatal(fixturesErr)

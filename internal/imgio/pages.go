@@ -1,0 +1,327 @@
+package imgio
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"image/gif"
+
+	"qrcascade/internal/gray"
+)
+
+// DefaultMaxPages is the page limit used for a zero Limits.MaxPages.
+const DefaultMaxPages = 20
+
+// maxPages returns the effective page limit; negative means none.
+func (l Limits) maxPages() int {
+	if l.MaxPages == 0 {
+		return DefaultMaxPages
+	}
+	return l.MaxPages
+}
+
+// DecodePages decodes every page of data and calls fn with each, in order,
+// with its 0-based index. Pages are the image file directories of a TIFF
+// file (TIFF 6.0 section 2: IFD0, then each "next IFD" offset), the frames
+// of a GIF animation as a viewer shows them (each frame composited over the
+// previous canvas, honouring transparency and the disposal methods of
+// GIF89a section 23), and the single image of any other format.
+//
+// The Info returned describes the first page, with Pages set to the page
+// count. Limits apply per page (MaxPixels to each TIFF page; for GIF, whose
+// frames are all decoded before the first is composited, to the sum of the
+// frames' stored pixels); MaxPages is checked from the file structure before
+// any pixel is decoded (*LimitError "pages").
+//
+// fn owns each plane it is given. An error from fn stops the walk and is
+// returned as it is. Errors are otherwise those of Decode; a page that
+// fails to decode ends the walk with its error, pages already given to fn
+// stay given.
+func DecodePages(data []byte, lim Limits, fn func(page int, p *gray.Plane) error) (Info, error) {
+	if len(data) == 0 {
+		return Info{}, ErrEmpty
+	}
+	maxBytes, _ := lim.effective()
+	if maxBytes >= 0 && int64(len(data)) > maxBytes {
+		return Info{}, &LimitError{What: "bytes", Limit: maxBytes, Actual: int64(len(data))}
+	}
+	format, err := Sniff(data)
+	if err != nil {
+		return Info{}, err
+	}
+	switch format {
+	case FormatTIFF:
+		return tiffPages(data, lim, fn)
+	case FormatGIF:
+		return gifPages(data, lim, fn)
+	}
+	p, info, err := Decode(data, lim)
+	if err != nil {
+		return Info{}, err
+	}
+	info.Pages = 1
+	return info, fn(0, p)
+}
+
+// tiffPages decodes each IFD of a TIFF file. golang.org/x/image/tiff reads
+// IFD0 only, so page n is decoded from a copy of the file whose header
+// points at IFD n: the rest of the file is untouched, the offsets inside
+// the IFD stay valid.
+func tiffPages(data []byte, lim Limits, fn func(int, *gray.Plane) error) (Info, error) {
+	limit := lim.maxPages()
+	ifds, err := tiffIFDOffsets(data, limit)
+	if err != nil {
+		return Info{}, &FormatError{Format: FormatTIFF, Err: err}
+	}
+	if limit > 0 && len(ifds) > limit {
+		return Info{}, &LimitError{What: "pages", Limit: int64(limit), Actual: int64(len(ifds))}
+	}
+	var first Info
+	view := data
+	for i, off := range ifds {
+		if i > 0 {
+			if i == 1 {
+				view = append([]byte(nil), data...)
+			}
+			bo := tiffByteOrder(view)
+			bo.PutUint32(view[4:], uint32(off))
+		}
+		p, info, err := Decode(view, lim)
+		if err != nil {
+			if i > 0 {
+				err = fmt.Errorf("imgio: tiff page %d: %w", i+1, err)
+			}
+			return first, err
+		}
+		if i == 0 {
+			first = info
+			first.Pages = len(ifds)
+		}
+		if err := fn(i, p); err != nil {
+			return first, err
+		}
+	}
+	return first, nil
+}
+
+// tiffByteOrder returns the byte order named by a TIFF header (checked by
+// the caller).
+func tiffByteOrder(b []byte) binary.ByteOrder {
+	if b[0] == 'I' {
+		return binary.LittleEndian
+	}
+	return binary.BigEndian
+}
+
+// tiffIFDOffsets follows the IFD chain of a TIFF file and returns the
+// offset of each IFD, stopping after limit+1 (limit < 0: no limit) so that
+// the caller can report the excess. A loop in the chain or an offset past
+// the end of data is an error; the walk reads 2 bytes of count and 4 of
+// link per IFD and never panics.
+func tiffIFDOffsets(b []byte, limit int) ([]int64, error) {
+	if len(b) < 8 || (string(b[:4]) != "II*\x00" && string(b[:4]) != "MM\x00*") {
+		return nil, errTIFFHeader
+	}
+	bo := tiffByteOrder(b)
+	seen := map[int64]bool{}
+	var out []int64
+	for off := int64(bo.Uint32(b[4:])); off != 0; {
+		if off < 8 || off+2 > int64(len(b)) {
+			return nil, errIFDTruncated
+		}
+		if seen[off] {
+			return nil, errIFDLoop
+		}
+		seen[off] = true
+		out = append(out, off)
+		if limit >= 0 && len(out) > limit {
+			break
+		}
+		link := off + 2 + 12*int64(bo.Uint16(b[off:]))
+		if link+4 > int64(len(b)) {
+			if len(out) == 1 {
+				break // IFD0 cut short: readIFD0 reports it with its own words
+			}
+			return nil, errIFDTruncated
+		}
+		off = int64(bo.Uint32(b[link:]))
+	}
+	if len(out) == 0 {
+		return nil, errIFDTruncated
+	}
+	return out, nil
+}
+
+// errIFDLoop reports an IFD chain that comes back to an IFD already read.
+var errIFDLoop = errors.New("ifd chain loops")
+
+// GIF block introducers (GIF89a sections 20, 23 and 27).
+const (
+	gifImageSeparator   = 0x2c
+	gifExtensionIntro   = 0x21
+	gifTrailer          = 0x3b
+	gifColorTableFlag   = 0x80
+	gifHeaderAndLSDSize = 13 // header (6) + logical screen descriptor (7)
+)
+
+// gifFrameCount walks the block structure of a GIF file (GIF89a sections
+// 17-27) without decompressing anything and returns the number of image
+// descriptors and the sum of their stored pixels. A file cut short simply
+// ends the count: the decoder reports truncation in its own words. The walk
+// is bounded by len(b) and never panics.
+func gifFrameCount(b []byte) (frames int, pixels int64) {
+	if len(b) < gifHeaderAndLSDSize {
+		return 0, 0
+	}
+	pos := gifHeaderAndLSDSize
+	if flags := b[10]; flags&gifColorTableFlag != 0 {
+		pos += 3 << (flags&7 + 1)
+	}
+	// skipSubBlocks skips data sub-blocks up to the block terminator.
+	skipSubBlocks := func() bool {
+		for pos < len(b) {
+			n := int(b[pos])
+			pos += 1 + n
+			if n == 0 {
+				return true
+			}
+		}
+		return false
+	}
+	for pos < len(b) {
+		switch b[pos] {
+		case gifExtensionIntro:
+			pos += 2 // introducer, label
+			if !skipSubBlocks() {
+				return frames, pixels
+			}
+		case gifImageSeparator:
+			if pos+10 > len(b) {
+				return frames, pixels
+			}
+			w, h := int64(binary.LittleEndian.Uint16(b[pos+5:])), int64(binary.LittleEndian.Uint16(b[pos+7:]))
+			flags := b[pos+9]
+			frames++
+			pixels += w * h
+			pos += 10
+			if flags&gifColorTableFlag != 0 {
+				pos += 3 << (flags&7 + 1)
+			}
+			pos++ // LZW minimum code size
+			if !skipSubBlocks() {
+				return frames, pixels
+			}
+		default: // trailer or garbage: the decoder decides
+			return frames, pixels
+		}
+	}
+	return frames, pixels
+}
+
+// gifPages decodes a GIF animation and gives fn the canvas after each
+// frame.
+func gifPages(data []byte, lim Limits, fn func(int, *gray.Plane) error) (info Info, err error) {
+	limit := lim.maxPages()
+	_, maxPixels := lim.effective()
+	frames, pixels := gifFrameCount(data)
+	if limit > 0 && frames > limit {
+		return Info{}, &LimitError{What: "pages", Limit: int64(limit), Actual: int64(frames)}
+	}
+	cfg, err := decodeConfig(data, FormatGIF)
+	if err != nil {
+		return Info{}, err
+	}
+	screen := int64(cfg.Width) * int64(cfg.Height)
+	if maxPixels >= 0 && max(pixels, screen) > maxPixels {
+		return Info{}, &LimitError{What: "pixels", Limit: maxPixels, Actual: max(pixels, screen)}
+	}
+	g, err := decodeGIFAll(data)
+	if err != nil {
+		return Info{}, err
+	}
+	if len(g.Image) == 0 {
+		return Info{}, &FormatError{Format: FormatGIF, Err: errors.New("no frames")}
+	}
+	info = Info{Format: FormatGIF, Width: cfg.Width, Height: cfg.Height, Orientation: 1, Pages: len(g.Image)}
+	if limit > 0 && len(g.Image) > limit { // the structure walk was fooled
+		return Info{}, &LimitError{What: "pages", Limit: int64(limit), Actual: int64(len(g.Image))}
+	}
+	canvas := gray.New(cfg.Width, cfg.Height)
+	for i := range canvas.Pix {
+		canvas.Pix[i] = 0xff
+	}
+	var saved *gray.Plane
+	for i, frame := range g.Image {
+		var disposal byte
+		if i < len(g.Disposal) {
+			disposal = g.Disposal[i]
+		}
+		r := frame.Rect.Intersect(image.Rect(0, 0, cfg.Width, cfg.Height))
+		if disposal == gif.DisposalPrevious {
+			saved = canvas.Clone()
+		}
+		drawPaletted(canvas, frame, r)
+		if err := fn(i, canvas.Clone()); err != nil {
+			return info, err
+		}
+		switch disposal {
+		case gif.DisposalBackground:
+			// Restore to the background: white, as for the first frame.
+			for y := r.Min.Y; y < r.Max.Y; y++ {
+				row := canvas.Row(y)[r.Min.X:r.Max.X]
+				for x := range row {
+					row[x] = 0xff
+				}
+			}
+		case gif.DisposalPrevious:
+			canvas = saved
+		}
+	}
+	return info, nil
+}
+
+// decodeGIFAll runs gif.DecodeAll, recovering panics.
+func decodeGIFAll(data []byte) (g *gif.GIF, err error) {
+	defer recoverAs(FormatGIF, &err)
+	g, err = gif.DecodeAll(bytes.NewReader(data))
+	if err != nil {
+		return nil, classify(FormatGIF, err)
+	}
+	return g, nil
+}
+
+// drawPaletted composites the part r of frame over canvas: opaque palette
+// entries replace the canvas pixel, fully transparent ones keep it, partly
+// transparent ones (not produced by image/gif, handled for safety) blend.
+func drawPaletted(canvas *gray.Plane, frame *image.Paletted, r image.Rectangle) {
+	var lum, alpha [256]byte // indices beyond the palette: opaque black
+	for i := range alpha {
+		alpha[i] = 0xff
+	}
+	for i, c := range frame.Palette {
+		if i == len(lum) || c == nil {
+			continue
+		}
+		cr, cg, cb, ca := c.RGBA()
+		alpha[i] = to8(ca)
+		if ca > 0 {
+			// Un-premultiply for the blend below.
+			lum[i] = to8(min(luma(cr, cg, cb)*0xffff/ca, 0xffff))
+		}
+	}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		src := frame.Pix[frame.PixOffset(r.Min.X, y):][:r.Dx()]
+		dst := canvas.Row(y)[r.Min.X:r.Max.X]
+		for x, idx := range src {
+			switch a := alpha[idx]; a {
+			case 0xff:
+				dst[x] = lum[idx]
+			case 0:
+			default:
+				dst[x] = byte((uint32(lum[idx])*uint32(a) + uint32(dst[x])*(0xff-uint32(a)) + 0x7f) / 0xff)
+			}
+		}
+	}
+}

@@ -1,0 +1,95 @@
+package pdf
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"qrcascade/internal/imgio"
+	"qrcascade/internal/pdf/pdftest"
+)
+
+// fuzzSeeds returns generated documents of every kind the tests use.
+func fuzzSeeds(t testing.TB) [][]byte {
+	m := mustMatrix(t, "FUZZ-SEED")
+	vector := pdftest.NewPage(200, 200)
+	vector.VectorQR(m, 20, 20, 3)
+	vector.Text(20, 190, 8, "seed")
+	img := pdftest.NewPage(200, 200)
+	if err := img.ImageQR(m, 2, 10, 10, 120, false); err != nil {
+		t.Fatal(err)
+	}
+	dct := pdftest.NewPage(200, 200)
+	if err := dct.ImageQR(m, 2, 10, 10, 120, true); err != nil {
+		t.Fatal(err)
+	}
+	rot := pdftest.NewPage(300, 200)
+	rot.Rotate = 270
+	rot.Rect(10, 10, 50, 50)
+	return [][]byte{
+		pdftest.Build([]*pdftest.Page{vector}, pdftest.Options{}),
+		pdftest.Build([]*pdftest.Page{img, dct}, pdftest.Options{}),
+		pdftest.Build([]*pdftest.Page{rot, vector, rot}, pdftest.Options{}),
+		pdftest.Build([]*pdftest.Page{vector}, pdftest.Options{Encrypt: true}),
+		[]byte("%PDF-1.7\n"),
+	}
+}
+
+// FuzzOpen feeds arbitrary bytes to Open and renders every page at a low
+// resolution. Properties: no panic, no hang (each document runs under a
+// 2 s deadline), every error of a documented kind, page count within the
+// limit, planes within the pixel bound. Run it time-bounded, e.g.
+//
+//	go test ./internal/pdf -run '^$' -fuzz FuzzOpen -fuzztime 30s
+func FuzzOpen(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+	}
+	const (
+		maxPages  = 4
+		maxPixels = 1 << 18
+	)
+	e, err := New(Config{MaxPages: maxPages, MaxPixels: maxPixels, Timeout: 2 * time.Second, Instances: 1, MaxMemory: 256 << 20})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { e.Close() })
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := e.Open(context.Background(), data)
+		if err != nil {
+			checkKind(t, err)
+			return
+		}
+		defer d.Close()
+		if d.Pages() < 1 || d.Pages() > maxPages {
+			t.Fatalf("%d pages outside 1..%d", d.Pages(), maxPages)
+		}
+		for i := 0; i < d.Pages(); i++ {
+			p, _, err := d.Render(i, 36)
+			if err != nil {
+				checkKind(t, err)
+				continue
+			}
+			if p.W < 1 || p.H < 1 || int64(p.W)*int64(p.H) > maxPixels || len(p.Pix) < p.W*p.H {
+				t.Fatalf("page %d: plane %dx%d (%d bytes) outside the bound", i+1, p.W, p.H, len(p.Pix))
+			}
+		}
+	})
+}
+
+// checkKind fails unless err is one of the documented error kinds.
+func checkKind(t *testing.T, err error) {
+	t.Helper()
+	var (
+		fe *imgio.FormatError
+		ue *imgio.UnsupportedError
+		le *imgio.LimitError
+	)
+	switch {
+	case errors.Is(err, imgio.ErrEmpty), errors.As(err, &fe), errors.As(err, &ue), errors.As(err, &le),
+		errors.Is(err, context.DeadlineExceeded):
+	default:
+		t.Fatalf("undocumented error %T: %v", err, err)
+	}
+}

@@ -1,0 +1,381 @@
+package qrcascade
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/gif"
+	"math"
+	"sync"
+	"testing"
+
+	"golang.org/x/image/tiff"
+
+	"qrcascade/internal/pdf/pdftest"
+)
+
+// pdfReaderOnce shares one Reader (hence one PDF engine start) among the
+// PDF tests of this package.
+var (
+	pdfReaderOnce sync.Once
+	pdfReaderVal  *Reader
+	pdfReaderErr  error
+)
+
+func pdfReader(t testing.TB) *Reader {
+	t.Helper()
+	pdfReaderOnce.Do(func() { pdfReaderVal, pdfReaderErr = NewReader(Options{}) })
+	if pdfReaderErr != nil {
+		t.Fatal(pdfReaderErr)
+	}
+	return pdfReaderVal
+}
+
+func matrix(t testing.TB, text string) [][]bool {
+	t.Helper()
+	m, err := pdftest.Matrix(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// a4 returns n A4 pages with a line of text each.
+func a4(n int) []*pdftest.Page {
+	var pages []*pdftest.Page
+	for i := 0; i < n; i++ {
+		p := pdftest.NewPage(pdftest.A4[0], pdftest.A4[1])
+		p.Text(60, 80, 14, "FACTURA F-2026-0042")
+		pages = append(pages, p)
+	}
+	return pages
+}
+
+// TestReadPDF reads generated invoices through the public API: where each
+// code is (page, position) and what the image info says.
+func TestReadPDF(t *testing.T) {
+	const (
+		text1 = "https://www2.agenciatributaria.gob.es/wlpl/TIKE-CONT/ValidarQR?nif=89890001K&numserie=12345678-G33&fecha=01-09-2024&importe=241.4"
+		text2 = "https://verificacfdi.facturaelectronica.sat.gob.mx/default.aspx?id=5803EB8D-81CD-4557-8719-26632D2FA434&re=XOCD720319T86&rr=CARR861127SB0&tt=0000014300.000000&fe=rH8/bw=="
+	)
+	m1, m2 := matrix(t, text1), matrix(t, text2)
+	type want struct {
+		text string
+		page int
+		x, y float64 // expected top-left corner in points (the symbol's, quiet zone excluded); < 0: not checked
+	}
+	for _, tc := range []struct {
+		name  string
+		pages func() []*pdftest.Page
+		dims  [2]int // rendered size of page 1 at 200 dpi
+		want  []want
+	}{
+		{"vector", func() []*pdftest.Page {
+			p := a4(1)
+			p[0].VectorQR(m1, 400, 60, 2)
+			return p
+		}, [2]int{1654, 2339}, []want{{text1, 1, 400, 60}}},
+		{"flate image", func() []*pdftest.Page {
+			p := a4(1)
+			if err := p[0].ImageQR(m1, 4, 380, 40, 150, false); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}, [2]int{1654, 2339}, []want{{text1, 1, -1, -1}}},
+		{"dct image", func() []*pdftest.Page {
+			p := a4(1)
+			if err := p[0].ImageQR(m2, 5, 380, 40, 160, true); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}, [2]int{1654, 2339}, []want{{text2, 1, -1, -1}}},
+		{"codes on pages 2 and 3", func() []*pdftest.Page {
+			p := a4(3)
+			p[1].VectorQR(m1, 60, 600, 2)
+			p[2].VectorQR(m2, 300, 300, 2.2)
+			return p
+		}, [2]int{1654, 2339}, []want{{text1, 2, 60, 600}, {text2, 3, 300, 300}}},
+		{"rotated page", func() []*pdftest.Page {
+			p := a4(1)
+			p[0].Rotate = 90
+			p[0].VectorQR(m1, 100, 100, 2)
+			return p
+		}, [2]int{2339, 1654}, []want{{text1, 1, -1, -1}}},
+		{"no code", func() []*pdftest.Page { return a4(2) }, [2]int{1654, 2339}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pages := tc.pages()
+			res, err := pdfReader(t).Read(context.Background(), pdftest.Build(pages, pdftest.Options{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			img := res.Image
+			if img.Format != "pdf" || img.Pages != len(pages) || img.Width != tc.dims[0] || img.Height != tc.dims[1] {
+				t.Errorf("image %+v, want pdf, %d pages, %dx%d", img, len(pages), tc.dims[0], tc.dims[1])
+			}
+			if len(res.Codes) != len(tc.want) {
+				t.Fatalf("read %d codes, want %d: %+v", len(res.Codes), len(tc.want), res.Codes)
+			}
+			for i, w := range tc.want {
+				c := res.Codes[i]
+				if c.Text != w.text || c.Page != w.page {
+					t.Errorf("code %d: %q on page %d, want %q on page %d", i, c.Text, c.Page, w.text, w.page)
+				}
+				if w.x < 0 {
+					continue
+				}
+				const s = 200.0 / 72
+				// The reported corner may sit on the module edge or half
+				// a module inside: allow 3 pt.
+				if dx, dy := c.Points[0][0]-w.x*s, c.Points[0][1]-w.y*s; math.Hypot(dx, dy) > 3*s {
+					t.Errorf("code %d: top-left %v, want near (%.0f, %.0f)", i, c.Points[0], w.x*s, w.y*s)
+				}
+			}
+		})
+	}
+}
+
+// TestReadPDFErrors: bad documents give the documented error and no
+// result.
+func TestReadPDFErrors(t *testing.T) {
+	good := pdftest.Build(a4(2), pdftest.Options{})
+	var (
+		fe *FormatError
+		ue *UnsupportedError
+		le *LimitError
+	)
+	r := pdfReader(t)
+	for _, tc := range []struct {
+		name  string
+		r     *Reader
+		data  []byte
+		check func(error) bool
+	}{
+		{"encrypted", r, pdftest.Build(a4(1), pdftest.Options{Encrypt: true}), func(err error) bool {
+			return errors.As(err, &ue) && ue.Format == "pdf" && errors.Is(err, ErrEncrypted)
+		}},
+		{"truncated", r, good[:40], func(err error) bool { return errors.As(err, &fe) && fe.Format == "pdf" }},
+		{"too many pages", newReader(t, Options{MaxPages: 1}), good, func(err error) bool {
+			return errors.As(err, &le) && le.What == "pages" && le.Actual == 2
+		}},
+		{"too many bytes", newReader(t, Options{MaxBytes: 100}), good, func(err error) bool {
+			return errors.As(err, &le) && le.What == "bytes"
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := tc.r.Read(context.Background(), tc.data)
+			if err == nil || !tc.check(err) {
+				t.Fatalf("err = %v (%T)", err, err)
+			}
+			if res != nil {
+				t.Errorf("result %+v with an input error", res)
+			}
+		})
+	}
+}
+
+// TestPDFRetryDPI: a code too small for the default resolution is read
+// when the page is rendered again at twice the DPI, and not without; its
+// points are reported in the default-DPI frame.
+func TestPDFRetryDPI(t *testing.T) {
+	const text = "https://example.com/invoice?id=2026-000123&total=99.90&tax=B12345678"
+	p := a4(1)
+	// 0.45 pt modules: 1.25 px at 200 dpi, 2.5 px at 400 (measured: the
+	// classic tier reads from 0.55 pt = 1.5 px up at 200 dpi).
+	p[0].VectorQR(matrix(t, text), 300, 300, 0.45)
+	data := pdftest.Build(p, pdftest.Options{})
+	for _, tc := range []struct {
+		name  string
+		retry int
+		read  bool
+	}{
+		{"off", -1, false},
+		{"400 dpi", 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newReader(t, Options{PDFRetryDPI: tc.retry})
+			defer r.Close()
+			res, err := r.Read(context.Background(), data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Success(); got != tc.read {
+				t.Fatalf("read %v, want %v (%+v)", got, tc.read, res.Codes)
+			}
+			if !tc.read {
+				return
+			}
+			if res.Codes[0].Text != text {
+				t.Errorf("text %q", res.Codes[0].Text)
+			}
+			const s = 200.0 / 72
+			if dx, dy := res.Codes[0].Points[0][0]-300*s, res.Codes[0].Points[0][1]-300*s; math.Hypot(dx, dy) > 3*s {
+				t.Errorf("top-left %v, want near (%.0f, %.0f) in the 200 dpi frame", res.Codes[0].Points[0], 300*s, 300*s)
+			}
+		})
+	}
+}
+
+// TestReadMultiPageImages: TIFF directories and GIF frames are pages too.
+func TestReadMultiPageImages(t *testing.T) {
+	const text = "MULTIPAGE-TIFF-GIF-0042"
+	m := matrix(t, text)
+	// symbol draws m with 4 px modules and a 4-module quiet zone on a
+	// w×h white page, at (x, y).
+	symbol := func(g *image.Gray, x, y int) {
+		for r, row := range m {
+			for c, dark := range row {
+				if dark {
+					for yy := 0; yy < 4; yy++ {
+						for xx := 0; xx < 4; xx++ {
+							g.SetGray(x+c*4+xx, y+r*4+yy, color.Gray{0})
+						}
+					}
+				}
+			}
+		}
+	}
+	blank := func() *image.Gray {
+		g := image.NewGray(image.Rect(0, 0, 300, 300))
+		for i := range g.Pix {
+			g.Pix[i] = 0xff
+		}
+		return g
+	}
+	withCode := blank()
+	symbol(withCode, 60, 60)
+
+	// A 2-page TIFF: x/image/tiff writes one directory, so the second page
+	// is appended by linking IFD0 to a copy of itself in a second file
+	// image. Simpler and exact: write both pages and join their IFDs.
+	tiffData := joinTIFF(t, blank(), withCode)
+
+	pal := color.Palette{color.White, color.Black}
+	var frames []*image.Paletted
+	for _, g := range []*image.Gray{blank(), blank(), withCode} {
+		f := image.NewPaletted(g.Rect, pal)
+		for i, v := range g.Pix {
+			if v < 128 {
+				f.Pix[i] = 1
+			}
+		}
+		frames = append(frames, f)
+	}
+	var gifBuf bytes.Buffer
+	if err := gif.EncodeAll(&gifBuf, &gif.GIF{Image: frames, Delay: []int{10, 10, 10}}); err != nil {
+		t.Fatal(err)
+	}
+	r := newReader(t, Options{})
+	for _, tc := range []struct {
+		name   string
+		data   []byte
+		format string
+		pages  int
+		page   int
+	}{
+		{"tiff", tiffData, "tiff", 2, 2},
+		{"gif", gifBuf.Bytes(), "gif", 3, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := r.Read(context.Background(), tc.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Image.Format != tc.format || res.Image.Pages != tc.pages {
+				t.Errorf("image %+v, want %s with %d pages", res.Image, tc.format, tc.pages)
+			}
+			if len(res.Codes) != 1 || res.Codes[0].Text != text || res.Codes[0].Page != tc.page {
+				t.Fatalf("codes %+v, want %q on page %d", res.Codes, text, tc.page)
+			}
+		})
+	}
+	t.Run("page limit", func(t *testing.T) {
+		var le *LimitError
+		_, err := newReader(t, Options{MaxPages: 2}).Read(context.Background(), gifBuf.Bytes())
+		if !errors.As(err, &le) || le.What != "pages" {
+			t.Errorf("err = %v, want a pages LimitError", err)
+		}
+	})
+}
+
+// joinTIFF encodes each page as a little-endian uncompressed TIFF and
+// chains them: the pages' bytes are concatenated and every offset of page
+// k is shifted by its position (only the IFD's own strip offset needs it
+// for these single-strip gray files).
+func joinTIFF(t *testing.T, pages ...*image.Gray) []byte {
+	t.Helper()
+	var out []byte
+	lastLink := -1
+	for _, g := range pages {
+		var buf bytes.Buffer
+		if err := tiff.Encode(&buf, g, &tiff.Options{Compression: tiff.Uncompressed}); err != nil {
+			t.Fatal(err)
+		}
+		b := buf.Bytes()
+		base := uint32(len(out))
+		le := binary.LittleEndian
+		ifd := le.Uint32(b[4:])
+		n := int(le.Uint16(b[ifd:]))
+		for k := 0; k < n; k++ {
+			e := b[int(ifd)+2+12*k:]
+			tag, typ, count := le.Uint16(e), le.Uint16(e[2:]), le.Uint32(e[4:])
+			size := map[uint16]uint32{3: 2, 4: 4, 5: 8}[typ] * count
+			switch {
+			case tag == 273: // StripOffsets: one LONG in place here
+				le.PutUint32(e[8:], le.Uint32(e[8:])+base)
+			case size > 4: // out-of-line value
+				le.PutUint32(e[8:], le.Uint32(e[8:])+base)
+			}
+		}
+		if lastLink >= 0 {
+			le.PutUint32(out[lastLink:], ifd+base)
+		}
+		lastLink = int(base + ifd + 2 + uint32(12*n))
+		out = append(out, b...)
+	}
+	return out
+}
+
+// BenchmarkReadPDFSmallCode measures the resolution policy: a one-page PDF
+// whose code has modules of the given size in points, read with the second
+// render at 2 × DPI off and on. "read" is 1 when the code was read.
+func BenchmarkReadPDFSmallCode(b *testing.B) {
+	const text = "https://example.com/invoice?id=2026-000123&total=99.90&tax=B12345678"
+	for _, mod := range []float64{0.4, 0.5, 0.6, 0} {
+		p := a4(1)
+		if mod > 0 {
+			p[0].VectorQR(matrix(b, text), 300, 300, mod)
+		}
+		data := pdftest.Build(p, pdftest.Options{})
+		for _, retry := range []int{-1, 0} {
+			name := fmt.Sprintf("module=%.1fpt/retry=%v", mod, retry == 0)
+			if mod == 0 {
+				name = fmt.Sprintf("nocode/retry=%v", retry == 0)
+			}
+			b.Run(name, func(b *testing.B) {
+				r := newReader(b, Options{PDFRetryDPI: retry})
+				defer r.Close()
+				if _, err := r.Read(context.Background(), data); err != nil { // start the engine
+					b.Fatal(err)
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				read := 0.0
+				for i := 0; i < b.N; i++ {
+					res, err := r.Read(context.Background(), data)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if res.Success() {
+						read = 1
+					}
+				}
+				b.ReportMetric(read, "read")
+			})
+		}
+	}
+}
