@@ -140,8 +140,10 @@ func runSet(t *testing.T, det *Detector, dir, set, catFilter string, baseline bo
 				continue
 			}
 			var got []found
+			var st Stats
 			if e == "qr" {
 				res := det.Detect(context.Background(), p)
+				st = res.Stats
 				for _, s := range res.Symbols {
 					got = append(got, found{s.Text, s.Corners})
 				}
@@ -153,7 +155,7 @@ func runSet(t *testing.T, det *Detector, dir, set, catFilter string, baseline bo
 			tl.images++
 			score(tl, r, got, norm)
 			if verbose && e == "qr" {
-				t.Logf("%s %s: %d found, %d expected/labelled", set, r.Image, len(got), max(len(r.Expected), len(r.Polygons)))
+				t.Logf("%s %s: %d found, %d expected/labelled, %.0f ms, %+v", set, r.Image, len(got), max(len(r.Expected), len(r.Polygons)), float64(time.Since(start).Microseconds())/1e3, st)
 			}
 		}
 	}

@@ -61,12 +61,19 @@ func (s Stage) String() string {
 // Options configures a Detector. The zero value is ready to use: every zero
 // field selects the documented default.
 type Options struct {
-	// MaxFinderCandidates bounds the finder pattern candidates kept per image,
-	// strongest first. Zero means 120; dozens of symbols per image need about
-	// three times their count.
+	// MaxFinderCandidates bounds the finder pattern candidates kept per image
+	// and polarity, strongest first. Zero means 400: dozens of symbols per
+	// image need about three times their count, plus look-alikes.
 	MaxFinderCandidates int
-	// MaxTriples bounds the finder pattern triples tried per image. Zero means 80.
+	// MaxTriples bounds the finder pattern triples tried per image and
+	// polarity. Zero means 80 or three per finder pattern candidate, whichever
+	// is more (a triple that fails its format information screen costs a few
+	// hundred samples).
 	MaxTriples int
+	// MaxFailedGrids bounds the module grids sampled per image that do not
+	// decode, over all candidates; grids that decode do not count, so the
+	// budget does not limit images with many symbols. Zero means 120.
+	MaxFailedGrids int
 	// MaxTransforms bounds the module-grid transforms (symbol size guesses,
 	// perturbed grids, thresholds) sampled and decoded per triple. Zero means 6.
 	MaxTransforms int
@@ -86,10 +93,10 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.MaxFinderCandidates <= 0 {
-		o.MaxFinderCandidates = 120
+		o.MaxFinderCandidates = 400
 	}
-	if o.MaxTriples <= 0 {
-		o.MaxTriples = 80
+	if o.MaxFailedGrids <= 0 {
+		o.MaxFailedGrids = 120
 	}
 	if o.MaxTransforms <= 0 {
 		o.MaxTransforms = 6
@@ -153,6 +160,17 @@ type Result struct {
 	// Failures are the best located-but-undecoded candidates (at most one per
 	// finder triple), for debugging and for "where reads die" statistics.
 	Failures []Failure
+	// Stats counts the work done.
+	Stats Stats
+}
+
+// Stats counts what Detect did on one plane, for tuning the budgets.
+type Stats struct {
+	FinderPatterns int // finder pattern candidates kept (both polarities)
+	Triples        int // finder triples examined
+	Screened       int // triples whose format information screen passed
+	Grids          int // module grids sampled and decoded
+	FailedGrids    int // grids that did not decode
 }
 
 // Detect finds and decodes every QR symbol in p. It does not modify p. When
@@ -171,8 +189,9 @@ func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
 		if ctx.Err() != nil {
 			break
 		}
-		fps := findFinderPatterns(sc.bin, inv, d.opts.MaxFinderCandidates)
+		fps := findFinderPatterns(ctx, sc.bin, inv, d.opts.MaxFinderCandidates)
 		sc.scaleFinders(fps)
+		res.Stats.FinderPatterns += len(fps)
 		d.decodeTriples(ctx, sc, fps, inv, &res)
 	}
 	return res
