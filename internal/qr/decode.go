@@ -37,6 +37,23 @@ type candidateError struct {
 // symbols first, and their finder patterns are then skipped by the cross
 // triples.
 func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPattern, inv bool, res *Result) {
+	// Finder patterns of symbols decoded by an earlier pass are dropped.
+	if len(res.Symbols) > 0 {
+		kept := fps[:0]
+		for _, fp := range fps {
+			inside := false
+			for _, sym := range res.Symbols {
+				if sym.Corners.Contains(fp.c) {
+					inside = true
+					break
+				}
+			}
+			if !inside {
+				kept = append(kept, fp)
+			}
+		}
+		fps = kept
+	}
 	maxTriples := d.opts.MaxTriples
 	if maxTriples <= 0 {
 		maxTriples = max(80, 3*len(fps))
@@ -64,16 +81,18 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].rank > cands[j].rank })
 	used := make([]bool, len(fps))
+	failed0 := res.Stats.FailedGrids
 	for i := range cands {
 		c := &cands[i]
 		t := c.t
-		if ctx.Err() != nil || res.Stats.FailedGrids >= d.opts.MaxFailedGrids {
+		left := d.opts.MaxFailedGrids - (res.Stats.FailedGrids - failed0)
+		if ctx.Err() != nil || left <= 0 {
 			return
 		}
 		if used[t.tl] || used[t.tr] || used[t.bl] {
 			continue
 		}
-		sym, cerr := d.readCandidate(ctx, s, c, &res.Stats)
+		sym, cerr := d.readCandidate(ctx, s, c, left, &res.Stats)
 		if cerr != nil {
 			fail(cerr)
 			continue
@@ -180,9 +199,9 @@ func duplicate(syms []Symbol, s Symbol) bool {
 
 // readCandidate tries the candidate sizes and sampling variants of one
 // screened finder triple within the transform budget.
-func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, st *Stats) (Symbol, *candidateError) {
+func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, left int, st *Stats) (Symbol, *candidateError) {
 	var best *candidateError
-	budget := min(d.opts.MaxTransforms, d.opts.MaxFailedGrids-st.FailedGrids, c.budget)
+	budget := min(d.opts.MaxTransforms, left, c.budget)
 	keep := func(e *candidateError) {
 		if best == nil || e.stage > best.stage {
 			best = e

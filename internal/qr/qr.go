@@ -70,10 +70,16 @@ type Options struct {
 	// is more (a triple that fails its format information screen costs a few
 	// hundred samples).
 	MaxTriples int
-	// MaxFailedGrids bounds the module grids sampled per image that do not
-	// decode, over all candidates; grids that decode do not count, so the
-	// budget does not limit images with many symbols. Zero means 120.
+	// MaxFailedGrids bounds the module grids sampled per pass (binarisation
+	// and polarity) that do not decode, over all candidates; grids that
+	// decode do not count, so the budget does not limit images with many
+	// symbols. Zero means 100.
 	MaxFailedGrids int
+	// SinglePass disables the second locating pass, on a histogram-equalised
+	// copy. The zero value (false) runs it: it costs one more binarisation
+	// and finder scan (finder patterns inside symbols already decoded are
+	// skipped) and recovers many symbols next to glare and bright spots.
+	SinglePass bool
 	// MaxTransforms bounds the module-grid transforms (symbol size guesses,
 	// perturbed grids, thresholds) sampled and decoded per triple. Zero means 6.
 	MaxTransforms int
@@ -96,7 +102,7 @@ func (o Options) withDefaults() Options {
 		o.MaxFinderCandidates = 400
 	}
 	if o.MaxFailedGrids <= 0 {
-		o.MaxFailedGrids = 120
+		o.MaxFailedGrids = 100
 	}
 	if o.MaxTransforms <= 0 {
 		o.MaxTransforms = 6
@@ -166,7 +172,8 @@ type Result struct {
 
 // Stats counts what Detect did on one plane, for tuning the budgets.
 type Stats struct {
-	FinderPatterns int // finder pattern candidates kept (both polarities)
+	Passes         int // locating passes run (binarisations × polarities)
+	FinderPatterns int // finder pattern candidates kept, over all passes
 	Triples        int // finder triples examined
 	Screened       int // triples whose format information screen passed
 	Grids          int // module grids sampled and decoded
@@ -185,14 +192,21 @@ func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
 	if d.opts.TryInverted {
 		polarities = append(polarities, true)
 	}
-	for _, inv := range polarities {
-		if ctx.Err() != nil {
-			break
+	passes := 2
+	if d.opts.SinglePass {
+		passes = 1
+	}
+	for pass := 0; pass < passes; pass++ {
+		for _, inv := range polarities {
+			if ctx.Err() != nil {
+				return res
+			}
+			res.Stats.Passes++
+			fps := findFinderPatterns(ctx, sc.bitmap(pass), inv, d.opts.MaxFinderCandidates)
+			sc.scaleFinders(fps)
+			res.Stats.FinderPatterns += len(fps)
+			d.decodeTriples(ctx, sc, fps, inv, &res)
 		}
-		fps := findFinderPatterns(ctx, sc.bin, inv, d.opts.MaxFinderCandidates)
-		sc.scaleFinders(fps)
-		res.Stats.FinderPatterns += len(fps)
-		d.decodeTriples(ctx, sc, fps, inv, &res)
 	}
 	return res
 }
