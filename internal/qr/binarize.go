@@ -30,12 +30,28 @@ func (b *bitmap) at(x, y int) byte { return b.pix[y*b.w+x] }
 
 // scene holds what Detect computes once per plane and shares between
 // candidates: the full-resolution plane, the reduced copy used for locating
-// and its bilevel image.
+// and its bilevel images, made on first use.
 type scene struct {
 	full  *gray.Plane
 	small *gray.Plane // == full when no reduction was needed
 	scale float64     // full-resolution pixels per reduced pixel
-	bin   *bitmap
+	bins  [2]*bitmap  // local mean threshold of small, and of small equalised
+}
+
+// bitmap returns the bilevel image of a locating pass: 0 thresholds the
+// reduced plane, 1 its histogram-equalised copy. Equalisation spreads the
+// crowded gray levels of an image dominated by glare or a bright spot, so
+// that a symbol squeezed into a few levels beside it clears the threshold
+// margin; on blurred images it amplifies noise, hence a second pass only.
+func (s *scene) bitmap(pass int) *bitmap {
+	if s.bins[pass] == nil {
+		if pass == 0 {
+			s.bins[0] = binarize(s.small)
+		} else {
+			s.bins[1] = binarize(gray.Equalize(nil, s.small))
+		}
+	}
+	return s.bins[pass]
 }
 
 func newScene(p *gray.Plane, maxDim int) *scene {
@@ -47,7 +63,7 @@ func newScene(p *gray.Plane, maxDim int) *scene {
 	if f > 1 {
 		small = reduce(p, f)
 	}
-	return &scene{full: p, small: small, scale: float64(f), bin: binarize(small)}
+	return &scene{full: p, small: small, scale: float64(f)}
 }
 
 // scaleFinders maps finder patterns found on the reduced copy to full

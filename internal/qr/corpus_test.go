@@ -3,6 +3,7 @@ package qr
 import (
 	"bufio"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -68,11 +69,13 @@ func TestCorpus(t *testing.T) {
 }
 
 type manifestRow struct {
-	Image    string          `json:"image"`
-	Expected []string        `json:"expected"`
-	Category string          `json:"category"`
-	Polygons [][][2]float64  `json:"polygons"`
-	Extra    json.RawMessage `json:"-"`
+	Image    string   `json:"image"`
+	Expected []string `json:"expected"`
+	// ExpectedHex holds the payload bytes of Expected, where given.
+	ExpectedHex []string        `json:"expected_hex"`
+	Category    string          `json:"category"`
+	Polygons    [][][2]float64  `json:"polygons"`
+	Extra       json.RawMessage `json:"-"`
 }
 
 type tally struct {
@@ -140,10 +143,20 @@ func runSet(t *testing.T, det *Detector, dir, set, catFilter string, baseline bo
 				continue
 			}
 			var got []found
+			var st Stats
 			if e == "qr" {
 				res := det.Detect(context.Background(), p)
+				st = res.Stats
 				for _, s := range res.Symbols {
-					got = append(got, found{s.Text, s.Corners})
+					txt := s.Text
+					// binary payloads: the manifest's text is one reading
+					// of the bytes; compare the bytes where it gives them
+					for i, h := range r.ExpectedHex {
+						if i < len(r.Expected) && h == hex.EncodeToString(s.Bytes) {
+							txt = r.Expected[i]
+						}
+					}
+					got = append(got, found{txt, s.Corners})
 				}
 			} else {
 				got = gozxingRead(img)
@@ -151,9 +164,15 @@ func runSet(t *testing.T, det *Detector, dir, set, catFilter string, baseline bo
 			tl := tallies[e]
 			tl.dur += time.Since(start)
 			tl.images++
+			before := tl.falseReads
 			score(tl, r, got, norm)
+			if tl.falseReads > before {
+				for _, g := range got {
+					t.Logf("%s %s (%s): decoded %q at %v", set, r.Image, e, g.text, g.corners)
+				}
+			}
 			if verbose && e == "qr" {
-				t.Logf("%s %s: %d found, %d expected/labelled", set, r.Image, len(got), max(len(r.Expected), len(r.Polygons)))
+				t.Logf("%s %s: %d found, %d expected/labelled, %.0f ms, %+v", set, r.Image, len(got), max(len(r.Expected), len(r.Polygons)), float64(time.Since(start).Microseconds())/1e3, st)
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
@@ -25,25 +26,75 @@ type candidateError struct {
 	err     error
 }
 
-// decodeTriples tries the grouped triples of fps in score order and appends
-// decoded symbols and failures to res.
+// decodeTriples screens the grouped triples of fps, reads the screened
+// ones best first and appends decoded symbols and failures to res.
+//
+// Screening every triple before reading any matters on images with many
+// symbols side by side: "cross" triples made of finder patterns of
+// different symbols pass the format information screen (copy 1 lies
+// entirely around the top-left pattern), but their timing patterns do not
+// alternate. Reading triples in order of timing agreement decodes the true
+// symbols first, and their finder patterns are then skipped by the cross
+// triples.
 func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPattern, inv bool, res *Result) {
-	triples := groupFinderPatterns(fps, d.opts.MaxTriples)
-	used := make([]bool, len(fps))
+	// Finder patterns of symbols decoded by an earlier pass are dropped.
+	if len(res.Symbols) > 0 {
+		kept := fps[:0]
+		for _, fp := range fps {
+			inside := false
+			for _, sym := range res.Symbols {
+				if sym.Corners.Contains(fp.c) {
+					inside = true
+					break
+				}
+			}
+			if !inside {
+				kept = append(kept, fp)
+			}
+		}
+		fps = kept
+	}
+	maxTriples := d.opts.MaxTriples
+	if maxTriples <= 0 {
+		maxTriples = max(80, 3*len(fps))
+	}
+	triples := groupFinderPatterns(fps, maxTriples)
 	s := sampler{sc.full}
+	fail := func(cerr *candidateError) {
+		if len(res.Failures) < 100 {
+			res.Failures = append(res.Failures, Failure{Stage: cerr.stage, Corners: cerr.corners, Err: cerr.err})
+		}
+	}
+	var cands []candidate
 	for _, t := range triples {
 		if ctx.Err() != nil {
+			return
+		}
+		res.Stats.Triples++
+		c, cerr := screenCandidate(s, t, newFinderFrame(s, fps[t.tl], fps[t.tr], fps[t.bl], inv))
+		if cerr != nil {
+			fail(cerr)
+			continue
+		}
+		res.Stats.Screened++
+		cands = append(cands, c)
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].rank > cands[j].rank })
+	used := make([]bool, len(fps))
+	failed0 := res.Stats.FailedGrids
+	for i := range cands {
+		c := &cands[i]
+		t := c.t
+		left := d.opts.MaxFailedGrids - (res.Stats.FailedGrids - failed0)
+		if ctx.Err() != nil || left <= 0 {
 			return
 		}
 		if used[t.tl] || used[t.tr] || used[t.bl] {
 			continue
 		}
-		f := newFinderFrame(s, fps[t.tl], fps[t.tr], fps[t.bl], inv)
-		sym, cerr := d.readCandidate(ctx, s, &f)
+		sym, cerr := d.readCandidate(ctx, s, c, left, &res.Stats)
 		if cerr != nil {
-			if len(res.Failures) < d.opts.MaxTriples {
-				res.Failures = append(res.Failures, Failure{Stage: cerr.stage, Corners: cerr.corners, Err: cerr.err})
-			}
+			fail(cerr)
 			continue
 		}
 		used[t.tl], used[t.tr], used[t.bl] = true, true, true
@@ -51,6 +102,90 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 			res.Symbols = append(res.Symbols, sym)
 		}
 	}
+}
+
+// candidate is a finder triple that passed the screen.
+type candidate struct {
+	t      triple
+	f      finderFrame
+	sizes  []int // symbol sides to try, most likely first
+	budget int   // transforms allowed
+	rank   int   // timing pattern agreement in tenths: read high ranks first
+}
+
+// screenCandidate estimates the symbol sizes of a triple and screens it by
+// its format information.
+func screenCandidate(s sampler, t triple, f finderFrame) (candidate, *candidateError) {
+	c := candidate{t: t, f: f, budget: math.MaxInt}
+	c.sizes = c.f.candidateSizes(s)
+	if len(c.sizes) == 0 {
+		return c, &candidateError{stage: StageGrouping, err: fmt.Errorf("qr: no plausible symbol size: %w", ErrNotFound)}
+	}
+	// Cheap screen: the format information sits next to the finder
+	// patterns, where the affine grid is accurate whatever the size error;
+	// a triple whose format information reads in no size is no symbol.
+	for _, n := range c.sizes {
+		if g := fitGrid(s, &c.f, n, false, 2); g != nil && formatReadable(s, g, &c.f) {
+			c.rank = timingRank(s, g, &c.f)
+			if c.rank < 7 {
+				// timing patterns barely alternate: a cross triple, or
+				// strong perspective; worth fewer grids
+				c.budget = 4
+			}
+			return c, nil
+		}
+	}
+	// The strict screen misses some blurred symbols: let those that read
+	// loosely through with a small budget.
+	g := fitGrid(s, &c.f, c.sizes[0], false, 2)
+	if g != nil && formatReadableLoose(s, g, &c.f) {
+		c.budget = 2
+		c.rank = timingRank(s, g, &c.f)
+		return c, nil
+	}
+	var corners geom.Quad
+	if g != nil {
+		corners = g.corners()
+	}
+	return c, &candidateError{stage: StageFormat, corners: corners, err: fmt.Errorf("qr: screening: %w", ErrFormatInfo)}
+}
+
+// timingRank rates, 0–10, how well the timing patterns support grid g: the
+// fraction (in tenths) of timing modules sampled as expected on the affine
+// grid, or 10 when the module counts of both timing patterns match the
+// side (8 when one does), which perspective does not disturb.
+func timingRank(s sampler, g *grid, f *finderFrame) int {
+	r := int(10 * timingAgreement(s, g, f))
+	near := func(t int) bool { return t > 0 && abs(t-g.n) <= 2 }
+	switch {
+	case near(f.timingTop) && near(f.timingLeft):
+		r = 10
+	case near(f.timingTop) || near(f.timingLeft):
+		r = max(r, 8)
+	}
+	return r
+}
+
+// timingAgreement returns the fraction of the timing pattern modules (6.3.5:
+// row and column 6 between the finder patterns, alternating from dark) that
+// g samples as expected.
+func timingAgreement(s sampler, g *grid, f *finderFrame) float64 {
+	good, total := 0, 0
+	for k := 8; k <= g.n-9; k++ {
+		want := k%2 == 0
+		c := float64(k) + 0.5
+		if f.isDark(s.at(g.toImage(c, 6.5))) == want {
+			good++
+		}
+		if f.isDark(s.at(g.toImage(6.5, c))) == want {
+			good++
+		}
+		total += 2
+	}
+	if total == 0 {
+		return 0
+	}
+	return float64(good) / float64(total)
 }
 
 func duplicate(syms []Symbol, s Symbol) bool {
@@ -63,46 +198,16 @@ func duplicate(syms []Symbol, s Symbol) bool {
 }
 
 // readCandidate tries the candidate sizes and sampling variants of one
-// finder triple within the transform budget.
-func (d *Detector) readCandidate(ctx context.Context, s sampler, f *finderFrame) (Symbol, *candidateError) {
+// screened finder triple within the transform budget.
+func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, left int, st *Stats) (Symbol, *candidateError) {
 	var best *candidateError
-	budget := d.opts.MaxTransforms
+	budget := min(d.opts.MaxTransforms, left, c.budget)
 	keep := func(e *candidateError) {
 		if best == nil || e.stage > best.stage {
 			best = e
 		}
 	}
-	sizes := f.candidateSizes(s)
-	if len(sizes) == 0 {
-		return Symbol{}, &candidateError{stage: StageGrouping, err: fmt.Errorf("qr: no plausible symbol size: %w", ErrNotFound)}
-	}
-	// Cheap screen: the format information sits next to the finder
-	// patterns, where the affine grid is accurate whatever the size error;
-	// a triple whose format information reads in no size is no symbol.
-	screened := false
-	for _, n := range sizes {
-		if g := fitGrid(s, f, n, false, 2); g != nil && formatReadable(s, g, f) {
-			screened = true
-			break
-		}
-	}
-	if !screened {
-		// The strict screen misses some blurred symbols: let those that
-		// read loosely through with a small budget.
-		for _, n := range sizes[:1] {
-			if g := fitGrid(s, f, n, false, 2); g != nil && formatReadableLoose(s, g, f) {
-				screened = true
-				budget = min(budget, 2)
-			}
-		}
-	}
-	if !screened {
-		var corners geom.Quad
-		if g := fitGrid(s, f, sizes[0], false, 2); g != nil {
-			corners = g.corners()
-		}
-		return Symbol{}, &candidateError{stage: StageFormat, corners: corners, err: fmt.Errorf("qr: screening: %w", ErrFormatInfo)}
-	}
+	f, sizes := &c.f, c.sizes
 	for _, n := range sizes {
 		if budget <= 0 || ctx.Err() != nil {
 			break
@@ -128,10 +233,12 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, f *finderFrame)
 			prev = c
 			for variant := 0; variant < 2 && budget > 0; variant++ {
 				budget--
+				st.Grids++
 				sym, cerr := readGrid(s, g, f.inv, variant)
 				if cerr == nil {
 					return sym, nil
 				}
+				st.FailedGrids++
 				keep(cerr)
 				if cerr.stage <= StageFormat && variant == 0 {
 					// the geometry is probably wrong: a different
@@ -398,27 +505,12 @@ func formatReadableLoose(s sampler, g *grid, f *finderFrame) bool {
 }
 
 func screenFormat(s sampler, g *grid, f *finderFrame, strict bool) bool {
-	n := g.n
-	m := make([][]bool, n)
-	rows := map[int]bool{8: true}
-	for y := 0; y < 9; y++ {
-		rows[y] = true
+	dark := func(x, y int) bool {
+		return f.isDark(s.at(g.toImage(float64(x)+0.5, float64(y)+0.5)))
 	}
-	for y := n - 8; y < n; y++ {
-		rows[y] = true
+	if _, ok := readFormatBits(dark, g.n, false, strict); ok {
+		return true
 	}
-	for y := range m {
-		m[y] = make([]bool, n)
-		for x := 0; x < n; x++ {
-			if (rows[y] && (x == 8 || y == 8)) || (y <= 8 && x == 8) {
-				m[y][x] = f.isDark(s.at(g.toImage(float64(x)+0.5, float64(y)+0.5)))
-			}
-		}
-	}
-	// row 8 is sampled in full above; column 8 for every row in rows
-	_, ok := readFormatInfo(m, false, strict)
-	if !ok {
-		_, ok = readFormatInfo(m, true, strict)
-	}
+	_, ok := readFormatBits(dark, g.n, true, strict)
 	return ok
 }

@@ -1,6 +1,7 @@
 package qr
 
 import (
+	"context"
 	"math"
 	"sort"
 
@@ -131,14 +132,18 @@ func lineRuns(b *bitmap, inv byte, x, y, dx, dy, maxRun int) (r [5]int, centre f
 
 // findFinderPatterns returns up to maxN finder pattern candidates in b,
 // strongest (most confirmations) first. inv selects light-on-dark patterns.
-func findFinderPatterns(b *bitmap, inverted bool, maxN int) []finderPattern {
+// It stops early, with what it has, when ctx is done.
+func findFinderPatterns(ctx context.Context, b *bitmap, inverted bool, maxN int) []finderPattern {
 	var inv byte
 	if inverted {
 		inv = 1
 	}
-	var cands []finderPattern
+	set := newFinderSet(b.w, b.h)
 	var runs [5]int
 	for y := 0; y < b.h; y++ {
+		if y&63 == 0 && ctx.Err() != nil {
+			break
+		}
 		row := b.pix[y*b.w : (y+1)*b.w]
 		// run-length encode the row, starting with the colour at x=0
 		n := 0 // runs seen
@@ -162,10 +167,11 @@ func findFinderPatterns(b *bitmap, inverted bool, maxN int) []finderPattern {
 			total := runs[0] + runs[1] + runs[2] + runs[3] + runs[4]
 			cx := float64(x-runs[4]-runs[3]) - float64(runs[2])/2
 			if fp, ok := confirmFinder(b, inv, cx, float64(y)+0.5, u, total); ok {
-				cands = mergeFinder(cands, fp)
+				set.merge(fp)
 			}
 		}
 	}
+	cands := set.cands
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].count > cands[j].count })
 	if len(cands) > maxN {
 		cands = cands[:maxN]
@@ -220,22 +226,57 @@ func confirmFinder(b *bitmap, inv byte, cx, cy, u float64, total int) (finderPat
 	return finderPattern{c: geom.Point{X: cx, Y: cy}, ms: ms, count: 1}, true
 }
 
-// mergeFinder adds fp to cands, merging it with an existing candidate of the
-// same pattern.
-func mergeFinder(cands []finderPattern, fp finderPattern) []finderPattern {
-	for i := range cands {
-		c := &cands[i]
-		if c.c.Dist(fp.c) > 1.5*max(c.ms, fp.ms) {
-			continue
+// finderSet accumulates confirmed finder patterns, merging confirmations of
+// the same pattern. Candidates are bucketed on a coarse grid of cells so a
+// merge looks at nearby candidates only: the cost stays linear in the
+// number of confirmations on images with hundreds of patterns.
+type finderSet struct {
+	cands   []finderPattern
+	cols    int
+	rows    int
+	buckets [][]int32 // candidate indices by the cell of their first centre
+}
+
+// finderCell is the side of a finderSet cell in pixels.
+const finderCell = 32
+
+func newFinderSet(w, h int) *finderSet {
+	cols, rows := w/finderCell+1, h/finderCell+1
+	return &finderSet{cols: cols, rows: rows, buckets: make([][]int32, cols*rows)}
+}
+
+func (s *finderSet) cell(p geom.Point) (int, int) {
+	cx := min(max(int(p.X)/finderCell, 0), s.cols-1)
+	cy := min(max(int(p.Y)/finderCell, 0), s.rows-1)
+	return cx, cy
+}
+
+// merge adds fp, merging it with an existing candidate of the same pattern
+// (centres within 1.5 modules, module sizes within a factor 1.6).
+func (s *finderSet) merge(fp finderPattern) {
+	// A merged centre may have drifted from the cell it was bucketed in by
+	// up to the merge distance, which is at most 2.4 fp.ms.
+	r := int(5*fp.ms)/finderCell + 1
+	cx, cy := s.cell(fp.c)
+	for y := max(cy-r, 0); y <= min(cy+r, s.rows-1); y++ {
+		for x := max(cx-r, 0); x <= min(cx+r, s.cols-1); x++ {
+			for _, i := range s.buckets[y*s.cols+x] {
+				c := &s.cands[i]
+				if c.c.Dist(fp.c) > 1.5*max(c.ms, fp.ms) {
+					continue
+				}
+				if q := c.ms / fp.ms; q > 1.6 || q < 1/1.6 {
+					continue
+				}
+				n := float64(c.count)
+				c.c = c.c.Scale(n).Add(fp.c).Scale(1 / (n + 1))
+				c.ms = (c.ms*n + fp.ms) / (n + 1)
+				c.count++
+				return
+			}
 		}
-		if r := c.ms / fp.ms; r > 1.6 || r < 1/1.6 {
-			continue
-		}
-		n := float64(c.count)
-		c.c = c.c.Scale(n).Add(fp.c).Scale(1 / (n + 1))
-		c.ms = (c.ms*n + fp.ms) / (n + 1)
-		c.count++
-		return cands
 	}
-	return append(cands, fp)
+	k := cy*s.cols + cx
+	s.buckets[k] = append(s.buckets[k], int32(len(s.cands)))
+	s.cands = append(s.cands, fp)
 }

@@ -1,6 +1,7 @@
 package qr
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"testing"
@@ -33,7 +34,7 @@ func TestFinderPatternCentres(t *testing.T) {
 			sc := homographyScene(400, 400, n, tc.q(n))
 			sc.blur = tc.blur
 			p := sc.render(m)
-			fps := findFinderPatterns(binarize(p), false, 100)
+			fps := findFinderPatterns(context.Background(), binarize(p), false, 100)
 			for _, c := range []geom.Point{{X: 3.5, Y: 3.5}, {X: nf - 3.5, Y: 3.5}, {X: 3.5, Y: nf - 3.5}} {
 				want := sc.toImage(c)
 				// module pitch at this finder: the finder estimate is the

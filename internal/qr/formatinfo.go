@@ -41,12 +41,21 @@ type formatInfo struct {
 
 func (f formatInfo) ecLevel() string { return ecLevelNames[f.ecBits&3] }
 
+// formatCodewords holds formatWord(data) for the 32 data values; it is
+// computed once and never modified.
+var formatCodewords = func() (t [32]uint32) {
+	for data := range t {
+		t[data] = formatWord(data)
+	}
+	return t
+}()
+
 // decodeFormatWord returns the format information nearest to the 15-bit word
 // w, and false when it is more than 3 bits away from every codeword.
 func decodeFormatWord(w uint32) (formatInfo, bool) {
 	best := formatInfo{dist: 16}
-	for data := 0; data < 32; data++ {
-		d := bits.OnesCount32(formatWord(data) ^ w)
+	for data, cw := range formatCodewords {
+		d := bits.OnesCount32(cw ^ w)
 		if d < best.dist {
 			best = formatInfo{ecBits: data >> 3, mask: data & 7, dist: d}
 		}
@@ -59,12 +68,18 @@ func decodeFormatWord(w uint32) (formatInfo, bool) {
 // returns the copy nearest to a codeword. When strict, it also requires the
 // two copies to agree or one of them to be within 1 bit of a codeword.
 func readFormatInfo(m [][]bool, transposed, strict bool) (formatInfo, bool) {
-	n := len(m)
+	return readFormatBits(func(x, y int) bool { return m[y][x] }, len(m), transposed, strict)
+}
+
+// readFormatBits is readFormatInfo over any module source: dark(x, y)
+// reports whether module (x, y) of an n×n symbol is dark. Only the 30
+// format information modules are read.
+func readFormatBits(dark func(x, y int) bool, n int, transposed, strict bool) (formatInfo, bool) {
 	get := func(x, y int) uint32 {
 		if transposed {
 			x, y = y, x
 		}
-		if m[y][x] {
+		if dark(x, y) {
 			return 1
 		}
 		return 0

@@ -84,6 +84,9 @@ type finderFrame struct {
 	tl, tr, bl  finderPattern
 	dark, light float64 // gray levels of the finder centres and light rings
 	inv         bool
+	// symbol sides implied by counting the modules of the two timing
+	// patterns (0 when not counted), set by candidateSizes
+	timingTop, timingLeft int
 }
 
 // newFinderFrame measures the contrast of the candidate on s.
@@ -210,6 +213,7 @@ func (f *finderFrame) candidateSizes(s sampler) []int {
 	}
 	t1 := f.timingEstimate(s, f.tl, f.tr, f.bl)
 	t2 := f.timingEstimate(s, f.tl, f.bl, f.tr)
+	f.timingTop, f.timingLeft = t1, t2
 	// Trust the timing count when both agree with each other and roughly
 	// with the spacing estimate.
 	if t1 > 0 && t1 == t2 && math.Abs(float64(t1)-est) < 0.15*est+4 {

@@ -61,12 +61,25 @@ func (s Stage) String() string {
 // Options configures a Detector. The zero value is ready to use: every zero
 // field selects the documented default.
 type Options struct {
-	// MaxFinderCandidates bounds the finder pattern candidates kept per image,
-	// strongest first. Zero means 120; dozens of symbols per image need about
-	// three times their count.
+	// MaxFinderCandidates bounds the finder pattern candidates kept per image
+	// and polarity, strongest first. Zero means 400: dozens of symbols per
+	// image need about three times their count, plus look-alikes.
 	MaxFinderCandidates int
-	// MaxTriples bounds the finder pattern triples tried per image. Zero means 80.
+	// MaxTriples bounds the finder pattern triples tried per image and
+	// polarity. Zero means 80 or three per finder pattern candidate, whichever
+	// is more (a triple that fails its format information screen costs a few
+	// hundred samples).
 	MaxTriples int
+	// MaxFailedGrids bounds the module grids sampled per pass (binarisation
+	// and polarity) that do not decode, over all candidates; grids that
+	// decode do not count, so the budget does not limit images with many
+	// symbols. Zero means 100.
+	MaxFailedGrids int
+	// SinglePass disables the second locating pass, on a histogram-equalised
+	// copy. The zero value (false) runs it: it costs one more binarisation
+	// and finder scan (finder patterns inside symbols already decoded are
+	// skipped) and recovers many symbols next to glare and bright spots.
+	SinglePass bool
 	// MaxTransforms bounds the module-grid transforms (symbol size guesses,
 	// perturbed grids, thresholds) sampled and decoded per triple. Zero means 6.
 	MaxTransforms int
@@ -86,10 +99,10 @@ type Options struct {
 
 func (o Options) withDefaults() Options {
 	if o.MaxFinderCandidates <= 0 {
-		o.MaxFinderCandidates = 120
+		o.MaxFinderCandidates = 400
 	}
-	if o.MaxTriples <= 0 {
-		o.MaxTriples = 80
+	if o.MaxFailedGrids <= 0 {
+		o.MaxFailedGrids = 100
 	}
 	if o.MaxTransforms <= 0 {
 		o.MaxTransforms = 6
@@ -153,6 +166,18 @@ type Result struct {
 	// Failures are the best located-but-undecoded candidates (at most one per
 	// finder triple), for debugging and for "where reads die" statistics.
 	Failures []Failure
+	// Stats counts the work done.
+	Stats Stats
+}
+
+// Stats counts what Detect did on one plane, for tuning the budgets.
+type Stats struct {
+	Passes         int // locating passes run (binarisations × polarities)
+	FinderPatterns int // finder pattern candidates kept, over all passes
+	Triples        int // finder triples examined
+	Screened       int // triples whose format information screen passed
+	Grids          int // module grids sampled and decoded
+	FailedGrids    int // grids that did not decode
 }
 
 // Detect finds and decodes every QR symbol in p. It does not modify p. When
@@ -167,13 +192,21 @@ func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
 	if d.opts.TryInverted {
 		polarities = append(polarities, true)
 	}
-	for _, inv := range polarities {
-		if ctx.Err() != nil {
-			break
+	passes := 2
+	if d.opts.SinglePass {
+		passes = 1
+	}
+	for pass := 0; pass < passes; pass++ {
+		for _, inv := range polarities {
+			if ctx.Err() != nil {
+				return res
+			}
+			res.Stats.Passes++
+			fps := findFinderPatterns(ctx, sc.bitmap(pass), inv, d.opts.MaxFinderCandidates)
+			sc.scaleFinders(fps)
+			res.Stats.FinderPatterns += len(fps)
+			d.decodeTriples(ctx, sc, fps, inv, &res)
 		}
-		fps := findFinderPatterns(sc.bin, inv, d.opts.MaxFinderCandidates)
-		sc.scaleFinders(fps)
-		d.decodeTriples(ctx, sc, fps, inv, &res)
 	}
 	return res
 }

@@ -1,5 +1,11 @@
 package qr
 
+import (
+	"math"
+
+	"qrcascade/internal/geom"
+)
+
 // Module sampling.
 //
 // Each module is read as the mean of five bilinear samples: its centre and
@@ -13,9 +19,49 @@ package qr
 // a fifth of a module towards the bottom right (a second chance for blur
 // and small grid errors).
 
+// lattice holds the pixel positions of the integer module coordinates
+// (i, j), 0 ≤ i, j ≤ n, of a grid. Points in between are interpolated
+// bilinearly: within one module every transform we use is affine to well
+// under a pixel, and this replaces a homography evaluation (and, for local
+// grids, a cell search) per sample by a few multiply-adds.
+type lattice struct {
+	n   int
+	pts []geom.Point // (n+1)×(n+1), row-major
+}
+
+func newLattice(g *grid) lattice {
+	n := g.n
+	l := lattice{n: n, pts: make([]geom.Point, (n+1)*(n+1))}
+	for j := 0; j <= n; j++ {
+		for i := 0; i <= n; i++ {
+			l.pts[j*(n+1)+i] = g.toImage(float64(i), float64(j))
+		}
+	}
+	return l
+}
+
+// at maps module coordinates (u, v) to pixel coordinates.
+func (l *lattice) at(u, v float64) geom.Point {
+	i, j := int(math.Floor(u)), int(math.Floor(v))
+	i = min(max(i, 0), l.n-1)
+	j = min(max(j, 0), l.n-1)
+	a, b := u-float64(i), v-float64(j)
+	k := j*(l.n+1) + i
+	p00, p10 := l.pts[k], l.pts[k+1]
+	p01, p11 := l.pts[k+l.n+1], l.pts[k+l.n+2]
+	x := (1-b)*((1-a)*p00.X+a*p10.X) + b*((1-a)*p01.X+a*p11.X)
+	y := (1-b)*((1-a)*p00.Y+a*p10.Y) + b*((1-a)*p01.Y+a*p11.Y)
+	return geom.Point{X: x, Y: y}
+}
+
 // sampleModules returns the n×n module matrix (dark = true) of g.
 func sampleModules(s sampler, g *grid, inv bool, variant int) [][]bool {
-	n := g.n
+	return sampleLattice(s, newLattice(g), inv, variant)
+}
+
+// sampleLattice is sampleModules on a precomputed lattice.
+func sampleLattice(s sampler, lat lattice, inv bool, variant int) [][]bool {
+	n := lat.n
 	vals := make([]float64, n*n)
 	shift := 0.0
 	if variant == 1 {
@@ -26,9 +72,9 @@ func sampleModules(s sampler, g *grid, inv bool, variant int) [][]bool {
 	for y := 0; y < n; y++ {
 		for x := 0; x < n; x++ {
 			cx, cy := float64(x)+0.5+shift, float64(y)+0.5+shift
-			v := s.at(g.toImage(cx, cy)) +
-				s.at(g.toImage(cx-q, cy)) + s.at(g.toImage(cx+q, cy)) +
-				s.at(g.toImage(cx, cy-q)) + s.at(g.toImage(cx, cy+q))
+			v := s.at(lat.at(cx, cy)) +
+				s.at(lat.at(cx-q, cy)) + s.at(lat.at(cx+q, cy)) +
+				s.at(lat.at(cx, cy-q)) + s.at(lat.at(cx, cy+q))
 			v /= 5
 			if inv {
 				v = 255 - v
@@ -53,8 +99,9 @@ func sampleModules(s sampler, g *grid, inv bool, variant int) [][]bool {
 		}
 	}
 	m := make([][]bool, n)
+	flat := make([]bool, n*n)
 	for y := 0; y < n; y++ {
-		m[y] = make([]bool, n)
+		m[y] = flat[y*n : (y+1)*n : (y+1)*n]
 		y0, y1 := max(y-r, 0), min(y+r+1, n)
 		for x := 0; x < n; x++ {
 			x0, x1 := max(x-r, 0), min(x+r+1, n)
