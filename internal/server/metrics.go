@@ -31,6 +31,7 @@ const (
 	modelNano       = "nano"  // the nano detector
 	modelLarge      = "large" // the large detector
 	labelOutcome    = "outcome"
+	labelReason     = "reason"
 	labelTier       = "tier"
 	labelStrategy   = "strategy"
 	labelScheme     = "scheme"
@@ -41,6 +42,9 @@ var (
 	outcomes = []string{outcomeSuccess, outcomeNotFound, outcomeBadInput, outcomeOverloaded, outcomeTimeout, outcomeCanceled, outcomeError}
 	tiers    = []string{qrcascade.TierClassic, qrcascade.TierNeural}
 	models   = []string{modelNano, modelLarge}
+	// fallbackReasons is the closed label set of qrcascade_fallback_total,
+	// the reasons hybrid mode gives for running the large model.
+	fallbackReasons = []string{"no_read", "low_confidence", "small_code"}
 )
 
 // latencyBuckets resolve 1 ms to 10 s, densest between 5 and 500 ms where
@@ -64,6 +68,9 @@ type metrics struct {
 	strategySeconds  *prometheus.CounterVec   // {tier, strategy}
 	strategies       []string                 // the closed strategy label set
 	invoiceReads     *prometheus.CounterVec   // {scheme}
+	detectorRuns     *prometheus.CounterVec   // {model}
+	detectorDuration *prometheus.HistogramVec // {model}
+	fallbacks        *prometheus.CounterVec   // {reason}
 	schemes          []string                 // the closed scheme label set
 }
 
@@ -109,10 +116,23 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus, sch
 			Help: "Codes recognised as invoice payloads (requests with invoice=1), by scheme.",
 		}, []string{labelScheme}),
 		schemes: append(slices.Clone(schemes), strategyOther),
+		detectorRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricNamespace, Name: "detector_runs_total",
+			Help: "Requests on which a neural detector ran, by model (nano, large).",
+		}, []string{labelModel}),
+		detectorDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Namespace: metricNamespace, Name: "detector_duration_seconds",
+			Help:    "Time spent in a neural detector and the decoding of its candidates, per request that ran it, by model.",
+			Buckets: latencyBuckets,
+		}, []string{labelModel}),
+		fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricNamespace, Name: "fallback_total",
+			Help: "Hybrid-mode requests that fell back to the large model, by reason (no_read, low_confidence, small_code).",
+		}, []string{labelReason}),
 	}
 	cs := []prometheus.Collector{
 		m.requests, m.requestDuration, m.reads, m.tierRuns, m.tierDuration,
-		m.strategyAttempts, m.strategyWins, m.strategySeconds, m.invoiceReads,
+		m.strategyAttempts, m.strategyWins, m.strategySeconds, m.invoiceReads, m.detectorRuns, m.detectorDuration, m.fallbacks,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Namespace: metricNamespace, Name: "inflight_requests",
 			Help: "POST /detect requests admitted and not yet answered (decoding or queued).",
@@ -144,6 +164,13 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus, sch
 	}
 	for _, sc := range m.schemes {
 		m.invoiceReads.WithLabelValues(sc)
+	}
+	for _, md := range []string{modelNano, modelLarge} {
+		m.detectorRuns.WithLabelValues(md)
+		m.detectorDuration.WithLabelValues(md)
+	}
+	for _, r := range fallbackReasons {
+		m.fallbacks.WithLabelValues(r)
 	}
 	for _, t := range tiers {
 		m.tierRuns.WithLabelValues(t)
@@ -201,6 +228,22 @@ func (m *metrics) observeResult(res *qrcascade.Result) {
 	if neural := res.Timings.Nano + res.Timings.Large; neural > 0 {
 		m.tierRuns.WithLabelValues(qrcascade.TierNeural).Inc()
 		m.tierDuration.WithLabelValues(qrcascade.TierNeural).Observe(neural.Seconds())
+	}
+	for _, d := range []struct {
+		model string
+		t     time.Duration
+	}{{modelNano, res.Timings.Nano}, {modelLarge, res.Timings.Large}} {
+		if d.t > 0 {
+			m.detectorRuns.WithLabelValues(d.model).Inc()
+			m.detectorDuration.WithLabelValues(d.model).Observe(d.t.Seconds())
+		}
+	}
+	if res.Fallback != "" {
+		r := res.Fallback
+		if !slices.Contains(fallbackReasons, r) {
+			r = strategyOther
+		}
+		m.fallbacks.WithLabelValues(r).Inc()
 	}
 	for _, a := range res.Attempts {
 		if a.Skipped {

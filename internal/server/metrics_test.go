@@ -205,3 +205,50 @@ func TestStrategyLabelClosed(t *testing.T) {
 		t.Errorf("tierLabel(quantum) = %q", got)
 	}
 }
+
+// TestMetricsNeuralTier: detector runs, their durations and the hybrid
+// fallback reasons are counted from what the Result reports.
+func TestMetricsNeuralTier(t *testing.T) {
+	tests := []struct {
+		name     string
+		timings  qrcascade.Timings
+		fallback string
+		model    string
+		want     map[string]float64 // "family{label=value}" → delta
+	}{
+		{"nano read", qrcascade.Timings{Classic: 5e6, Nano: 20e6}, "", "nano", map[string]float64{
+			"qrcascade_detector_runs_total{model=nano}": 1, "qrcascade_detector_runs_total{model=large}": 0,
+			"qrcascade_detector_duration_seconds{model=nano}": 1, "qrcascade_tier_runs_total{tier=neural}": 1,
+			"qrcascade_fallback_total{reason=no_read}": 0,
+		}},
+		{"hybrid fallback", qrcascade.Timings{Classic: 5e6, Nano: 20e6, Large: 90e6}, "no_read", "large_fallback", map[string]float64{
+			"qrcascade_detector_runs_total{model=nano}": 1, "qrcascade_detector_runs_total{model=large}": 1,
+			"qrcascade_fallback_total{reason=no_read}": 1, "qrcascade_fallback_total{reason=small_code}": 0,
+		}},
+		{"classic only", qrcascade.Timings{Classic: 5e6}, "", "classic", map[string]float64{
+			"qrcascade_detector_runs_total{model=nano}": 0, "qrcascade_tier_runs_total{tier=neural}": 0,
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newGate()
+			close(g.release)
+			g.result.Timings, g.result.Fallback, g.result.Model = tc.timings, tc.fallback, tc.model
+			srv := newTestServer(t, Config{Readers: map[qrcascade.Mode]ImageReader{qrcascade.ModeClassic: g}})
+			before := scrape(t, srv.Handler())
+			do(srv.Handler(), "POST", "/detect", "image/png", []byte("x"))
+			after := scrape(t, srv.Handler())
+			for key, delta := range tc.want {
+				name, rest, _ := strings.Cut(strings.TrimSuffix(key, "}"), "{")
+				k, v, _ := strings.Cut(rest, "=")
+				l := map[string]string{k: v}
+				b, a := sample(before, name, l), sample(after, name, l)
+				if b < 0 || a < 0 {
+					t.Errorf("%s: series missing", key)
+				} else if a-b != delta {
+					t.Errorf("%s moved by %v, want %v", key, a-b, delta)
+				}
+			}
+		})
+	}
+}
