@@ -374,7 +374,10 @@ func TestDeadline(t *testing.T) {
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("err = %v, want context.DeadlineExceeded", err)
 		}
-		if el := time.Since(start); el > 3*time.Second {
+		// A hang guard, not a speed check: alone this returns in well under
+		// a second, but memory growth inside the module is not interruptible
+		// and takes seconds when parallel test binaries load the machine.
+		if el := time.Since(start); el > 30*time.Second {
 			t.Errorf("render returned %v after the deadline", el)
 		}
 		if _, _, err := d.Render(0, 72); !errors.Is(err, context.DeadlineExceeded) {
