@@ -5,18 +5,27 @@ BIN     := bin/qrcascade
 # Packages whose tests also run under the race detector (needs cgo + gcc).
 RACE_PKGS := . ./internal/classic/... ./internal/server/... ./cmd/...
 
-.PHONY: all build test check fmt vet race fuzz bench bench-corpus deploy-check loadtest clean
+.PHONY: all build build-simd test check fmt vet race fuzz bench bench-corpus deploy-check loadtest clean
 
 all: build
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/qrcascade
 
+# build-simd: the same binary with the AVX2/FMA neural kernels (about 2.4× faster nano).
+build-simd:
+	GOEXPERIMENT=simd CGO_ENABLED=0 $(GO) build -trimpath -o $(BIN) ./cmd/qrcascade
+
 # test: formatting, vet, a pure-Go build, every test without cgo, then the
 # race detector on the concurrent packages when a C compiler is present.
 test: check
 	CGO_ENABLED=0 $(GO) build ./...
 	CGO_ENABLED=0 $(GO) test -count=1 ./...
+	# the SIMD kernels (Go 1.26 simd/archsimd, amd64) pass the same tests
+	@if [ "$$($(GO) env GOARCH)" = amd64 ]; then \
+		echo "GOEXPERIMENT=simd $(GO) test -count=1 ./internal/neural/ ./internal/cascade/"; \
+		GOEXPERIMENT=simd CGO_ENABLED=0 $(GO) test -count=1 ./internal/neural/ ./internal/cascade/; \
+	fi
 	@if command -v gcc >/dev/null 2>&1; then \
 		echo "CGO_ENABLED=1 $(GO) test -race -short -count=1 $(RACE_PKGS)"; \
 		CGO_ENABLED=1 $(GO) test -race -short -count=1 $(RACE_PKGS); \
