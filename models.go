@@ -19,6 +19,10 @@ type ModelOptions struct {
 	// NanoIdleTTL unloads the nano model after this long without use.
 	// Zero or negative: never (nano is small and always cheap).
 	NanoIdleTTL time.Duration
+	// NoLargeStandIn, when no large model is embedded, leaves the hybrid
+	// and large modes unavailable instead of running the nano weights at
+	// StandInInputSize as the large detector. Default false.
+	NoLargeStandIn bool
 	// MemoryBudget, when positive, refuses to load a model when the Go
 	// runtime's memory plus about four times the weights' size (weights and
 	// inference buffers) would exceed it, in bytes. Zero: no budget.
@@ -30,7 +34,16 @@ type ModelOptions struct {
 // safe for concurrent use.
 type Models struct {
 	nano, large *cascade.LazyModel
+	// largeInput is the input size the large detector runs at; zero: the
+	// model's own. Set for the stand-in.
+	largeInput int
 }
+
+// StandInInputSize is the input size (long side, pixels) the nano weights
+// run at when they stand in for a large model that this build does not
+// embed: four times the pixels of nano's 320, so a code a quarter the size
+// still covers as many input pixels as nano needs. See models/MODEL_CARD.md.
+const StandInInputSize = 640
 
 // NewModels returns the detectors embedded in this build, not yet loaded.
 func NewModels(o ModelOptions) *Models {
@@ -52,8 +65,12 @@ func NewModels(o ModelOptions) *Models {
 	if models.Available(ModelNano) {
 		m.nano = cascade.NewLazyModel(ModelNano, func() ([]byte, error) { return models.Load(ModelNano) }, o.NanoIdleTTL, budget)
 	}
-	if models.Available(ModelLarge) {
+	switch {
+	case models.Available(ModelLarge):
 		m.large = cascade.NewLazyModel(ModelLarge, func() ([]byte, error) { return models.Load(ModelLarge) }, ttl, budget)
+	case models.Available(ModelNano) && !o.NoLargeStandIn:
+		m.large = cascade.NewLazyModel(ModelLarge, func() ([]byte, error) { return models.Load(ModelNano) }, ttl, budget)
+		m.largeInput = StandInInputSize
 	}
 	return m
 }
@@ -86,6 +103,10 @@ func (m *Models) lazy(name string) *cascade.LazyModel {
 	}
 	return nil
 }
+
+// LargeIsStandIn reports whether the large detector is the nano network
+// run at StandInInputSize because this build embeds no large model.
+func (m *Models) LargeIsStandIn() bool { return m != nil && m.large != nil && m.largeInput > 0 }
 
 // Available reports whether the named model is part of this build.
 func (m *Models) Available(name string) bool { return m.lazy(name) != nil }

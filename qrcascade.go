@@ -35,6 +35,7 @@ import (
 	"qrcascade/internal/gray"
 	"qrcascade/internal/imgio"
 	"qrcascade/internal/invoice"
+	"qrcascade/internal/neural"
 	"qrcascade/internal/pdf"
 )
 
@@ -181,6 +182,7 @@ func NewReader(opts Options) (*Reader, error) {
 	c, err := cascade.New(cascade.Config{
 		Mode: cascade.Mode(opts.Mode), Classic: t,
 		Nano: opts.Models.lazy(ModelNano), Large: opts.Models.lazy(ModelLarge),
+		LargeDetect: neural.DetectOptions{InputSize: opts.Models.largeInput},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("qrcascade: %w", err)

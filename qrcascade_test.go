@@ -134,11 +134,16 @@ func TestReadBadInput(t *testing.T) {
 	}
 }
 
-// availability is nil when every named model is embedded, else
-// ErrModeUnavailable: what NewReader must answer for a mode needing them.
-func availability(names ...string) error {
+// availability is nil when every named model is embedded (or, for large,
+// stood in for by nano unless noStandIn), else ErrModeUnavailable: what
+// NewReader must answer for a mode needing them.
+func availability(noStandIn bool, names ...string) error {
 	for _, n := range names {
-		if !models.Available(n) {
+		ok := models.Available(n)
+		if n == ModelLarge && !noStandIn {
+			ok = ok || models.Available(ModelNano)
+		}
+		if !ok {
 			return ErrModeUnavailable
 		}
 	}
@@ -152,9 +157,10 @@ func TestOptionsValidate(t *testing.T) {
 	}{
 		{Options{}, nil},
 		{Options{Mode: ModeClassic}, nil},
-		{Options{Mode: ModeNano}, availability(ModelNano)},
-		{Options{Mode: ModeHybrid}, availability(ModelNano, ModelLarge)},
-		{Options{Mode: ModeLarge}, availability(ModelLarge)},
+		{Options{Mode: ModeNano}, availability(false, ModelNano)},
+		{Options{Mode: ModeHybrid}, availability(false, ModelNano, ModelLarge)},
+		{Options{Mode: ModeLarge}, availability(false, ModelLarge)},
+		{Options{Mode: ModeLarge, Models: NewModels(ModelOptions{NoLargeStandIn: true})}, availability(true, ModelLarge)},
 		{Options{Mode: "turbo"}, errors.New("any")},
 		{Options{Timeout: -1}, errors.New("any")},
 	}
@@ -312,4 +318,25 @@ func BenchmarkReadNoCode12MP(b *testing.B) {
 			b.Fatal("unexpected", err)
 		}
 	})
+}
+
+// TestLargeStandIn: without an embedded large model the nano weights stand
+// in for it (and say so), unless the options refuse the stand-in.
+func TestLargeStandIn(t *testing.T) {
+	if !models.Available(ModelNano) {
+		t.Skip("no nano model in this build")
+	}
+	m := NewModels(ModelOptions{})
+	defer m.Close()
+	if got, want := m.LargeIsStandIn(), !models.Available(ModelLarge); got != want {
+		t.Errorf("LargeIsStandIn %v, want %v", got, want)
+	}
+	if !m.Available(ModelLarge) {
+		t.Error("large not available although nano can stand in")
+	}
+	off := NewModels(ModelOptions{NoLargeStandIn: true})
+	defer off.Close()
+	if off.LargeIsStandIn() || off.Available(ModelLarge) != models.Available(ModelLarge) {
+		t.Errorf("NoLargeStandIn: stand-in %v, available %v", off.LargeIsStandIn(), off.Available(ModelLarge))
+	}
 }

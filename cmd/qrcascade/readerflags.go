@@ -19,6 +19,7 @@ type readerFlags struct {
 	invoices   bool
 	largeTTL   time.Duration
 	memBudget  int64
+	standIn    bool
 }
 
 func (f *readerFlags) register(fs *flag.FlagSet) {
@@ -29,6 +30,7 @@ func (f *readerFlags) register(fs *flag.FlagSet) {
 	fs.Int64Var(&f.maxBytes, "max-bytes", 0, "largest input in bytes (0: 32 MiB, <0: no limit)")
 	fs.Int64Var(&f.maxPixels, "max-pixels", 0, "largest image in pixels, checked from the header (0: 50e6, <0: no limit)")
 	fs.DurationVar(&f.largeTTL, "large-idle-ttl", 10*time.Minute, "unload the large model after this long unused (<0: never)")
+	fs.BoolVar(&f.standIn, "large-stand-in", true, "when no large model is embedded, run the nano weights at 640 px as the large detector (hybrid and large modes)")
 	fs.Int64Var(&f.memBudget, "memory-budget", 0, "refuse to load a model beyond this many bytes of Go memory (0: no budget)")
 	fs.BoolVar(&f.invoices, "invoice", false, "recognise and validate invoice payloads (CFDI, AFIP, VERI*FACTU, …) in every code")
 }
@@ -37,7 +39,7 @@ func (f *readerFlags) options() qrcascade.Options {
 	o := qrcascade.Options{
 		Mode: qrcascade.Mode(f.mode), All: f.all, Timeout: f.timeout,
 		MaxBytes: f.maxBytes, MaxPixels: f.maxPixels, Invoices: f.invoices,
-		Models: qrcascade.NewModels(qrcascade.ModelOptions{LargeIdleTTL: f.largeTTL, MemoryBudget: f.memBudget}),
+		Models: qrcascade.NewModels(qrcascade.ModelOptions{LargeIdleTTL: f.largeTTL, MemoryBudget: f.memBudget, NoLargeStandIn: !f.standIn}),
 	}
 	if f.strategies != "" {
 		for _, s := range strings.Split(f.strategies, ",") {

@@ -71,9 +71,11 @@ type Config struct {
 	// Nano and Large are the detectors. Nano is required by nano and
 	// hybrid modes, Large by hybrid and large.
 	Nano, Large *LazyModel
-	// Detect tunes the detectors (threshold, input size…). Zero: the
-	// models' defaults.
+	// Detect tunes the nano detector (threshold, input size…). Zero: the
+	// model's defaults.
 	Detect neural.DetectOptions
+	// LargeDetect tunes the large detector. Zero: the model's defaults.
+	LargeDetect neural.DetectOptions
 	// FallbackConfidence: in hybrid mode, large runs when nano's best score
 	// is under it. Zero: 0.7.
 	FallbackConfidence float32
@@ -188,7 +190,7 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 	switch c.cfg.Mode {
 	case ModeNano, ModeHybrid:
 		start = time.Now()
-		dets, codes, err := c.neural(ctx, p, c.cfg.Nano, ModelNano)
+		dets, codes, err := c.neural(ctx, p, c.cfg.Nano, ModelNano, c.cfg.Detect)
 		out.Nano = time.Since(start)
 		out.Model = ModelNano
 		out.Candidates += len(dets)
@@ -201,7 +203,7 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 			return out, nil
 		}
 		start = time.Now()
-		ldets, lcodes, err := c.neural(ctx, p, c.cfg.Large, ModelLarge)
+		ldets, lcodes, err := c.neural(ctx, p, c.cfg.Large, ModelLarge, c.cfg.LargeDetect)
 		out.Large = time.Since(start)
 		out.Model = ModelLargeFallback
 		out.Candidates += len(ldets)
@@ -209,7 +211,7 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		return out, err
 	case ModeLarge:
 		start = time.Now()
-		dets, codes, err := c.neural(ctx, p, c.cfg.Large, ModelLarge)
+		dets, codes, err := c.neural(ctx, p, c.cfg.Large, ModelLarge, c.cfg.LargeDetect)
 		out.Large = time.Since(start)
 		out.Model = ModelLarge
 		out.Candidates += len(dets)
@@ -242,17 +244,17 @@ func (c *Cascade) fallbackReason(dets []neural.Detection, codes []Code) string {
 
 // neural runs one detector over p (tiling big planes when the whole-image
 // pass finds nothing) and decodes its candidates.
-func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name string) ([]neural.Detection, []Code, error) {
+func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name string, opts neural.DetectOptions) ([]neural.Detection, []Code, error) {
 	m, err := lm.Get()
 	if err != nil {
 		return nil, nil, err
 	}
-	dets, err := m.DetectWith(ctx, p, c.cfg.Detect)
+	dets, err := m.DetectWith(ctx, p, opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cascade: %s: %w", name, err)
 	}
 	if len(dets) == 0 && c.cfg.TileSide > 0 && max(p.W, p.H) > 2*c.cfg.TileSide {
-		dets, err = c.detectTiles(ctx, m, p)
+		dets, err = c.detectTiles(ctx, m, p, opts)
 		if err != nil {
 			return dets, nil, err
 		}
@@ -278,7 +280,7 @@ func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name
 
 // detectTiles runs m over overlapping tiles of p (25 % overlap) and maps the
 // detections back to p's coordinates.
-func (c *Cascade) detectTiles(ctx context.Context, m *neural.Model, p *gray.Plane) ([]neural.Detection, error) {
+func (c *Cascade) detectTiles(ctx context.Context, m *neural.Model, p *gray.Plane, opts neural.DetectOptions) ([]neural.Detection, error) {
 	t := c.cfg.TileSide
 	step := t * 3 / 4
 	var out []neural.Detection
@@ -286,7 +288,7 @@ func (c *Cascade) detectTiles(ctx context.Context, m *neural.Model, p *gray.Plan
 		for x0 := 0; x0 < p.W; x0 += step {
 			x1, y1 := min(x0+t, p.W), min(y0+t, p.H)
 			tile := gray.Crop(p, x0, y0, x1, y1)
-			dets, err := m.DetectWith(ctx, tile, c.cfg.Detect)
+			dets, err := m.DetectWith(ctx, tile, opts)
 			if err != nil {
 				return out, fmt.Errorf("cascade: tiles: %w", err)
 			}
