@@ -275,7 +275,7 @@ func writeComparison(cmp *bench.Comparison, mf modeFlags, format string, stdout,
 		return fail(err)
 	}
 	files, err := plot.Write(mf.out, cmp)
-	if err != nil {
+	if err != nil && !errors.Is(err, plot.ErrNoData) {
 		return fail(err)
 	}
 	var md bytes.Buffer
@@ -299,7 +299,28 @@ func writeComparison(cmp *bench.Comparison, mf modeFlags, format string, stdout,
 	if err != nil {
 		return fail(err)
 	}
+	// Outputs are written either way; a failed child fails the command.
+	for _, r := range allReports(cmp) {
+		if r.Error != "" {
+			fmt.Fprintf(stderr, "qrcascade bench: mode %s %s failed\n", r.Mode, r.Label)
+			return exitFailure
+		}
+	}
 	return exitOK
+}
+
+// allReports lists every report of cmp, scenarios included.
+func allReports(cmp *bench.Comparison) []*bench.ModeReport {
+	var out []*bench.ModeReport
+	for i := range cmp.Modes {
+		out = append(out, &cmp.Modes[i])
+	}
+	for i := range cmp.Scenarios {
+		for j := range cmp.Scenarios[i].Modes {
+			out = append(out, &cmp.Scenarios[i].Modes[j])
+		}
+	}
+	return out
 }
 
 // updateDoc copies the PNG plots to img/ beside doc and rewrites doc's
