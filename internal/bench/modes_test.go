@@ -45,7 +45,7 @@ func TestSummary(t *testing.T) {
 	}{
 		{"images", s.Images, 5},
 		{"images ok", s.ImagesOK, 2}, // t/x "a" and t/y "c"; the negative has a read, d misses a code
-		{"codes", s.Labels, 5},        // 3 texts + 2 polygons
+		{"codes", s.Labels, 5},       // 3 texts + 2 polygons
 		{"codes read", s.LabelsRead, 3},
 		{"false reads", s.False, 1},
 		{"unmatched", s.Unmatched, 1},
@@ -140,7 +140,7 @@ func sampleComparison() *Comparison {
 	cmp := &Comparison{
 		Meta: Meta{Date: "2026-11-24T00:00:00Z", GoVersion: "go1.26.8", OS: "linux", Arch: "amd64", CPUModel: "Test CPU", Cores: 2,
 			Commit: "abc1234", Command: "qrcascade bench --modes classic,large,nano", Limit: 10, Workers: 2},
-		Modes: []ModeReport{ok, {Mode: "large", Unavailable: "qrcascade: mode not available in this build"}, {Mode: "nano", Available: true, Error: "child exited 2"}},
+		Modes:     []ModeReport{ok, {Mode: "large", Unavailable: "qrcascade: mode not available in this build"}, {Mode: "nano", Available: true, Error: "child exited 2"}},
 		Scenarios: []ScenarioReport{{Name: "small_4k", Modes: []ModeReport{ok, {Mode: "large", Unavailable: "x"}}}},
 	}
 	cmp.FillCapacity(CapacityPlan{DailyVolume: 86400})
