@@ -65,6 +65,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	workers := fset.Int("workers", 1, "images read in parallel (1 gives honest per-image latency)")
 	limit := fset.Int("limit", 0, "read only the first N images of each manifest (0: all)")
 	category := fset.String("category", "", "read only rows of this category")
+	sample := fset.Int("sample", 0, "read at most N images of each manifest, evenly spread over it so every category is represented (0: all); applied before --limit")
 	verbose := fset.Bool("v", false, "print one line per image on stderr")
 	var mf modeFlags
 	mf.register(fset)
@@ -77,9 +78,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	switch {
 	case mf.childMode != "":
-		return runBenchChild(ctx, fset, rf, manifests, childSelection{limit: *limit, category: *category, workers: *workers}, mf, stdout, stderr)
+		return runBenchChild(ctx, fset, rf, manifests, childSelection{limit: *limit, sample: *sample, category: *category, workers: *workers}, mf, stdout, stderr)
 	case mf.modes != "":
-		return runBenchModes(ctx, fset, manifests, childSelection{limit: *limit, category: *category, workers: *workers}, mf, *format, stdout, stderr)
+		return runBenchModes(ctx, fset, manifests, childSelection{limit: *limit, sample: *sample, category: *category, workers: *workers}, mf, *format, stdout, stderr)
 	}
 	if len(manifests) == 0 {
 		fset.Usage()
@@ -91,7 +92,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
 		return exitFailure
 	}
-	entries, err := loadEntries(manifests, *limit, *category)
+	entries, err := loadEntries(manifests, childSelection{limit: *limit, sample: *sample, category: *category})
 	if err != nil {
 		fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
 		return exitFailure

@@ -55,6 +55,7 @@ type modeFlags struct {
 	out           string
 	updateDoc     string
 	commit        string
+	note          string
 	plan          bench.CapacityPlan
 	childMode     string
 	childLabel    string
@@ -68,6 +69,7 @@ func (f *modeFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.out, "out", "bench-out", "with --modes: folder for modes.json, modes.md, the plots and the scenario images")
 	fs.StringVar(&f.updateDoc, "update-doc", "", "with --modes: rewrite the generated section of this Markdown file (e.g. docs/BENCHMARKS.md) and copy the PNG plots to img/ beside it")
 	fs.StringVar(&f.commit, "commit", "", "commit to state in the report (default: the binary's VCS stamp)")
+	fs.StringVar(&f.note, "note", "", "with --modes: a line printed under the command in the Markdown (e.g. how to regenerate it)")
 	fs.Float64Var(&f.plan.DailyVolume, "daily-volume", 0, "capacity line: images per day (0: 100000)")
 	fs.Float64Var(&f.plan.CoresPerInstance, "instance-cores", 0, "capacity line: CPU cores per instance (0: 1)")
 	fs.StringVar(&f.childMode, childModeFlag, "", "internal: run as the child process of --modes for this mode")
@@ -77,14 +79,15 @@ func (f *modeFlags) register(fs *flag.FlagSet) {
 // parentOnly are the flags a child does not get.
 var parentOnly = map[string]bool{
 	"modes": true, "scenarios": true, "scenario-count": true, "scenario-seed": true, "out": true,
-	"update-doc": true, "commit": true, "daily-volume": true, "instance-cores": true,
-	"format": true, "manifest": true, "mode": true, "workers": true, "limit": true, "category": true,
+	"update-doc": true, "commit": true, "note": true, "daily-volume": true, "instance-cores": true,
+	"format": true, "manifest": true, "mode": true, "workers": true, "limit": true, "sample": true, "category": true,
 	"v": true, childModeFlag: true, childLabelFlag: true,
 }
 
 // childSelection is what a child reads and how.
 type childSelection struct {
 	limit    int
+	sample   int
 	category string
 	workers  int
 }
@@ -141,9 +144,11 @@ func runBenchModes(ctx context.Context, fset *flag.FlagSet, manifests []string, 
 		}
 	})
 	cmp := bench.Comparison{Meta: machineMeta(mf.commit)}
-	cmp.Meta.Command = "qrcascade bench " + strings.Join(fsetArgs(fset), " ")
+	cmp.Meta.Command = "qrcascade bench " + strings.Join(fsetArgs(fset, manifests), " ")
+	cmp.Meta.Note = mf.note
 	cmp.Meta.Manifests = manifests
 	cmp.Meta.Limit = sel.limit
+	cmp.Meta.Sample = sel.sample
 	cmp.Meta.Workers = max(1, sel.workers)
 
 	runChild := func(mode, label string, args []string) bench.ModeReport {
@@ -153,7 +158,7 @@ func runBenchModes(ctx context.Context, fset *flag.FlagSet, manifests []string, 
 		return runChildProcess(ctx, exe, full, mode, label, stderr)
 	}
 	if len(manifests) > 0 {
-		args := []string{"--workers", strconv.Itoa(max(1, sel.workers)), "--limit", strconv.Itoa(sel.limit)}
+		args := []string{"--workers", strconv.Itoa(max(1, sel.workers)), "--limit", strconv.Itoa(sel.limit), "--sample", strconv.Itoa(sel.sample)}
 		if sel.category != "" {
 			args = append(args, "--category", sel.category)
 		}
@@ -189,17 +194,20 @@ func runBenchModes(ctx context.Context, fset *flag.FlagSet, manifests []string, 
 }
 
 // fsetArgs reconstructs the flags given (for the report's command line).
-func fsetArgs(fs *flag.FlagSet) []string {
+func fsetArgs(fs *flag.FlagSet, manifests []string) []string {
 	var out []string
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "manifest" {
-			for _, m := range strings.Split(f.Value.String(), ",") {
-				out = append(out, "--manifest", m)
-			}
-			return
+		switch f.Name {
+		case "note", "commit", "update-doc", "out":
+			return // not about what was measured
+		case "manifest":
+			return // listed last
 		}
 		out = append(out, "--"+f.Name+"="+f.Value.String())
 	})
+	for _, m := range manifests {
+		out = append(out, "--manifest", m)
+	}
 	return out
 }
 
@@ -419,7 +427,7 @@ func runBenchChild(ctx context.Context, fset *flag.FlagSet, rf readerFlags, mani
 		fset.Usage()
 		return exitFailure
 	}
-	entries, err := loadEntries(manifests, sel.limit, sel.category)
+	entries, err := loadEntries(manifests, sel)
 	if err != nil {
 		return fail(err)
 	}
@@ -502,26 +510,27 @@ func printJSON(stdout, stderr io.Writer, v any) int {
 	return exitOK
 }
 
-// loadEntries loads the manifests, keeping at most limit rows of each
-// (0: all) of the given category ("" all).
-func loadEntries(manifests []string, limit int, category string) ([]bench.Entry, error) {
+// loadEntries loads the manifests, keeping the rows of sel.category (""
+// all), then at most sel.sample of them spread over each manifest (0: all),
+// then the first sel.limit (0: all).
+func loadEntries(manifests []string, sel childSelection) ([]bench.Entry, error) {
 	var entries []bench.Entry
 	for _, m := range manifests {
 		es, err := bench.LoadManifest(m)
 		if err != nil {
 			return nil, err
 		}
-		n := 0
+		var keep []bench.Entry
 		for _, e := range es {
-			if category != "" && e.Category != category {
-				continue
+			if sel.category == "" || e.Category == sel.category {
+				keep = append(keep, e)
 			}
-			if limit > 0 && n >= limit {
-				break
-			}
-			entries = append(entries, e)
-			n++
 		}
+		keep = bench.Spread(keep, sel.sample)
+		if sel.limit > 0 && len(keep) > sel.limit {
+			keep = keep[:sel.limit]
+		}
+		entries = append(entries, keep...)
 	}
 	return entries, nil
 }

@@ -220,3 +220,32 @@ func TestBenchChildHiddenFlag(t *testing.T) {
 		t.Errorf("exit %d, usage:\n%s", code, stderr)
 	}
 }
+
+func TestBenchSample(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := runCLI(t, "synth", "--scenario", "blurry_photo", "--count", "3", dir); code != 0 {
+		t.Fatalf("synth: %s", stderr)
+	}
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{nil, 3},
+		{[]string{"--sample", "2"}, 2},
+		{[]string{"--sample", "2", "--limit", "1"}, 1},
+		{[]string{"--sample", "9"}, 3},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			args := append([]string{"bench", "--format", "json", "--strategies", "raw", "--manifest", filepath.Join(dir, "manifest.jsonl")}, tc.args...)
+			code, stdout, stderr := runCLI(t, args...)
+			var out benchOutput
+			if code != exitOK || json.Unmarshal([]byte(stdout), &out) != nil || len(out.Sets) != 1 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if out.Sets[0].Images != tc.want {
+				t.Errorf("%d images, want %d", out.Sets[0].Images, tc.want)
+			}
+		})
+	}
+}

@@ -110,3 +110,19 @@ func categoryString(raw json.RawMessage) string {
 	}
 	return strings.Trim(string(raw), `"`)
 }
+
+// Spread returns at most n of entries, evenly spaced over the slice (the
+// entries at indices ⌊i·len/n⌋ for i = 0..n-1), so that a sample of a
+// manifest sorted by category still covers every category of a sufficient
+// size. n ≤ 0 or n ≥ len(entries) returns entries unchanged. The result
+// shares no backing array with entries when it is shorter.
+func Spread(entries []Entry, n int) []Entry {
+	if n <= 0 || n >= len(entries) {
+		return entries
+	}
+	out := make([]Entry, n)
+	for i := range out {
+		out[i] = entries[i*len(entries)/n]
+	}
+	return out
+}

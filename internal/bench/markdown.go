@@ -81,6 +81,9 @@ func WriteModeMarkdown(w io.Writer, c *Comparison, img Images) error {
 	fmt.Fprintf(&b, "## Mode comparison\n\n")
 	fmt.Fprintf(&b, "Measured %s on %s (%d cores), %s %s/%s, commit `%s`.\n\n", m.Date, cpu, m.Cores, m.GoVersion, m.OS, m.Arch, commit)
 	fmt.Fprintf(&b, "Command: `%s`\n\n", m.Command)
+	if m.Note != "" {
+		fmt.Fprintf(&b, "%s\n\n", m.Note)
+	}
 	fmt.Fprintf(&b, "Each mode ran in a fresh child process: first one worker (latency, CPU time, RSS), then ")
 	if m.Workers > 1 {
 		fmt.Fprintf(&b, "%d workers over the same images (throughput, peak RSS at that concurrency). ", m.Workers)
@@ -88,12 +91,18 @@ func WriteModeMarkdown(w io.Writer, c *Comparison, img Images) error {
 		fmt.Fprintf(&b, "no throughput pass (`--workers 1`). ")
 	}
 	limit := "all images"
-	if m.Limit > 0 {
-		limit = fmt.Sprintf("the first %d images", m.Limit)
+	switch {
+	case m.Sample > 0 && m.Limit > 0:
+		limit = fmt.Sprintf("the first %d of at most %d images of each, spread evenly over it", m.Limit, m.Sample)
+	case m.Sample > 0:
+		limit = fmt.Sprintf("at most %d images of each, spread evenly over it", m.Sample)
+	case m.Limit > 0:
+		limit = fmt.Sprintf("the first %d images of each", m.Limit)
 	}
-	fmt.Fprintf(&b, "Sets: %s (%s of each). Latency is wall time per image, image decoding included; CPU ms per image is steadier on a shared machine. Compare modes within this run only.\n\n", setNames(c), limit)
+	fmt.Fprintf(&b, "Sets: %s (%s). Latency is wall time per image, image decoding included; CPU ms per image is steadier on a shared machine. Compare modes within this run only.\n\n", setNames(c), limit)
 
 	b.WriteString("### Reads\n\n")
+	b.WriteString("An image is read when every expected (text sets) or labelled (detection sets) code was read and, for a negative, nothing was. False reads: decoded texts not expected plus decoded codes overlapping no label. Reached nano / large: share of images on which that detector ran (the classic tier read nothing first).\n\n")
 	b.WriteString("| mode | images read | rate | codes read | mean of categories | false reads | reads on negatives | errors | reached nano | reached large |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for i := range c.Modes {
@@ -109,6 +118,7 @@ func WriteModeMarkdown(w io.Writer, c *Comparison, img Images) error {
 	}
 
 	b.WriteString("\n### Cost\n\n")
+	b.WriteString("Latency in ms with one worker. RSS from /proc/self/status: VmRSS at start and after the eager model loads, VmHWM (high-water mark) after the one-worker and the several-worker passes; n/a where the platform offers none.\n\n")
 	tp := "img/s"
 	if m.Workers > 1 {
 		tp = fmt.Sprintf("img/s (%d workers)", m.Workers)

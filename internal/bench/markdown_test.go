@@ -46,6 +46,7 @@ func TestWriteModeMarkdown(t *testing.T) {
 	want := []string{
 		"Measured 2026-11-24T00:00:00Z on Test CPU (2 cores), go1.26.8 linux/amd64, commit `abc1234`.",
 		"Command: `qrcascade bench --modes classic,large,nano`",
+		"Regenerate: `make bench`.\n\nEach mode",
 		"Sets: t, d (the first 10 images of each)",
 		// reads: 2/5 images, 3/5 codes, category mean 50 %, false 1 + unmatched 1
 		"| classic | 2/5 | 40.0 % | 3/5 | 50.0 % | 2 | 1/1 | 1 | 60.0 % | 20.0 % |",

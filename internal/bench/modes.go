@@ -233,8 +233,11 @@ type Meta struct {
 	Commit    string   `json:"commit"` // "" when unknown
 	Command   string   `json:"command"`
 	Manifests []string `json:"manifests"`
-	Limit     int      `json:"limit"`   // images per manifest, 0: all
-	Workers   int      `json:"workers"` // of the throughput pass (1: none)
+	Limit     int      `json:"limit"`  // first images per manifest, 0: all
+	Sample    int      `json:"sample"` // images spread over each manifest, 0: all
+	// Note is free text printed under the command (how to regenerate).
+	Note    string `json:"note,omitempty"`
+	Workers int    `json:"workers"` // of the throughput pass (1: none)
 }
 
 // Comparison is the result of `qrcascade bench --modes`: one ModeReport per

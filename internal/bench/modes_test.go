@@ -139,7 +139,7 @@ func sampleComparison() *Comparison {
 		PerImage:   []ImageRecord{{Image: "a", MS: 10}, {Image: "b", MS: 20}, {Image: "c", MS: 200}}}
 	cmp := &Comparison{
 		Meta: Meta{Date: "2026-11-24T00:00:00Z", GoVersion: "go1.26.8", OS: "linux", Arch: "amd64", CPUModel: "Test CPU", Cores: 2,
-			Commit: "abc1234", Command: "qrcascade bench --modes classic,large,nano", Limit: 10, Workers: 2},
+			Commit: "abc1234", Command: "qrcascade bench --modes classic,large,nano", Limit: 10, Workers: 2, Note: "Regenerate: `make bench`."},
 		Modes:     []ModeReport{ok, {Mode: "large", Unavailable: "qrcascade: mode not available in this build"}, {Mode: "nano", Available: true, Error: "child exited 2"}},
 		Scenarios: []ScenarioReport{{Name: "small_4k", Modes: []ModeReport{ok, {Mode: "large", Unavailable: "x"}}}},
 	}
@@ -172,7 +172,7 @@ func TestComparisonJSONSchema(t *testing.T) {
 		want []string
 	}{
 		{"top", doc, []string{"capacity", "capacity_plan", "meta", "modes", "scenarios"}},
-		{"meta", doc["meta"], []string{"arch", "command", "commit", "cores", "cpu_model", "date", "go_version", "limit", "manifests", "os", "workers"}},
+		{"meta", doc["meta"], []string{"arch", "command", "commit", "cores", "cpu_model", "date", "go_version", "limit", "manifests", "note", "os", "sample", "workers"}},
 		{"mode", first, []string{"available", "cpu_ms_per_image", "memory", "mode", "model_loads", "per_image", "sets", "summary", "throughput"}},
 		{"unavailable mode", modes[1], []string{"available", "cpu_ms_per_image", "memory", "mode", "model_loads", "per_image", "sets", "summary", "unavailable"}},
 		{"memory", first["memory"], []string{"rss_loaded_bytes", "rss_peak_bytes", "rss_peak_workers_bytes", "rss_start_bytes", "source"}},

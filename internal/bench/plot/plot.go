@@ -21,6 +21,7 @@ import (
 	"image/color"
 	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	gplot "gonum.org/v1/plot"
@@ -105,6 +106,27 @@ func Write(dir string, c *bench.Comparison) (Files, error) {
 	return f, nil
 }
 
+// ticks125 labels a log axis at 1, 2 and 5 times the powers of ten in
+// range (gonum's LogTicks labels only the powers, often a single tick), and
+// falls back to linear ticks on a range too narrow for two of them.
+type ticks125 struct{}
+
+// Ticks implements gonum's plot.Ticker.
+func (ticks125) Ticks(lo, hi float64) []gplot.Tick {
+	var ts []gplot.Tick
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		for _, m := range []float64{1, 2, 5} {
+			if v := m * math.Pow(10, e); v >= lo && v <= hi {
+				ts = append(ts, gplot.Tick{Value: v, Label: strconv.FormatFloat(v, 'g', -1, 64)})
+			}
+		}
+	}
+	if len(ts) < 2 {
+		return gplot.DefaultTicks{}.Ticks(lo, hi) // a narrow range: linear ticks
+	}
+	return ts
+}
+
 // positive keeps v usable on a log axis.
 func positive(v float64) float64 { return math.Max(v, 0.01) }
 
@@ -114,9 +136,9 @@ func rateVsP95(ran []*bench.ModeReport, note string) (*gplot.Plot, error) {
 	p.X.Label.Text = "p95 latency per image (ms, log)"
 	p.Y.Label.Text = "images read (%)"
 	p.X.Scale = gplot.LogScale{}
-	p.X.Tick.Marker = gplot.LogTicks{Prec: -1}
+	p.X.Tick.Marker = ticks125{}
 	p.Add(plotter.NewGrid())
-	lab := plotter.XYLabels{}
+	var pts plotter.XYs
 	for i, m := range ran {
 		xy := plotter.XYs{{X: positive(m.Summary.Latency.P95), Y: 100 * m.Summary.Rate}}
 		s, err := plotter.NewScatter(xy)
@@ -128,19 +150,20 @@ func rateVsP95(ran []*bench.ModeReport, note string) (*gplot.Plot, error) {
 		s.GlyphStyle.Radius = vg.Points(4)
 		p.Add(s)
 		p.Legend.Add(m.Mode, s)
-		lab.XYs = append(lab.XYs, xy[0])
-		lab.Labels = append(lab.Labels, "  "+m.Mode)
+		pts = append(pts, xy[0])
+		// Each point's name, stepped down so close points stay legible.
+		l, err := plotter.NewLabels(plotter.XYLabels{XYs: xy, Labels: []string{m.Mode}})
+		if err != nil {
+			return nil, fmt.Errorf("plot: rate vs p95: %w", err)
+		}
+		l.Offset = vg.Point{X: vg.Points(7), Y: vg.Points(-12 * float64(i))}
+		p.Add(l)
 	}
-	l, err := plotter.NewLabels(lab)
-	if err != nil {
-		return nil, fmt.Errorf("plot: rate vs p95: %w", err)
-	}
-	p.Add(l)
 	p.Legend.Top = false
 	p.Y.Min, p.Y.Max = 0, 100
 	// Pad the log axis so points do not sit on its edges.
 	xmin, xmax := math.Inf(1), math.Inf(-1)
-	for _, xy := range lab.XYs {
+	for _, xy := range pts {
 		xmin, xmax = math.Min(xmin, xy.X), math.Max(xmax, xy.X)
 	}
 	p.X.Min, p.X.Max = xmin/2, xmax*2
@@ -152,7 +175,7 @@ func latency(ran []*bench.ModeReport, note string) (*gplot.Plot, error) {
 	p.Title.Text = "Latency per image, one worker" + note
 	p.Y.Label.Text = "ms (log)"
 	p.Y.Scale = gplot.LogScale{}
-	p.Y.Tick.Marker = gplot.LogTicks{Prec: -1}
+	p.Y.Tick.Marker = ticks125{}
 	p.Add(plotter.NewGrid())
 	var names []string
 	for i, m := range ran {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"qrcascade/internal/bench"
@@ -82,5 +83,27 @@ func TestWriteWithoutMemoryFigures(t *testing.T) {
 	}
 	if files.RSSPNG != "" || files.RateVsP95PNG == "" {
 		t.Errorf("files %+v: want no RSS figure without memory figures, the others drawn", files)
+	}
+}
+
+func TestTicks125(t *testing.T) {
+	tests := []struct {
+		lo, hi float64
+		want   string
+	}{
+		{30, 2500, "50 100 200 500 1000 2000"},
+		{0.5, 3, "0.5 1 2"},
+		{150, 180, "150 160 170 180"},
+	}
+	for _, tc := range tests {
+		var got []string
+		for _, tk := range (ticks125{}).Ticks(tc.lo, tc.hi) {
+			if tk.Label != "" { // minor ticks are unlabelled
+				got = append(got, tk.Label)
+			}
+		}
+		if g := strings.Join(got, " "); g != tc.want {
+			t.Errorf("ticks(%v, %v) = %q, want %q", tc.lo, tc.hi, g, tc.want)
+		}
 	}
 }
