@@ -129,7 +129,7 @@ func Record(e *Entry, r *Read) ImageRecord {
 	s := ScoreEntry(e, r)
 	rec := ImageRecord{
 		Image: e.Image, Set: e.Set, Category: e.Category, OK: s.Success, Codes: s.LabelsRead,
-		False: s.False + s.Unmatched, MS: float64(r.Latency) / 1e6, Nano: r.Nano, Large: r.Large, Err: r.Err,
+		False: s.False + s.Unmatched, ReadBy: []string{}, MS: float64(r.Latency) / 1e6, Nano: r.Nano, Large: r.Large, Err: r.Err,
 	}
 	for _, d := range r.Codes {
 		rec.ReadBy = append(rec.ReadBy, d.source())
