@@ -65,3 +65,18 @@ func TestSampleMemory(t *testing.T) {
 	}
 	runtime.KeepAlive(buf)
 }
+
+func FuzzParseProcStatus(f *testing.F) {
+	f.Add("VmHWM:\t 2048 kB\nVmRSS:\t 1024 kB\n")
+	f.Add("VmRSS: 1 kB\nVmHWM: x kB\n")
+	f.Add("VmRSS:\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		s, err := ParseProcStatus(strings.NewReader(text))
+		if err != nil && s != (MemSample{}) {
+			t.Errorf("error %v with a non-zero sample %+v", err, s)
+		}
+		if err == nil && (s.RSS%1024 != 0 || s.Peak%1024 != 0) {
+			t.Errorf("sample %+v is not whole kB", s)
+		}
+	})
+}

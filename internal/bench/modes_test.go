@@ -3,6 +3,9 @@ package bench
 import (
 	"encoding/json"
 	"math"
+	"os"
+	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -220,4 +223,76 @@ func TestMemoryMax(t *testing.T) {
 	if (Memory{Peak: 5, PeakWorkers: 0}).Max() != 5 || (Memory{Peak: 5, PeakWorkers: 9}).Max() != 9 {
 		t.Error("Max must be the larger peak")
 	}
+}
+
+// TestSummaryFromManifests scores reads against hand-written manifest
+// files: a text set with a CRLF caveat row and negatives, and a detection
+// set with polygons.
+func TestSummaryFromManifests(t *testing.T) {
+	text := writeManifest(t,
+		`{"image": "a.png", "expected": ["A"], "category": "clean"}`,
+		`{"image": "b.png", "expected": ["B1", "B2"], "category": "clean"}`,
+		`{"image": "c.png", "expected": ["l1\r\nl2"], "category": "eol", "caveat": "compare after CRLF->LF normalisation"}`,
+		`{"image": "n1.png", "expected": [], "category": "neg"}`,
+		`{"image": "n2.png", "expected": [], "category": "neg"}`,
+	)
+	det := writeNamedManifest(t, "detset",
+		`{"image": "p.jpg", "expected": null, "polygons": [[[0,0],[100,0],[100,100],[0,100]], [[200,0],[300,0],[300,100],[200,100]]], "category": "lots"}`,
+		`{"image": "q.jpg", "expected": null, "polygons": [[[0,0],[50,0],[50,50],[0,50]]], "category": "blurred"}`,
+	)
+	reads := map[string]Read{
+		"a.png":  {Codes: []Decoded{{Text: "A", Tier: "classic", Strategy: "raw"}}},
+		"b.png":  {Codes: []Decoded{{Text: "B1", Tier: "classic", Strategy: "raw"}}},                 // one of two: not read
+		"c.png":  {Codes: []Decoded{{Text: "l1\nl2", Tier: "neural", Strategy: "quad"}}, Nano: true}, // read after normalisation
+		"n1.png": {Nano: true},
+		"n2.png": {Codes: []Decoded{{Text: "junk", Tier: "neural", Strategy: "quad"}}, Nano: true, Large: true}, // a read on a negative
+		"p.jpg":  {Codes: []Decoded{{Corners: square(210, 10, 80), Tier: "classic", Strategy: "locator"}}},
+		"q.jpg":  {Codes: []Decoded{{Corners: square(0, 0, 50), Tier: "classic", Strategy: "raw"}, {Corners: square(400, 400, 50), Tier: "classic", Strategy: "raw"}}},
+	}
+	c := NewCollector()
+	for _, m := range []string{text, det} {
+		// Two sets, told apart by their folder names.
+		es, err := LoadManifest(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range es {
+			r := reads[filepath.Base(es[i].Image)]
+			c.Add(&es[i], &r)
+		}
+	}
+	if reps := c.Reports(); len(reps) != 2 || !reps[1].Detect {
+		t.Fatalf("reports %+v", reps)
+	}
+	s := c.Summary()
+	// Images read: a, c, n1, q → 4 of 7. Codes: text A, B1, B2, l1l2 (4,
+	// 3 read) + polygons 3 (2 read: the second of p, q's one).
+	// Categories: clean 1/2, eol 1/1, neg 1/2, lots 1/2 codes, blurred 1/1.
+	want := Summary{Images: 7, ImagesOK: 4, Labels: 7, LabelsRead: 5, False: 1, Unmatched: 1, Negatives: 2, NegativesRead: 1, ReachedNano: 3, ReachedLarge: 1}
+	got := s
+	got.Rate, got.CodeRate, got.CategoryMean, got.NanoRate, got.LargeRate, got.Latency, got.Wins = 0, 0, 0, 0, 0, LatencyStats{}, nil
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("summary\n got %+v\nwant %+v", got, want)
+	}
+	if mean := (0.5 + 1 + 0.5 + 0.5 + 1) / 5; math.Abs(s.CategoryMean-mean) > 1e-9 {
+		t.Errorf("category mean %v, want %v", s.CategoryMean, mean)
+	}
+	if math.Abs(s.Rate-4.0/7) > 1e-9 || math.Abs(s.CodeRate-5.0/7) > 1e-9 {
+		t.Errorf("rates %v %v", s.Rate, s.CodeRate)
+	}
+}
+
+// writeNamedManifest writes lines as DIR/set/manifest.jsonl (the set name
+// is the folder's).
+func writeNamedManifest(t *testing.T, set string, lines ...string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), set)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "manifest.jsonl")
+	if err := os.WriteFile(p, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
