@@ -10,6 +10,15 @@
 // "expected": [] marks a negative image. Detection rows ("expected": null
 // with polygons) count a labelled code as read when a decoded quad overlaps
 // it (the centroid of one lies inside the other).
+//
+// For the mode comparison (`qrcascade bench --modes`), ModeReport holds
+// one mode's run in its own child process (Summary over every set,
+// resident memory from SampleMemory, model load times, fallback rates,
+// per-image records), Comparison gathers the modes and scenarios,
+// EstimateCapacity turns CPU time and peak RSS into requests per core and
+// instances for a daily volume, and WriteModeMarkdown / ReplaceSection
+// produce the generated section of docs/BENCHMARKS.md. The figures are
+// drawn by the plot subpackage.
 package bench
 
 import (

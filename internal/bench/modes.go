@@ -90,6 +90,7 @@ func (m Memory) Max() uint64 { return max(m.Peak, m.PeakWorkers) }
 
 // ModelLoad is one detector load.
 type ModelLoad struct {
+	// Model is the detector's name (nano, large).
 	Model string `json:"model"`
 	// MS is the load time in milliseconds (weights parsed and validated);
 	// 0 for a lazy load, whose time is part of the image that caused it.
@@ -102,26 +103,26 @@ type ModelLoad struct {
 
 // Throughput is a pass over the same images with several workers.
 type Throughput struct {
-	Workers       int     `json:"workers"`
-	Images        int     `json:"images"`
-	WallSeconds   float64 `json:"wall_seconds"`
-	ImagesPerSec  float64 `json:"images_per_second"`
-	CPUMSPerImage float64 `json:"cpu_ms_per_image"`
+	Workers       int     `json:"workers"`           // images read in parallel
+	Images        int     `json:"images"`            // images in the pass
+	WallSeconds   float64 `json:"wall_seconds"`      // duration of the pass
+	ImagesPerSec  float64 `json:"images_per_second"` // Images / WallSeconds
+	CPUMSPerImage float64 `json:"cpu_ms_per_image"`  // process CPU time of the pass per image
 }
 
 // ImageRecord is one image's outcome in a mode run.
 type ImageRecord struct {
-	Image    string   `json:"image"`
-	Set      string   `json:"set"`
-	Category string   `json:"category"`
-	OK       bool     `json:"ok"`
-	Codes    int      `json:"codes_read"` // expected (or labelled) codes read
-	False    int      `json:"false"`      // false reads or unmatched codes
-	ReadBy   []string `json:"read_by"`    // tier/strategy of every code returned
-	MS       float64  `json:"latency_ms"`
-	Nano     bool     `json:"reached_nano,omitempty"`
-	Large    bool     `json:"reached_large,omitempty"`
-	Err      string   `json:"error,omitempty"`
+	Image    string   `json:"image"`                   // path as in the manifest entry
+	Set      string   `json:"set"`                     // manifest set
+	Category string   `json:"category"`                // manifest category
+	OK       bool     `json:"ok"`                      // read as the manifest demands (see Score.Success)
+	Codes    int      `json:"codes_read"`              // expected (or labelled) codes read
+	False    int      `json:"false"`                   // false reads or unmatched codes
+	ReadBy   []string `json:"read_by"`                 // tier/strategy of every code returned
+	MS       float64  `json:"latency_ms"`              // wall latency of the read
+	Nano     bool     `json:"reached_nano,omitempty"`  // the nano detector ran
+	Large    bool     `json:"reached_large,omitempty"` // the large detector ran
+	Err      string   `json:"error,omitempty"`         // the read's error
 }
 
 // Record returns the ImageRecord of e read as r.
