@@ -45,9 +45,26 @@ fuzz:
 	$(GO) test ./internal/imgio -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME)
 	$(GO) test ./internal/server -run '^$$' -fuzz FuzzDetect -fuzztime $(FUZZTIME)
 
-# bench: Go micro-benchmarks, then the classic tier on the shared corpus.
-bench:
-	$(GO) test -run '^$$' -bench . -benchtime 20x ./internal/... .
+# bench: the mode comparison. Every mode (classic, nano, hybrid, large) runs
+# in a fresh child process over a sample of the shared corpus spread over its
+# categories (BENCH_SAMPLE images per set; sets that are absent are skipped)
+# and over the four synthetic operator scenarios (BENCH_SCENARIOS scenes
+# each). It rewrites the generated section of docs/BENCHMARKS.md (between
+# its marker comments) and the plots in docs/img/; bench-out/ holds
+# modes.json, modes.md and the SVG plots. The whole corpus (long: run it once):
+#   make bench BENCH_SAMPLE=0 BENCH_SETS="zxing zxing-cpp jsqr boofcv-decoding zxing-cpp-negatives qreader boofcv-dev"
+# The Go micro-benchmarks: go test -run '^$$' -bench . -benchtime 20x ./internal/... .
+BENCH_MODES     ?= classic,nano,hybrid,large
+BENCH_SETS      ?= boofcv-dev zxing-cpp zxing-cpp-negatives
+BENCH_SAMPLE    ?= 40
+BENCH_SCENARIOS ?= 24
+BENCH_WORKERS   ?= 2
+bench: build
+	$(BIN) bench --modes $(BENCH_MODES) --workers $(BENCH_WORKERS) --sample $(BENCH_SAMPLE) \
+		$(foreach s,$(BENCH_SETS),$(if $(wildcard $(CORPUS)/$(s)/manifest.jsonl),--manifest $(CORPUS)/$(s)/manifest.jsonl)) \
+		--scenarios --scenario-count $(BENCH_SCENARIOS) --out bench-out \
+		--update-doc docs/BENCHMARKS.md --commit "$$(git describe --always --dirty)" \
+		--note 'Regenerate with `make bench` (BENCH_SETS, BENCH_SAMPLE, BENCH_SCENARIOS, BENCH_WORKERS, BENCH_MODES override the defaults); the whole corpus: `make bench BENCH_SAMPLE=0 BENCH_SETS="zxing zxing-cpp jsqr boofcv-decoding zxing-cpp-negatives qreader boofcv-dev"`.'
 
 bench-corpus: build
 	$(BIN) bench \

@@ -65,13 +65,22 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	workers := fset.Int("workers", 1, "images read in parallel (1 gives honest per-image latency)")
 	limit := fset.Int("limit", 0, "read only the first N images of each manifest (0: all)")
 	category := fset.String("category", "", "read only rows of this category")
+	sample := fset.Int("sample", 0, "read at most N images of each manifest, evenly spread over it so every category is represented (0: all); applied before --limit")
 	verbose := fset.Bool("v", false, "print one line per image on stderr")
+	var mf modeFlags
+	mf.register(fset)
 	fset.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: qrcascade bench [flags] --manifest M.jsonl [--manifest ...]\n\nReads every image of the manifests and scores the reads against their ground truth:\nread rate overall, per category and as the mean of per-category rates, false reads,\nreads on negatives, latency (image decoding included, file reading excluded), and\nper-strategy attempts and wins.\n\nFlags:\n")
-		fset.PrintDefaults()
+		fmt.Fprintf(stderr, "Usage: qrcascade bench [flags] --manifest M.jsonl [--manifest ...]\n       qrcascade bench --modes classic,nano,hybrid,large [--scenarios] [--manifest ...] [--out DIR]\n\nReads every image of the manifests and scores the reads against their ground truth:\nread rate overall, per category and as the mean of per-category rates, false reads,\nreads on negatives, latency (image decoding included, file reading excluded), and\nper-strategy attempts and wins.\n\nWith --modes, every mode runs in a fresh child process (honest memory figures) and\nthe modes are compared: Markdown tables, JSON and plots (see docs/BENCHMARKS.md).\n\nFlags:\n")
+		printDefaultsExcept(fset, stderr, childModeFlag, childLabelFlag)
 	}
 	if err := fset.Parse(args); err != nil {
 		return exitFailure
+	}
+	switch {
+	case mf.childMode != "":
+		return runBenchChild(ctx, fset, rf, manifests, childSelection{limit: *limit, sample: *sample, category: *category, workers: *workers}, mf, stdout, stderr)
+	case mf.modes != "":
+		return runBenchModes(ctx, fset, manifests, childSelection{limit: *limit, sample: *sample, category: *category, workers: *workers}, mf, *format, stdout, stderr)
 	}
 	if len(manifests) == 0 {
 		fset.Usage()
@@ -83,24 +92,10 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
 		return exitFailure
 	}
-	var entries []bench.Entry
-	for _, m := range manifests {
-		es, err := bench.LoadManifest(m)
-		if err != nil {
-			fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
-			return exitFailure
-		}
-		n := 0
-		for _, e := range es {
-			if *category != "" && e.Category != *category {
-				continue
-			}
-			if *limit > 0 && n >= *limit {
-				break
-			}
-			entries = append(entries, e)
-			n++
-		}
+	entries, err := loadEntries(manifests, childSelection{limit: *limit, sample: *sample, category: *category})
+	if err != nil {
+		fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
+		return exitFailure
 	}
 	cpu0, cpuOK := processCPU()
 	wall0 := time.Now()
@@ -208,6 +203,7 @@ func benchOne(ctx context.Context, r *qrcascade.Reader, e *bench.Entry) bench.Re
 		out.Err = err.Error()
 	}
 	if res != nil {
+		out.Nano, out.Large = res.Timings.Nano > 0, res.Timings.Large > 0
 		for _, c := range res.Codes {
 			q := geom.Quad{}
 			for i, p := range c.Points {

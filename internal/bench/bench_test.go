@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -217,5 +218,37 @@ func TestLatencies(t *testing.T) {
 	}
 	if (Latencies(nil) != LatencyStats{}) {
 		t.Error("empty input must give zero stats")
+	}
+}
+
+func TestSpread(t *testing.T) {
+	es := make([]Entry, 10)
+	for i := range es {
+		es[i].Image = string(rune('a' + i))
+	}
+	tests := []struct {
+		n    int
+		want string
+	}{
+		{0, "abcdefghij"},
+		{-1, "abcdefghij"},
+		{10, "abcdefghij"},
+		{20, "abcdefghij"},
+		{1, "a"},
+		{2, "af"},
+		{3, "adg"},
+		{4, "acfh"},
+		{5, "acegi"},
+	}
+	for _, tc := range tests {
+		t.Run(fmt.Sprintf("n=%d", tc.n), func(t *testing.T) {
+			var got strings.Builder
+			for _, e := range Spread(es, tc.n) {
+				got.WriteString(e.Image)
+			}
+			if got.String() != tc.want {
+				t.Errorf("Spread(%d) = %s, want %s", tc.n, got.String(), tc.want)
+			}
+		})
 	}
 }

@@ -10,6 +10,15 @@
 // "expected": [] marks a negative image. Detection rows ("expected": null
 // with polygons) count a labelled code as read when a decoded quad overlaps
 // it (the centroid of one lies inside the other).
+//
+// For the mode comparison (`qrcascade bench --modes`), ModeReport holds
+// one mode's run in its own child process (Summary over every set,
+// resident memory from SampleMemory, model load times, fallback rates,
+// per-image records), Comparison gathers the modes and scenarios,
+// EstimateCapacity turns CPU time and peak RSS into requests per core and
+// instances for a daily volume, and WriteModeMarkdown / ReplaceSection
+// produce the generated section of docs/BENCHMARKS.md. The figures are
+// drawn by the plot subpackage.
 package bench
 
 import (
@@ -109,4 +118,20 @@ func categoryString(raw json.RawMessage) string {
 		return s
 	}
 	return strings.Trim(string(raw), `"`)
+}
+
+// Spread returns at most n of entries, evenly spaced over the slice (the
+// entries at indices ⌊i·len/n⌋ for i = 0..n-1), so that a sample of a
+// manifest sorted by category still covers every category of a sufficient
+// size. n ≤ 0 or n ≥ len(entries) returns entries unchanged. The result
+// shares no backing array with entries when it is shorter.
+func Spread(entries []Entry, n int) []Entry {
+	if n <= 0 || n >= len(entries) {
+		return entries
+	}
+	out := make([]Entry, n)
+	for i := range out {
+		out[i] = entries[i*len(entries)/n]
+	}
+	return out
 }

@@ -22,6 +22,8 @@ type setAcc struct {
 	latencies  []time.Duration
 	report     SetReport
 	winsByName map[string]int
+	// catLatencies holds per-category latencies.
+	catLatencies map[string][]time.Duration
 }
 
 // NewCollector returns an empty Collector.
@@ -32,7 +34,7 @@ func (c *Collector) Add(e *Entry, r *Read) Score {
 	s := ScoreEntry(e, r)
 	a := c.sets[e.Set]
 	if a == nil {
-		a = &setAcc{detect: e.Detect, cats: map[string]*CategoryReport{}, winsByName: map[string]int{}}
+		a = &setAcc{detect: e.Detect, cats: map[string]*CategoryReport{}, winsByName: map[string]int{}, catLatencies: map[string][]time.Duration{}}
 		a.report.Set = e.Set
 		a.report.Detect = e.Detect
 		c.sets[e.Set] = a
@@ -70,12 +72,15 @@ func (c *Collector) Add(e *Entry, r *Read) Score {
 	}
 	a.latencies = append(a.latencies, r.Latency)
 	for _, d := range r.Codes {
-		name := d.Tier + "/" + d.Strategy
-		if d.Tier == "" {
-			name = d.Strategy
-		}
-		a.winsByName[name]++
+		a.winsByName[d.source()]++
 	}
+	if r.Nano {
+		rep.ReachedNano++
+	}
+	if r.Large {
+		rep.ReachedLarge++
+	}
+	a.catLatencies[e.Category] = append(a.catLatencies[e.Category], r.Latency)
 	return s
 }
 
@@ -97,6 +102,10 @@ type SetReport struct {
 	Latency       LatencyStats     `json:"latency_ms"`
 	Categories    []CategoryReport `json:"categories"`
 	Wins          []Win            `json:"wins"` // codes returned, by tier/strategy
+	// ReachedNano and ReachedLarge count images on which the nano or the
+	// large detector ran (Read.Nano, Read.Large).
+	ReachedNano  int `json:"reached_nano"`
+	ReachedLarge int `json:"reached_large"`
 }
 
 // CategoryReport is one category's tally.
@@ -107,6 +116,8 @@ type CategoryReport struct {
 	Labels     int     `json:"codes"`
 	LabelsRead int     `json:"codes_read"`
 	Rate       float64 `json:"rate"`
+	// Latency is over the category's images.
+	Latency LatencyStats `json:"latency_ms"`
 }
 
 // Win counts the codes a tier/strategy returned.
@@ -158,6 +169,7 @@ func (c *Collector) Reports() []SetReport {
 		for _, cn := range a.catOrder {
 			cat := *a.cats[cn]
 			cat.Rate = ratio(cat.ImagesOK, cat.Images)
+			cat.Latency = Latencies(a.catLatencies[cn])
 			if rep.Detect {
 				cat.Rate = ratio(cat.LabelsRead, cat.Labels)
 			}
@@ -168,15 +180,7 @@ func (c *Collector) Reports() []SetReport {
 		if len(rep.Categories) > 0 {
 			rep.CategoryMean = sum / float64(len(rep.Categories))
 		}
-		for n, k := range a.winsByName {
-			rep.Wins = append(rep.Wins, Win{Name: n, Codes: k})
-		}
-		sort.Slice(rep.Wins, func(i, j int) bool {
-			if rep.Wins[i].Codes != rep.Wins[j].Codes {
-				return rep.Wins[i].Codes > rep.Wins[j].Codes
-			}
-			return rep.Wins[i].Name < rep.Wins[j].Name
-		})
+		rep.Wins = sortedWins(a.winsByName)
 		out = append(out, rep)
 	}
 	return out

@@ -15,11 +15,23 @@ type Decoded struct {
 	Strategy string
 }
 
+// source names the tier/strategy that produced d ("classic/raw"), or the
+// strategy alone when the tier is unknown.
+func (d *Decoded) source() string {
+	if d.Tier == "" {
+		return d.Strategy
+	}
+	return d.Tier + "/" + d.Strategy
+}
+
 // Read is a reader's answer for one entry.
 type Read struct {
 	Codes   []Decoded
 	Latency time.Duration
 	Err     string // non-empty when the read failed (bad input, deadline…)
+	// Nano and Large are set when the nano or the large detector ran on
+	// the image (the cascade fell back to it).
+	Nano, Large bool
 }
 
 // Score is one entry's score.
