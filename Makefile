@@ -5,7 +5,7 @@ BIN     := bin/qrcascade
 # Packages whose tests also run under the race detector (needs cgo + gcc).
 RACE_PKGS := . ./internal/classic/... ./internal/server/... ./cmd/...
 
-.PHONY: all build build-simd test check fmt vet race fuzz bench bench-corpus deploy-check loadtest clean
+.PHONY: all build build-simd bench-micro test check fmt vet race fuzz bench bench-corpus deploy-check loadtest clean
 
 all: build
 
@@ -53,7 +53,6 @@ fuzz:
 # its marker comments) and the plots in docs/img/; bench-out/ holds
 # modes.json, modes.md and the SVG plots. The whole corpus (long: run it once):
 #   make bench BENCH_SAMPLE=0 BENCH_SETS="zxing zxing-cpp jsqr boofcv-decoding zxing-cpp-negatives qreader boofcv-dev"
-# The Go micro-benchmarks: go test -run '^$$' -bench . -benchtime 20x ./internal/... .
 BENCH_MODES     ?= classic,nano,hybrid,large
 BENCH_SETS      ?= boofcv-dev zxing-cpp zxing-cpp-negatives
 BENCH_SAMPLE    ?= 40
@@ -65,6 +64,10 @@ bench: build
 		--scenarios --scenario-count $(BENCH_SCENARIOS) --out bench-out \
 		--update-doc docs/BENCHMARKS.md --commit "$$(git describe --always --dirty)" \
 		--note 'Regenerate with `make bench` (BENCH_SETS, BENCH_SAMPLE, BENCH_SCENARIOS, BENCH_WORKERS, BENCH_MODES override the defaults); the whole corpus: `make bench BENCH_SAMPLE=0 BENCH_SETS="zxing zxing-cpp jsqr boofcv-decoding zxing-cpp-negatives qreader boofcv-dev"`.'
+
+# bench-micro: the Go micro-benchmarks (cpu-ms/op beside ns/op where it matters).
+bench-micro:
+	$(GO) test -run '^$$' -bench . -benchtime 20x . ./internal/...
 
 bench-corpus: build
 	$(BIN) bench \
