@@ -24,6 +24,7 @@ import (
 type bitmap struct {
 	w, h int
 	pix  []byte
+	src  *gray.Plane // the plane thresholded
 }
 
 func (b *bitmap) at(x, y int) byte { return b.pix[y*b.w+x] }
@@ -49,6 +50,7 @@ func (s *scene) bitmap(pass int) *bitmap {
 			s.bins[0] = binarize(s.small)
 		} else {
 			s.bins[1] = binarize(gray.Equalize(nil, s.small))
+			s.bins[1].src = s.small
 		}
 	}
 	return s.bins[pass]
@@ -122,7 +124,7 @@ func binarize(p *gray.Plane) *bitmap {
 			sat[o+x] = sat[o+x-sw] + s
 		}
 	}
-	b := &bitmap{w: w, h: h, pix: make([]byte, w*h)}
+	b := &bitmap{w: w, h: h, pix: make([]byte, w*h), src: p}
 	for y := 0; y < h; y++ {
 		y0, y1 := max(y-r, 0), min(y+r+1, h)
 		row := p.Row(y)
