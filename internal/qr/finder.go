@@ -230,7 +230,8 @@ func findFinderPatterns(ctx context.Context, b *bitmap, inverted bool, maxN int)
 }
 
 // minFinderContrast is the smallest gray level contrast (runContrast, on
-// the unequalised plane) of a finder pattern confirmation. Measured on
+// the unequalised plane) of a finder pattern confirmation on a plane with
+// little noise (see finderContrastFloor). Measured on
 // boofcv-dev, the confirmations of finder patterns of decoded symbols are
 // above 4 levels but for about 1 %, and run-length look-alikes in sensor
 // noise on smooth backgrounds are below it. The gate is absolute: white
@@ -252,7 +253,7 @@ func confirmFinder(b *bitmap, inv byte, cx, cy, u float64, total int) (finderPat
 		return finderPattern{}, false
 	}
 	contrast := runContrast(b.src, inv, ix, iy, 0, 1, &rv, lov)
-	if contrast < minFinderContrast {
+	if contrast < b.minContrast {
 		return finderPattern{}, false
 	}
 	cy = float64(iy) + off
@@ -266,7 +267,7 @@ func confirmFinder(b *bitmap, inv byte, cx, cy, u float64, total int) (finderPat
 		return finderPattern{}, false
 	}
 	contrast = min(contrast, runContrast(b.src, inv, ix, iy, 1, 0, &rh, loh))
-	if contrast < minFinderContrast {
+	if contrast < b.minContrast {
 		return finderPattern{}, false
 	}
 	cx = float64(ix) + off
