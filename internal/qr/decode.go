@@ -212,7 +212,9 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 		if budget <= 0 || ctx.Err() != nil {
 			break
 		}
-		modes := []int{0, 1, 2}
+		// alignment pattern near, far, fourth corner by sharpness,
+		// parallelogram (see fitGrid)
+		modes := []int{0, 1, 3, 2}
 		if n < 25 {
 			modes = modes[2:]
 		}
