@@ -1,6 +1,8 @@
 package qr
 
 import (
+	"math"
+
 	"qrcascade/internal/geom"
 	"qrcascade/internal/gray"
 )
@@ -24,6 +26,10 @@ import (
 type bitmap struct {
 	w, h int
 	pix  []byte
+	src  *gray.Plane // the plane whose gray levels finder contrasts are measured on
+	// minContrast is the smallest finder pattern contrast accepted, in
+	// levels of src (see finderContrastFloor).
+	minContrast float64
 }
 
 func (b *bitmap) at(x, y int) byte { return b.pix[y*b.w+x] }
@@ -49,6 +55,11 @@ func (s *scene) bitmap(pass int) *bitmap {
 			s.bins[0] = binarize(s.small)
 		} else {
 			s.bins[1] = binarize(gray.Equalize(nil, s.small))
+		}
+		if pass == 1 {
+			// contrasts are measured on the unequalised plane
+			s.bins[1].src = s.small
+			s.bins[1].minContrast = finderContrastFloor(noiseLevel(s.small))
 		}
 	}
 	return s.bins[pass]
@@ -122,7 +133,7 @@ func binarize(p *gray.Plane) *bitmap {
 			sat[o+x] = sat[o+x-sw] + s
 		}
 	}
-	b := &bitmap{w: w, h: h, pix: make([]byte, w*h)}
+	b := &bitmap{w: w, h: h, pix: make([]byte, w*h), src: p, minContrast: finderContrastFloor(noiseLevel(p))}
 	for y := 0; y < h; y++ {
 		y0, y1 := max(y-r, 0), min(y+r+1, h)
 		row := p.Row(y)
@@ -168,4 +179,51 @@ func (s sampler) at(q geom.Point) float64 {
 	a := float64(p.Pix[r0+x0])*(1-fx) + float64(p.Pix[r0+x1])*fx
 	b := float64(p.Pix[r1+x0])*(1-fx) + float64(p.Pix[r1+x1])*fx
 	return a*(1-fy) + b*fy
+}
+
+// finderContrastFloor returns the smallest gray level contrast between the
+// light and dark rings of a finder pattern (runContrast) accepted on a
+// plane with pixel noise sigma: minFinderContrast, or three times the
+// noise where that is more. Look-alikes that the local threshold makes of
+// noise have contrasts of one to three σ; the floor follows the noise when
+// a caller hands in a plane whose noise was amplified (histogram
+// equalisation of a dark photo multiplies it several times).
+func finderContrastFloor(sigma float64) float64 {
+	return max(minFinderContrast, 3*sigma)
+}
+
+// noiseLevel estimates the standard deviation of the pixel noise of p from
+// the median absolute difference of horizontally adjacent pixels, on every
+// fourth row: in flat areas the difference of two pixels is noise with
+// standard deviation σ√2, and edges, a minority of pixels, do not move the
+// median much. Gaussian noise has a median absolute value of 0.6745 σ.
+func noiseLevel(p *gray.Plane) float64 {
+	var hist [256]int
+	total := 0
+	for y := 0; y < p.H; y += 4 {
+		row := p.Row(y)
+		for x := 1; x < len(row); x++ {
+			d := int(row[x]) - int(row[x-1])
+			if d < 0 {
+				d = -d
+			}
+			hist[d]++
+			total++
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	// interpolate the median within its integer bin: with low noise most
+	// differences are 0 or 1
+	half := float64(total) / 2
+	acc := 0
+	for d, n := range hist {
+		if float64(acc+n) >= half {
+			med := float64(d) + (half-float64(acc))/float64(n) - 0.5
+			return max(med, 0) / 0.6745 / math.Sqrt2
+		}
+		acc += n
+	}
+	return 0
 }

@@ -212,7 +212,9 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 		if budget <= 0 || ctx.Err() != nil {
 			break
 		}
-		modes := []int{0, 1, 2}
+		// alignment pattern near, far, fourth corner by sharpness,
+		// parallelogram (see fitGrid)
+		modes := []int{0, 1, 3, 2}
 		if n < 25 {
 			modes = modes[2:]
 		}
@@ -240,9 +242,10 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 				}
 				st.FailedGrids++
 				keep(cerr)
-				if cerr.stage <= StageFormat && variant == 0 {
-					// the geometry is probably wrong: a different
-					// threshold will not help
+				if (cerr.stage <= StageFormat || errors.Is(cerr.err, ErrAlignment)) && variant == 0 {
+					// the geometry is probably wrong (no format
+					// information, or the finder and timing patterns do
+					// not match): a shifted grid will not help
 					break
 				}
 			}
@@ -255,67 +258,169 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 }
 
 // readGrid samples g and decodes the module matrix.
+//
+// The format information is read here (formatCandidates), not by gozxing:
+// the matrix handed to the decoder carries clean format information
+// codewords for the candidate tried, and for versions 7 and up clean
+// version information codewords for the grid's size, so that the decoder
+// neither rejects a symbol whose format or version modules are damaged nor
+// disagrees with the size the grid was fitted for. A wrong guess costs one
+// Reed–Solomon decoding, which then fails: the codewords, not the format
+// information, guard against false reads. Up to two format candidates are
+// tried (the nearest codewords of the two copies and orientations).
 func readGrid(s sampler, g *grid, inv bool, variant int) (Symbol, *candidateError) {
-	corners := g.corners()
-	m := sampleModules(s, g, inv, variant)
-	mirrored := false
-	fi, ok := readFormatInfo(m, false, false)
-	if !ok {
-		if fi, ok = readFormatInfo(m, true, false); !ok {
-			return Symbol{}, &candidateError{stage: StageFormat, corners: corners, err: fmt.Errorf("qr: side %d: %w", g.n, ErrFormatInfo)}
+	lat := newLattice(g)
+	vals := sampleValues(s, lat, inv, variantShift(variant))
+	var cerr *candidateError
+	for _, th := range sampleThresholds(variant) {
+		sym, e := decodeModules(thresholdModules(vals, lat.n, th), g, inv)
+		if e == nil {
+			return sym, nil
 		}
-		mirrored = true
+		if cerr == nil || e.stage > cerr.stage {
+			cerr = e
+		}
+		if e.stage < StageErrorCorrection {
+			// the format information or the size is wrong: another
+			// threshold will not help
+			break
+		}
 	}
-	bm, _ := gozxing.NewSquareBitMatrix(g.n)
+	return Symbol{}, cerr
+}
+
+// decodeModules decodes the module matrix m sampled from g.
+func decodeModules(m [][]bool, g *grid, inv bool) (Symbol, *candidateError) {
+	corners := g.corners()
+	if f := functionAgreement(m); f < minFunctionAgreement {
+		return Symbol{}, &candidateError{stage: StageAlignment, corners: corners, err: fmt.Errorf("qr: side %d: %.0f %% of the finder and timing modules match: %w", g.n, 100*f, ErrAlignment)}
+	}
+	cands := formatCandidates(m)
+	if len(cands) == 0 {
+		return Symbol{}, &candidateError{stage: StageFormat, corners: corners, err: fmt.Errorf("qr: side %d: %w", g.n, ErrFormatInfo)}
+	}
+	var cerr *candidateError
+	for _, fc := range cands[:min(len(cands), 2)] {
+		bm := cleanMatrix(m, g.n, fc)
+		dr, err := decoder.NewDecoder().Decode(bm, nil)
+		if err != nil {
+			stage, sentinel := StageBitstream, ErrBitstream
+			var ce gozxing.ChecksumException
+			if errors.As(err, &ce) {
+				stage, sentinel = StageErrorCorrection, ErrErrorCorrection
+			} else if g.n >= 45 && !versionMatches(m, g.n) {
+				stage, sentinel = StageVersion, ErrVersionInfo
+			}
+			if cerr == nil || stage > cerr.stage {
+				cerr = &candidateError{stage: stage, corners: corners, err: fmt.Errorf("qr: side %d: %w: %v", g.n, sentinel, err)}
+			}
+			continue
+		}
+		mirrored := fc.transposed
+		if md, ok := dr.GetOther().(*decoder.QRCodeDecoderMetaData); ok && md.IsMirrored() {
+			// the decoder's own retry read the transpose of what it got
+			mirrored = !mirrored
+		}
+		sym := Symbol{
+			Text:            dr.GetText(),
+			Version:         (g.n - 17) / 4,
+			ECLevel:         dr.GetECLevel(),
+			Mask:            fc.mask,
+			ErrorsCorrected: dr.GetErrorsCorrected(),
+			Mirrored:        mirrored,
+			Inverted:        inv,
+			ModuleSize:      g.moduleSize(),
+			Corners:         corners,
+		}
+		if mirrored {
+			// The decoder read the transpose: our top-right is the
+			// symbol's bottom-left.
+			sym.Corners[1], sym.Corners[3] = sym.Corners[3], sym.Corners[1]
+		}
+		for _, seg := range dr.GetByteSegments() {
+			sym.Bytes = append(sym.Bytes, seg...)
+		}
+		if sym.Bytes == nil {
+			sym.Bytes = []byte(sym.Text)
+		}
+		return sym, nil
+	}
+	return Symbol{}, cerr
+}
+
+// minFunctionAgreement is the smallest share of the finder and timing
+// pattern modules a sampled matrix must show as specified before its
+// codewords are decoded. A grid on a true symbol matches nearly all of them
+// even where the data modules are too damaged to correct; a grid on a
+// triple of look-alikes matches about half of them by chance. The gate
+// saves the Reed–Solomon attempts, which dominated the cost on images
+// without symbols.
+const minFunctionAgreement = 0.75
+
+// functionAgreement returns the share of the modules of the three finder
+// patterns (7×7 each) and of both timing patterns (6.3.5) that m shows as
+// specified. The set is symmetric under transposition, so a mirror image
+// scores the same.
+func functionAgreement(m [][]bool) float64 {
+	n := len(m)
+	match, total := 0, 0
+	finder := func(x0, y0 int) {
+		for y := 0; y < 7; y++ {
+			for x := 0; x < 7; x++ {
+				// dark: the outer ring and the 3×3 centre
+				d := max(abs(x-3), abs(y-3))
+				if m[y0+y][x0+x] == (d != 2) {
+					match++
+				}
+				total++
+			}
+		}
+	}
+	finder(0, 0)
+	finder(n-7, 0)
+	finder(0, n-7)
+	for i := 8; i < n-8; i++ {
+		dark := i%2 == 0
+		if m[6][i] == dark {
+			match++
+		}
+		if m[i][6] == dark {
+			match++
+		}
+		total += 2
+	}
+	return float64(match) / float64(total)
+}
+
+// cleanMatrix returns m as a gozxing bit matrix, transposed when fc is,
+// with clean format information for fc and, for versions 7 and up, clean
+// version information for an n×n symbol.
+func cleanMatrix(m [][]bool, n int, fc formatCandidate) *gozxing.BitMatrix {
+	bm, _ := gozxing.NewSquareBitMatrix(n)
 	for y, row := range m {
 		for x, dark := range row {
-			if dark {
+			if !dark {
+				continue
+			}
+			if fc.transposed {
+				bm.Set(y, x)
+			} else {
 				bm.Set(x, y)
 			}
 		}
 	}
-	dr, err := decoder.NewDecoder().Decode(bm, nil)
-	if err != nil {
-		stage, sentinel := StageBitstream, ErrBitstream
-		var ce gozxing.ChecksumException
-		if errors.As(err, &ce) {
-			stage, sentinel = StageErrorCorrection, ErrErrorCorrection
-		} else if g.n >= 45 && !versionMatches(m, g.n) {
-			stage, sentinel = StageVersion, ErrVersionInfo
+	put := func(x, y int, dark bool) {
+		if dark {
+			bm.Set(x, y)
+		} else {
+			bm.Unset(x, y)
 		}
-		return Symbol{}, &candidateError{stage: stage, corners: corners, err: fmt.Errorf("qr: side %d: %w: %v", g.n, sentinel, err)}
 	}
-	if md, ok := dr.GetOther().(*decoder.QRCodeDecoderMetaData); ok && md.IsMirrored() {
-		if !mirrored {
-			if f2, ok := readFormatInfo(m, true, false); ok {
-				fi = f2
-			}
-		}
-		mirrored = true
+	writeFormatBits(put, n, formatCodewords[fc.ecBits<<3|fc.mask])
+	if n >= 45 {
+		writeVersionBits(put, n, versionWord((n-17)/4))
 	}
-	sym := Symbol{
-		Text:            dr.GetText(),
-		Version:         (g.n - 17) / 4,
-		ECLevel:         dr.GetECLevel(),
-		Mask:            fi.mask,
-		ErrorsCorrected: dr.GetErrorsCorrected(),
-		Mirrored:        mirrored,
-		Inverted:        inv,
-		ModuleSize:      g.moduleSize(),
-		Corners:         corners,
-	}
-	if mirrored {
-		// The decoder read the transpose: our top-right is the symbol's
-		// bottom-left.
-		sym.Corners[1], sym.Corners[3] = sym.Corners[3], sym.Corners[1]
-	}
-	for _, seg := range dr.GetByteSegments() {
-		sym.Bytes = append(sym.Bytes, seg...)
-	}
-	if sym.Bytes == nil {
-		sym.Bytes = []byte(sym.Text)
-	}
-	return sym, nil
+	return bm
 }
 
 // versionMatches reports whether either version information block of m

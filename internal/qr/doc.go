@@ -14,10 +14,14 @@
 //
 //  1. Locate on a reduced copy when the image side exceeds
 //     Options.LocateMaxDim (integer box filter), binarise with a local mean
-//     threshold (binarize.go).
+//     threshold (binarize.go). A second pass binarises the histogram-
+//     equalised reduced copy.
 //  2. Finder patterns: 1:1:3:1:1 run checks along rows, confirmed along the
 //     column, the row again and a diagonal; module size from the smallest of
-//     the four directions (finder.go).
+//     the four directions; the gray level contrast between the light ring
+//     and the dark rings, measured on the unequalised plane, must reach
+//     three times the pixel noise (estimated once per plane from adjacent
+//     pixel differences) and at least 4 levels (finder.go).
 //  3. Grouping into triples by right angle, equal sides and equal module
 //     sizes, among each pattern's 16 best neighbours (group.go).
 //  4. Per triple, within Options.MaxTransforms: screen by reading the format
@@ -25,13 +29,18 @@
 //     both timing patterns and (versions 7+) the version information read in
 //     frames local to the finder patterns; fit a homography with the
 //     bottom-right alignment pattern (near search, then wide search with a
-//     larger template, then none), and for versions 7+ one homography per
-//     alignment-pattern cell (grid.go).
-//  5. Sample each module as the mean of five points, threshold in module
-//     space (local 9×9-module mean blended with the symbol mean; retry with a
-//     5×5 mean on a grid shifted by 0.2 module) (sample.go), read the format
-//     information ourselves (mask, EC level; formatinfo.go), decode with
-//     gozxing, which also tries the mirror image (decode.go).
+//     larger template), then with the fourth corner placed where the grid is
+//     most in phase with the module edges (searchCorner: version 1, damaged
+//     alignment patterns, strong perspective), then the parallelogram; for
+//     versions 7+ one homography per alignment-pattern cell (grid.go).
+//  5. Sample each module as the mean of five points (sample.go); reject the
+//     grid unless 75 % of its finder and timing modules match; threshold in
+//     module space (local 9×9-module mean blended with the symbol mean, then
+//     the same with a module-space unsharp mask; on a second sampling, a
+//     5×5 mean on a grid shifted by 0.2 module); read the format information
+//     ourselves (up to two candidates, formatinfo.go) and hand gozxing's
+//     decoder a matrix with clean format and version codewords (decode.go);
+//     gozxing also tries the mirror image.
 //
 // DecodeQuad, for a neural detector's predicted quad, runs Detect on a crop
 // around the quad and, failing that, fits a grid directly to the quad for

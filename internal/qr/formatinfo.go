@@ -1,6 +1,9 @@
 package qr
 
-import "math/bits"
+import (
+	"math/bits"
+	"sort"
+)
 
 // Format information (ISO/IEC 18004:2015, 7.9).
 //
@@ -75,36 +78,7 @@ func readFormatInfo(m [][]bool, transposed, strict bool) (formatInfo, bool) {
 // reports whether module (x, y) of an n×n symbol is dark. Only the 30
 // format information modules are read.
 func readFormatBits(dark func(x, y int) bool, n int, transposed, strict bool) (formatInfo, bool) {
-	get := func(x, y int) uint32 {
-		if transposed {
-			x, y = y, x
-		}
-		if dark(x, y) {
-			return 1
-		}
-		return 0
-	}
-	// Copy 1, most significant bit first: row 8 left to right, then column 8
-	// upwards (skipping the timing pattern).
-	var w1 uint32
-	for x := 0; x <= 5; x++ {
-		w1 = w1<<1 | get(x, 8)
-	}
-	w1 = w1<<1 | get(7, 8)
-	w1 = w1<<1 | get(8, 8)
-	w1 = w1<<1 | get(8, 7)
-	for y := 5; y >= 0; y-- {
-		w1 = w1<<1 | get(8, y)
-	}
-	// Copy 2: column 8 from the bottom up, then row 8 right of the top-right
-	// finder pattern.
-	var w2 uint32
-	for y := n - 1; y >= n-7; y-- {
-		w2 = w2<<1 | get(8, y)
-	}
-	for x := n - 8; x < n; x++ {
-		w2 = w2<<1 | get(x, 8)
-	}
+	w1, w2 := formatWords(dark, n, transposed)
 	f1, ok1 := decodeFormatWord(w1)
 	f2, ok2 := decodeFormatWord(w2)
 	if strict {
@@ -122,6 +96,98 @@ func readFormatBits(dark func(x, y int) bool, n int, transposed, strict bool) (f
 		return f2, true
 	}
 	return formatInfo{}, false
+}
+
+// formatModules visits the 15 modules of each format information copy of
+// an n×n symbol, most significant bit first: copy 1 is row 8 left to
+// right, then column 8 upwards (skipping the timing pattern); copy 2 is
+// column 8 from the bottom up, then row 8 right of the top-right finder
+// pattern (Figure 25).
+func formatModules(n int, visit func(copy, x, y int)) {
+	for x := 0; x <= 5; x++ {
+		visit(1, x, 8)
+	}
+	visit(1, 7, 8)
+	visit(1, 8, 8)
+	visit(1, 8, 7)
+	for y := 5; y >= 0; y-- {
+		visit(1, 8, y)
+	}
+	for y := n - 1; y >= n-7; y-- {
+		visit(2, 8, y)
+	}
+	for x := n - 8; x < n; x++ {
+		visit(2, x, 8)
+	}
+}
+
+// formatWords reads the two format information copies as 15-bit words.
+func formatWords(dark func(x, y int) bool, n int, transposed bool) (w1, w2 uint32) {
+	formatModules(n, func(c, x, y int) {
+		if transposed {
+			x, y = y, x
+		}
+		var b uint32
+		if dark(x, y) {
+			b = 1
+		}
+		if c == 1 {
+			w1 = w1<<1 | b
+		} else {
+			w2 = w2<<1 | b
+		}
+	})
+	return w1, w2
+}
+
+// writeFormatBits writes the 15-bit word w into both format information
+// copies of an n×n symbol through put.
+func writeFormatBits(put func(x, y int, dark bool), n int, w uint32) {
+	i1, i2 := 14, 14
+	formatModules(n, func(c, x, y int) {
+		if c == 1 {
+			put(x, y, w>>uint(i1)&1 == 1)
+			i1--
+		} else {
+			put(x, y, w>>uint(i2)&1 == 1)
+			i2--
+		}
+	})
+}
+
+// formatCandidate is one reading of the format information.
+type formatCandidate struct {
+	formatInfo
+	transposed bool // read from the mirror image
+}
+
+// formatCandidates returns the distinct format information readings of
+// the module matrix m (both copies, both orientations) within 3 bits of a
+// codeword, nearest first, the upright orientation first among equals.
+func formatCandidates(m [][]bool) []formatCandidate {
+	var out []formatCandidate
+	dark := func(x, y int) bool { return m[y][x] }
+	for _, tr := range []bool{false, true} {
+		w1, w2 := formatWords(dark, len(m), tr)
+		for _, w := range []uint32{w1, w2} {
+			f, ok := decodeFormatWord(w)
+			if !ok {
+				continue
+			}
+			dup := false
+			for i := range out {
+				if o := &out[i]; o.transposed == tr && o.ecBits == f.ecBits && o.mask == f.mask {
+					o.dist = min(o.dist, f.dist)
+					dup = true
+				}
+			}
+			if !dup {
+				out = append(out, formatCandidate{f, tr})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].dist < out[j].dist })
+	return out
 }
 
 // Version information (7.10): six version bits extended by a BCH(18,6) code
@@ -151,6 +217,22 @@ func decodeVersionWord(w uint32) (version, dist int, ok bool) {
 		}
 	}
 	return version, dist, dist <= 3
+}
+
+// writeVersionBits writes the 18-bit version information word w into both
+// blocks of an n×n symbol through put, in the order versionMatches and the
+// decoder read them: the block above the bottom-left finder pattern is the
+// transpose of the one left of the top-right finder pattern.
+func writeVersionBits(put func(x, y int, dark bool), n int, w uint32) {
+	k := 17
+	for j := 5; j >= 0; j-- {
+		for i := n - 9; i >= n-11; i-- {
+			b := w>>uint(k)&1 == 1
+			put(i, j, b)
+			put(j, i, b)
+			k--
+		}
+	}
 }
 
 // dimensionForVersion returns the number of modules per side, 4v+17 (6.3.1).

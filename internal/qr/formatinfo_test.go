@@ -3,6 +3,8 @@ package qr
 import (
 	"fmt"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 )
 
 func TestFormatInfoWords(t *testing.T) {
@@ -67,5 +69,68 @@ func TestDimensionForVersion(t *testing.T) {
 	}
 	if dimensionForVersion(1) != 21 || dimensionForVersion(40) != 177 {
 		t.Errorf("endpoints wrong")
+	}
+}
+
+// TestWriteFormatVersionBits writes the format and version information
+// that a symbol encoded by gozxing carries back into it: a clean symbol
+// must not change, and a symbol whose format and version modules were
+// inverted must be restored exactly; formatCandidates must read the
+// symbol's format first, also from its mirror image.
+func TestWriteFormatVersionBits(t *testing.T) {
+	cases := []struct {
+		name string
+		v    int
+		ec   decoder.ErrorCorrectionLevel
+	}{
+		{"v1 L", 1, decoder.ErrorCorrectionLevel_L},
+		{"v7 M", 7, decoder.ErrorCorrectionLevel_M},
+		{"v22 Q", 22, decoder.ErrorCorrectionLevel_Q},
+		{"v40 H", 40, decoder.ErrorCorrectionLevel_H},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := encodeSymbol(t, "fv "+tc.name, tc.ec, tc.v)
+			n := len(m)
+			fc := formatCandidates(m)
+			if len(fc) == 0 || fc[0].dist != 0 || fc[0].transposed || fc[0].ecLevel() != tc.ec.String() {
+				t.Fatalf("format candidates %+v, want %s at distance 0 first", fc, tc.ec)
+			}
+			want := formatCodewords[fc[0].ecBits<<3|fc[0].mask]
+			for _, damage := range []bool{false, true} {
+				c := make([][]bool, n)
+				for y := range m {
+					c[y] = append([]bool(nil), m[y]...)
+				}
+				put := func(x, y int, dark bool) { c[y][x] = dark }
+				if damage {
+					formatModules(n, func(_, x, y int) { c[y][x] = !c[y][x] })
+					if n >= 45 {
+						writeVersionBits(func(x, y int, _ bool) { c[y][x] = !m[y][x] }, n, 0)
+					}
+				}
+				writeFormatBits(put, n, want)
+				if n >= 45 {
+					writeVersionBits(put, n, versionWord(tc.v))
+				}
+				for y := range m {
+					for x := range m[y] {
+						if c[y][x] != m[y][x] {
+							t.Fatalf("damaged %v: module (%d,%d) differs after writing", damage, x, y)
+						}
+					}
+				}
+			}
+			tr := make([][]bool, n)
+			for y := range tr {
+				tr[y] = make([]bool, n)
+				for x := range tr[y] {
+					tr[y][x] = m[x][y]
+				}
+			}
+			if fc := formatCandidates(tr); len(fc) == 0 || !fc[0].transposed || fc[0].dist != 0 {
+				t.Errorf("mirror image: format candidates %+v, want a transposed reading first", fc)
+			}
+		})
 	}
 }

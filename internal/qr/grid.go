@@ -235,7 +235,9 @@ func (f *finderFrame) candidateSizes(s sampler) []int {
 //
 // mode selects the bottom-right alignment pattern search: 0 near the affine
 // prediction, 1 a wide search with larger templates (strong perspective), 2
-// none (parallelogram completion).
+// none (parallelogram completion), 3 none but the fourth corner searched for
+// the grid most in phase with the module edges (searchCorner), for versions 1 without an alignment
+// pattern and symbols whose alignment pattern is damaged.
 func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
 	nf := float64(n)
 	src := geom.Quad{{X: 3.5, Y: 3.5}, {X: nf - 3.5, Y: 3.5}, {X: nf - 3.5, Y: nf - 3.5}, {X: 3.5, Y: nf - 3.5}}
@@ -246,6 +248,23 @@ func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
 		return nil
 	}
 	g := &grid{n: n, global: affine}
+	if mode == 3 {
+		// The parallelogram is close to the symbol near the three finder
+		// patterns whatever the perspective: a triple whose finder and
+		// timing patterns do not match there is no symbol, and not worth
+		// the search. The bar is lower than minFunctionAgreement: under
+		// strong perspective the parallelogram already strays from the
+		// outer parts of the top-right and bottom-left finder patterns;
+		// look-alike triples score about 0.5.
+		if functionAgreement(sampleModules(s, g, f.inv, 0)) < 0.62 {
+			return nil
+		}
+		g.global = searchCorner(s, f, n, affine)
+		if n >= 45 && local {
+			refineLocal(s, g, f, math.Abs(f.light-f.dark))
+		}
+		return g
+	}
 	if n < 25 {
 		return g
 	}
@@ -282,6 +301,79 @@ func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
 	}
 	refineLocal(s, g, f, contrast)
 	return g
+}
+
+// searchCorner returns the homography that maps the three finder centres
+// of f to their module positions and puts the fourth point, module
+// (n−3.5, n−3.5), where the grid is best in phase with the module edges
+// (gridPhase). The point is searched on a 5×5 pattern of offsets two
+// modules apart along the grid axes around the parallelogram completion
+// h0 (up to 4 modules off), then on 5×5 patterns 0.8 and 0.3 module apart
+// around the best so far. This recovers the perspective of symbols without
+// a usable alignment pattern (version 1, or a damaged bottom-right
+// corner), at a cost of 73 samplings of four points per module.
+func searchCorner(s sampler, f *finderFrame, n int, h0 geom.Homography) geom.Homography {
+	nf := float64(n)
+	src := geom.Quad{{X: 3.5, Y: 3.5}, {X: nf - 3.5, Y: 3.5}, {X: nf - 3.5, Y: nf - 3.5}, {X: 3.5, Y: nf - 3.5}}
+	base := h0.Apply(src[2])
+	ex := h0.Apply(geom.Point{X: nf - 2.5, Y: nf - 3.5}).Sub(base)
+	ey := h0.Apply(geom.Point{X: nf - 3.5, Y: nf - 2.5}).Sub(base)
+	best, bestScore := h0, gridPhase(s, h0, n)
+	var bx, by float64
+	for _, step := range []float64{2, 0.8, 0.3} {
+		cx, cy := bx, by
+		for j := -2; j <= 2; j++ {
+			for i := -2; i <= 2; i++ {
+				if i == 0 && j == 0 {
+					continue
+				}
+				ox, oy := cx+float64(i)*step, cy+float64(j)*step
+				dst := geom.Quad{f.tl.c, f.tr.c, base.Add(ex.Scale(ox)).Add(ey.Scale(oy)), f.bl.c}
+				h, ok := geom.QuadToQuad(src, dst)
+				if !ok {
+					continue
+				}
+				if sc := gridPhase(s, h, n); sc > bestScore {
+					best, bestScore, bx, by = h, sc, ox, oy
+				}
+			}
+		}
+	}
+	return best
+}
+
+// gridPhase rates how well the n×n module grid h is in phase with the
+// module edges in the image: along the middle line of every module row and
+// column it samples the points a quarter module either side of each module
+// centre, and adds the gray level steps across module boundaries (between
+// the last sample of one module and the first of the next) less the steps
+// within modules. A grid in phase puts the image's edges on its boundaries;
+// uniform areas, such as a quiet zone the grid strays into, score nothing
+// either way.
+func gridPhase(s sampler, h geom.Homography, n int) float64 {
+	var score float64
+	for axis := 0; axis < 2; axis++ {
+		for r := 0; r < n; r++ {
+			c := float64(r) + 0.5
+			var prev float64
+			for k := 0; k < n; k++ {
+				a, b := float64(k)+0.25, float64(k)+0.75
+				var pa, pb geom.Point
+				if axis == 0 {
+					pa, pb = geom.Point{X: a, Y: c}, geom.Point{X: b, Y: c}
+				} else {
+					pa, pb = geom.Point{X: c, Y: a}, geom.Point{X: c, Y: b}
+				}
+				va, vb := s.at(h.Apply(pa)), s.at(h.Apply(pb))
+				score -= math.Abs(vb - va)
+				if k > 0 {
+					score += math.Abs(va - prev)
+				}
+				prev = vb
+			}
+		}
+	}
+	return score
 }
 
 // locateAlignment searches for an alignment pattern (6.3.6: a dark module

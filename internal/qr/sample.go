@@ -54,21 +54,52 @@ func (l *lattice) at(u, v float64) geom.Point {
 	return geom.Point{X: x, Y: y}
 }
 
-// sampleModules returns the n×n module matrix (dark = true) of g.
+// sampleModules returns the n×n module matrix (dark = true) of g, sampled
+// and thresholded as sampling variant variant (see sampleThresholds).
 func sampleModules(s sampler, g *grid, inv bool, variant int) [][]bool {
-	return sampleLattice(s, newLattice(g), inv, variant)
+	lat := newLattice(g)
+	vals := sampleValues(s, lat, inv, variantShift(variant))
+	return thresholdModules(vals, lat.n, sampleThresholds(variant)[0])
 }
 
-// sampleLattice is sampleModules on a precomputed lattice.
-func sampleLattice(s sampler, lat lattice, inv bool, variant int) [][]bool {
+// variantShift is the grid shift, in modules, of a sampling variant.
+func variantShift(variant int) float64 {
+	if variant == 1 {
+		return 0.2
+	}
+	return 0
+}
+
+// moduleThreshold is one way to threshold module values.
+type moduleThreshold struct {
+	r       int     // half side of the local mean window, in modules
+	global  float64 // weight of the symbol's mean in the threshold
+	sharpen float64 // weight of the module-space unsharp mask (0: none)
+}
+
+// sampleThresholds returns the thresholds tried, in order, on the module
+// values of a sampling variant: the first is always tried; the others only
+// when the format information read but the codewords did not correct, and
+// cost a threshold pass and a Reed–Solomon decoding, not a new sampling.
+//
+// The unsharp mask subtracts a share of the mean of the 8 neighbouring
+// modules: blur spreads each module into its neighbours, so a light module
+// between dark ones reads darker than a light module among light ones, and
+// the mask undoes a first-order share of that.
+func sampleThresholds(variant int) []moduleThreshold {
+	if variant == 1 {
+		return []moduleThreshold{{r: 2}, {r: 2, sharpen: 0.7}}
+	}
+	return []moduleThreshold{{r: 4, global: 0.5}, {r: 4, global: 0.5, sharpen: 0.7}}
+}
+
+// sampleValues returns the n×n module values (mean of five bilinear
+// samples, dark low; reversed when inv) of lat, with the grid shifted by
+// shift modules towards the bottom right.
+func sampleValues(s sampler, lat lattice, inv bool, shift float64) []float64 {
 	n := lat.n
 	vals := make([]float64, n*n)
-	shift := 0.0
-	if variant == 1 {
-		shift = 0.2
-	}
 	const q = 0.25
-	var sum float64
 	for y := 0; y < n; y++ {
 		for x := 0; x < n; x++ {
 			cx, cy := float64(x)+0.5+shift, float64(y)+0.5+shift
@@ -80,14 +111,41 @@ func sampleLattice(s sampler, lat lattice, inv bool, variant int) [][]bool {
 				v = 255 - v
 			}
 			vals[y*n+x] = v
-			sum += v
 		}
 	}
-	global := sum / float64(n*n)
-	r, wg := 4, 0.5
-	if variant == 1 {
-		r, wg = 2, 0
+	return vals
+}
+
+// thresholdModules thresholds the n×n module values vals with th.
+func thresholdModules(vals []float64, n int, th moduleThreshold) [][]bool {
+	if th.sharpen > 0 {
+		sh := make([]float64, len(vals))
+		for y := 0; y < n; y++ {
+			for x := 0; x < n; x++ {
+				var sum float64
+				cnt := 0
+				for dy := -1; dy <= 1; dy++ {
+					for dx := -1; dx <= 1; dx++ {
+						xx, yy := x+dx, y+dy
+						if (dx == 0 && dy == 0) || xx < 0 || yy < 0 || xx >= n || yy >= n {
+							continue
+						}
+						sum += vals[yy*n+xx]
+						cnt++
+					}
+				}
+				v := vals[y*n+x]
+				sh[y*n+x] = v + th.sharpen*(v-sum/float64(cnt))
+			}
+		}
+		vals = sh
 	}
+	var sum float64
+	for _, v := range vals {
+		sum += v
+	}
+	global := sum / float64(n*n)
+	r, wg := th.r, th.global
 	// summed-area table over module values
 	sw := n + 1
 	sat := make([]float64, sw*sw)
