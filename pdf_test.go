@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/gif"
+	"image/png"
 	"math"
 	"sync"
 	"testing"
@@ -378,4 +379,148 @@ func BenchmarkReadPDFSmallCode(b *testing.B) {
 			})
 		}
 	}
+}
+
+// TestSharedPDFEngine: Readers given one PDFEngine all render with it (it
+// starts once), each applies its own page and pixel limits, and closing a
+// Reader leaves the shared engine running; closing the engine does not
+// stop the Readers from reading images.
+func TestSharedPDFEngine(t *testing.T) {
+	const text = "SHARED-ENGINE-0042"
+	eng, err := NewPDFEngine(PDFOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	pages := a4(2)
+	pages[1].VectorQR(matrix(t, text), 200, 200, 2)
+	data := pdftest.Build(pages, pdftest.Options{})
+
+	readers := map[string]*Reader{
+		"default":     newReader(t, Options{PDF: eng}),
+		"one page":    newReader(t, Options{PDF: eng, MaxPages: 1}),
+		"small pages": newReader(t, Options{PDF: eng, MaxPixels: 1e6}),
+	}
+	for name, r := range readers {
+		if r.pdf != eng || r.ownsPDF {
+			t.Fatalf("%s: reader has its own engine", name)
+		}
+	}
+	if took, _ := eng.StartupInfo(); took != 0 {
+		t.Fatalf("engine started before the first PDF (%v)", took)
+	}
+	t.Run("limits per reader", func(t *testing.T) {
+		for _, tc := range []struct {
+			reader string
+			pages  bool // refused for its page count
+			width  int  // of page 1
+		}{
+			{"default", false, 1654},  // 595 pt at 200 dpi
+			{"one page", true, 0},     // 2 pages > 1
+			{"small pages", false, 0}, // 1e6 px: about 100 dpi, checked below
+		} {
+			t.Run(tc.reader, func(t *testing.T) {
+				res, err := readers[tc.reader].Read(context.Background(), data)
+				if tc.pages {
+					var le *LimitError
+					if !errors.As(err, &le) || le.What != "pages" || le.Limit != 1 || le.Actual != 2 {
+						t.Fatalf("err = %v, want a pages LimitError 2 > 1", err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(res.Codes) != 1 || res.Codes[0].Text != text || res.Codes[0].Page != 2 {
+					t.Errorf("codes %+v, want %q on page 2", res.Codes, text)
+				}
+				w, h := res.Image.Width, res.Image.Height
+				switch tc.reader {
+				case "default":
+					if w != tc.width {
+						t.Errorf("width %d, want %d", w, tc.width)
+					}
+				case "small pages":
+					if w*h > 1e6 || w*h < 0.9e6 {
+						t.Errorf("page 1 rendered %dx%d = %d px, want just under 1e6", w, h, w*h)
+					}
+				}
+			})
+		}
+	})
+	took, _ := eng.StartupInfo()
+	if took == 0 {
+		t.Fatal("the shared engine did not start")
+	}
+	t.Run("reader close keeps the engine", func(t *testing.T) {
+		if err := readers["default"].Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := readers["small pages"].Read(context.Background(), data); err != nil {
+			t.Fatalf("after another reader's Close: %v", err)
+		}
+		if again, _ := eng.StartupInfo(); again != took {
+			t.Errorf("engine restarted: %v then %v", took, again)
+		}
+	})
+	t.Run("engine close", func(t *testing.T) {
+		if err := eng.Close(); err != nil {
+			t.Fatal(err)
+		}
+		r := readers["small pages"]
+		if _, err := r.Read(context.Background(), data); !errors.Is(err, ErrPDFClosed) {
+			t.Errorf("PDF after engine Close: err = %v, want ErrPDFClosed", err)
+		}
+		img := a4Image(t, text)
+		res, err := r.Read(context.Background(), img)
+		if err != nil || len(res.Codes) != 1 || res.Codes[0].Text != text {
+			t.Errorf("PNG after engine Close: %+v, %v", res, err)
+		}
+	})
+}
+
+// TestReaderOwnsPDFEngine: a Reader without Options.PDF makes its own
+// engine and closes it in Close.
+func TestReaderOwnsPDFEngine(t *testing.T) {
+	r := newReader(t, Options{})
+	if r.pdf == nil || !r.ownsPDF {
+		t.Fatal("reader without Options.PDF has no engine of its own")
+	}
+	data := pdftest.Build(a4(1), pdftest.Options{})
+	if _, err := r.Read(context.Background(), data); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Read(context.Background(), data); !errors.Is(err, ErrPDFClosed) {
+		t.Errorf("after Close: err = %v, want ErrPDFClosed", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
+
+// a4Image returns a PNG with a code of text drawn with 4 px modules.
+func a4Image(t *testing.T, text string) []byte {
+	t.Helper()
+	m := matrix(t, text)
+	g := image.NewGray(image.Rect(0, 0, 8*len(m)+64, 8*len(m)+64))
+	for i := range g.Pix {
+		g.Pix[i] = 0xff
+	}
+	for r, row := range m {
+		for c, dark := range row {
+			if dark {
+				for k := 0; k < 16; k++ {
+					g.SetGray(32+4*c+k%4, 32+4*r+k/4, color.Gray{0})
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, g); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

@@ -76,6 +76,10 @@ var ErrEmpty = imgio.ErrEmpty
 // needs a password.
 var ErrEncrypted = pdf.ErrEncrypted
 
+// ErrPDFClosed is wrapped by the error a Reader returns for a PDF after
+// its PDFEngine was closed.
+var ErrPDFClosed = pdf.ErrClosed
+
 // Options configures a Reader. The zero value is valid: classic mode,
 // default strategies, stop at the first strategy that reads, no timeout
 // beyond the caller's context, default input limits.
@@ -113,10 +117,17 @@ type Options struct {
 	// MaxPixels) and read once more; code points are mapped back to the
 	// PDFDPI frame. Zero: 2 × PDFDPI; negative: no second render.
 	PDFRetryDPI int
-	// PDFCacheDir holds wazero's compilation cache for the PDF engine,
-	// which cuts the first PDF's start-up from seconds to a fraction of
-	// one. "": qrcascade/wazero under os.UserCacheDir; "off": no cache. An
-	// unwritable directory disables the cache silently.
+	// PDF renders PDF pages. Nil: the Reader makes its own engine (with
+	// PDFCacheDir), starts it on the first PDF and closes it in Close.
+	// Share one between the Readers of a process, each engine costs
+	// seconds of start-up and its own memory; a Reader does not close an
+	// engine it was given.
+	PDF *PDFEngine
+	// PDFCacheDir holds wazero's compilation cache for the Reader's own
+	// PDF engine (ignored when PDF is set), which cuts the first PDF's
+	// start-up from seconds to a fraction of one. "": qrcascade/wazero
+	// under os.UserCacheDir; "off": no cache. An unwritable directory
+	// disables the cache silently.
 	PDFCacheDir string
 	// Invoices recognises tax-authority invoice payloads (Mexico CFDI,
 	// Argentina AFIP, Spain VERI*FACTU, …) in every code read and fills
@@ -150,7 +161,8 @@ type Reader struct {
 	classic  *classic.Tier
 	cascade  *cascade.Cascade
 	invoices *invoice.Registry // nil unless Options.Invoices
-	pdf      *pdf.Engine       // started on the first PDF
+	pdf      *PDFEngine        // started on the first PDF
+	ownsPDF  bool              // pdf was made by NewReader: Close closes it
 }
 
 // NewReader validates opts and returns a Reader.
@@ -191,15 +203,15 @@ func NewReader(opts Options) (*Reader, error) {
 	if opts.PDFRetryDPI == 0 {
 		opts.PDFRetryDPI = min(2*opts.PDFDPI, pdf.MaxDPI)
 	}
-	pcfg := pdf.Config{DPI: opts.PDFDPI, MaxPages: opts.MaxPages, MaxPixels: opts.MaxPixels, CacheDir: opts.PDFCacheDir}
-	if opts.PDFCacheDir == "off" {
-		pcfg.CacheDir, pcfg.NoCache = "", true
+	r := &Reader{opts: opts, classic: t, cascade: c, pdf: opts.PDF}
+	if r.pdf == nil {
+		// Not started until the first PDF: a Reader that never sees one
+		// pays nothing.
+		if r.pdf, err = NewPDFEngine(PDFOptions{CacheDir: opts.PDFCacheDir}); err != nil {
+			return nil, err
+		}
+		r.ownsPDF = true
 	}
-	engine, err := pdf.New(pcfg)
-	if err != nil {
-		return nil, fmt.Errorf("qrcascade: %w", err)
-	}
-	r := &Reader{opts: opts, classic: t, cascade: c, pdf: engine}
 	if opts.Invoices {
 		r.invoices = invoice.NewRegistry()
 	}
@@ -266,6 +278,23 @@ func (r *Reader) maxBytes() int64 {
 	return r.opts.MaxBytes
 }
 
+// maxPages is the effective page limit for PDF documents (<= 0: none).
+func (r *Reader) maxPages() int {
+	if r.opts.MaxPages == 0 {
+		return imgio.DefaultMaxPages
+	}
+	return r.opts.MaxPages
+}
+
+// maxPixels is the effective pixel limit of a rendered PDF page (<= 0:
+// none).
+func (r *Reader) maxPixels() int64 {
+	if r.opts.MaxPixels == 0 {
+		return imgio.DefaultMaxPixels
+	}
+	return r.opts.MaxPixels
+}
+
 // readPDF renders and reads every page of a PDF document. When no page
 // yields a code, every page is rendered again at Options.PDFRetryDPI and
 // read once more (see docs/PDF.md for why per document, not per page).
@@ -275,7 +304,7 @@ func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 	}
 	start := time.Now()
 	res := &Result{Image: ImageInfo{Format: "pdf"}}
-	doc, err := r.pdf.Open(ctx, data)
+	doc, err := r.pdf.e.Open(ctx, data)
 	res.Timings.DecodeImage = time.Since(start)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -284,6 +313,9 @@ func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 		return nil, err
 	}
 	defer doc.Close()
+	if max := r.maxPages(); max > 0 && doc.Pages() > max {
+		return nil, &LimitError{What: "pages", Limit: int64(max), Actual: int64(doc.Pages())}
+	}
 	res.Image.Pages = doc.Pages()
 	dpis := make([]int, doc.Pages()) // the DPI each page was read at
 	for i := range dpis {
@@ -320,11 +352,16 @@ func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 	return res, nil
 }
 
-// renderPage renders page i of doc at dpi (or less, see pdf.FitDPI),
-// counting the time as image decoding.
+// renderPage renders page i of doc at dpi, or at the highest resolution
+// below it that fits Options.MaxPixels (see pdf.FitDPI), counting the time
+// as image decoding.
 func (r *Reader) renderPage(doc *pdf.Document, i, dpi int, res *Result) (*gray.Plane, int, error) {
 	start := time.Now()
-	p, used, err := doc.Render(i, dpi)
+	w, h, err := doc.PageSize(i)
+	if err != nil {
+		return nil, 0, fmt.Errorf("qrcascade: %w", err)
+	}
+	p, used, err := doc.Render(i, pdf.FitDPI(w, h, dpi, r.maxPixels()))
 	res.Timings.DecodeImage += time.Since(start)
 	if err != nil {
 		return nil, 0, fmt.Errorf("qrcascade: %w", err)
@@ -392,9 +429,13 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, scale float6
 	return nil
 }
 
-// Close releases the PDF engine, if a PDF started it. The Reader must not
-// be used afterwards.
+// Close releases the Reader's own PDF engine, if a PDF started it; an
+// engine given in Options.PDF is left to its owner. The Reader must not be
+// used afterwards.
 func (r *Reader) Close() error {
+	if !r.ownsPDF {
+		return nil
+	}
 	return r.pdf.Close()
 }
 
