@@ -1,0 +1,201 @@
+package pdf
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/klippa-app/go-pdfium/enums"
+	"github.com/klippa-app/go-pdfium/references"
+	"github.com/klippa-app/go-pdfium/requests"
+
+	"qrcascade/internal/geom"
+	"qrcascade/internal/gray"
+)
+
+// MinImageSide is the smallest width and height, in samples, of an image
+// Images returns: a version 1 symbol has 21 modules (ISO/IEC 18004:2015,
+// 5.3.1), so a smaller image cannot hold a readable code.
+const MinImageSide = 21
+
+// An Image is an image XObject painted on a page (ISO 32000-1, 8.9.5),
+// decoded at its own resolution rather than resampled to a render DPI.
+type Image struct {
+	// Plane holds the image's samples as gray, row 0 the image's first
+	// (top) row, at its native size.
+	Plane *gray.Plane
+	// Corners are where the plane's corners (0,0), (W,0), (W,H) and (0,H)
+	// land on the page, in points in the displayed frame (see Rect):
+	// the image's transformation and the page's /Rotate applied. Map a
+	// point of the plane to the page with geom.QuadToQuad.
+	Corners geom.Quad
+}
+
+// NativeDPI returns the resolution at which the image is painted: its
+// samples per inch along its wider side on the page.
+func (im Image) NativeDPI() float64 {
+	w := im.Corners[0].Dist(im.Corners[1])
+	h := im.Corners[0].Dist(im.Corners[3])
+	if w <= 0 || h <= 0 {
+		return 0
+	}
+	return 72 * math.Max(float64(im.Plane.W)/w, float64(im.Plane.H)/h)
+}
+
+// Images decodes the image objects painted directly in page i's content
+// (0-based), in content order, skipping images smaller than MinImageSide
+// and, when maxPixels > 0, larger than maxPixels samples (not decoded).
+// Image masks, soft masks and the colour space's alpha are ignored: a
+// sample is the luma of its colour (ISO 32000-1, 8.9.6 and 11.6.5.2 are
+// not applied), which is what a QR code stored as an image needs.
+//
+// Weak spot: images inside form XObjects (ISO 32000-1, 8.10) are not
+// visited; rendering still sees them.
+//
+// Errors are as for Render.
+func (d *Document) Images(i int, maxPixels int64) ([]Image, error) {
+	if err := d.check(i); err != nil {
+		return nil, err
+	}
+	w, h, err := d.PageSize(i)
+	if err != nil {
+		return nil, err
+	}
+	var out []Image
+	err = d.call(func() error {
+		n, err := d.inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: d.page(i)})
+		if err != nil {
+			return err
+		}
+		for k := 0; k < n.Count; k++ {
+			if err := d.ctx.Err(); err != nil {
+				return err
+			}
+			o, err := d.inst.FPDFPage_GetObject(&requests.FPDFPage_GetObject{Page: d.page(i), Index: k})
+			if err != nil {
+				return err
+			}
+			t, err := d.inst.FPDFPageObj_GetType(&requests.FPDFPageObj_GetType{PageObject: o.PageObject})
+			if err != nil {
+				return err
+			}
+			if t.Type != enums.FPDF_PAGEOBJ_IMAGE {
+				continue
+			}
+			im, ok, err := d.image(i, o.PageObject, w, h, maxPixels)
+			if err != nil {
+				return err
+			}
+			if ok {
+				out = append(out, im)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, d.wrap(fmt.Sprintf("page %d: images", i+1), err)
+	}
+	return out, nil
+}
+
+// image decodes one image object of page i, whose displayed size is w×h
+// points; ok is false when the image is skipped for its size.
+func (d *Document) image(i int, obj references.FPDF_PAGEOBJECT, w, h float64, maxPixels int64) (im Image, ok bool, err error) {
+	size, err := d.inst.FPDFImageObj_GetImagePixelSize(&requests.FPDFImageObj_GetImagePixelSize{ImageObject: obj})
+	if err != nil {
+		return im, false, err
+	}
+	iw, ih := int64(size.Width), int64(size.Height)
+	if iw < MinImageSide || ih < MinImageSide || (maxPixels > 0 && iw*ih > maxPixels) {
+		return im, false, nil
+	}
+	m, err := d.inst.FPDFPageObj_GetMatrix(&requests.FPDFPageObj_GetMatrix{PageObject: obj})
+	if err != nil {
+		return im, false, err
+	}
+	// Image space: sample (0,0) is the top-left corner of the unit
+	// square, (0,1) in user space; the object's matrix maps the unit
+	// square to the page (ISO 32000-1, 8.9.5, Figure 39).
+	a, b, c, dd, e, f := float64(m.Matrix.A), float64(m.Matrix.B), float64(m.Matrix.C), float64(m.Matrix.D), float64(m.Matrix.E), float64(m.Matrix.F)
+	for k, u := range [4][2]float64{{0, 1}, {1, 1}, {1, 0}, {0, 0}} {
+		x, y := a*u[0]+c*u[1]+e, b*u[0]+dd*u[1]+f
+		if im.Corners[k], err = d.toDisplay(i, x, y, w, h); err != nil {
+			return im, false, err
+		}
+	}
+	bm, err := d.inst.FPDFImageObj_GetBitmap(&requests.FPDFImageObj_GetBitmap{ImageObject: obj})
+	if err != nil {
+		return im, false, err
+	}
+	defer d.inst.FPDFBitmap_Destroy(&requests.FPDFBitmap_Destroy{Bitmap: bm.Bitmap})
+	im.Plane, err = d.bitmapPlane(bm.Bitmap)
+	return im, err == nil, err
+}
+
+// displayScale is the device resolution toDisplay asks PDFium for, in
+// pixels per point: its answer is in whole pixels, so 1/16 pt.
+const displayScale = 16
+
+// toDisplay maps a point of page i's user space to its displayed frame in
+// points (w×h the displayed page size): PDFium applies the crop box
+// origin and /Rotate.
+func (d *Document) toDisplay(i int, x, y, w, h float64) (geom.Point, error) {
+	r, err := d.inst.FPDF_PageToDevice(&requests.FPDF_PageToDevice{
+		Page: d.page(i), SizeX: int(math.Round(w * displayScale)), SizeY: int(math.Round(h * displayScale)),
+		Rotate: enums.FPDF_PAGE_ROTATION_NONE, PageX: x, PageY: y,
+	})
+	if err != nil {
+		return geom.Point{}, err
+	}
+	return geom.Point{X: float64(r.DeviceX) / displayScale, Y: float64(r.DeviceY) / displayScale}, nil
+}
+
+// bitmapPlane converts a PDFium bitmap to a new compact gray plane: gray
+// is copied, BGR(x/A) become luma (ITU-R BT.601 weights, as image/color),
+// alpha ignored.
+func (d *Document) bitmapPlane(bm references.FPDF_BITMAP) (*gray.Plane, error) {
+	fw, err := d.inst.FPDFBitmap_GetWidth(&requests.FPDFBitmap_GetWidth{Bitmap: bm})
+	if err != nil {
+		return nil, err
+	}
+	fh, err := d.inst.FPDFBitmap_GetHeight(&requests.FPDFBitmap_GetHeight{Bitmap: bm})
+	if err != nil {
+		return nil, err
+	}
+	fs, err := d.inst.FPDFBitmap_GetStride(&requests.FPDFBitmap_GetStride{Bitmap: bm})
+	if err != nil {
+		return nil, err
+	}
+	ff, err := d.inst.FPDFBitmap_GetFormat(&requests.FPDFBitmap_GetFormat{Bitmap: bm})
+	if err != nil {
+		return nil, err
+	}
+	fb, err := d.inst.FPDFBitmap_GetBuffer(&requests.FPDFBitmap_GetBuffer{Bitmap: bm})
+	if err != nil {
+		return nil, err
+	}
+	w, h, stride, buf := fw.Width, fh.Height, fs.Stride, fb.Buffer
+	bpp := map[enums.FPDF_BITMAP_FORMAT]int{
+		enums.FPDF_BITMAP_FORMAT_GRAY: 1, enums.FPDF_BITMAP_FORMAT_BGR: 3,
+		enums.FPDF_BITMAP_FORMAT_BGRX: 4, enums.FPDF_BITMAP_FORMAT_BGRA: 4,
+	}[ff.Format]
+	switch {
+	case bpp == 0:
+		return nil, fmt.Errorf("image bitmap format %d", ff.Format)
+	case w <= 0 || h <= 0 || stride < w*bpp || len(buf) < (h-1)*stride+w*bpp:
+		return nil, fmt.Errorf("image bitmap %dx%d, stride %d, %d bytes", w, h, stride, len(buf))
+	}
+	p := gray.New(w, h)
+	for y := 0; y < h; y++ {
+		src, dst := buf[y*stride:y*stride+w*bpp], p.Row(y)
+		if bpp == 1 {
+			copy(dst, src)
+			continue
+		}
+		for x := range dst {
+			s := src[x*bpp : x*bpp+3]
+			// 19595, 38470, 7471: 0.299, 0.587, 0.114 in 16.16.
+			dst[x] = uint8((19595*uint32(s[2]) + 38470*uint32(s[1]) + 7471*uint32(s[0]) + 1<<15) >> 16)
+		}
+	}
+	return p, nil
+}
