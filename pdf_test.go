@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/image/tiff"
 
+	"qrcascade/internal/gray"
 	"qrcascade/internal/pdf/pdftest"
 )
 
@@ -523,4 +524,107 @@ func a4Image(t *testing.T, text string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestPDFImagePolicy: image objects are read at their native resolution
+// before the page is rendered; the render is skipped when an image read a
+// code or the page is a scan, unless Options.All; a code read twice (image
+// and render) is reported once.
+func TestPDFImagePolicy(t *testing.T) {
+	const (
+		text1 = "https://example.com/invoice?id=2026-000123&total=99.90&tax=B12345678"
+		text2 = "VECTOR-CODE-0042"
+	)
+	m1, m2 := matrix(t, text1), matrix(t, text2)
+	n1 := float64(len(m1) + 8) // modules across the image, quiet zone included
+	// A code as a 4 px/module image painted with 0.45 pt modules: 1.25 px
+	// per module at 200 dpi, too small to read from the render.
+	small := func() []*pdftest.Page {
+		p := a4(1)
+		if err := p[0].ImageQR(m1, 4, 300, 300, 0.45*n1, false); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	imageAndVector := func() []*pdftest.Page {
+		p := a4(1)
+		if err := p[0].ImageQR(m1, 4, 300, 60, 150, false); err != nil {
+			t.Fatal(err)
+		}
+		p[0].VectorQR(m2, 60, 400, 2)
+		return p
+	}
+	// A scanned page: one 250 dpi image over the whole 300 pt page, with
+	// a vector code stamped over it.
+	scan := func() []*pdftest.Page {
+		p := pdftest.NewPage(300, 300)
+		g := image.NewGray(image.Rect(0, 0, 1042, 1042))
+		for i := range g.Pix {
+			g.Pix[i] = 0xf0
+		}
+		if err := p.Image(g, 0, 0, 300, 300, false); err != nil {
+			t.Fatal(err)
+		}
+		p.VectorQR(m2, 100, 100, 2)
+		return []*pdftest.Page{p}
+	}
+	for _, tc := range []struct {
+		name  string
+		pages func() []*pdftest.Page
+		all   bool
+		want  []string
+	}{
+		{"small image code", small, false, []string{text1}},
+		{"image and vector, first read", imageAndVector, false, []string{text1}},
+		{"image and vector, all", imageAndVector, true, []string{text1, text2}},
+		{"scan, stamp skipped", scan, false, nil},
+		{"scan, all", scan, true, []string{text2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newReader(t, Options{PDF: pdfReader(t).pdf, All: tc.all, PDFRetryDPI: -1})
+			res, err := r.Read(context.Background(), pdftest.Build(tc.pages(), pdftest.Options{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range res.Codes {
+				got = append(got, c.Text)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Fatalf("read %q, want %q", got, tc.want)
+			}
+		})
+	}
+	t.Run("small image code, points", func(t *testing.T) {
+		data := pdftest.Build(small(), pdftest.Options{})
+		res, err := pdfReader(t).Read(context.Background(), data)
+		if err != nil || len(res.Codes) != 1 {
+			t.Fatalf("%+v, %v", res, err)
+		}
+		// The symbol's top-left corner is 4 modules inside the image.
+		const s = 200.0 / 72
+		x, y := (300+4*0.45)*s, (300+4*0.45)*s
+		if p := res.Codes[0].Points[0]; math.Hypot(p[0]-x, p[1]-y) > 1*s {
+			t.Errorf("top-left %v, want near (%.1f, %.1f) in the 200 dpi frame", p, x, y)
+		}
+		// The render alone does not read it: the image path is what helps.
+		doc, err := pdfReader(t).pdf.e.Open(context.Background(), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer doc.Close()
+		p, _, err := doc.Render(0, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := newReader(t, Options{}).ReadImage(context.Background(), grayImage(p))
+		if err != nil || len(out.Codes) != 0 {
+			t.Errorf("the 200 dpi render reads %+v (%v): the case no longer tests extraction", out.Codes, err)
+		}
+	})
+}
+
+// grayImage wraps a plane as an *image.Gray without copying.
+func grayImage(p *gray.Plane) *image.Gray {
+	return &image.Gray{Pix: p.Pix, Stride: p.Stride, Rect: image.Rect(0, 0, p.W, p.H)}
 }

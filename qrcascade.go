@@ -28,10 +28,12 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math"
 	"time"
 
 	"qrcascade/internal/cascade"
 	"qrcascade/internal/classic"
+	"qrcascade/internal/geom"
 	"qrcascade/internal/gray"
 	"qrcascade/internal/imgio"
 	"qrcascade/internal/invoice"
@@ -255,7 +257,7 @@ func (r *Reader) Read(ctx context.Context, data []byte) (*Result, error) {
 			res.Image.Width, res.Image.Height = p.W, p.H
 		}
 		pages++
-		tierErr = r.read(ctx, p, i+1, 1, res)
+		tierErr = r.read(ctx, p, i+1, nil, res)
 		decoding = time.Now()
 		return tierErr
 	})
@@ -295,9 +297,24 @@ func (r *Reader) maxPixels() int64 {
 	return r.opts.MaxPixels
 }
 
-// readPDF renders and reads every page of a PDF document. When no page
-// yields a code, every page is rendered again at Options.PDFRetryDPI and
-// read once more (see docs/PDF.md for why per document, not per page).
+// maxPageImages bounds the image objects read directly on one page: an
+// invoice carries a logo or two and the code. A page with more (a scan cut
+// into tiles, a catalogue) is only rendered, which reassembles them.
+const maxPageImages = 8
+
+// scanCover is the share of the page an image must cover, at a resolution
+// at least the render's, for the page to count as a scan: its render would
+// only resample the image already read.
+const scanCover = 0.9
+
+// readPDF reads every page of a PDF document (see docs/PDF.md). On each
+// page, the image objects are first extracted at their native resolution
+// and read (a few milliseconds, and sharper than a render); the page is
+// then rendered at Options.PDFDPI and read, unless an image read a code or
+// the page is a scan (one image over most of it at least as fine as the
+// render), and Options.All is not set. When no page yields a code, the
+// rendered pages are rendered again at Options.PDFRetryDPI and read once
+// more.
 func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 	if max := r.maxBytes(); max >= 0 && int64(len(data)) > max {
 		return nil, &LimitError{What: "bytes", Limit: max, Actual: int64(len(data))}
@@ -317,25 +334,38 @@ func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 		return nil, &LimitError{What: "pages", Limit: int64(max), Actual: int64(doc.Pages())}
 	}
 	res.Image.Pages = doc.Pages()
-	dpis := make([]int, doc.Pages()) // the DPI each page was read at
-	for i := range dpis {
-		p, dpi, err := r.renderPage(doc, i, r.opts.PDFDPI, res)
+	rendered := make([]int, doc.Pages()) // the DPI page i was rendered at; 0: not rendered
+	for i := range rendered {
+		w, h, err := doc.PageSize(i)
+		if err != nil {
+			return pdfResult(res, i, err)
+		}
+		dpi := pdf.FitDPI(w, h, r.opts.PDFDPI, r.maxPixels())
+		if i == 0 {
+			s := float64(dpi) / 72
+			res.Image.Width, res.Image.Height = int(math.Ceil(w*s)), int(math.Ceil(h*s))
+		}
+		found, scan, err := r.readImages(ctx, doc, i, w*h, dpi, res)
 		if err != nil {
 			return res, err
 		}
-		if i == 0 {
-			res.Image.Width, res.Image.Height = p.W, p.H
+		if (found || scan) && !r.opts.All {
+			continue
 		}
-		dpis[i] = dpi
-		if err := r.read(ctx, p, i+1, 1, res); err != nil {
+		p, used, err := r.renderPage(doc, i, dpi, res)
+		if err != nil {
+			return pdfResult(res, i, err)
+		}
+		rendered[i] = used
+		if err := r.read(ctx, p, i+1, nil, res); err != nil {
 			return res, err
 		}
 	}
 	if len(res.Codes) > 0 {
 		return res, nil
 	}
-	for i, dpi := range dpis {
-		if r.opts.PDFRetryDPI <= dpi {
+	for i, dpi := range rendered {
+		if dpi == 0 || r.opts.PDFRetryDPI <= dpi {
 			continue
 		}
 		p, hdpi, err := r.renderPage(doc, i, r.opts.PDFRetryDPI, res)
@@ -345,11 +375,60 @@ func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 		if hdpi <= dpi {
 			continue // the pixel limit allows no more detail
 		}
-		if err := r.read(ctx, p, i+1, float64(dpi)/float64(hdpi), res); err != nil {
+		scale := float64(dpi) / float64(hdpi)
+		if err := r.read(ctx, p, i+1, func(q geom.Point) geom.Point { return q.Scale(scale) }, res); err != nil {
 			return res, err
 		}
 	}
 	return res, nil
+}
+
+// pdfResult returns the error of page i: with no result when it is the
+// first page and the error is the input's (as Read documents), with the
+// partial result otherwise.
+func pdfResult(res *Result, i int, err error) (*Result, error) {
+	var fe *FormatError
+	if i == 0 && errors.As(err, &fe) {
+		return nil, err
+	}
+	return res, err
+}
+
+// readImages reads the image objects of page i of doc (area its size in
+// square points) at their native resolution, mapping the codes' points to
+// the page rendered at dpi. found reports a code read; scan, an image that
+// covers scanCover of the page at dpi or finer. An image that cannot be
+// extracted is left to the render; only the end of ctx is an error.
+func (r *Reader) readImages(ctx context.Context, doc *pdf.Document, i int, area float64, dpi int, res *Result) (found, scan bool, err error) {
+	start := time.Now()
+	ims, err := doc.Images(i, r.maxPixels())
+	res.Timings.DecodeImage += time.Since(start)
+	if err != nil || len(ims) > maxPageImages {
+		if cerr := ctx.Err(); cerr != nil {
+			return false, false, fmt.Errorf("qrcascade: %w", err)
+		}
+		return false, false, nil
+	}
+	n := len(res.Codes)
+	s := float64(dpi) / 72
+	for _, im := range ims {
+		W, H := float64(im.Plane.W), float64(im.Plane.H)
+		var dst geom.Quad
+		for k, c := range im.Corners {
+			dst[k] = c.Scale(s)
+		}
+		h, ok := geom.QuadToQuad(geom.Quad{{X: 0, Y: 0}, {X: W, Y: 0}, {X: W, Y: H}, {X: 0, Y: H}}, dst)
+		if !ok {
+			continue // painted with a degenerate matrix: invisible
+		}
+		if err := r.read(ctx, im.Plane, i+1, h.Apply, res); err != nil {
+			return false, false, err
+		}
+		if im.NativeDPI() >= float64(dpi) && im.Corners.Area() >= scanCover*area {
+			scan = true
+		}
+	}
+	return len(res.Codes) > n, scan, nil
 }
 
 // renderPage renders page i of doc at dpi, or at the highest resolution
@@ -381,7 +460,7 @@ func (r *Reader) ReadImage(ctx context.Context, img *image.Gray) (*Result, error
 		p.Pix = img.Pix[img.PixOffset(b.Min.X, b.Min.Y):]
 	}
 	res := &Result{Image: ImageInfo{Format: "gray", Width: p.W, Height: p.H, Pages: 1}}
-	err := r.read(ctx, p, 0, 1, res)
+	err := r.read(ctx, p, 0, nil, res)
 	res.Timings.Total = time.Since(start)
 	return res, err
 }
@@ -394,8 +473,10 @@ func (r *Reader) withTimeout(ctx context.Context) (context.Context, context.Canc
 }
 
 // read runs the tiers over p, page page of the input (0 for ReadImage),
-// and appends to res; code points are multiplied by scale.
-func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, scale float64, res *Result) error {
+// and appends to res the codes not already there (same page and text,
+// overlapping corners); to maps code points to the page's frame (nil:
+// unchanged).
+func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, to func(geom.Point) geom.Point, res *Result) error {
 	out, err := r.cascade.Read(ctx, p)
 	res.Timings.Classic += out.Classic
 	res.Timings.Nano += out.Nano
@@ -413,8 +494,14 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, scale float6
 	for _, c := range out.Codes {
 		code := codeFromCascade(c)
 		code.Page = page
-		for k := range code.Points {
-			code.Points[k] = Point{code.Points[k][0] * scale, code.Points[k][1] * scale}
+		if to != nil {
+			for k, q := range code.Points {
+				m := to(geom.Point{X: q[0], Y: q[1]})
+				code.Points[k] = Point{m.X, m.Y}
+			}
+		}
+		if seen(res.Codes, code) {
+			continue
 		}
 		if r.invoices != nil {
 			if inv, ok := r.invoices.Parse(code.Text); ok {
@@ -427,6 +514,23 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, scale float6
 		return fmt.Errorf("qrcascade: %w", err)
 	}
 	return nil
+}
+
+// seen reports whether codes holds c already: same page and text, and
+// overlapping corners (one's centroid inside the other).
+func seen(codes []Code, c Code) bool {
+	q := codeQuad(c.Points)
+	for _, d := range codes {
+		if d.Page == c.Page && d.Text == c.Text && codeQuad(d.Points).Overlaps(q) {
+			return true
+		}
+	}
+	return false
+}
+
+// codeQuad returns a code's corners as a quad.
+func codeQuad(p [4]Point) geom.Quad {
+	return geom.Quad{{X: p[0][0], Y: p[0][1]}, {X: p[1][0], Y: p[1][1]}, {X: p[2][0], Y: p[2][1]}, {X: p[3][0], Y: p[3][1]}}
 }
 
 // Close releases the Reader's own PDF engine, if a PDF started it; an
