@@ -66,6 +66,7 @@ func (d *Document) Images(i int, maxPixels int64) ([]Image, error) {
 		if err != nil {
 			return err
 		}
+		var disp *affine
 		for k := 0; k < n.Count; k++ {
 			if err := d.ctx.Err(); err != nil {
 				return err
@@ -81,7 +82,14 @@ func (d *Document) Images(i int, maxPixels int64) ([]Image, error) {
 			if t.Type != enums.FPDF_PAGEOBJ_IMAGE {
 				continue
 			}
-			im, ok, err := d.image(i, o.PageObject, w, h, maxPixels)
+			if disp == nil {
+				m, err := d.displayMap(i, w, h)
+				if err != nil {
+					return err
+				}
+				disp = &m
+			}
+			im, ok, err := d.image(o.PageObject, *disp, maxPixels)
 			if err != nil {
 				return err
 			}
@@ -97,9 +105,9 @@ func (d *Document) Images(i int, maxPixels int64) ([]Image, error) {
 	return out, nil
 }
 
-// image decodes one image object of page i, whose displayed size is w×h
-// points; ok is false when the image is skipped for its size.
-func (d *Document) image(i int, obj references.FPDF_PAGEOBJECT, w, h float64, maxPixels int64) (im Image, ok bool, err error) {
+// image decodes one image object of a page whose display map is disp; ok
+// is false when the image is skipped for its size.
+func (d *Document) image(obj references.FPDF_PAGEOBJECT, disp affine, maxPixels int64) (im Image, ok bool, err error) {
 	size, err := d.inst.FPDFImageObj_GetImagePixelSize(&requests.FPDFImageObj_GetImagePixelSize{ImageObject: obj})
 	if err != nil {
 		return im, false, err
@@ -117,10 +125,7 @@ func (d *Document) image(i int, obj references.FPDF_PAGEOBJECT, w, h float64, ma
 	// square to the page (ISO 32000-1, 8.9.5, Figure 39).
 	a, b, c, dd, e, f := float64(m.Matrix.A), float64(m.Matrix.B), float64(m.Matrix.C), float64(m.Matrix.D), float64(m.Matrix.E), float64(m.Matrix.F)
 	for k, u := range [4][2]float64{{0, 1}, {1, 1}, {1, 0}, {0, 0}} {
-		x, y := a*u[0]+c*u[1]+e, b*u[0]+dd*u[1]+f
-		if im.Corners[k], err = d.toDisplay(i, x, y, w, h); err != nil {
-			return im, false, err
-		}
+		im.Corners[k] = disp.apply(a*u[0]+c*u[1]+e, b*u[0]+dd*u[1]+f)
 	}
 	bm, err := d.inst.FPDFImageObj_GetBitmap(&requests.FPDFImageObj_GetBitmap{ImageObject: obj})
 	if err != nil {
@@ -131,22 +136,39 @@ func (d *Document) image(i int, obj references.FPDF_PAGEOBJECT, w, h float64, ma
 	return im, err == nil, err
 }
 
-// displayScale is the device resolution toDisplay asks PDFium for, in
-// pixels per point: its answer is in whole pixels, so 1/16 pt.
+// displayScale is the device resolution displayMap asks PDFium for, in
+// pixels per point: its answers are in whole pixels.
 const displayScale = 16
 
-// toDisplay maps a point of page i's user space to its displayed frame in
-// points (w×h the displayed page size): PDFium applies the crop box
-// origin and /Rotate.
-func (d *Document) toDisplay(i int, x, y, w, h float64) (geom.Point, error) {
-	r, err := d.inst.FPDF_PageToDevice(&requests.FPDF_PageToDevice{
-		Page: d.page(i), SizeX: int(math.Round(w * displayScale)), SizeY: int(math.Round(h * displayScale)),
-		Rotate: enums.FPDF_PAGE_ROTATION_NONE, PageX: x, PageY: y,
-	})
-	if err != nil {
-		return geom.Point{}, err
+// affine maps page user space to the displayed frame in points:
+// (x, y) -> (a·x + c·y + e, b·x + d·y + f).
+type affine struct{ a, b, c, d, e, f float64 }
+
+func (m affine) apply(x, y float64) geom.Point {
+	return geom.Point{X: m.a*x + m.c*y + m.e, Y: m.b*x + m.d*y + m.f}
+}
+
+// displayMap returns the map from page i's user space to its displayed
+// frame (w×h points displayed): PDFium applies the crop box origin and
+// /Rotate. It asks PDFium for three points 1000 units apart, so its
+// rounding to 1/displayScale pt costs less than 1e-4 in the linear part.
+func (d *Document) displayMap(i int, w, h float64) (affine, error) {
+	var p [3]geom.Point
+	for k, u := range [3][2]float64{{0, 0}, {1000, 0}, {0, 1000}} {
+		r, err := d.inst.FPDF_PageToDevice(&requests.FPDF_PageToDevice{
+			Page: d.page(i), SizeX: int(math.Round(w * displayScale)), SizeY: int(math.Round(h * displayScale)),
+			Rotate: enums.FPDF_PAGE_ROTATION_NONE, PageX: u[0], PageY: u[1],
+		})
+		if err != nil {
+			return affine{}, err
+		}
+		p[k] = geom.Point{X: float64(r.DeviceX) / displayScale, Y: float64(r.DeviceY) / displayScale}
 	}
-	return geom.Point{X: float64(r.DeviceX) / displayScale, Y: float64(r.DeviceY) / displayScale}, nil
+	return affine{
+		a: (p[1].X - p[0].X) / 1000, b: (p[1].Y - p[0].Y) / 1000,
+		c: (p[2].X - p[0].X) / 1000, d: (p[2].Y - p[0].Y) / 1000,
+		e: p[0].X, f: p[0].Y,
+	}, nil
 }
 
 // bitmapPlane converts a PDFium bitmap to a new compact gray plane: gray

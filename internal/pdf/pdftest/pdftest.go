@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"math"
 	"strings"
 
 	"github.com/makiuchi-d/gozxing"
@@ -35,11 +36,13 @@ type Page struct {
 	images  []xobject
 }
 
-// xobject is an image XObject (ISO 32000-1, 8.9.5).
+// xobject is an image XObject (ISO 32000-1, 8.9.5), or a form XObject
+// (8.10) when form is set.
 type xobject struct {
 	w, h   int
-	filter string // "FlateDecode" or "DCTDecode"
+	filter string // "FlateDecode" or "DCTDecode"; "" for a form
 	data   []byte
+	form   bool // data is a content stream, w×h its bounding box in points
 }
 
 // NewPage returns an empty page of w×h points.
@@ -68,7 +71,31 @@ func Matrix(text string) ([][]bool, error) {
 // module a filled square of the given size in points (one "re" per dark
 // run of a row, then one fill).
 func (p *Page) VectorQR(m [][]bool, x, y, module float64) {
-	p.content.WriteString("0 g\n")
+	p.vectorQR(&p.content, m, x, p.H-y, module, false)
+}
+
+// VectorQRPieces draws the symbol m as VectorQR does, but fills each dark
+// run on its own ("re f"), so each run is a separate path object, as some
+// invoice generators write them.
+func (p *Page) VectorQRPieces(m [][]bool, x, y, module float64) {
+	p.vectorQR(&p.content, m, x, p.H-y, module, true)
+}
+
+// FormVectorQR draws the symbol m as VectorQR does, inside a form XObject
+// (ISO 32000-1, 8.10) painted with Do, as templates and overlays do.
+func (p *Page) FormVectorQR(m [][]bool, x, y, module float64) {
+	side := float64(len(m)) * module
+	var c strings.Builder
+	p.vectorQR(&c, m, 0, side, module, false)
+	name := fmt.Sprintf("Im%d", len(p.images))
+	p.images = append(p.images, xobject{w: int(math.Ceil(side)), h: int(math.Ceil(side)), data: []byte(c.String()), form: true})
+	fmt.Fprintf(&p.content, "q 1 0 0 1 %.3f %.3f cm /%s Do Q\n", x, p.H-y-side, name)
+}
+
+// vectorQR writes the fill of symbol m with its top-left module at user
+// space (x, top), top the y of its top edge; pieces fills each run alone.
+func (p *Page) vectorQR(w *strings.Builder, m [][]bool, x, top, module float64, pieces bool) {
+	w.WriteString("0 g\n")
 	for r, row := range m {
 		for c := 0; c < len(row); {
 			if !row[c] {
@@ -79,11 +106,16 @@ func (p *Page) VectorQR(m [][]bool, x, y, module float64) {
 			for c < len(row) && row[c] {
 				c++
 			}
-			px, py := x+float64(start)*module, y+float64(r+1)*module
-			fmt.Fprintf(&p.content, "%.3f %.3f %.3f %.3f re\n", px, p.H-py, float64(c-start)*module, module)
+			px, py := x+float64(start)*module, top-float64(r+1)*module
+			fmt.Fprintf(w, "%.3f %.3f %.3f %.3f re\n", px, py, float64(c-start)*module, module)
+			if pieces {
+				w.WriteString("f\n")
+			}
 		}
 	}
-	p.content.WriteString("f\n")
+	if !pieces {
+		w.WriteString("f\n")
+	}
 }
 
 // Rect fills a black rectangle (a mark for geometry checks).
@@ -181,8 +213,13 @@ func Build(pages []*Page, opt Options) []byte {
 	for _, p := range pages {
 		var xobjs []string
 		for i, im := range p.images {
-			n := obj(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /%s /Length %d >>",
-				im.w, im.h, im.filter, len(im.data)), im.data)
+			var n int
+			if im.form {
+				n = obj(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 %d %d] /Length %d >>", im.w, im.h, len(im.data)), im.data)
+			} else {
+				n = obj(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /%s /Length %d >>",
+					im.w, im.h, im.filter, len(im.data)), im.data)
+			}
 			xobjs = append(xobjs, fmt.Sprintf("/Im%d %d 0 R", i, n))
 		}
 		content := []byte(p.content.String())
