@@ -180,46 +180,85 @@ func TestReadPDFErrors(t *testing.T) {
 	}
 }
 
-// TestPDFRetryDPI: a code too small for the default resolution is read
-// when the page is rendered again at twice the DPI, and not without; its
-// points are reported in the default-DPI frame.
+// TestPDFRetryDPI: the second pass reads codes too small for the default
+// resolution, and not without it: by region where the page's content shows
+// the symbol (even 0.25 pt modules, beyond a whole page at 400 dpi; even on
+// a page of a document whose other page read), by whole page where it
+// cannot (a form XObject); points are reported in the default-DPI frame.
 func TestPDFRetryDPI(t *testing.T) {
-	const text = "https://example.com/invoice?id=2026-000123&total=99.90&tax=B12345678"
-	p := a4(1)
+	const (
+		text = "https://example.com/invoice?id=2026-000123&total=99.90&tax=B12345678"
+		big  = "BIG-CODE-PAGE-1"
+	)
+	m := matrix(t, text)
 	// 0.45 pt modules: 1.25 px at 200 dpi, 2.5 px at 400 (measured: the
 	// classic tier reads from 0.55 pt = 1.5 px up at 200 dpi).
-	p[0].VectorQR(matrix(t, text), 300, 300, 0.45)
-	data := pdftest.Build(p, pdftest.Options{})
+	onePage := func(draw func(p *pdftest.Page)) []byte {
+		p := a4(1)
+		draw(p[0])
+		return pdftest.Build(p, pdftest.Options{})
+	}
+	path := onePage(func(p *pdftest.Page) { p.VectorQR(m, 300, 300, 0.45) })
+	pieces := onePage(func(p *pdftest.Page) { p.VectorQRPieces(m, 300, 300, 0.25) })
+	form := onePage(func(p *pdftest.Page) { p.FormVectorQR(m, 300, 300, 0.45) })
+	pages := a4(2)
+	pages[0].VectorQR(matrix(t, big), 300, 300, 3)
+	pages[1].VectorQR(m, 300, 300, 0.45)
+	twoPages := pdftest.Build(pages, pdftest.Options{})
 	for _, tc := range []struct {
 		name  string
+		data  []byte
 		retry int
-		read  bool
+		want  []string // texts read, in order
+		page  int      // the page of the small code
 	}{
-		{"off", -1, false},
-		{"400 dpi", 0, true},
+		{"off", path, -1, nil, 1},
+		{"one path", path, 0, []string{text}, 1},
+		{"0.25 pt pieces", pieces, 0, []string{text}, 1},
+		{"form, whole page", form, 0, []string{text}, 1},
+		{"form, off", form, -1, nil, 1},
+		{"page 2 after a read on page 1", twoPages, 0, []string{big, text}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newReader(t, Options{PDFRetryDPI: tc.retry})
-			defer r.Close()
-			res, err := r.Read(context.Background(), data)
+			r := newReader(t, Options{PDF: pdfReader(t).pdf, PDFRetryDPI: tc.retry})
+			res, err := r.Read(context.Background(), tc.data)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := res.Success(); got != tc.read {
-				t.Fatalf("read %v, want %v (%+v)", got, tc.read, res.Codes)
+			var got []string
+			for _, c := range res.Codes {
+				got = append(got, c.Text)
 			}
-			if !tc.read {
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Fatalf("read %q, want %q", got, tc.want)
+			}
+			if len(got) == 0 {
 				return
 			}
-			if res.Codes[0].Text != text {
-				t.Errorf("text %q", res.Codes[0].Text)
-			}
+			c := res.Codes[len(res.Codes)-1]
 			const s = 200.0 / 72
-			if dx, dy := res.Codes[0].Points[0][0]-300*s, res.Codes[0].Points[0][1]-300*s; math.Hypot(dx, dy) > 3*s {
-				t.Errorf("top-left %v, want near (%.0f, %.0f) in the 200 dpi frame", res.Codes[0].Points[0], 300*s, 300*s)
+			if c.Page != tc.page {
+				t.Errorf("page %d, want %d", c.Page, tc.page)
+			}
+			if dx, dy := c.Points[0][0]-300*s, c.Points[0][1]-300*s; math.Hypot(dx, dy) > 3*s {
+				t.Errorf("top-left %v, want near (%.0f, %.0f) in the 200 dpi frame", c.Points[0], 300*s, 300*s)
 			}
 		})
 	}
+	t.Run("0.25 pt pieces, whole page at 400 dpi", func(t *testing.T) {
+		doc, err := pdfReader(t).pdf.e.Open(context.Background(), pieces)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer doc.Close()
+		p, _, err := doc.Render(0, 400)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, err := newReader(t, Options{}).ReadImage(context.Background(), grayImage(p)); err != nil || len(out.Codes) != 0 {
+			t.Errorf("the whole page at 400 dpi reads %+v (%v): regions are not needed for it", out.Codes, err)
+		}
+	})
 }
 
 // TestReadMultiPageImages: TIFF directories and GIF frames are pages too.

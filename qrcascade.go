@@ -114,10 +114,14 @@ type Options struct {
 	// inch; a page that would exceed MaxPixels is rendered at the highest
 	// resolution that fits. Zero: 200. At most 2400.
 	PDFDPI int
-	// PDFRetryDPI: when nothing was read on any page of a PDF at PDFDPI,
-	// every page is rendered again at this resolution (bounded by
-	// MaxPixels) and read once more; code points are mapped back to the
-	// PDFDPI frame. Zero: 2 × PDFDPI; negative: no second render.
+	// PDFRetryDPI is the least resolution of the second pass over a PDF
+	// page that read nothing at PDFDPI: the regions where the page draws a
+	// vector symbol are rendered again, 1000 pixels across (at least this
+	// DPI, at most 2400), and read; a page whose content cannot be
+	// searched (form XObjects) is rendered whole at this DPI when no page
+	// of the document read a code. Both are bounded by MaxPixels; code
+	// points are mapped back to the PDFDPI frame. Zero: 2 × PDFDPI;
+	// negative: no second pass. See docs/PDF.md.
 	PDFRetryDPI int
 	// PDF renders PDF pages. Nil: the Reader makes its own engine (with
 	// PDFCacheDir), starts it on the first PDF and closes it in Close.
@@ -302,6 +306,12 @@ func (r *Reader) maxPixels() int64 {
 // into tiles, a catalogue) is only rendered, which reassembles them.
 const maxPageImages = 8
 
+// regionSide is the size, in pixels, a candidate region's longer side is
+// rendered to in the second pass (at least Options.PDFRetryDPI, at most
+// pdf.MaxDPI): the module size is unknown, and a region is small enough
+// to afford the detail (a 0.3 pt module becomes 10 px in a 30 pt region).
+const regionSide = 1000
+
 // scanCover is the share of the page an image must cover, at a resolution
 // at least the render's, for the page to count as a scan: its render would
 // only resample the image already read.
@@ -312,9 +322,14 @@ const scanCover = 0.9
 // and read (a few milliseconds, and sharper than a render); the page is
 // then rendered at Options.PDFDPI and read, unless an image read a code or
 // the page is a scan (one image over most of it at least as fine as the
-// render), and Options.All is not set. When no page yields a code, the
-// rendered pages are rendered again at Options.PDFRetryDPI and read once
-// more.
+// render), and Options.All is not set.
+//
+// A rendered page that read nothing gets a second pass (unless
+// Options.PDFRetryDPI < 0): the regions where its content draws a
+// vector symbol (pdf.Document.Candidates) are rendered at a higher
+// resolution and read. A page whose content cannot be searched (form
+// XObjects) is rendered whole at Options.PDFRetryDPI instead, when no page
+// of the document read a code.
 func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 	if max := r.maxBytes(); max >= 0 && int64(len(data)) > max {
 		return nil, &LimitError{What: "bytes", Limit: max, Actual: int64(len(data))}
@@ -361,11 +376,28 @@ func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 			return res, err
 		}
 	}
+	if r.opts.PDFRetryDPI < 0 {
+		return res, nil
+	}
+	var opaque []int // pages to render whole again
+	for i, dpi := range rendered {
+		if dpi == 0 || onPage(res.Codes, i+1) {
+			continue
+		}
+		whole, err := r.readRegions(ctx, doc, i, dpi, res)
+		if err != nil {
+			return res, err
+		}
+		if whole {
+			opaque = append(opaque, i)
+		}
+	}
 	if len(res.Codes) > 0 {
 		return res, nil
 	}
-	for i, dpi := range rendered {
-		if dpi == 0 || r.opts.PDFRetryDPI <= dpi {
+	for _, i := range opaque {
+		dpi := rendered[i]
+		if r.opts.PDFRetryDPI <= dpi {
 			continue
 		}
 		p, hdpi, err := r.renderPage(doc, i, r.opts.PDFRetryDPI, res)
@@ -381,6 +413,55 @@ func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// onPage reports whether a code was read on page.
+func onPage(codes []Code, page int) bool {
+	for _, c := range codes {
+		if c.Page == page {
+			return true
+		}
+	}
+	return false
+}
+
+// readRegions renders the candidate regions of page i of doc (read at dpi)
+// at a higher resolution, regionSide pixels across, and reads them,
+// mapping code points to the page at dpi. whole reports that the page's
+// content could not be searched and only a whole-page render would see a
+// small code; a failure to search counts as that, only the end of ctx is
+// an error.
+func (r *Reader) readRegions(ctx context.Context, doc *pdf.Document, i, dpi int, res *Result) (whole bool, err error) {
+	start := time.Now()
+	regions, opaque, err := doc.Candidates(i)
+	res.Timings.DecodeImage += time.Since(start)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, fmt.Errorf("qrcascade: %w", err)
+		}
+		return true, nil
+	}
+	for _, reg := range regions {
+		want := int(math.Ceil(regionSide * 72 / math.Max(reg.W, reg.H)))
+		rdpi := pdf.FitDPI(reg.W, reg.H, min(max(want, r.opts.PDFRetryDPI), pdf.MaxDPI), r.maxPixels())
+		if rdpi <= dpi {
+			continue // no more detail than the page render had
+		}
+		start := time.Now()
+		p, used, err := doc.RenderRegion(i, rdpi, reg)
+		res.Timings.DecodeImage += time.Since(start)
+		if err != nil {
+			return false, fmt.Errorf("qrcascade: %w", err)
+		}
+		k, s := 72/float64(used), float64(dpi)/72
+		to := func(q geom.Point) geom.Point {
+			return geom.Point{X: (q.X*k + reg.X) * s, Y: (q.Y*k + reg.Y) * s}
+		}
+		if err := r.read(ctx, p, i+1, to, res); err != nil {
+			return false, err
+		}
+	}
+	return opaque, nil
 }
 
 // pdfResult returns the error of page i: with no result when it is the
