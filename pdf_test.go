@@ -381,32 +381,36 @@ func joinTIFF(t *testing.T, pages ...*image.Gray) []byte {
 	return out
 }
 
-// BenchmarkReadPDFSmallCode measures the resolution policy: a one-page PDF
-// whose code has modules of the given size in points, read with the second
-// render at 2 × DPI off and on. "read" is 1 when the code was read.
+// BenchmarkReadPDFSmallCode measures the resolution policy: a one-page A4
+// PDF whose code is drawn with modules of the given size in points (as
+// one path, piece by piece, or inside a form XObject), or no code, read
+// with the second pass off and on. "read" is 1 when the code was read.
 func BenchmarkReadPDFSmallCode(b *testing.B) {
 	const text = "https://example.com/invoice?id=2026-000123&total=99.90&tax=B12345678"
-	for _, mod := range []float64{0.4, 0.5, 0.6, 0} {
+	m := matrix(b, text)
+	for _, tc := range []struct {
+		name string
+		draw func(p *pdftest.Page)
+	}{
+		{"path=0.25pt", func(p *pdftest.Page) { p.VectorQR(m, 300, 300, 0.25) }},
+		{"path=0.45pt", func(p *pdftest.Page) { p.VectorQR(m, 300, 300, 0.45) }},
+		{"pieces=0.45pt", func(p *pdftest.Page) { p.VectorQRPieces(m, 300, 300, 0.45) }},
+		{"form=0.45pt", func(p *pdftest.Page) { p.FormVectorQR(m, 300, 300, 0.45) }},
+		{"path=0.6pt", func(p *pdftest.Page) { p.VectorQR(m, 300, 300, 0.6) }},
+		{"nocode", func(p *pdftest.Page) {}},
+	} {
 		p := a4(1)
-		if mod > 0 {
-			p[0].VectorQR(matrix(b, text), 300, 300, mod)
-		}
+		tc.draw(p[0])
 		data := pdftest.Build(p, pdftest.Options{})
 		for _, retry := range []int{-1, 0} {
-			name := fmt.Sprintf("module=%.1fpt/retry=%v", mod, retry == 0)
-			if mod == 0 {
-				name = fmt.Sprintf("nocode/retry=%v", retry == 0)
-			}
-			b.Run(name, func(b *testing.B) {
-				r := newReader(b, Options{PDFRetryDPI: retry})
-				defer r.Close()
+			b.Run(fmt.Sprintf("%s/retry=%v", tc.name, retry == 0), func(b *testing.B) {
+				r := newReader(b, Options{PDF: pdfReader(b).pdf, PDFRetryDPI: retry})
 				if _, err := r.Read(context.Background(), data); err != nil { // start the engine
 					b.Fatal(err)
 				}
 				b.ReportAllocs()
-				b.ResetTimer()
 				read := 0.0
-				for i := 0; i < b.N; i++ {
+				for b.Loop() {
 					res, err := r.Read(context.Background(), data)
 					if err != nil {
 						b.Fatal(err)
