@@ -492,6 +492,27 @@ func TestSharedPDFEngine(t *testing.T) {
 			})
 		}
 	})
+	t.Run("concurrent readers", func(t *testing.T) {
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for k := 0; k < 8; k++ {
+			r := readers[[]string{"default", "small pages"}[k%2]]
+			wg.Go(func() {
+				res, err := r.Read(context.Background(), data)
+				if err == nil && (len(res.Codes) != 1 || res.Codes[0].Text != text) {
+					err = fmt.Errorf("codes %+v", res.Codes)
+				}
+				errs <- err
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Error(err)
+			}
+		}
+	})
 	took, _ := eng.StartupInfo()
 	if took == 0 {
 		t.Fatal("the shared engine did not start")
