@@ -182,9 +182,10 @@ func TestReadPDFErrors(t *testing.T) {
 
 // TestPDFRetryDPI: the second pass reads codes too small for the default
 // resolution, and not without it: by region where the page's content shows
-// the symbol (even 0.25 pt modules, beyond a whole page at 400 dpi; even on
-// a page of a document whose other page read), by whole page where it
-// cannot (a form XObject); points are reported in the default-DPI frame.
+// the symbol (even 0.25 pt modules, beyond a whole page at 400 dpi; inside
+// a form XObject; even on a page of a document whose other page read), by
+// whole page where the content is too large to search; points are
+// reported in the default-DPI frame.
 func TestPDFRetryDPI(t *testing.T) {
 	const (
 		text = "https://example.com/invoice?id=2026-000123&total=99.90&tax=B12345678"
@@ -201,6 +202,13 @@ func TestPDFRetryDPI(t *testing.T) {
 	path := onePage(func(p *pdftest.Page) { p.VectorQR(m, 300, 300, 0.45) })
 	pieces := onePage(func(p *pdftest.Page) { p.VectorQRPieces(m, 300, 300, 0.25) })
 	form := onePage(func(p *pdftest.Page) { p.FormVectorQR(m, 300, 300, 0.45) })
+	// More objects than pdf.Candidates examines: a field of dots.
+	crowded := onePage(func(p *pdftest.Page) {
+		p.VectorQR(m, 300, 300, 0.45)
+		for k := 0; k <= 20000; k++ {
+			p.Rect(40+float64(k%200)*2.5, 500+float64(k/200)*3, 0.5, 0.5)
+		}
+	})
 	pages := a4(2)
 	pages[0].VectorQR(matrix(t, big), 300, 300, 3)
 	pages[1].VectorQR(m, 300, 300, 0.45)
@@ -215,8 +223,9 @@ func TestPDFRetryDPI(t *testing.T) {
 		{"off", path, -1, nil, 1},
 		{"one path", path, 0, []string{text}, 1},
 		{"0.25 pt pieces", pieces, 0, []string{text}, 1},
-		{"form, whole page", form, 0, []string{text}, 1},
-		{"form, off", form, -1, nil, 1},
+		{"form", form, 0, []string{text}, 1},
+		{"crowded, whole page", crowded, 0, []string{text}, 1},
+		{"crowded, off", crowded, -1, nil, 1},
 		{"page 2 after a read on page 1", twoPages, 0, []string{big, text}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -396,6 +405,12 @@ func BenchmarkReadPDFSmallCode(b *testing.B) {
 		{"path=0.45pt", func(p *pdftest.Page) { p.VectorQR(m, 300, 300, 0.45) }},
 		{"pieces=0.45pt", func(p *pdftest.Page) { p.VectorQRPieces(m, 300, 300, 0.45) }},
 		{"form=0.45pt", func(p *pdftest.Page) { p.FormVectorQR(m, 300, 300, 0.45) }},
+		{"crowded=0.45pt", func(p *pdftest.Page) {
+			p.VectorQR(m, 300, 300, 0.45)
+			for k := 0; k <= 20000; k++ {
+				p.Rect(40+float64(k%200)*2.5, 500+float64(k/200)*3, 0.5, 0.5)
+			}
+		}},
 		{"path=0.6pt", func(p *pdftest.Page) { p.VectorQR(m, 300, 300, 0.6) }},
 		{"nocode", func(p *pdftest.Page) {}},
 	} {

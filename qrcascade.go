@@ -118,8 +118,8 @@ type Options struct {
 	// page that read nothing at PDFDPI: the regions where the page draws a
 	// vector symbol are rendered again, 1000 pixels across (at least this
 	// DPI, at most 2400), and read; a page whose content cannot be
-	// searched (form XObjects) is rendered whole at this DPI when no page
-	// of the document read a code. Both are bounded by MaxPixels; code
+	// searched (over 20 000 objects) is rendered whole at this DPI when
+	// no page of the document read a code. Both are bounded by MaxPixels; code
 	// points are mapped back to the PDFDPI frame. Zero: 2 × PDFDPI;
 	// negative: no second pass. See docs/PDF.md.
 	PDFRetryDPI int
@@ -327,9 +327,9 @@ const scanCover = 0.9
 // A rendered page that read nothing gets a second pass (unless
 // Options.PDFRetryDPI < 0): the regions where its content draws a
 // vector symbol (pdf.Document.Candidates) are rendered at a higher
-// resolution and read. A page whose content cannot be searched (form
-// XObjects) is rendered whole at Options.PDFRetryDPI instead, when no page
-// of the document read a code.
+// resolution and read. A page whose content cannot be searched (over
+// 20 000 objects, or forms nested too deep) is rendered whole at
+// Options.PDFRetryDPI instead, when no page of the document read a code.
 func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 	if max := r.maxBytes(); max >= 0 && int64(len(data)) > max {
 		return nil, &LimitError{What: "bytes", Limit: max, Actual: int64(len(data))}

@@ -29,8 +29,8 @@ const (
 	// minPieces: a symbol drawn piece by piece has at least the finder
 	// patterns' 15 runs and some data.
 	minPieces = 30
-	// maxObjects bounds the objects examined on a page; beyond, the page
-	// is reported opaque.
+	// maxObjects bounds the objects examined on a page, forms' included;
+	// beyond, the page is reported opaque.
 	maxObjects = 20000
 )
 
@@ -45,11 +45,11 @@ const (
 // touching path objects (drawn module by module or run by run), padded
 // by 4 modules' worth for the quiet zone.
 //
-// opaque reports content Candidates cannot see into: form XObjects
-// (8.10), whose paths are not page objects, or more than maxObjects
-// objects. A caller that wants every small symbol must then render the
-// whole page again. Symbols drawn as text (a QR font), shadings or
-// patterns are never candidates.
+// Paths inside form XObjects (8.10) are searched too. opaque reports
+// content Candidates could not search: more than maxObjects objects, or
+// forms nested deeper than maxFormDepth. A caller that wants every small
+// symbol must then render the whole page again. Symbols drawn as text (a
+// QR font), shadings or patterns are never candidates.
 func (d *Document) Candidates(i int) (regions []Rect, opaque bool, err error) {
 	if err := d.check(i); err != nil {
 		return nil, false, err
@@ -60,39 +60,11 @@ func (d *Document) Candidates(i int) (regions []Rect, opaque bool, err error) {
 	}
 	var pieces []Rect
 	err = d.call(func() error {
-		n, err := d.inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: d.page(i)})
-		if err != nil {
-			return err
-		}
-		if n.Count > maxObjects {
-			opaque = true
-			return nil
-		}
-		disp, err := d.displayMap(i, w, h)
-		if err != nil {
-			return err
-		}
-		for k := 0; k < n.Count; k++ {
-			if err := d.ctx.Err(); err != nil {
-				return err
+		complete, err := d.visit(i, w, h, func(obj references.FPDF_PAGEOBJECT, t enums.FPDF_PAGEOBJ, space affine) error {
+			if t != enums.FPDF_PAGEOBJ_PATH {
+				return nil
 			}
-			o, err := d.inst.FPDFPage_GetObject(&requests.FPDFPage_GetObject{Page: d.page(i), Index: k})
-			if err != nil {
-				return err
-			}
-			t, err := d.inst.FPDFPageObj_GetType(&requests.FPDFPageObj_GetType{PageObject: o.PageObject})
-			if err != nil {
-				return err
-			}
-			switch t.Type {
-			case enums.FPDF_PAGEOBJ_FORM:
-				opaque = true
-				continue
-			case enums.FPDF_PAGEOBJ_PATH:
-			default:
-				continue
-			}
-			r, err := d.bounds(o.PageObject, disp)
+			r, err := d.bounds(obj, space)
 			if err != nil {
 				return err
 			}
@@ -101,7 +73,7 @@ func (d *Document) Candidates(i int) (regions []Rect, opaque bool, err error) {
 			case short <= maxModule && long <= maxPieceSide:
 				pieces = append(pieces, r)
 			case short >= minSymbolSide && long <= maxSquareAspect*short:
-				segs, err := d.inst.FPDFPath_CountSegments(&requests.FPDFPath_CountSegments{PageObject: o.PageObject})
+				segs, err := d.inst.FPDFPath_CountSegments(&requests.FPDFPath_CountSegments{PageObject: obj})
 				if err != nil {
 					return err
 				}
@@ -109,8 +81,10 @@ func (d *Document) Candidates(i int) (regions []Rect, opaque bool, err error) {
 					regions = append(regions, r)
 				}
 			}
-		}
-		return nil
+			return nil
+		})
+		opaque = !complete
+		return err
 	})
 	if err != nil {
 		return nil, false, d.wrap(fmt.Sprintf("page %d: candidates", i+1), err)
@@ -122,8 +96,8 @@ func (d *Document) Candidates(i int) (regions []Rect, opaque bool, err error) {
 	return regions, opaque, nil
 }
 
-// bounds returns the displayed-frame bounds of a page object of a page
-// whose display map is disp.
+// bounds returns the displayed-frame bounds of a page object whose
+// container's space maps to the display by disp.
 func (d *Document) bounds(obj references.FPDF_PAGEOBJECT, disp affine) (Rect, error) {
 	b, err := d.inst.FPDFPageObj_GetBounds(&requests.FPDFPageObj_GetBounds{PageObject: obj})
 	if err != nil {

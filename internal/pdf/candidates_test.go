@@ -6,10 +6,11 @@ import (
 	"qrcascade/internal/pdf/pdftest"
 )
 
-// TestCandidates: symbols drawn as one path or piece by piece are found,
-// and their region rendered at 400 dpi reads (the page at 200 dpi does
-// not); a symbol inside a form XObject makes the page opaque; text and
-// images are not candidates.
+// TestCandidates: symbols drawn as one path or piece by piece, on the page
+// or inside a form XObject, are found, and their region rendered at 400
+// dpi reads (the page at 200 dpi does not); text and images are not
+// candidates; a page with more objects than the search examines is
+// opaque.
 func TestCandidates(t *testing.T) {
 	const text = "https://example.com/invoice?id=2026-000123&total=99.90&tax=B12345678"
 	m := mustMatrix(t, text)
@@ -31,7 +32,14 @@ func TestCandidates(t *testing.T) {
 			p.VectorQRPieces(m, 300, 500, mod)
 			return nil
 		}, 2, false},
-		{"form", 0, func(p *pdftest.Page) error { p.FormVectorQR(m, 300, 300, mod); return nil }, 0, true},
+		{"form", 0, func(p *pdftest.Page) error { p.FormVectorQR(m, 300, 300, mod); return nil }, 1, false},
+		{"form, rotate90", 90, func(p *pdftest.Page) error { p.FormVectorQR(m, 100, 500, mod); return nil }, 1, false},
+		{"too many objects", 0, func(p *pdftest.Page) error {
+			for k := 0; k <= maxObjects; k++ {
+				p.Rect(400+float64(k%100), 600+float64((k/100)%200), 0.5, 0.5)
+			}
+			return nil
+		}, 0, true},
 		{"text only", 0, func(p *pdftest.Page) error { return nil }, 0, false},
 		{"image", 0, func(p *pdftest.Page) error { return p.ImageQR(m, 4, 300, 300, 100, false) }, 0, false},
 		{"square box", 0, func(p *pdftest.Page) error { p.Rect(300, 300, 40, 40); return nil }, 0, false},

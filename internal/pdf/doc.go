@@ -53,8 +53,12 @@
 //     square cluster of small touching path objects (a generator that
 //     fills each module or run on its own). Those regions alone are worth
 //     rendering at a high DPI when the page's render read nothing. A page
-//     with form XObjects (8.10) is reported opaque: their paths are not
-//     page objects, and only a whole-page render sees them.
+//     too large to search (more than 20 000 objects, or form XObjects
+//     nested deeper than 8) is reported opaque: only a whole-page render
+//     sees all of it.
+//
+// Both descend into form XObjects (8.10), composing each form's matrix
+// with its objects', so templates and overlays are searched too.
 //
 // # Deadlines
 //
@@ -74,8 +78,7 @@
 //   - Each instance may grow its linear memory up to Config.MaxMemory; the
 //     pool bound times that is the worst case.
 //   - Images ignores masks, soft masks and decode arrays: a sample is the
-//     luma of its colour. Images inside form XObjects are not visited (the
-//     render still sees them).
+//     luma of its colour.
 //   - Candidates is a heuristic: a table grid of short rules can look
 //     like a symbol drawn piece by piece (a wasted region render), and a
 //     symbol drawn as text (a QR font), a shading or a pattern is never

@@ -48,8 +48,8 @@ func (im Image) NativeDPI() float64 {
 // sample is the luma of its colour (ISO 32000-1, 8.9.6 and 11.6.5.2 are
 // not applied), which is what a QR code stored as an image needs.
 //
-// Weak spot: images inside form XObjects (ISO 32000-1, 8.10) are not
-// visited; rendering still sees them.
+// Images inside form XObjects (ISO 32000-1, 8.10) are found too, up to
+// maxFormDepth levels and maxObjects objects per page.
 //
 // Errors are as for Render.
 func (d *Document) Images(i int, maxPixels int64) ([]Image, error) {
@@ -62,42 +62,17 @@ func (d *Document) Images(i int, maxPixels int64) ([]Image, error) {
 	}
 	var out []Image
 	err = d.call(func() error {
-		n, err := d.inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: d.page(i)})
-		if err != nil {
-			return err
-		}
-		var disp *affine
-		for k := 0; k < n.Count; k++ {
-			if err := d.ctx.Err(); err != nil {
-				return err
+		_, err := d.visit(i, w, h, func(obj references.FPDF_PAGEOBJECT, t enums.FPDF_PAGEOBJ, space affine) error {
+			if t != enums.FPDF_PAGEOBJ_IMAGE {
+				return nil
 			}
-			o, err := d.inst.FPDFPage_GetObject(&requests.FPDFPage_GetObject{Page: d.page(i), Index: k})
-			if err != nil {
-				return err
-			}
-			t, err := d.inst.FPDFPageObj_GetType(&requests.FPDFPageObj_GetType{PageObject: o.PageObject})
-			if err != nil {
-				return err
-			}
-			if t.Type != enums.FPDF_PAGEOBJ_IMAGE {
-				continue
-			}
-			if disp == nil {
-				m, err := d.displayMap(i, w, h)
-				if err != nil {
-					return err
-				}
-				disp = &m
-			}
-			im, ok, err := d.image(o.PageObject, *disp, maxPixels)
-			if err != nil {
-				return err
-			}
+			im, ok, err := d.image(obj, space, maxPixels)
 			if ok {
 				out = append(out, im)
 			}
-		}
-		return nil
+			return err
+		})
+		return err
 	})
 	if err != nil {
 		return nil, d.wrap(fmt.Sprintf("page %d: images", i+1), err)
@@ -105,8 +80,8 @@ func (d *Document) Images(i int, maxPixels int64) ([]Image, error) {
 	return out, nil
 }
 
-// image decodes one image object of a page whose display map is disp; ok
-// is false when the image is skipped for its size.
+// image decodes one image object whose container's space maps to the
+// display by disp; ok is false when the image is skipped for its size.
 func (d *Document) image(obj references.FPDF_PAGEOBJECT, disp affine, maxPixels int64) (im Image, ok bool, err error) {
 	size, err := d.inst.FPDFImageObj_GetImagePixelSize(&requests.FPDFImageObj_GetImagePixelSize{ImageObject: obj})
 	if err != nil {
@@ -116,16 +91,16 @@ func (d *Document) image(obj references.FPDF_PAGEOBJECT, disp affine, maxPixels 
 	if iw < MinImageSide || ih < MinImageSide || (maxPixels > 0 && iw*ih > maxPixels) {
 		return im, false, nil
 	}
-	m, err := d.inst.FPDFPageObj_GetMatrix(&requests.FPDFPageObj_GetMatrix{PageObject: obj})
+	m, err := d.objectMatrix(obj)
 	if err != nil {
 		return im, false, err
 	}
 	// Image space: sample (0,0) is the top-left corner of the unit
 	// square, (0,1) in user space; the object's matrix maps the unit
-	// square to the page (ISO 32000-1, 8.9.5, Figure 39).
-	a, b, c, dd, e, f := float64(m.Matrix.A), float64(m.Matrix.B), float64(m.Matrix.C), float64(m.Matrix.D), float64(m.Matrix.E), float64(m.Matrix.F)
+	// square to its container (ISO 32000-1, 8.9.5, Figure 39).
+	toDisplay := m.then(disp)
 	for k, u := range [4][2]float64{{0, 1}, {1, 1}, {1, 0}, {0, 0}} {
-		im.Corners[k] = disp.apply(a*u[0]+c*u[1]+e, b*u[0]+dd*u[1]+f)
+		im.Corners[k] = toDisplay.apply(u[0], u[1])
 	}
 	bm, err := d.inst.FPDFImageObj_GetBitmap(&requests.FPDFImageObj_GetBitmap{ImageObject: obj})
 	if err != nil {

@@ -28,6 +28,8 @@ func TestImages(t *testing.T) {
 		{"dct", 0, func(p *pdftest.Page) error { return p.ImageQR(m, 6, 380, 40, 130, true) }, 0, 6 * n},
 		{"rotate90", 90, func(p *pdftest.Page) error { return p.ImageQR(m, 4, 100, 500, 150, false) }, 0, 4 * n},
 		{"rotate270", 270, func(p *pdftest.Page) error { return p.ImageQR(m, 4, 100, 500, 150, false) }, 0, 4 * n},
+		{"in a form", 0, func(p *pdftest.Page) error { return p.FormImageQR(m, 4, 380, 40, 130) }, 0, 4 * n},
+		{"in a form, rotate90", 90, func(p *pdftest.Page) error { return p.FormImageQR(m, 4, 100, 500, 150) }, 0, 4 * n},
 		{"vector", 0, func(p *pdftest.Page) error { p.VectorQR(m, 400, 60, 2); return nil }, 0, 0},
 		{"tiny image", 0, func(p *pdftest.Page) error {
 			return p.Image(image.NewGray(image.Rect(0, 0, 20, 40)), 10, 10, 20, 40, false)
