@@ -477,18 +477,20 @@ func pdfResult(res *Result, i int, err error) (*Result, error) {
 
 // readImages reads the image objects of page i of doc (area its size in
 // square points) at their native resolution, mapping the codes' points to
-// the page rendered at dpi. found reports a code read; scan, an image that
+// the page rendered at dpi. Each image, and all of them together, are
+// bounded by Options.MaxPixels; a page with more than maxPageImages is
+// left to the render. found reports a code read; scan, an image that
 // covers scanCover of the page at dpi or finer. An image that cannot be
 // extracted is left to the render; only the end of ctx is an error.
 func (r *Reader) readImages(ctx context.Context, doc *pdf.Document, i int, area float64, dpi int, res *Result) (found, scan bool, err error) {
 	start := time.Now()
-	ims, err := doc.Images(i, r.maxPixels())
+	ims, err := doc.Images(i, pdf.ImageLimits{MaxPixels: r.maxPixels(), MaxTotal: r.maxPixels(), MaxImages: maxPageImages})
 	res.Timings.DecodeImage += time.Since(start)
-	if err != nil || len(ims) > maxPageImages {
-		if cerr := ctx.Err(); cerr != nil {
+	if err != nil {
+		if ctx.Err() != nil {
 			return false, false, fmt.Errorf("qrcascade: %w", err)
 		}
-		return false, false, nil
+		return false, false, nil // too many images, or none readable: the render sees them
 	}
 	n := len(res.Codes)
 	s := float64(dpi) / 72

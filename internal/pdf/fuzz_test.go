@@ -80,7 +80,7 @@ func FuzzOpen(f *testing.F) {
 			if p.W < 1 || p.H < 1 || int64(p.W)*int64(p.H) > maxPixels || len(p.Pix) < p.W*p.H {
 				t.Fatalf("page %d: plane %dx%d (%d bytes) outside the bound", i+1, p.W, p.H, len(p.Pix))
 			}
-			ims, err := d.Images(i, maxPixels)
+			ims, err := d.Images(i, ImageLimits{MaxPixels: maxPixels})
 			if err != nil {
 				checkKind(t, err)
 			}

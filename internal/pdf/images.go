@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -41,18 +42,36 @@ func (im Image) NativeDPI() float64 {
 	return 72 * math.Max(float64(im.Plane.W)/w, float64(im.Plane.H)/h)
 }
 
-// Images decodes the image objects painted directly in page i's content
-// (0-based), in content order, skipping images smaller than MinImageSide
-// and, when maxPixels > 0, larger than maxPixels samples (not decoded).
+// ImageLimits bounds what Images decodes. The zero value bounds nothing.
+type ImageLimits struct {
+	// MaxPixels skips images with more samples (width × height), undecoded.
+	// <= 0: no bound.
+	MaxPixels int64
+	// MaxTotal bounds the samples decoded on one page: images that would
+	// pass it are skipped, undecoded. <= 0: no bound.
+	MaxTotal int64
+	// MaxImages refuses a page with more images (of at least
+	// MinImageSide) than this, with ErrTooManyImages, before decoding
+	// any. <= 0: no bound.
+	MaxImages int
+}
+
+// ErrTooManyImages is returned by Images for a page with more images than
+// ImageLimits.MaxImages.
+var ErrTooManyImages = errors.New("pdf: too many images on the page")
+
+// Images decodes the image objects painted on page i (0-based), in content
+// order, skipping images smaller than MinImageSide and those beyond lim.
 // Image masks, soft masks and the colour space's alpha are ignored: a
 // sample is the luma of its colour (ISO 32000-1, 8.9.6 and 11.6.5.2 are
-// not applied), which is what a QR code stored as an image needs.
+// not applied), which is what a QR code stored as an image needs. An image
+// PDFium cannot decode is skipped (the render draws what it can of it).
 //
 // Images inside form XObjects (ISO 32000-1, 8.10) are found too, up to
 // maxFormDepth levels and maxObjects objects per page.
 //
-// Errors are as for Render.
-func (d *Document) Images(i int, maxPixels int64) ([]Image, error) {
+// Errors are as for Render, and ErrTooManyImages.
+func (d *Document) Images(i int, lim ImageLimits) ([]Image, error) {
 	if err := d.check(i); err != nil {
 		return nil, err
 	}
@@ -60,40 +79,67 @@ func (d *Document) Images(i int, maxPixels int64) ([]Image, error) {
 	if err != nil {
 		return nil, err
 	}
+	type found struct {
+		obj   references.FPDF_PAGEOBJECT
+		space affine
+		n     int64 // samples
+	}
+	var objs []found
 	var out []Image
 	err = d.call(func() error {
 		_, err := d.visit(i, w, h, func(obj references.FPDF_PAGEOBJECT, t enums.FPDF_PAGEOBJ, space affine) error {
 			if t != enums.FPDF_PAGEOBJ_IMAGE {
 				return nil
 			}
-			im, ok, err := d.image(obj, space, maxPixels)
-			if ok {
-				out = append(out, im)
+			size, err := d.inst.FPDFImageObj_GetImagePixelSize(&requests.FPDFImageObj_GetImagePixelSize{ImageObject: obj})
+			if err != nil {
+				return nil // not an image PDFium can size: left to the render
 			}
-			return err
+			iw, ih := int64(size.Width), int64(size.Height)
+			if iw < MinImageSide || ih < MinImageSide {
+				return nil
+			}
+			objs = append(objs, found{obj, space, iw * ih})
+			return nil
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		if lim.MaxImages > 0 && len(objs) > lim.MaxImages {
+			return ErrTooManyImages
+		}
+		total := int64(0)
+		for _, o := range objs {
+			if err := d.ctx.Err(); err != nil {
+				return err
+			}
+			if (lim.MaxPixels > 0 && o.n > lim.MaxPixels) || (lim.MaxTotal > 0 && total+o.n > lim.MaxTotal) {
+				continue
+			}
+			im, err := d.image(o.obj, o.space)
+			if err != nil {
+				continue // undecodable: left to the render
+			}
+			total += o.n
+			out = append(out, im)
+		}
+		return nil
 	})
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrTooManyImages):
+		return nil, fmt.Errorf("pdf: page %d: %d images: %w", i+1, len(objs), err)
+	case err != nil:
 		return nil, d.wrap(fmt.Sprintf("page %d: images", i+1), err)
 	}
 	return out, nil
 }
 
 // image decodes one image object whose container's space maps to the
-// display by disp; ok is false when the image is skipped for its size.
-func (d *Document) image(obj references.FPDF_PAGEOBJECT, disp affine, maxPixels int64) (im Image, ok bool, err error) {
-	size, err := d.inst.FPDFImageObj_GetImagePixelSize(&requests.FPDFImageObj_GetImagePixelSize{ImageObject: obj})
-	if err != nil {
-		return im, false, err
-	}
-	iw, ih := int64(size.Width), int64(size.Height)
-	if iw < MinImageSide || ih < MinImageSide || (maxPixels > 0 && iw*ih > maxPixels) {
-		return im, false, nil
-	}
+// display by disp.
+func (d *Document) image(obj references.FPDF_PAGEOBJECT, disp affine) (im Image, err error) {
 	m, err := d.objectMatrix(obj)
 	if err != nil {
-		return im, false, err
+		return im, err
 	}
 	// Image space: sample (0,0) is the top-left corner of the unit
 	// square, (0,1) in user space; the object's matrix maps the unit
@@ -104,11 +150,11 @@ func (d *Document) image(obj references.FPDF_PAGEOBJECT, disp affine, maxPixels 
 	}
 	bm, err := d.inst.FPDFImageObj_GetBitmap(&requests.FPDFImageObj_GetBitmap{ImageObject: obj})
 	if err != nil {
-		return im, false, err
+		return im, err
 	}
 	defer d.inst.FPDFBitmap_Destroy(&requests.FPDFBitmap_Destroy{Bitmap: bm.Bitmap})
 	im.Plane, err = d.bitmapPlane(bm.Bitmap)
-	return im, err == nil, err
+	return im, err
 }
 
 // displayScale is the device resolution displayMap asks PDFium for, in

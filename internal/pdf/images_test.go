@@ -1,6 +1,8 @@
 package pdf
 
 import (
+	"errors"
+	"fmt"
 	"image"
 	"math"
 	"testing"
@@ -44,7 +46,7 @@ func TestImages(t *testing.T) {
 				t.Fatal(err)
 			}
 			d := open(t, engine, pdftest.Build([]*pdftest.Page{p}, pdftest.Options{}))
-			ims, err := d.Images(0, tc.maxPixels)
+			ims, err := d.Images(0, ImageLimits{MaxPixels: tc.maxPixels})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -113,7 +115,7 @@ func BenchmarkImagesVsRender(b *testing.B) {
 		d := open(b, engine, data)
 		b.ReportAllocs()
 		for b.Loop() {
-			ims, err := d.Images(0, 0)
+			ims, err := d.Images(0, ImageLimits{})
 			if err != nil || len(ims) != 1 {
 				b.Fatalf("%d images, %v", len(ims), err)
 			}
@@ -128,4 +130,46 @@ func BenchmarkImagesVsRender(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestImageLimits: the per-image and per-page bounds skip images without
+// decoding them, and too many images refuse the page.
+func TestImageLimits(t *testing.T) {
+	m := mustMatrix(t, "IMAGE-LIMITS-0042")
+	n := len(m) + 8
+	p := pdftest.NewPage(pdftest.A4[0], pdftest.A4[1])
+	for k, px := range []int{2, 3, 4} { // n·2, n·3, n·4 samples across
+		if err := p.ImageQR(m, px, 50+float64(k)*170, 100, 150, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := open(t, engine, pdftest.Build([]*pdftest.Page{p}, pdftest.Options{}))
+	px := func(k int) int64 { return int64(k * n * k * n) }
+	for _, tc := range []struct {
+		name  string
+		lim   ImageLimits
+		sides []int // plane widths returned, in order
+		err   error
+	}{
+		{"none", ImageLimits{}, []int{2 * n, 3 * n, 4 * n}, nil},
+		{"max pixels", ImageLimits{MaxPixels: px(3)}, []int{2 * n, 3 * n}, nil},
+		{"max total, two fit", ImageLimits{MaxTotal: px(2) + px(3)}, []int{2 * n, 3 * n}, nil},
+		{"max total, one fits", ImageLimits{MaxTotal: px(3)}, []int{2 * n}, nil},
+		{"max images", ImageLimits{MaxImages: 2}, nil, ErrTooManyImages},
+		{"max images, enough", ImageLimits{MaxImages: 3}, []int{2 * n, 3 * n, 4 * n}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ims, err := d.Images(0, tc.lim)
+			if !errors.Is(err, tc.err) {
+				t.Fatalf("err = %v, want %v", err, tc.err)
+			}
+			var sides []int
+			for _, im := range ims {
+				sides = append(sides, im.Plane.W)
+			}
+			if fmt.Sprint(sides) != fmt.Sprint(tc.sides) {
+				t.Errorf("image widths %v, want %v", sides, tc.sides)
+			}
+		})
+	}
 }
