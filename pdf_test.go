@@ -11,12 +11,16 @@ import (
 	"image/gif"
 	"image/png"
 	"math"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
 	"golang.org/x/image/tiff"
 
+	"qrcascade/internal/bench"
 	"qrcascade/internal/gray"
+	"qrcascade/internal/imgio"
 	"qrcascade/internal/pdf/pdftest"
 )
 
@@ -706,4 +710,71 @@ func TestPDFImagePolicy(t *testing.T) {
 // grayImage wraps a plane as an *image.Gray without copying.
 func grayImage(p *gray.Plane) *image.Gray {
 	return &image.Gray{Pix: p.Pix, Stride: p.Stride, Rect: image.Rect(0, 0, p.W, p.H)}
+}
+
+// TestPDFCorpusWrapped reads real corpus images (../shared/corpus, skipped
+// when absent) wrapped in a PDF as an embedded Flate image, 400 pt across
+// on an A4 page: the PDF path (extraction at native resolution, points
+// mapped to the page) must read at least the images the direct path reads.
+func TestPDFCorpusWrapped(t *testing.T) {
+	root := filepath.Join("..", "shared", "corpus")
+	if _, err := os.Stat(root); err != nil {
+		t.Skip("../shared/corpus not present")
+	}
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	r := newReader(t, Options{PDF: pdfReader(t).pdf})
+	for _, set := range []string{"boofcv-decoding", "jsqr"} {
+		t.Run(set, func(t *testing.T) {
+			entries, err := bench.LoadManifest(filepath.Join(root, set, "manifest.jsonl"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			direct, wrapped := 0, 0
+			for i := range entries {
+				e := &entries[i]
+				data, err := os.ReadFile(e.Image)
+				if err != nil {
+					t.Fatal(err)
+				}
+				p, _, err := imgio.Decode(data, imgio.Limits{})
+				if err != nil {
+					t.Fatalf("%s: %v", e.Image, err)
+				}
+				g := image.NewGray(image.Rect(0, 0, p.W, p.H))
+				for y := 0; y < p.H; y++ {
+					copy(g.Pix[y*g.Stride:], p.Row(y))
+				}
+				page := pdftest.NewPage(pdftest.A4[0], pdftest.A4[1])
+				page.Text(60, 60, 14, "FACTURA F-2026-0042")
+				s := 400 / float64(max(p.W, p.H))
+				if err := page.Image(g, 100, 100, float64(p.W)*s, float64(p.H)*s, false); err != nil {
+					t.Fatal(err)
+				}
+				ok := func(data []byte) bool {
+					res, err := r.Read(context.Background(), data)
+					if err != nil {
+						t.Fatalf("%s: %v", e.Image, err)
+					}
+					rd := bench.Read{}
+					for _, c := range res.Codes {
+						rd.Codes = append(rd.Codes, bench.Decoded{Text: c.Text, Corners: codeQuad(c.Points)})
+					}
+					return bench.ScoreEntry(e, &rd).Success
+				}
+				d, w := ok(data), ok(pdftest.Build([]*pdftest.Page{page}, pdftest.Options{}))
+				if d {
+					direct++
+				}
+				if w {
+					wrapped++
+				}
+				if d && !w {
+					t.Errorf("%s: read directly, not wrapped in a PDF", e.Image)
+				}
+			}
+			t.Logf("%s: %d images read directly, %d wrapped in a PDF, of %d", set, direct, wrapped, len(entries))
+		})
+	}
 }
