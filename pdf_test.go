@@ -209,7 +209,7 @@ func TestPDFRetryDPI(t *testing.T) {
 	// More objects than pdf.Candidates examines: a field of dots.
 	crowded := onePage(func(p *pdftest.Page) {
 		p.VectorQR(m, 300, 300, 0.45)
-		for k := 0; k <= 20000; k++ {
+		for k := 0; k < 6000; k++ {
 			p.Rect(40+float64(k%200)*2.5, 500+float64(k/200)*3, 0.5, 0.5)
 		}
 	})
@@ -411,7 +411,7 @@ func BenchmarkReadPDFSmallCode(b *testing.B) {
 		{"form=0.45pt", func(p *pdftest.Page) { p.FormVectorQR(m, 300, 300, 0.45) }},
 		{"crowded=0.45pt", func(p *pdftest.Page) {
 			p.VectorQR(m, 300, 300, 0.45)
-			for k := 0; k <= 20000; k++ {
+			for k := 0; k < 6000; k++ {
 				p.Rect(40+float64(k%200)*2.5, 500+float64(k/200)*3, 0.5, 0.5)
 			}
 		}},

@@ -118,7 +118,7 @@ type Options struct {
 	// page that read nothing at PDFDPI: the regions where the page draws a
 	// vector symbol are rendered again, 1000 pixels across (at least this
 	// DPI, at most 2400), and read; a page whose content cannot be
-	// searched (over 20 000 objects) is rendered whole at this DPI when
+	// searched (over 5000 objects) is rendered whole at this DPI when
 	// no page of the document read a code. Both are bounded by MaxPixels; code
 	// points are mapped back to the PDFDPI frame. Zero: 2 × PDFDPI;
 	// negative: no second pass. See docs/PDF.md.
@@ -328,7 +328,7 @@ const scanCover = 0.9
 // Options.PDFRetryDPI < 0): the regions where its content draws a
 // vector symbol (pdf.Document.Candidates) are rendered at a higher
 // resolution and read. A page whose content cannot be searched (over
-// 20 000 objects, or forms nested too deep) is rendered whole at
+// 5000 objects, or forms nested too deep) is rendered whole at
 // Options.PDFRetryDPI instead, when no page of the document read a code.
 func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 	if max := r.maxBytes(); max >= 0 && int64(len(data)) > max {

@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/klippa-app/go-pdfium/enums"
 	"github.com/klippa-app/go-pdfium/references"
@@ -29,9 +30,15 @@ const (
 	// minPieces: a symbol drawn piece by piece has at least the finder
 	// patterns' 15 runs and some data.
 	minPieces = 30
-	// maxObjects bounds the objects examined on a page, forms' included;
-	// beyond, the page is reported opaque.
-	maxObjects = 20000
+	// maxObjects bounds the objects examined on a page, forms' included
+	// (each costs a few WebAssembly calls, about 5 µs); beyond, the page
+	// is reported opaque. Invoice pages hold hundreds.
+	maxObjects = 5000
+	// maxPieces bounds the small paths clustered (the clustering is
+	// quadratic in the worst case); beyond, the page is reported opaque.
+	// A symbol of version 15 (77 modules, ISO/IEC 18004:2015, Table 1)
+	// drawn module by module has about 3000 dark modules.
+	maxPieces = 4000
 )
 
 // Candidates returns the regions of page i (0-based) that may hold a QR
@@ -46,8 +53,8 @@ const (
 // by 4 modules' worth for the quiet zone.
 //
 // Paths inside form XObjects (8.10) are searched too. opaque reports
-// content Candidates could not search: more than maxObjects objects, or
-// forms nested deeper than maxFormDepth. A caller that wants every small
+// content Candidates could not search: more than maxObjects objects or
+// maxPieces small paths, or forms nested deeper than maxFormDepth. A caller that wants every small
 // symbol must then render the whole page again. Symbols drawn as text (a
 // QR font), shadings or patterns are never candidates.
 func (d *Document) Candidates(i int) (regions []Rect, opaque bool, err error) {
@@ -83,13 +90,15 @@ func (d *Document) Candidates(i int) (regions []Rect, opaque bool, err error) {
 			}
 			return nil
 		})
-		opaque = !complete
+		opaque = !complete || len(pieces) > maxPieces
 		return err
 	})
 	if err != nil {
 		return nil, false, d.wrap(fmt.Sprintf("page %d: candidates", i+1), err)
 	}
-	regions = append(regions, clusters(pieces)...)
+	if len(pieces) <= maxPieces {
+		regions = append(regions, clusters(pieces)...)
+	}
 	for k, r := range regions {
 		regions[k] = pad(r, w, h)
 	}
@@ -128,12 +137,25 @@ func clusters(pieces []Rect) []Rect {
 		}
 		return k
 	}
-	// O(n²) over small pieces only; maxObjects bounds n.
-	for a := range pieces {
-		ga := math.Min(pieces[a].W, pieces[a].H) // about one module
-		for b := a + 1; b < len(pieces); b++ {
-			g := math.Max(ga, math.Min(pieces[b].W, pieces[b].H)) * 1.01
-			if near(pieces[a], pieces[b], g) {
+	// Sweep in order of left edge: b can touch a only while b starts
+	// within a's right edge plus the largest gap. Quadratic at worst (all
+	// pieces in one column); maxPieces bounds that.
+	byX := make([]int, len(pieces))
+	for k := range byX {
+		byX[k] = k
+	}
+	sort.Slice(byX, func(i, j int) bool { return pieces[byX[i]].X < pieces[byX[j]].X })
+	const maxGap = maxModule * 1.01
+	for ia, a := range byX {
+		pa := pieces[a]
+		ga := math.Min(pa.W, pa.H) // about one module
+		for _, b := range byX[ia+1:] {
+			pb := pieces[b]
+			if pb.X >= pa.X+pa.W+maxGap {
+				break
+			}
+			g := math.Max(ga, math.Min(pb.W, pb.H)) * 1.01
+			if near(pa, pb, g) {
 				parent[find(a)] = find(b)
 			}
 		}

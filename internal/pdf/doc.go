@@ -53,9 +53,9 @@
 //     square cluster of small touching path objects (a generator that
 //     fills each module or run on its own). Those regions alone are worth
 //     rendering at a high DPI when the page's render read nothing. A page
-//     too large to search (more than 20 000 objects, or form XObjects
-//     nested deeper than 8) is reported opaque: only a whole-page render
-//     sees all of it.
+//     too large to search (more than 5000 objects or 4000 small paths,
+//     or form XObjects nested deeper than 8) is reported opaque: only a
+//     whole-page render sees all of it.
 //
 // Both descend into form XObjects (8.10), composing each form's matrix
 // with its objects', so templates and overlays are searched too.
