@@ -41,6 +41,7 @@ type serveFlags struct {
 	eagerNano       bool
 	pdfWarm         bool
 	pdfCacheDir     string
+	pdfInstances    int
 }
 
 // newServeFlagSet registers the serve flags, with the environment variable
@@ -52,6 +53,7 @@ func newServeFlagSet(f *serveFlags, stderr io.Writer) *flag.FlagSet {
 	fs.BoolVar(&f.eagerNano, "eager-nano", false, "load the nano model at start instead of on first use")
 	fs.BoolVar(&f.pdfWarm, "pdf-warm", true, "start the PDF engine in the background at start-up instead of on the first PDF (seconds without the compilation cache)")
 	fs.StringVar(&f.pdfCacheDir, "pdf-cache-dir", "", "directory of the PDF engine's compilation cache (default: qrcascade/wazero under the user cache directory; off: none)")
+	fs.IntVar(&f.pdfInstances, "pdf-instances", 2, "PDF documents rendered at once, each in its own PDFium instance of up to 1 GiB")
 	f.reader.register(fs)
 	// Serve bounds every request by default; scan and bench do not.
 	to := fs.Lookup("timeout")
@@ -149,7 +151,7 @@ Flags:
 	defaultMode := opts.Mode
 	// One PDF engine for every mode's Reader: each engine would compile
 	// PDFium (seconds) and hold its own instances.
-	pdfEngine, err := qrcascade.NewPDFEngine(qrcascade.PDFOptions{CacheDir: f.pdfCacheDir})
+	pdfEngine, err := qrcascade.NewPDFEngine(qrcascade.PDFOptions{CacheDir: f.pdfCacheDir, Instances: f.pdfInstances})
 	if err != nil {
 		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
 		return exitFailure

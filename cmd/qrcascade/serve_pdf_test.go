@@ -106,3 +106,27 @@ func TestServePDFWarm(t *testing.T) {
 		})
 	}
 }
+
+// TestServePDFFlagsRejected: bad PDF settings exit 2 before listening,
+// naming the setting.
+func TestServePDFFlagsRejected(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"negative instances", []string{"--pdf-instances", "-1"}, nil, "instance"},
+		{"env instances", nil, map[string]string{"QRCASCADE_PDF_INSTANCES": "many"}, "QRCASCADE_PDF_INSTANCES"},
+		{"env warm", nil, map[string]string{"QRCASCADE_PDF_WARM": "maybe"}, "QRCASCADE_PDF_WARM"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			code := serveWith(context.Background(), append([]string{"--addr", "127.0.0.1:0"}, tc.args...),
+				func(k string) string { return tc.env[k] }, &stderr)
+			if code != exitFailure || !strings.Contains(stderr.String(), tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d naming %q", code, stderr.String(), exitFailure, tc.want)
+			}
+		})
+	}
+}
