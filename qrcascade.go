@@ -28,10 +28,12 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"math"
 	"time"
 
 	"qrcascade/internal/cascade"
 	"qrcascade/internal/classic"
+	"qrcascade/internal/geom"
 	"qrcascade/internal/gray"
 	"qrcascade/internal/imgio"
 	"qrcascade/internal/invoice"
@@ -77,6 +79,10 @@ var ErrEmpty = imgio.ErrEmpty
 // needs a password.
 var ErrEncrypted = pdf.ErrEncrypted
 
+// ErrPDFClosed is wrapped by the error a Reader returns for a PDF after
+// its PDFEngine was closed.
+var ErrPDFClosed = pdf.ErrClosed
+
 // Options configures a Reader. The zero value is valid: classic mode,
 // default strategies, stop at the first strategy that reads, no timeout
 // beyond the caller's context, default input limits.
@@ -109,15 +115,26 @@ type Options struct {
 	// inch; a page that would exceed MaxPixels is rendered at the highest
 	// resolution that fits. Zero: 200. At most 2400.
 	PDFDPI int
-	// PDFRetryDPI: when nothing was read on any page of a PDF at PDFDPI,
-	// every page is rendered again at this resolution (bounded by
-	// MaxPixels) and read once more; code points are mapped back to the
-	// PDFDPI frame. Zero: 2 × PDFDPI; negative: no second render.
+	// PDFRetryDPI is the least resolution of the second pass over a PDF
+	// page that read nothing at PDFDPI: the regions where the page draws a
+	// vector symbol are rendered again, 1000 pixels across (at least this
+	// DPI, at most 2400), and read; a page whose content cannot be
+	// searched (over 5000 objects) is rendered whole at this DPI when
+	// no page of the document read a code. Both are bounded by MaxPixels; code
+	// points are mapped back to the PDFDPI frame. Zero: 2 × PDFDPI;
+	// negative: no second pass. See docs/PDF.md.
 	PDFRetryDPI int
-	// PDFCacheDir holds wazero's compilation cache for the PDF engine,
-	// which cuts the first PDF's start-up from seconds to a fraction of
-	// one. "": qrcascade/wazero under os.UserCacheDir; "off": no cache. An
-	// unwritable directory disables the cache silently.
+	// PDF renders PDF pages. Nil: the Reader makes its own engine (with
+	// PDFCacheDir), starts it on the first PDF and closes it in Close.
+	// Share one between the Readers of a process, each engine costs
+	// seconds of start-up and its own memory; a Reader does not close an
+	// engine it was given.
+	PDF *PDFEngine
+	// PDFCacheDir holds wazero's compilation cache for the Reader's own
+	// PDF engine (ignored when PDF is set), which cuts the first PDF's
+	// start-up from seconds to a fraction of one. "": qrcascade/wazero
+	// under os.UserCacheDir; "off": no cache. An unwritable directory
+	// disables the cache silently.
 	PDFCacheDir string
 	// Invoices recognises tax-authority invoice payloads (Mexico CFDI,
 	// Argentina AFIP, Spain VERI*FACTU, …) in every code read and fills
@@ -151,7 +168,8 @@ type Reader struct {
 	classic  *classic.Tier
 	cascade  *cascade.Cascade
 	invoices *invoice.Registry // nil unless Options.Invoices
-	pdf      *pdf.Engine       // started on the first PDF
+	pdf      *PDFEngine        // started on the first PDF
+	ownsPDF  bool              // pdf was made by NewReader: Close closes it
 }
 
 // NewReader validates opts and returns a Reader.
@@ -193,15 +211,15 @@ func NewReader(opts Options) (*Reader, error) {
 	if opts.PDFRetryDPI == 0 {
 		opts.PDFRetryDPI = min(2*opts.PDFDPI, pdf.MaxDPI)
 	}
-	pcfg := pdf.Config{DPI: opts.PDFDPI, MaxPages: opts.MaxPages, MaxPixels: opts.MaxPixels, CacheDir: opts.PDFCacheDir}
-	if opts.PDFCacheDir == "off" {
-		pcfg.CacheDir, pcfg.NoCache = "", true
+	r := &Reader{opts: opts, classic: t, cascade: c, pdf: opts.PDF}
+	if r.pdf == nil {
+		// Not started until the first PDF: a Reader that never sees one
+		// pays nothing.
+		if r.pdf, err = NewPDFEngine(PDFOptions{CacheDir: opts.PDFCacheDir}); err != nil {
+			return nil, err
+		}
+		r.ownsPDF = true
 	}
-	engine, err := pdf.New(pcfg)
-	if err != nil {
-		return nil, fmt.Errorf("qrcascade: %w", err)
-	}
-	r := &Reader{opts: opts, classic: t, cascade: c, pdf: engine}
 	if opts.Invoices {
 		r.invoices = invoice.NewRegistry()
 	}
@@ -245,7 +263,7 @@ func (r *Reader) Read(ctx context.Context, data []byte) (*Result, error) {
 			res.Image.Width, res.Image.Height = p.W, p.H
 		}
 		pages++
-		tierErr = r.read(ctx, p, i+1, 1, res)
+		tierErr = r.read(ctx, p, i+1, nil, res)
 		decoding = time.Now()
 		return tierErr
 	})
@@ -268,16 +286,59 @@ func (r *Reader) maxBytes() int64 {
 	return r.opts.MaxBytes
 }
 
-// readPDF renders and reads every page of a PDF document. When no page
-// yields a code, every page is rendered again at Options.PDFRetryDPI and
-// read once more (see docs/PDF.md for why per document, not per page).
+// maxPages is the effective page limit for PDF documents (<= 0: none).
+func (r *Reader) maxPages() int {
+	if r.opts.MaxPages == 0 {
+		return imgio.DefaultMaxPages
+	}
+	return r.opts.MaxPages
+}
+
+// maxPixels is the effective pixel limit of a rendered PDF page (<= 0:
+// none).
+func (r *Reader) maxPixels() int64 {
+	if r.opts.MaxPixels == 0 {
+		return imgio.DefaultMaxPixels
+	}
+	return r.opts.MaxPixels
+}
+
+// maxPageImages bounds the image objects read directly on one page: an
+// invoice carries a logo or two and the code. A page with more (a scan cut
+// into tiles, a catalogue) is only rendered, which reassembles them.
+const maxPageImages = 8
+
+// regionSide is the size, in pixels, a candidate region's longer side is
+// rendered to in the second pass (at least Options.PDFRetryDPI, at most
+// pdf.MaxDPI): the module size is unknown, and a region is small enough
+// to afford the detail (a 0.3 pt module becomes 10 px in a 30 pt region).
+const regionSide = 1000
+
+// scanCover is the share of the page an image must cover, at a resolution
+// at least the render's, for the page to count as a scan: its render would
+// only resample the image already read.
+const scanCover = 0.9
+
+// readPDF reads every page of a PDF document (see docs/PDF.md). On each
+// page, the image objects are first extracted at their native resolution
+// and read (a few milliseconds, and sharper than a render); the page is
+// then rendered at Options.PDFDPI and read, unless an image read a code or
+// the page is a scan (one image over most of it at least as fine as the
+// render), and Options.All is not set.
+//
+// A rendered page that read nothing gets a second pass (unless
+// Options.PDFRetryDPI < 0): the regions where its content draws a
+// vector symbol (pdf.Document.Candidates) are rendered at a higher
+// resolution and read. A page whose content cannot be searched (over
+// 5000 objects, or forms nested too deep) is rendered whole at
+// Options.PDFRetryDPI instead, when no page of the document read a code.
 func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 	if max := r.maxBytes(); max >= 0 && int64(len(data)) > max {
 		return nil, &LimitError{What: "bytes", Limit: max, Actual: int64(len(data))}
 	}
 	start := time.Now()
 	res := &Result{Image: ImageInfo{Format: "pdf"}}
-	doc, err := r.pdf.Open(ctx, data)
+	doc, err := r.pdf.e.Open(ctx, data)
 	res.Timings.DecodeImage = time.Since(start)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -286,25 +347,58 @@ func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 		return nil, err
 	}
 	defer doc.Close()
+	if max := r.maxPages(); max > 0 && doc.Pages() > max {
+		return nil, &LimitError{What: "pages", Limit: int64(max), Actual: int64(doc.Pages())}
+	}
 	res.Image.Pages = doc.Pages()
-	dpis := make([]int, doc.Pages()) // the DPI each page was read at
-	for i := range dpis {
-		p, dpi, err := r.renderPage(doc, i, r.opts.PDFDPI, res)
+	rendered := make([]int, doc.Pages()) // the DPI page i was rendered at; 0: not rendered
+	for i := range rendered {
+		w, h, err := doc.PageSize(i)
+		if err != nil {
+			return pdfResult(res, i, err)
+		}
+		dpi := pdf.FitDPI(w, h, r.opts.PDFDPI, r.maxPixels())
+		if i == 0 {
+			s := float64(dpi) / 72
+			res.Image.Width, res.Image.Height = int(math.Ceil(w*s)), int(math.Ceil(h*s))
+		}
+		found, scan, err := r.readImages(ctx, doc, i, w*h, dpi, res)
 		if err != nil {
 			return res, err
 		}
-		if i == 0 {
-			res.Image.Width, res.Image.Height = p.W, p.H
+		if (found || scan) && !r.opts.All {
+			continue
 		}
-		dpis[i] = dpi
-		if err := r.read(ctx, p, i+1, 1, res); err != nil {
+		p, used, err := r.renderPage(doc, i, dpi, res)
+		if err != nil {
+			return pdfResult(res, i, err)
+		}
+		rendered[i] = used
+		if err := r.read(ctx, p, i+1, nil, res); err != nil {
 			return res, err
+		}
+	}
+	if r.opts.PDFRetryDPI < 0 {
+		return res, nil
+	}
+	var opaque []int // pages to render whole again
+	for i, dpi := range rendered {
+		if dpi == 0 || onPage(res.Codes, i+1) {
+			continue
+		}
+		whole, err := r.readRegions(ctx, doc, i, dpi, res)
+		if err != nil {
+			return res, err
+		}
+		if whole {
+			opaque = append(opaque, i)
 		}
 	}
 	if len(res.Codes) > 0 {
 		return res, nil
 	}
-	for i, dpi := range dpis {
+	for _, i := range opaque {
+		dpi := rendered[i]
 		if r.opts.PDFRetryDPI <= dpi {
 			continue
 		}
@@ -315,18 +409,123 @@ func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 		if hdpi <= dpi {
 			continue // the pixel limit allows no more detail
 		}
-		if err := r.read(ctx, p, i+1, float64(dpi)/float64(hdpi), res); err != nil {
+		scale := float64(dpi) / float64(hdpi)
+		if err := r.read(ctx, p, i+1, func(q geom.Point) geom.Point { return q.Scale(scale) }, res); err != nil {
 			return res, err
 		}
 	}
 	return res, nil
 }
 
-// renderPage renders page i of doc at dpi (or less, see pdf.FitDPI),
-// counting the time as image decoding.
+// onPage reports whether a code was read on page.
+func onPage(codes []Code, page int) bool {
+	for _, c := range codes {
+		if c.Page == page {
+			return true
+		}
+	}
+	return false
+}
+
+// readRegions renders the candidate regions of page i of doc (read at dpi)
+// at a higher resolution, regionSide pixels across, and reads them,
+// mapping code points to the page at dpi. whole reports that the page's
+// content could not be searched and only a whole-page render would see a
+// small code; a failure to search counts as that, only the end of ctx is
+// an error.
+func (r *Reader) readRegions(ctx context.Context, doc *pdf.Document, i, dpi int, res *Result) (whole bool, err error) {
+	start := time.Now()
+	regions, opaque, err := doc.Candidates(i)
+	res.Timings.DecodeImage += time.Since(start)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, fmt.Errorf("qrcascade: %w", err)
+		}
+		return true, nil
+	}
+	for _, reg := range regions {
+		want := int(math.Ceil(regionSide * 72 / math.Max(reg.W, reg.H)))
+		rdpi := pdf.FitDPI(reg.W, reg.H, min(max(want, r.opts.PDFRetryDPI), pdf.MaxDPI), r.maxPixels())
+		if rdpi <= dpi {
+			continue // no more detail than the page render had
+		}
+		start := time.Now()
+		p, used, err := doc.RenderRegion(i, rdpi, reg)
+		res.Timings.DecodeImage += time.Since(start)
+		if err != nil {
+			return false, fmt.Errorf("qrcascade: %w", err)
+		}
+		k, s := 72/float64(used), float64(dpi)/72
+		to := func(q geom.Point) geom.Point {
+			return geom.Point{X: (q.X*k + reg.X) * s, Y: (q.Y*k + reg.Y) * s}
+		}
+		if err := r.read(ctx, p, i+1, to, res); err != nil {
+			return false, err
+		}
+	}
+	return opaque, nil
+}
+
+// pdfResult returns the error of page i: with no result when it is the
+// first page and the error is the input's (as Read documents), with the
+// partial result otherwise.
+func pdfResult(res *Result, i int, err error) (*Result, error) {
+	var fe *FormatError
+	if i == 0 && errors.As(err, &fe) {
+		return nil, err
+	}
+	return res, err
+}
+
+// readImages reads the image objects of page i of doc (area its size in
+// square points) at their native resolution, mapping the codes' points to
+// the page rendered at dpi. Each image, and all of them together, are
+// bounded by Options.MaxPixels; a page with more than maxPageImages is
+// left to the render. found reports a code read; scan, an image that
+// covers scanCover of the page at dpi or finer. An image that cannot be
+// extracted is left to the render; only the end of ctx is an error.
+func (r *Reader) readImages(ctx context.Context, doc *pdf.Document, i int, area float64, dpi int, res *Result) (found, scan bool, err error) {
+	start := time.Now()
+	ims, err := doc.Images(i, pdf.ImageLimits{MaxPixels: r.maxPixels(), MaxTotal: r.maxPixels(), MaxImages: maxPageImages})
+	res.Timings.DecodeImage += time.Since(start)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, false, fmt.Errorf("qrcascade: %w", err)
+		}
+		return false, false, nil // too many images, or none readable: the render sees them
+	}
+	n := len(res.Codes)
+	s := float64(dpi) / 72
+	for _, im := range ims {
+		W, H := float64(im.Plane.W), float64(im.Plane.H)
+		var dst geom.Quad
+		for k, c := range im.Corners {
+			dst[k] = c.Scale(s)
+		}
+		h, ok := geom.QuadToQuad(geom.Quad{{X: 0, Y: 0}, {X: W, Y: 0}, {X: W, Y: H}, {X: 0, Y: H}}, dst)
+		if !ok {
+			continue // painted with a degenerate matrix: invisible
+		}
+		if err := r.read(ctx, im.Plane, i+1, h.Apply, res); err != nil {
+			return false, false, err
+		}
+		if im.NativeDPI() >= float64(dpi) && im.Corners.Area() >= scanCover*area {
+			scan = true
+		}
+	}
+	return len(res.Codes) > n, scan, nil
+}
+
+// renderPage renders page i of doc at dpi, or at the highest resolution
+// below it that fits Options.MaxPixels (see pdf.FitDPI), counting the time
+// as image decoding.
 func (r *Reader) renderPage(doc *pdf.Document, i, dpi int, res *Result) (*gray.Plane, int, error) {
 	start := time.Now()
-	p, used, err := doc.Render(i, dpi)
+	w, h, err := doc.PageSize(i)
+	if err != nil {
+		return nil, 0, fmt.Errorf("qrcascade: %w", err)
+	}
+	p, used, err := doc.Render(i, pdf.FitDPI(w, h, dpi, r.maxPixels()))
 	res.Timings.DecodeImage += time.Since(start)
 	if err != nil {
 		return nil, 0, fmt.Errorf("qrcascade: %w", err)
@@ -346,7 +545,7 @@ func (r *Reader) ReadImage(ctx context.Context, img *image.Gray) (*Result, error
 		p.Pix = img.Pix[img.PixOffset(b.Min.X, b.Min.Y):]
 	}
 	res := &Result{Image: ImageInfo{Format: "gray", Width: p.W, Height: p.H, Pages: 1}}
-	err := r.read(ctx, p, 0, 1, res)
+	err := r.read(ctx, p, 0, nil, res)
 	res.Timings.Total = time.Since(start)
 	return res, err
 }
@@ -359,8 +558,10 @@ func (r *Reader) withTimeout(ctx context.Context) (context.Context, context.Canc
 }
 
 // read runs the tiers over p, page page of the input (0 for ReadImage),
-// and appends to res; code points are multiplied by scale.
-func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, scale float64, res *Result) error {
+// and appends to res the codes not already there (same page and text,
+// overlapping corners); to maps code points to the page's frame (nil:
+// unchanged).
+func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, to func(geom.Point) geom.Point, res *Result) error {
 	out, err := r.cascade.Read(ctx, p)
 	res.Timings.Classic += out.Classic
 	res.Timings.Nano += out.Nano
@@ -378,8 +579,14 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, scale float6
 	for _, c := range out.Codes {
 		code := codeFromCascade(c)
 		code.Page = page
-		for k := range code.Points {
-			code.Points[k] = Point{code.Points[k][0] * scale, code.Points[k][1] * scale}
+		if to != nil {
+			for k, q := range code.Points {
+				m := to(geom.Point{X: q[0], Y: q[1]})
+				code.Points[k] = Point{m.X, m.Y}
+			}
+		}
+		if seen(res.Codes, code) {
+			continue
 		}
 		if r.invoices != nil {
 			if inv, ok := r.invoices.Parse(code.Text); ok {
@@ -394,9 +601,30 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, scale float6
 	return nil
 }
 
-// Close releases the PDF engine, if a PDF started it. The Reader must not
-// be used afterwards.
+// seen reports whether codes holds c already: same page and text, and
+// overlapping corners (one's centroid inside the other).
+func seen(codes []Code, c Code) bool {
+	q := codeQuad(c.Points)
+	for _, d := range codes {
+		if d.Page == c.Page && d.Text == c.Text && codeQuad(d.Points).Overlaps(q) {
+			return true
+		}
+	}
+	return false
+}
+
+// codeQuad returns a code's corners as a quad.
+func codeQuad(p [4]Point) geom.Quad {
+	return geom.Quad{{X: p[0][0], Y: p[0][1]}, {X: p[1][0], Y: p[1][1]}, {X: p[2][0], Y: p[2][1]}, {X: p[3][0], Y: p[3][1]}}
+}
+
+// Close releases the Reader's own PDF engine, if a PDF started it; an
+// engine given in Options.PDF is left to its owner. The Reader must not be
+// used afterwards.
 func (r *Reader) Close() error {
+	if !r.ownsPDF {
+		return nil
+	}
 	return r.pdf.Close()
 }
 

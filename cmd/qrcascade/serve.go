@@ -39,6 +39,9 @@ type serveFlags struct {
 	logLevel        string
 	logFormat       string
 	eagerNano       bool
+	pdfWarm         bool
+	pdfCacheDir     string
+	pdfInstances    int
 }
 
 // newServeFlagSet registers the serve flags, with the environment variable
@@ -48,6 +51,9 @@ func newServeFlagSet(f *serveFlags, stderr io.Writer) *flag.FlagSet {
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.addr, "addr", server.DefaultAddr, "listen address, host:port")
 	fs.BoolVar(&f.eagerNano, "eager-nano", false, "load the nano model at start instead of on first use")
+	fs.BoolVar(&f.pdfWarm, "pdf-warm", true, "start the PDF engine in the background at start-up instead of on the first PDF (seconds without the compilation cache)")
+	fs.StringVar(&f.pdfCacheDir, "pdf-cache-dir", "", "directory of the PDF engine's compilation cache (default: qrcascade/wazero under the user cache directory; off: none)")
+	fs.IntVar(&f.pdfInstances, "pdf-instances", 2, "PDF documents rendered at once, each in its own PDFium instance of up to 1 GiB")
 	f.reader.register(fs)
 	// Serve bounds every request by default; scan and bench do not.
 	to := fs.Lookup("timeout")
@@ -143,6 +149,15 @@ Flags:
 	timeout := opts.Timeout
 	opts.Timeout = 0 // the server's per-request context carries the deadline
 	defaultMode := opts.Mode
+	// One PDF engine for every mode's Reader: each engine would compile
+	// PDFium (seconds) and hold its own instances.
+	pdfEngine, err := qrcascade.NewPDFEngine(qrcascade.PDFOptions{CacheDir: f.pdfCacheDir, Instances: f.pdfInstances})
+	if err != nil {
+		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
+		return exitFailure
+	}
+	defer pdfEngine.Close() // after the drain: no request renders any more
+	opts.PDF = pdfEngine
 	if _, err := qrcascade.NewReader(opts); err != nil {
 		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
 		return exitFailure
@@ -189,6 +204,17 @@ Flags:
 	if err != nil {
 		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
 		return exitFailure
+	}
+	if f.pdfWarm {
+		log.Info("pdf engine warming")
+		go func() {
+			if err := pdfEngine.Warm(ctx); err != nil {
+				log.Warn("pdf engine not ready", "err", err)
+				return
+			}
+			took, cache := pdfEngine.StartupInfo()
+			log.Info("pdf engine ready", "took_ms", took.Milliseconds(), "cache_dir", cache)
+		}()
 	}
 	if err := srv.ListenAndServe(ctx, f.addr); err != nil {
 		log.Error("serve failed", "err", err)

@@ -97,3 +97,29 @@ func BenchmarkStartup(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCandidates measures the vector-symbol search of one page: a
+// page of text with a code drawn as one path, and as one path per run.
+func BenchmarkCandidates(b *testing.B) {
+	m := mustMatrix(b, "https://verifactu.example/q?nif=B12345678&num=F-2026-0042&importe=121.00")
+	for _, pieces := range []bool{false, true} {
+		p := pdftest.NewPage(pdftest.A4[0], pdftest.A4[1])
+		for y := 80.0; y < 700; y += 20 {
+			p.Text(60, y, 10, "1 x Widget, reference 0042-AB ................................ 121.00 EUR")
+		}
+		if pieces {
+			p.VectorQRPieces(m, 400, 700, 0.5)
+		} else {
+			p.VectorQR(m, 400, 700, 0.5)
+		}
+		b.Run(fmt.Sprintf("pieces=%v", pieces), func(b *testing.B) {
+			d := open(b, engine, pdftest.Build([]*pdftest.Page{p}, pdftest.Options{}))
+			b.ReportAllocs()
+			for b.Loop() {
+				if r, _, err := d.Candidates(0); err != nil || len(r) != 1 {
+					b.Fatalf("%v, %v", r, err)
+				}
+			}
+		})
+	}
+}

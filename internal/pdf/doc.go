@@ -12,9 +12,9 @@
 //
 // The price is start-up: wazero compiles the module to machine code before
 // the first page can be drawn. Measured on the 2-core development machine
-// (see BenchmarkStartup and docs/PDF.md), that is about 10 s cold, and about
-// 0.3 s when the compiled code is loaded from wazero's on-disk compilation
-// cache. So an Engine
+// (see BenchmarkStartup and docs/PDF.md), that is 7 to 8 s cold, and 0.13
+// to 0.17 s when the compiled code is loaded from wazero's on-disk
+// compilation cache. So an Engine
 //
 //   - starts nothing in New: the runtime is compiled on the first Open (or
 //     an explicit Warm), once, and shared by every later document;
@@ -40,6 +40,26 @@
 // resolution. RenderRegion draws a rectangle of a page (in points) at a
 // higher DPI, for codes too small to read at the default one.
 //
+// Two searches read the page's content objects instead of drawing them
+// (ISO 32000-1, 8.2: a page's content is a sequence of graphics objects):
+//
+//   - Images decodes each image XObject painted on the page (8.9) at its
+//     own resolution, with the quad where it lands on the page. A QR code
+//     stored as an image is read sharper, and about a hundred times
+//     faster, than from a render (BenchmarkImagesVsRender); a scanned
+//     page is read at its scan resolution.
+//   - Candidates finds where the page draws a QR symbol with vector paths
+//     (8.5): one path object with many segments and square bounds, or a
+//     square cluster of small touching path objects (a generator that
+//     fills each module or run on its own). Those regions alone are worth
+//     rendering at a high DPI when the page's render read nothing. A page
+//     too large to search (more than 5000 objects or 4000 small paths,
+//     or form XObjects nested deeper than 8) is reported opaque: only a
+//     whole-page render sees all of it.
+//
+// Both descend into form XObjects (8.10), composing each form's matrix
+// with its objects', so templates and overlays are searched too.
+//
 // # Deadlines
 //
 // WebAssembly code cannot be preempted by Go, so every call into PDFium runs
@@ -53,13 +73,16 @@
 // # Weak spots
 //
 //   - The first PDF after a cold start with no usable cache waits for the
-//     compilation (about 10 s here, about 3 s on a fast machine). A server
+//     compilation (7 to 8 s here, about 3 s on a fast machine). A server
 //     should call Warm at start-up.
 //   - Each instance may grow its linear memory up to Config.MaxMemory; the
 //     pool bound times that is the worst case.
-//   - Embedded images are rendered, not extracted: a QR stored as a
-//     low-resolution image is resampled to the render DPI (smooth, but no
-//     sharper than the image). Direct extraction (pdfcpu) was not measured.
+//   - Images ignores masks, soft masks and decode arrays: a sample is the
+//     luma of its colour.
+//   - Candidates is a heuristic: a table grid of short rules can look
+//     like a symbol drawn piece by piece (a wasted region render), and a
+//     symbol drawn as text (a QR font), a shading or a pattern is never
+//     found.
 //   - Annotations and form fields are not drawn (invoices carry their QR in
 //     the page content).
 //

@@ -27,7 +27,11 @@ func fuzzSeeds(t testing.TB) [][]byte {
 	rot := pdftest.NewPage(300, 200)
 	rot.Rotate = 270
 	rot.Rect(10, 10, 50, 50)
+	pieces := pdftest.NewPage(200, 200)
+	pieces.VectorQRPieces(m, 20, 20, 1)
+	pieces.FormVectorQR(m, 100, 100, 1)
 	return [][]byte{
+		pdftest.Build([]*pdftest.Page{pieces}, pdftest.Options{}),
 		pdftest.Build([]*pdftest.Page{vector}, pdftest.Options{}),
 		pdftest.Build([]*pdftest.Page{img, dct}, pdftest.Options{}),
 		pdftest.Build([]*pdftest.Page{rot, vector, rot}, pdftest.Options{}),
@@ -36,10 +40,12 @@ func fuzzSeeds(t testing.TB) [][]byte {
 	}
 }
 
-// FuzzOpen feeds arbitrary bytes to Open and renders every page at a low
-// resolution. Properties: no panic, no hang (each document runs under a
-// 2 s deadline), every error of a documented kind, page count within the
-// limit, planes within the pixel bound. Run it time-bounded, e.g.
+// FuzzOpen feeds arbitrary bytes to Open, renders every page at a low
+// resolution, extracts its images and searches its candidate regions.
+// Properties: no panic, no hang (each document runs under a 2 s
+// deadline), every error of a documented kind, page count within the
+// limit, planes within the pixel bound, images within their size bounds,
+// regions inside the page. Run it time-bounded, e.g.
 //
 //	go test ./internal/pdf -run '^$' -fuzz FuzzOpen -fuzztime 30s
 func FuzzOpen(f *testing.F) {
@@ -73,6 +79,31 @@ func FuzzOpen(f *testing.F) {
 			}
 			if p.W < 1 || p.H < 1 || int64(p.W)*int64(p.H) > maxPixels || len(p.Pix) < p.W*p.H {
 				t.Fatalf("page %d: plane %dx%d (%d bytes) outside the bound", i+1, p.W, p.H, len(p.Pix))
+			}
+			ims, err := d.Images(i, ImageLimits{MaxPixels: maxPixels})
+			if err != nil {
+				checkKind(t, err)
+			}
+			for _, im := range ims {
+				q := im.Plane
+				if q.W < MinImageSide || q.H < MinImageSide || int64(q.W)*int64(q.H) > maxPixels || len(q.Pix) < q.W*q.H {
+					t.Fatalf("page %d: image %dx%d (%d bytes) outside the bounds", i+1, q.W, q.H, len(q.Pix))
+				}
+			}
+			w, h, err := d.PageSize(i)
+			if err != nil {
+				checkKind(t, err)
+				continue
+			}
+			regions, _, err := d.Candidates(i)
+			if err != nil {
+				checkKind(t, err)
+			}
+			const eps = 0.5 // pt, the display map's rounding
+			for _, r := range regions {
+				if !(r.W > 0 && r.H > 0) || r.X < -eps || r.Y < -eps || r.X+r.W > w+eps || r.Y+r.H > h+eps {
+					t.Fatalf("page %d: region %v outside the %gx%g pt page", i+1, r, w, h)
+				}
 			}
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"math"
 	"strings"
 
 	"github.com/makiuchi-d/gozxing"
@@ -35,11 +36,14 @@ type Page struct {
 	images  []xobject
 }
 
-// xobject is an image XObject (ISO 32000-1, 8.9.5).
+// xobject is an image XObject (ISO 32000-1, 8.9.5), or a form XObject
+// (8.10) when form is set.
 type xobject struct {
 	w, h   int
-	filter string // "FlateDecode" or "DCTDecode"
+	filter string // "FlateDecode" or "DCTDecode"; "" for a form
 	data   []byte
+	form   bool  // data is a content stream, w×h its bounding box in points
+	refs   []int // a form's resources: earlier images of the page, by index
 }
 
 // NewPage returns an empty page of w×h points.
@@ -68,7 +72,31 @@ func Matrix(text string) ([][]bool, error) {
 // module a filled square of the given size in points (one "re" per dark
 // run of a row, then one fill).
 func (p *Page) VectorQR(m [][]bool, x, y, module float64) {
-	p.content.WriteString("0 g\n")
+	p.vectorQR(&p.content, m, x, p.H-y, module, false)
+}
+
+// VectorQRPieces draws the symbol m as VectorQR does, but fills each dark
+// run on its own ("re f"), so each run is a separate path object, as some
+// invoice generators write them.
+func (p *Page) VectorQRPieces(m [][]bool, x, y, module float64) {
+	p.vectorQR(&p.content, m, x, p.H-y, module, true)
+}
+
+// FormVectorQR draws the symbol m as VectorQR does, inside a form XObject
+// (ISO 32000-1, 8.10) painted with Do, as templates and overlays do.
+func (p *Page) FormVectorQR(m [][]bool, x, y, module float64) {
+	side := float64(len(m)) * module
+	var c strings.Builder
+	p.vectorQR(&c, m, 0, side, module, false)
+	name := fmt.Sprintf("Im%d", len(p.images))
+	p.images = append(p.images, xobject{w: int(math.Ceil(side)), h: int(math.Ceil(side)), data: []byte(c.String()), form: true})
+	fmt.Fprintf(&p.content, "q 1 0 0 1 %.3f %.3f cm /%s Do Q\n", x, p.H-y-side, name)
+}
+
+// vectorQR writes the fill of symbol m with its top-left module at user
+// space (x, top), top the y of its top edge; pieces fills each run alone.
+func (p *Page) vectorQR(w *strings.Builder, m [][]bool, x, top, module float64, pieces bool) {
+	w.WriteString("0 g\n")
 	for r, row := range m {
 		for c := 0; c < len(row); {
 			if !row[c] {
@@ -79,11 +107,16 @@ func (p *Page) VectorQR(m [][]bool, x, y, module float64) {
 			for c < len(row) && row[c] {
 				c++
 			}
-			px, py := x+float64(start)*module, y+float64(r+1)*module
-			fmt.Fprintf(&p.content, "%.3f %.3f %.3f %.3f re\n", px, p.H-py, float64(c-start)*module, module)
+			px, py := x+float64(start)*module, top-float64(r+1)*module
+			fmt.Fprintf(w, "%.3f %.3f %.3f %.3f re\n", px, py, float64(c-start)*module, module)
+			if pieces {
+				w.WriteString("f\n")
+			}
 		}
 	}
-	p.content.WriteString("f\n")
+	if !pieces {
+		w.WriteString("f\n")
+	}
 }
 
 // Rect fills a black rectangle (a mark for geometry checks).
@@ -101,6 +134,12 @@ func (p *Page) Text(x, y, size float64, s string) {
 // (quiet zone included) at (x, y), size points wide and high. dct selects
 // DCTDecode (JPEG, quality 90) instead of FlateDecode.
 func (p *Page) ImageQR(m [][]bool, px int, x, y, size float64, dct bool) error {
+	return p.Image(qrImage(m, px), x, y, size, size, dct)
+}
+
+// qrImage draws the symbol m with px pixels per module and a quiet zone of
+// 4 modules.
+func qrImage(m [][]bool, px int) *image.Gray {
 	n := len(m) + 8
 	g := image.NewGray(image.Rect(0, 0, n*px, n*px))
 	for i := range g.Pix {
@@ -118,17 +157,45 @@ func (p *Page) ImageQR(m [][]bool, px int, x, y, size float64, dct bool) error {
 			}
 		}
 	}
-	return p.Image(g, x, y, size, size, dct)
+	return g
 }
 
 // Image embeds g and draws it at (x, y), w×h points.
 func (p *Page) Image(g *image.Gray, x, y, w, h float64, dct bool) error {
+	name, err := p.addImage(g, dct)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(&p.content, "q %.3f 0 0 %.3f %.3f %.3f cm /%s Do Q\n", w, h, x, p.H-y-h, name)
+	return nil
+}
+
+// FormImageQR draws the symbol m as ImageQR does (Flate), inside a form
+// XObject (ISO 32000-1, 8.10) whose /Matrix scales it by 2, so that the
+// image's own matrix and the form's compose.
+func (p *Page) FormImageQR(m [][]bool, px int, x, y, size float64) error {
+	g := qrImage(m, px)
+	im, err := p.addImage(g, false)
+	if err != nil {
+		return err
+	}
+	half := size / 2
+	content := fmt.Sprintf("q %.3f 0 0 %.3f 0 0 cm /%s Do Q\n", half, half, im)
+	name := fmt.Sprintf("Im%d", len(p.images))
+	p.images = append(p.images, xobject{w: int(math.Ceil(half)), h: int(math.Ceil(half)), data: []byte(content), form: true, refs: []int{len(p.images) - 1}})
+	// The form's /Matrix is the identity; the scale by 2 is in the cm.
+	fmt.Fprintf(&p.content, "q 2 0 0 2 %.3f %.3f cm /%s Do Q\n", x, p.H-y-size, name)
+	return nil
+}
+
+// addImage embeds g as an image XObject of the page and returns its name.
+func (p *Page) addImage(g *image.Gray, dct bool) (string, error) {
 	var buf bytes.Buffer
 	xo := xobject{w: g.Rect.Dx(), h: g.Rect.Dy()}
 	if dct {
 		xo.filter = "DCTDecode"
 		if err := jpeg.Encode(&buf, g, &jpeg.Options{Quality: 90}); err != nil {
-			return fmt.Errorf("pdftest: %w", err)
+			return "", fmt.Errorf("pdftest: %w", err)
 		}
 	} else {
 		xo.filter = "FlateDecode"
@@ -141,8 +208,7 @@ func (p *Page) Image(g *image.Gray, x, y, w, h float64, dct bool) error {
 	xo.data = buf.Bytes()
 	name := fmt.Sprintf("Im%d", len(p.images))
 	p.images = append(p.images, xo)
-	fmt.Fprintf(&p.content, "q %.3f 0 0 %.3f %.3f %.3f cm /%s Do Q\n", w, h, x, p.H-y-h, name)
-	return nil
+	return name, nil
 }
 
 // Options selects document-level variants.
@@ -180,9 +246,21 @@ func Build(pages []*Page, opt Options) []byte {
 	var kids []string
 	for _, p := range pages {
 		var xobjs []string
+		nums := make([]int, len(p.images))
 		for i, im := range p.images {
-			n := obj(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /%s /Length %d >>",
-				im.w, im.h, im.filter, len(im.data)), im.data)
+			var n int
+			if im.form {
+				var res []string
+				for _, r := range im.refs {
+					res = append(res, fmt.Sprintf("/Im%d %d 0 R", r, nums[r]))
+				}
+				n = obj(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 %d %d] /Resources << /XObject << %s >> >> /Length %d >>",
+					im.w, im.h, strings.Join(res, " "), len(im.data)), im.data)
+			} else {
+				n = obj(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /%s /Length %d >>",
+					im.w, im.h, im.filter, len(im.data)), im.data)
+			}
+			nums[i] = n
 			xobjs = append(xobjs, fmt.Sprintf("/Im%d %d 0 R", i, n))
 		}
 		content := []byte(p.content.String())
