@@ -80,7 +80,7 @@ func (p *PDFEngine) StartupInfo() (took time.Duration, cacheDir string) {
 
 // Close releases the engine, waiting for a start in progress. Readers
 // using it must not read PDFs afterwards: they get an error wrapping
-// pdf.ErrClosed. Closing twice is harmless.
+// ErrPDFClosed (images still read). Closing twice is harmless.
 func (p *PDFEngine) Close() error {
 	if err := p.e.Close(); err != nil {
 		return fmt.Errorf("qrcascade: %w", err)
