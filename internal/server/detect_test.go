@@ -72,6 +72,7 @@ func TestDetectStatuses(t *testing.T) {
 		{"pixels over max pixels", tiny, "POST", "/detect", "image/jpeg", fx.invoiceJPEG, 413, codeTooLarge, ""},
 		{"unknown format", srv, "POST", "/detect", "text/plain", []byte("this is not an image at all"), 415, codeUnsupported, ""},
 		{"truncated pdf", srv, "POST", "/detect", "application/pdf", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), 400, codeBadImage, ""},
+		{"encrypted pdf", srv, "POST", "/detect", "application/pdf", fx.encryptedPDF, 400, codeEncrypted, ""},
 		{"pdf invoice", srv, "POST", "/detect", "application/pdf", fx.invoicePDF, 200, "", fx.invoiceText},
 		{"GET on detect", srv, "GET", "/detect", "", nil, 405, codeMethod, ""},
 		{"unknown path", srv, "POST", "/v1/detect", "image/jpeg", fx.invoiceJPEG, 404, codeNotFound, ""},

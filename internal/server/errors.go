@@ -15,6 +15,7 @@ import (
 // Error codes of the JSON error body, a closed set that clients may switch on.
 const (
 	codeBadImage        = "bad_image"          // 400: malformed or truncated image
+	codeEncrypted       = "encrypted_pdf"      // 400: a PDF that needs a password
 	codeEmptyBody       = "empty_body"         // 400: no bytes
 	codeBadRequest      = "bad_request"        // 400: bad query or multipart form
 	codeModeUnavailable = "mode_unavailable"   // 400: mode not served by this build
@@ -69,6 +70,8 @@ func classify(err error) *apiError {
 			Message: fmt.Sprintf("request body exceeds the limit of %d bytes", mbe.Limit), Outcome: outcomeBadInput}
 	case errors.As(err, &le):
 		return synth(http.StatusRequestEntityTooLarge, codeTooLarge, outcomeBadInput)
+	case errors.Is(err, qrcascade.ErrEncrypted):
+		return synth(http.StatusBadRequest, codeEncrypted, outcomeBadInput)
 	case errors.As(err, &ue):
 		return synth(http.StatusUnsupportedMediaType, codeUnsupported, outcomeBadInput)
 	case errors.As(err, &fe):

@@ -21,10 +21,11 @@ import (
 
 // fixtures are test images rendered once per test binary.
 type fixtures struct {
-	invoiceJPEG []byte // clean_invoice seed 1, JPEG q90
-	invoiceText string // its payload
-	blankPNG    []byte // 64×48 white, no code
-	invoicePDF  []byte // one A4 page, invoiceText drawn as a vector QR
+	invoiceJPEG  []byte // clean_invoice seed 1, JPEG q90
+	invoiceText  string // its payload
+	blankPNG     []byte // 64×48 white, no code
+	invoicePDF   []byte // one A4 page, invoiceText drawn as a vector QR
+	encryptedPDF []byte // the same page behind a password
 }
 
 var (
@@ -58,6 +59,7 @@ func testFixtures(t testing.TB) fixtures {
 		page.Text(60, 80, 14, "FACTURA F-2026-0042")
 		page.VectorQR(m, 400, 60, 2)
 		fixturesVal.invoicePDF = pdftest.Build([]*pdftest.Page{page}, pdftest.Options{})
+		fixturesVal.encryptedPDF = pdftest.Build([]*pdftest.Page{page}, pdftest.Options{Encrypt: true})
 	})
 	if fixturesErr != nil {
 		t.Fatal(fixturesErr)
