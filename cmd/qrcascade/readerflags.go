@@ -23,7 +23,7 @@ type readerFlags struct {
 }
 
 func (f *readerFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.mode, "mode", "classic", "tiers to run: classic, nano (classic then the nano detector), hybrid (then the large detector when needed), large")
+	fs.StringVar(&f.mode, "mode", defaultMode(), "tiers to run: classic, nano (classic then the nano detector), hybrid (then the large detector when needed), large")
 	fs.StringVar(&f.strategies, "strategies", "", "comma-separated classic strategies in order (default: "+strings.Join(qrcascade.Strategies(), ",")+")")
 	fs.BoolVar(&f.all, "all", false, "run every strategy and return the union of codes (default: stop at the first strategy that reads)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "deadline per image, e.g. 2s (0: none)")
@@ -49,4 +49,14 @@ func (f *readerFlags) options() qrcascade.Options {
 		}
 	}
 	return o
+}
+
+// defaultMode is nano when this build embeds the nano model (the cascade's
+// cheap neural fallback only runs when the classic tier reads nothing, so
+// images it reads cost the same), else classic.
+func defaultMode() string {
+	if qrcascade.NewModels(qrcascade.ModelOptions{}).Available(qrcascade.ModelNano) {
+		return string(qrcascade.ModeNano)
+	}
+	return string(qrcascade.ModeClassic)
 }
