@@ -70,7 +70,7 @@ bench-micro:
 	$(GO) test -run '^$$' -bench . -benchtime 20x . ./internal/...
 
 bench-corpus: build
-	$(BIN) bench \
+	$(BIN) bench --mode classic \
 		--manifest $(CORPUS)/zxing/manifest.jsonl \
 		--manifest $(CORPUS)/zxing-cpp/manifest.jsonl \
 		--manifest $(CORPUS)/jsqr/manifest.jsonl \
