@@ -132,6 +132,14 @@
 // zxing/ 172/180, zxing-cpp/ 120/137, jsqr/ 52/53, boofcv-decoding/ 26/26,
 // negatives 0/46, 0 false reads; boofcv-dev 509/648 = 78.5 %, mean of
 // categories 73.0 %; 83.9 ms CPU per image.
+// Tried and dropped: refining the corner found by the near alignment
+// search with the grid phase search (a "mode 4" between modes 0 and 1):
+// boofcv-dev unchanged at 349/648, zxing/ +1 image, 136.9 instead of
+// 79.8 ms CPU per image. Measured for the classic tier to decide:
+// Options.TryInverted on this package alone (QRCASCADE_INVERTED=1,
+// QRCASCADE_BASELINE=0 go test -run TestCorpus): zxing-cpp/ 112 → 115/137,
+// jsqr/ 51 → 52/53, zxing/ 166/180 either way, no false reads, negatives
+// 37 → 76 ms per image.
 //
 // Earlier sessions (go test -run TestCorpus with QRCASCADE_CORPUS set, see
 // corpus_test.go): first session, this package alone: zxing/ 158/180,
