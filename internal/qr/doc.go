@@ -120,9 +120,11 @@
 // (curved 19/30, glare 17/26, the rest as above). The locator
 // strategy alone (`bin/qrcascade bench --strategies locator --manifest
 // .../boofcv-dev/manifest.jsonl`): before 465/648 = 71.8 %, mean of
-// categories 64.9 %, 169.4 ms CPU per image; after 500/648 = 77.2 %, mean
-// 70.7 %, 119.3 ms CPU per image (lots 207/240, rotations 64/66,
-// bright_spots 40/49, nominal 35/41; blurred 11/35 the weakest). The round-2
+// categories 64.9 %, 169.4 ms CPU per image; after the corner search
+// 500/648 = 77.2 %, mean 70.7 %, 119.3 ms; final 506/648 = 78.1 %, mean
+// 71.9 %, 120.5 ms CPU per image (lots 208/240, rotations 64/66,
+// bright_spots 40/49, nominal 35/41, curved 18/30; blurred 11/35 the
+// weakest). The round-2
 // uncommitted format-level screen was measured (317/648, no gain; it broke
 // the perspective round-trip test) and dropped.
 // Cost: `go test -run XXX -bench ReadNoCode12MP -benchtime 5x .` (module
@@ -141,10 +143,15 @@
 // cpu-ms/op (gozxing reads it first; target 8).
 // The default order puts gozxing (raw) before the locator; with the
 // locator first (`--strategies locator,raw,downscale,eq_otsu,otsu,
-// adaptive,upscale,harder,invert,sharpen,eq,locator_eq`, all sets):
-// zxing/ 172/180, zxing-cpp/ 120/137, jsqr/ 52/53, boofcv-decoding/ 26/26,
-// negatives 0/46, 0 false reads; boofcv-dev 509/648 = 78.5 %, mean of
-// categories 73.0 %; 83.9 ms CPU per image.
+// adaptive,upscale,harder,invert,sharpen,eq,locator_eq`, all sets), final
+// code: zxing/ 178/180, zxing-cpp/ 126/137, jsqr/ 52/53, boofcv-decoding/
+// 26/26, negatives 0/46, 0 false reads; boofcv-dev 515/648 = 79.5 %, mean
+// of categories 74.1 % (blurred 13/35, bright_spots 41/49, brightness
+// 36/42, close 15/20, curved 19/30, damaged 11/21, glare 17/26,
+// high_version 9/17, lots 208/240, monitor 9/9, nominal 36/41,
+// noncompliant 10/13, pathological 8/12, perspective 10/18, rotations
+// 64/66, shadows 9/9); 80.8 ms CPU per image. (Before refinePhase:
+// zxing/ 172/180, zxing-cpp/ 120/137, boofcv-dev 509/648, mean 73.0 %.)
 // Tried and dropped: refining the corner found by the near alignment
 // search with the grid phase search (a "mode 4" between modes 0 and 1):
 // boofcv-dev unchanged at 349/648, zxing/ +1 image, 136.9 instead of
