@@ -208,6 +208,10 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 		}
 	}
 	f, sizes := &c.f, c.sizes
+	// near is the first grid that matched the function patterns and the
+	// format information but whose codewords did not correct: bent by
+	// refinePhase, it gets one more try once the budget is spent.
+	var near *grid
 	for _, n := range sizes {
 		if budget <= 0 || ctx.Err() != nil {
 			break
@@ -242,6 +246,9 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 				}
 				st.FailedGrids++
 				keep(cerr)
+				if near == nil && cerr.stage >= StageErrorCorrection {
+					near = g
+				}
 				if (cerr.stage <= StageFormat || errors.Is(cerr.err, ErrAlignment)) && variant == 0 {
 					// the geometry is probably wrong (no format
 					// information, or the finder and timing patterns do
@@ -249,6 +256,17 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 					break
 				}
 			}
+		}
+	}
+	if near != nil && ctx.Err() == nil {
+		if g := refinePhase(s, near); g != nil {
+			st.Grids++
+			sym, cerr := readGrid(s, g, f.inv, 0)
+			if cerr == nil {
+				return sym, nil
+			}
+			st.FailedGrids++
+			keep(cerr)
 		}
 	}
 	if best == nil {
