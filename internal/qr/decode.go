@@ -82,6 +82,7 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].rank > cands[j].rank })
 	used := make([]bool, len(fps))
 	failed0 := res.Stats.FailedGrids
+	misses := 0 // candidates failed since the last symbol read
 	for i := range cands {
 		c := &cands[i]
 		t := c.t
@@ -89,20 +90,37 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 		if ctx.Err() != nil || left <= 0 {
 			return
 		}
+		// Candidates are read best rank first, so once a symbol has been
+		// read, a long run of failures means the rest are look-alikes
+		// (text, logos): stop instead of spending the whole budget.
+		if len(res.Symbols) > 0 && misses >= d.opts.MaxMissesAfterRead {
+			return
+		}
 		if used[t.tl] || used[t.tr] || used[t.bl] {
+			continue
+		}
+		// Once a symbol has been read, candidates whose timing patterns
+		// barely agree are look-alikes far more often than symbols.
+		if len(res.Symbols) > 0 && c.rank < minRankAfterRead {
 			continue
 		}
 		sym, cerr := d.readCandidate(ctx, s, c, left, &res.Stats)
 		if cerr != nil {
 			fail(cerr)
+			misses++
 			continue
 		}
+		misses = 0
 		used[t.tl], used[t.tr], used[t.bl] = true, true, true
 		if !duplicate(res.Symbols, sym) {
 			res.Symbols = append(res.Symbols, sym)
 		}
 	}
 }
+
+// minRankAfterRead is the timing rank (tenths) a candidate needs to be read
+// once the image has yielded a symbol.
+const minRankAfterRead = 6
 
 // candidate is a finder triple that passed the screen.
 type candidate struct {

@@ -75,6 +75,11 @@ type Options struct {
 	// decode do not count, so the budget does not limit images with many
 	// symbols. Zero means 100.
 	MaxFailedGrids int
+	// MaxMissesAfterRead stops a pass once this many candidates in a row
+	// failed after a symbol was read in the image: the candidates are read
+	// best first, so by then the rest are look-alikes (invoice text, logos).
+	// Zero means 12.
+	MaxMissesAfterRead int
 	// SinglePass disables the second locating pass, on a histogram-equalised
 	// copy. The zero value (false) runs it: it costs one more binarisation
 	// and finder scan (finder patterns inside symbols already decoded are
@@ -103,6 +108,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxFailedGrids <= 0 {
 		o.MaxFailedGrids = 100
+	}
+	if o.MaxMissesAfterRead <= 0 {
+		o.MaxMissesAfterRead = 12
 	}
 	if o.MaxTransforms <= 0 {
 		o.MaxTransforms = 6
