@@ -24,7 +24,7 @@ const (
 
 // DefaultOrder is the default strategy order: cheapest and most often
 // winning first (see docs/BENCHMARKS.md for the per-strategy win table).
-var defaultOrder = []string{Locator, Raw, Downscale, EqOtsu, Otsu, Adaptive, Upscale, Harder, Invert, Sharpen, Eq, LocatorEq}
+var defaultOrder = []string{Locator, Raw, EqOtsu, Otsu, Adaptive, Harder, Invert, LocatorEq}
 
 // DefaultOrder returns the default strategy order (a fresh slice).
 func DefaultOrder() []string { return append([]string(nil), defaultOrder...) }

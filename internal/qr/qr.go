@@ -73,7 +73,8 @@ type Options struct {
 	// MaxFailedGrids bounds the module grids sampled per pass (binarisation
 	// and polarity) that do not decode, over all candidates; grids that
 	// decode do not count, so the budget does not limit images with many
-	// symbols. Zero means 100.
+	// symbols. Zero means 40: 100 read 3 more of the 648 boofcv-dev codes
+	// for 20 % more CPU and twice the time on unreadable damaged symbols.
 	MaxFailedGrids int
 	// MaxMissesAfterRead stops a pass once this many candidates in a row
 	// failed after a symbol was read in the image: the candidates are read
@@ -107,7 +108,7 @@ func (o Options) withDefaults() Options {
 		o.MaxFinderCandidates = 400
 	}
 	if o.MaxFailedGrids <= 0 {
-		o.MaxFailedGrids = 100
+		o.MaxFailedGrids = 40
 	}
 	if o.MaxMissesAfterRead <= 0 {
 		o.MaxMissesAfterRead = 12
