@@ -51,7 +51,7 @@ func newServeFlagSet(f *serveFlags, stderr io.Writer) *flag.FlagSet {
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.addr, "addr", server.DefaultAddr, "listen address, host:port")
 	fs.BoolVar(&f.eagerNano, "eager-nano", false, "load the nano model at start instead of on first use")
-	fs.BoolVar(&f.pdfWarm, "pdf-warm", true, "start the PDF engine in the background at start-up instead of on the first PDF (seconds without the compilation cache)")
+	fs.BoolVar(&f.pdfWarm, "pdf-warm", false, "start the PDF engine in the background at start-up instead of on the first PDF (costs about 18 MB of RSS; saves the first PDF seconds without the compilation cache)")
 	fs.StringVar(&f.pdfCacheDir, "pdf-cache-dir", "", "directory of the PDF engine's compilation cache (default: qrcascade/wazero under the user cache directory; off: none)")
 	fs.IntVar(&f.pdfInstances, "pdf-instances", 2, "PDF documents rendered at once, each in its own PDFium instance of up to 1 GiB")
 	f.reader.register(fs)

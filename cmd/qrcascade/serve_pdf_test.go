@@ -13,9 +13,9 @@ import (
 	"qrcascade/internal/pdf/pdftest"
 )
 
-// TestServePDFWarm: with --pdf-warm (the default) serve starts the PDF
-// engine in the background and logs when it is ready; with
-// --pdf-warm=false or $QRCASCADE_PDF_WARM=false it does not. Either way a
+// TestServePDFWarm: with --pdf-warm or $QRCASCADE_PDF_WARM=true serve
+// starts the PDF engine in the background and logs when it is ready; by
+// default (lazy, on the first PDF) or with --pdf-warm=false it does not. Either way a
 // PDF posted to /detect is read, by the one engine all modes share.
 func TestServePDFWarm(t *testing.T) {
 	const text = "SERVE-PDF-WARM-0042"
@@ -33,9 +33,10 @@ func TestServePDFWarm(t *testing.T) {
 		env  map[string]string
 		warm bool
 	}{
-		{"default", nil, nil, true},
+		{"default", nil, nil, false},
+		{"flag on", []string{"--pdf-warm"}, nil, true},
+		{"env on", nil, map[string]string{"QRCASCADE_PDF_WARM": "true"}, true},
 		{"flag off", []string{"--pdf-warm=false"}, nil, false},
-		{"env off", nil, map[string]string{"QRCASCADE_PDF_WARM": "false"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
