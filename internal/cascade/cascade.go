@@ -63,8 +63,10 @@ type Config struct {
 	Mode Mode
 	// Classic is the classic tier run on the whole plane. Required.
 	Classic *classic.Tier
-	// Crop is the classic tier run on rectified candidate crops. Nil: raw,
-	// locator, eq_otsu, adaptive, otsu, invert, stopping at the first read.
+	// Crop is the classic tier run on rectified candidate crops. Nil:
+	// locator, adaptive, raw, stopping at the first read (on boofcv-dev the
+	// other strategies read no crop that these missed, and dropping them cut
+	// nano mode's CPU per image by 14 %).
 	Crop *classic.Tier
 	// Locator decodes candidate quads directly. Nil: default options.
 	Locator *qr.Detector
@@ -122,7 +124,7 @@ func New(cfg Config) (*Cascade, error) {
 		return nil, fmt.Errorf("cascade: unknown mode %q", cfg.Mode)
 	}
 	if cfg.Crop == nil {
-		t, err := classic.New(classic.Config{Strategies: []string{classic.Raw, classic.Locator, classic.EqOtsu, classic.Adaptive, classic.Otsu, classic.Invert}})
+		t, err := classic.New(classic.Config{Strategies: []string{classic.Locator, classic.Adaptive, classic.Raw}})
 		if err != nil {
 			return nil, err
 		}
