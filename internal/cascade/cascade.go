@@ -191,12 +191,7 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 	}
 	switch c.cfg.Mode {
 	case ModeNano, ModeHybrid:
-		start = time.Now()
-		dets, codes, err := c.neural(ctx, p, c.cfg.Nano, ModelNano, c.cfg.Detect)
-		out.Nano = time.Since(start)
-		out.Model = ModelNano
-		out.Candidates += len(dets)
-		out.Codes = appendCodes(out.Codes, codes)
+		dets, codes, err := c.stage(ctx, p, &out, c.cfg.Nano, ModelNano, ModelNano, c.cfg.Detect, &out.Nano)
 		if err != nil || c.cfg.Mode == ModeNano {
 			return out, err
 		}
@@ -204,23 +199,25 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		if out.Fallback == FallbackNone {
 			return out, nil
 		}
-		start = time.Now()
-		ldets, lcodes, err := c.neural(ctx, p, c.cfg.Large, ModelLarge, c.cfg.LargeDetect)
-		out.Large = time.Since(start)
-		out.Model = ModelLargeFallback
-		out.Candidates += len(ldets)
-		out.Codes = appendCodes(out.Codes, lcodes)
+		_, _, err = c.stage(ctx, p, &out, c.cfg.Large, ModelLarge, ModelLargeFallback, c.cfg.LargeDetect, &out.Large)
 		return out, err
 	case ModeLarge:
-		start = time.Now()
-		dets, codes, err := c.neural(ctx, p, c.cfg.Large, ModelLarge, c.cfg.LargeDetect)
-		out.Large = time.Since(start)
-		out.Model = ModelLarge
-		out.Candidates += len(dets)
-		out.Codes = appendCodes(out.Codes, codes)
+		_, _, err := c.stage(ctx, p, &out, c.cfg.Large, ModelLarge, ModelLarge, c.cfg.LargeDetect, &out.Large)
 		return out, err
 	}
 	return out, nil
+}
+
+// stage runs one detector over p and adds what it found to out: its time
+// to *elapsed, its candidates and codes, and model as the last stage run.
+func (c *Cascade) stage(ctx context.Context, p *gray.Plane, out *Outcome, lm *LazyModel, name, model string, opts neural.DetectOptions, elapsed *time.Duration) ([]neural.Detection, []Code, error) {
+	start := time.Now()
+	dets, codes, err := c.neural(ctx, p, lm, name, opts)
+	*elapsed = time.Since(start)
+	out.Model = model
+	out.Candidates += len(dets)
+	out.Codes = appendCodes(out.Codes, codes)
+	return dets, codes, err
 }
 
 // fallbackReason decides whether hybrid mode runs the large model after
