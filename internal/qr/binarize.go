@@ -54,12 +54,9 @@ func (s *scene) bitmap(pass int) *bitmap {
 		if pass == 0 {
 			s.bins[0] = binarize(s.small)
 		} else {
-			s.bins[1] = binarize(gray.Equalize(nil, s.small))
-		}
-		if pass == 1 {
 			// contrasts are measured on the unequalised plane
+			s.bins[1] = binarizeFloor(gray.Equalize(nil, s.small), finderContrastFloor(noiseLevel(s.small)))
 			s.bins[1].src = s.small
-			s.bins[1].minContrast = finderContrastFloor(noiseLevel(s.small))
 		}
 	}
 	return s.bins[pass]
@@ -93,6 +90,18 @@ func (s *scene) scaleFinders(fps []finderPattern) {
 func reduce(p *gray.Plane, f int) *gray.Plane {
 	w, h := p.W/f, p.H/f
 	r := gray.New(w, h)
+	if f == 2 {
+		// The common case (2–5 MP photos and pages), without the
+		// per-pixel inner loop.
+		for y := 0; y < h; y++ {
+			a, b := p.Row(2 * y)[:2*w], p.Row(2*y + 1)[:2*w]
+			out := r.Row(y)[:w]
+			for x := range out {
+				out[x] = byte((uint32(a[2*x]) + uint32(a[2*x+1]) + uint32(b[2*x]) + uint32(b[2*x+1]) + 2) / 4)
+			}
+		}
+		return r
+	}
 	acc := make([]uint32, w)
 	n := uint32(f * f)
 	for y := 0; y < h; y++ {
@@ -115,8 +124,14 @@ func reduce(p *gray.Plane, f int) *gray.Plane {
 	return r
 }
 
-// binarize thresholds p against its local mean (see the comment above).
+// binarize thresholds p against its local mean (see the comment above),
+// with the finder contrast floor measured on p itself.
 func binarize(p *gray.Plane) *bitmap {
+	return binarizeFloor(p, finderContrastFloor(noiseLevel(p)))
+}
+
+// binarizeFloor is binarize with a given finder contrast floor.
+func binarizeFloor(p *gray.Plane, minContrast float64) *bitmap {
 	w, h := p.W, p.H
 	win := max(w, h) / 10
 	win = min(max(win, 24), 160)
@@ -133,19 +148,38 @@ func binarize(p *gray.Plane) *bitmap {
 			sat[o+x] = sat[o+x-sw] + s
 		}
 	}
-	b := &bitmap{w: w, h: h, pix: make([]byte, w*h), src: p, minContrast: finderContrastFloor(noiseLevel(p))}
+	b := &bitmap{w: w, h: h, pix: make([]byte, w*h), src: p, minContrast: minContrast}
 	for y := 0; y < h; y++ {
 		y0, y1 := max(y-r, 0), min(y+r+1, h)
-		row := p.Row(y)
+		row := p.Row(y)[:w]
 		out := b.pix[y*w : (y+1)*w]
-		for x, v := range row {
-			x0, x1 := max(x-r, 0), min(x+r+1, w)
-			area := uint32((x1 - x0) * (y1 - y0))
-			sum := sat[y1*sw+x1] - sat[y0*sw+x1] - sat[y1*sw+x0] + sat[y0*sw+x0]
-			// dark when v*area < sum*(1-1/32), i.e. ~3 % below the local mean
-			if uint64(v)*uint64(area)*32 < uint64(sum)*31 {
+		top, bot := sat[y0*sw:(y0+1)*sw], sat[y1*sw:(y1+1)*sw]
+		rows := uint64(y1 - y0)
+		// dark when v*area < sum*(1-1/32), i.e. ~3 % below the local mean
+		dark := func(x, x0, x1 int) {
+			sum := bot[x1] - top[x1] - bot[x0] + top[x0]
+			if uint64(row[x])*uint64(x1-x0)*rows*32 < uint64(sum)*31 {
 				out[x] = 1
 			}
+		}
+		// Interior columns, where the window is not clipped: constant
+		// width, no clamping.
+		lo, hi := min(r, w), max(min(w-r-1, w), min(r, w))
+		for x := 0; x < lo; x++ {
+			dark(x, 0, min(x+r+1, w))
+		}
+		if hi > lo {
+			area := uint64(2*r+1) * rows * 32
+			for x := lo; x < hi; x++ {
+				x0, x1 := x-r, x+r+1
+				sum := bot[x1] - top[x1] - bot[x0] + top[x0]
+				if uint64(row[x])*area < uint64(sum)*31 {
+					out[x] = 1
+				}
+			}
+		}
+		for x := hi; x < w; x++ {
+			dark(x, max(x-r, 0), min(x+r+1, w))
 		}
 	}
 	return b

@@ -41,3 +41,70 @@ func TestNoiseLevel(t *testing.T) {
 		}
 	}
 }
+
+// TestReduce: every factor averages its f×f block with rounding, and the
+// factor-2 fast path agrees with the general loop.
+func TestReduce(t *testing.T) {
+	p := gray.New(13, 9)
+	for i := range p.Pix {
+		p.Pix[i] = byte(i * 37 % 256)
+	}
+	for _, f := range []int{1, 2, 3, 4} {
+		t.Run(fmt.Sprint(f), func(t *testing.T) {
+			r := reduce(p, f)
+			if r.W != p.W/f || r.H != p.H/f {
+				t.Fatalf("size %dx%d, want %dx%d", r.W, r.H, p.W/f, p.H/f)
+			}
+			for y := 0; y < r.H; y++ {
+				for x := 0; x < r.W; x++ {
+					sum := 0
+					for dy := 0; dy < f; dy++ {
+						for dx := 0; dx < f; dx++ {
+							sum += int(p.Pix[(y*f+dy)*p.Stride+x*f+dx])
+						}
+					}
+					n := f * f
+					if want := byte((sum + n/2) / n); r.Pix[y*r.Stride+x] != want {
+						t.Fatalf("(%d,%d) = %d, want %d", x, y, r.Pix[y*r.Stride+x], want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestBinarizeMatchesNaive: the summed-area thresholding with its unclipped
+// interior fast path marks exactly the pixels a direct window mean marks,
+// for planes narrower and wider than the window.
+func TestBinarizeMatchesNaive(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, sz := range [][2]int{{5, 7}, {30, 20}, {61, 45}, {300, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			p := gray.New(sz[0], sz[1])
+			for i := range p.Pix {
+				p.Pix[i] = byte(rng.IntN(256))
+			}
+			b := binarizeFloor(p, 4)
+			win := min(max(max(p.W, p.H)/10, 24), 160)
+			r := win / 2
+			for y := 0; y < p.H; y++ {
+				for x := 0; x < p.W; x++ {
+					var sum, area uint64
+					for yy := max(y-r, 0); yy < min(y+r+1, p.H); yy++ {
+						for xx := max(x-r, 0); xx < min(x+r+1, p.W); xx++ {
+							sum += uint64(p.Pix[yy*p.Stride+xx])
+							area++
+						}
+					}
+					want := byte(0)
+					if uint64(p.Pix[y*p.Stride+x])*area*32 < sum*31 {
+						want = 1
+					}
+					if got := b.pix[y*p.W+x]; got != want {
+						t.Fatalf("(%d,%d) = %d, want %d", x, y, got, want)
+					}
+				}
+			}
+		})
+	}
+}
