@@ -53,6 +53,7 @@ const (
 	engineDefault engineKind = iota
 	engineHarder
 	engineLocator
+	engineLocatorEq
 )
 
 // upscaleMaxSide is the largest input side the upscale strategy applies to:
@@ -117,7 +118,7 @@ func lookupStrategy(name string) (Strategy, error) {
 		s.engine = engineLocator
 	case LocatorEq:
 		s.prepare = onWork(func(p *gray.Plane) *gray.Plane { return gray.Equalize(nil, p) })
-		s.engine = engineLocator
+		s.engine = engineLocatorEq
 	case EqOtsu:
 		s.prepare = onWork(func(p *gray.Plane) *gray.Plane {
 			eq := gray.Equalize(nil, p)
