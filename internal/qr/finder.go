@@ -77,67 +77,46 @@ func runsMatch(r *[5]int) (float64, bool) {
 // containing (x, y), plus the offset (in steps from (x, y)) of that run's
 // centre. maxRun bounds each outer run.
 func lineRuns(b *bitmap, inv byte, x, y, dx, dy, maxRun int) (r [5]int, centre float64, lo int, ok bool) {
-	dark := func(x, y int) (bool, bool) {
-		if x < 0 || y < 0 || x >= b.w || y >= b.h {
-			return false, false
-		}
-		return b.pix[y*b.w+x]^inv == 1, true
-	}
-	if d, in := dark(x, y); !d || !in {
+	if x < 0 || y < 0 || x >= b.w || y >= b.h || b.pix[y*b.w+x]^inv != 1 {
 		return r, 0, 0, false
 	}
-	// forward
-	var fw [3]int
-	i := 0
-	for state := 0; state < 3; {
-		d, in := dark(x+i*dx, y+i*dy)
-		if !in {
-			if state == 2 && fw[2] > 0 {
-				break
-			}
-			return r, 0, 0, false
-		}
-		want := state != 1
-		if d != want {
-			state++
-			if state == 3 {
-				break
-			}
-		}
-		fw[state]++
-		if fw[state] > maxRun {
-			return r, 0, 0, false
-		}
-		i++
+	fw, ok := walkRuns(b, inv, x, y, dx, dy, 0, maxRun)
+	if !ok {
+		return r, 0, 0, false
 	}
-	var bw [3]int
-	i = 1
-	bw[0] = 0
-	for state := 0; state < 3; {
-		d, in := dark(x-i*dx, y-i*dy)
-		if !in {
-			if state == 2 && bw[2] > 0 {
-				break
-			}
-			return r, 0, 0, false
-		}
-		want := state != 1
-		if d != want {
-			state++
-			if state == 3 {
-				break
-			}
-		}
-		bw[state]++
-		if bw[state] > maxRun {
-			return r, 0, 0, false
-		}
-		i++
+	bw, ok := walkRuns(b, inv, x, y, -dx, -dy, 1, maxRun)
+	if !ok {
+		return r, 0, 0, false
 	}
 	r = [5]int{bw[2], bw[1], bw[0] + fw[0], fw[1], fw[2]}
 	// centre of the middle run relative to (x, y): it spans [-bw0, fw0)
 	centre = float64(fw[0]-bw[0]) / 2
 	return r, centre, -bw[0], r[0] > 0 && r[1] > 0 && r[3] > 0 && r[4] > 0
+}
+
+// walkRuns counts, from step i0 along (dx, dy) from (x, y), the pixels of
+// the dark run it starts in, the light run after it and the dark run after
+// that. It fails when a run exceeds maxRun or the plane ends before the
+// third run has begun.
+func walkRuns(b *bitmap, inv byte, x, y, dx, dy, i0, maxRun int) ([3]int, bool) {
+	var n [3]int
+	for i, state := i0, 0; ; i++ {
+		px, py := x+i*dx, y+i*dy
+		if px < 0 || py < 0 || px >= b.w || py >= b.h {
+			return n, state == 2 && n[2] > 0
+		}
+		d := b.pix[py*b.w+px]^inv == 1
+		if d != (state != 1) {
+			state++
+			if state == 3 {
+				return n, true
+			}
+		}
+		n[state]++
+		if n[state] > maxRun {
+			return n, false
+		}
+	}
 }
 
 // runContrast returns the gray level contrast of the five runs r along the
