@@ -78,7 +78,7 @@ func TestReduce(t *testing.T) {
 // for planes narrower and wider than the window.
 func TestBinarizeMatchesNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
-	for _, sz := range [][2]int{{5, 7}, {30, 20}, {61, 45}, {300, 40}} {
+	for _, sz := range [][2]int{{5, 7}, {30, 20}, {61, 45}, {300, 40}, {40, 300}, {1620, 12}, {12, 1620}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
 			p := gray.New(sz[0], sz[1])
 			for i := range p.Pix {

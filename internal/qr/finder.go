@@ -1,6 +1,7 @@
 package qr
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"sort"
@@ -51,6 +52,11 @@ type finderPattern struct {
 // runsMatch reports whether five runs are in the ratio 1:1:3:1:1 and returns
 // the estimated module size.
 func runsMatch(r *[5]int) (float64, bool) {
+	// The centre must be clearly larger than each unit run (checked first:
+	// it is exact in integers and rejects most runs of text and noise).
+	if 2*r[2] < 3*max(r[0], r[4]) && r[2] < r[0]+r[4] {
+		return 0, false
+	}
 	total := r[0] + r[1] + r[2] + r[3] + r[4]
 	if total < 7 {
 		return 0, false
@@ -64,10 +70,6 @@ func runsMatch(r *[5]int) (float64, bool) {
 		if math.Abs(float64(r[i])-k*u) > tol {
 			return 0, false
 		}
-	}
-	// The centre must be clearly larger than each unit run.
-	if float64(r[2]) < 1.5*float64(max(r[0], r[4])) && r[2] < r[0]+r[4] {
-		return 0, false
 	}
 	return u, true
 }
@@ -180,8 +182,13 @@ func findFinderPatterns(ctx context.Context, b *bitmap, inverted bool, maxN int)
 		for x < b.w {
 			start := x
 			c := row[x] ^ inv
-			for x < b.w && row[x]^inv == c {
-				x++
+			// the run ends at the next pixel of the other value (the
+			// bitmap holds 0 and 1 only); IndexByte skips long runs of
+			// blank paper many pixels at a time
+			if k := bytes.IndexByte(row[x:], row[x]^1); k >= 0 {
+				x += k
+			} else {
+				x = b.w
 			}
 			runs[0], runs[1], runs[2], runs[3], runs[4] = runs[1], runs[2], runs[3], runs[4], x-start
 			n++
