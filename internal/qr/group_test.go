@@ -1,0 +1,57 @@
+package qr
+
+import (
+	"fmt"
+	"testing"
+
+	"qrcascade/internal/geom"
+)
+
+// TestGroupSheetOfSymbols lays out the finder patterns of a sheet of
+// identical symbols in rows and columns, where the cross triples between
+// neighbours score like true ones, and checks that every symbol's own
+// triple survives the budget.
+func TestGroupSheetOfSymbols(t *testing.T) {
+	for _, tc := range []struct {
+		rows, cols, budget int
+	}{
+		{1, 1, 80},
+		{4, 4, 80},
+		{8, 8, 80},
+		{8, 8, 10},
+	} {
+		t.Run(fmt.Sprintf("%dx%d budget %d", tc.rows, tc.cols, tc.budget), func(t *testing.T) {
+			const ms, side, gap = 2.0, 25.0, 6.0 // module px, version 2, quiet gap in modules
+			var fps []finderPattern
+			type sym struct{ tl, tr, bl int }
+			var syms []sym
+			for r := 0; r < tc.rows; r++ {
+				for c := 0; c < tc.cols; c++ {
+					ox, oy := float64(c)*(side+gap)*ms, float64(r)*(side+gap)*ms
+					at := func(x, y float64) int {
+						fps = append(fps, finderPattern{c: geom.Point{X: ox + x*ms, Y: oy + y*ms}, ms: ms, count: 5})
+						return len(fps) - 1
+					}
+					syms = append(syms, sym{at(3.5, 3.5), at(side-3.5, 3.5), at(3.5, side-3.5)})
+				}
+			}
+			got := groupFinderPatterns(fps, tc.budget)
+			for i, s := range syms {
+				found := false
+				for _, tr := range got {
+					if tr.tl == s.tl && tr.tr == s.tr && tr.bl == s.bl {
+						found = true
+						break
+					}
+				}
+				if !found {
+					t.Errorf("symbol %d: its triple is not among the %d returned", i, len(got))
+				}
+			}
+			// the budget is exceeded by at most keepPerPattern per pattern
+			if limit := tc.budget + keepPerPattern*len(fps); len(got) > limit {
+				t.Errorf("%d triples, more than %d", len(got), limit)
+			}
+		})
+	}
+}
