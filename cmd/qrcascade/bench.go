@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -67,6 +68,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	category := fset.String("category", "", "read only rows of this category")
 	sample := fset.Int("sample", 0, "read at most N images of each manifest, evenly spread over it so every category is represented (0: all); applied before --limit")
 	verbose := fset.Bool("v", false, "print one line per image on stderr")
+	cpuProfile := fset.String("cpuprofile", "", "write a CPU profile of the reads to `file` (go tool pprof)")
 	var mf modeFlags
 	mf.register(fset)
 	fset.Usage = func() {
@@ -96,6 +98,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
 		return exitFailure
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
+			return exitFailure
+		}
+		defer stop()
 	}
 	cpu0, cpuOK := processCPU()
 	wall0 := time.Now()
@@ -213,4 +223,21 @@ func benchOne(ctx context.Context, r *qrcascade.Reader, e *bench.Entry) bench.Re
 		}
 	}
 	return out
+}
+
+// startCPUProfile starts a CPU profile written to path; the returned
+// function stops it and closes the file.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
