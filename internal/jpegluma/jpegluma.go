@@ -164,9 +164,10 @@ var decoders = sync.Pool{New: func() any { return new(decoder) }}
 // its Y plane. The samples past W in each row and the rows past H hold the
 // decoded padding of the edge blocks.
 //
-// dst may be nil; otherwise its Pix is reused when its capacity suffices
-// (it is overwritten and the returned plane is dst itself), else a new
-// plane is allocated. data is only read, and the result never aliases it.
+// dst may be nil: a new plane is allocated. Otherwise the result is dst
+// itself, its Pix reused when its capacity suffices and replaced by a larger
+// one when not; on error dst's dimensions and samples are unspecified. data
+// is only read, and the result never aliases it.
 //
 // Errors: one wrapping ErrUnsupported for a variant this package does not
 // decode (use a general decoder then), else a *FormatError for malformed or

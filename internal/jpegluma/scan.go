@@ -99,10 +99,13 @@ func (d *decoder) makePlane(mxx, myy int) {
 		stride, rows = 8*mxx, 8*myy
 	}
 	need := stride * rows
-	if d.out != nil && cap(d.out.Pix) >= need {
-		d.out.Pix = d.out.Pix[:need]
-	} else {
+	switch {
+	case d.out == nil:
 		d.out = &gray.Plane{Pix: make([]byte, need)}
+	case cap(d.out.Pix) >= need:
+		d.out.Pix = d.out.Pix[:need]
+	default:
+		d.out.Pix = make([]byte, need)
 	}
 	d.out.W, d.out.H, d.out.Stride = d.width, d.height, stride
 	d.lumaStride = stride
