@@ -266,7 +266,7 @@ func TestDecodeUnsupported(t *testing.T) {
 	}
 	overSubscribed := append([]byte{}, gray1...)
 	dhtAt := bytes.Index(overSubscribed, []byte{0xff, mDHT})
-	overSubscribed[dhtAt+5] = 3 // three codes of length 1 (of length 3 in
+	overSubscribed[dhtAt+5] = 3  // three codes of length 1 (of length 3 in
 	overSubscribed[dhtAt+7] -= 3 // image/jpeg's luminance DC table: same total)
 	cases := map[string][]byte{
 		"progressive": patch(1, mSOF2),
