@@ -294,14 +294,24 @@ func TestDecodeUnsupported(t *testing.T) {
 		})
 	}
 	// Adobe transform 1 (YCbCr) is not RGB, and neither is a JFIF file with
-	// ids 'R','G','B' — image/jpeg's rules.
-	t.Run("adobe-ycbcr", func(t *testing.T) {
-		data := color(rawFrame{adobe: 2})
-		if _, err := Decode(data, nil); err != nil {
-			t.Fatal(err)
-		}
-		checkSame(t, data)
-	})
+	// ids 'R','G','B', even when a short APP0 follows the JFIF one —
+	// image/jpeg's rules.
+	jfif := []byte{0xff, mAPP0, 0, 7, 'J', 'F', 'I', 'F', 0}
+	withAPP0 := func(data []byte, app0 ...byte) []byte {
+		return append(append([]byte{0xff, mSOI}, app0...), data[2:]...)
+	}
+	for name, data := range map[string][]byte{
+		"adobe-ycbcr":             color(rawFrame{adobe: 2}),
+		"jfif-rgb-ids":            withAPP0(cases["rgb-ids"], jfif...),
+		"jfif-short-app0-rgb-ids": withAPP0(cases["rgb-ids"], append(jfif, 0xff, mAPP0, 0, 4, 1, 2)...),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := Decode(data, nil); err != nil {
+				t.Fatal(err)
+			}
+			checkSame(t, data)
+		})
+	}
 }
 
 // TestDecodeBadInput checks malformed and truncated input: a *FormatError,

@@ -260,16 +260,23 @@ func (d *decoder) decode() error {
 		if n < 0 {
 			return d.errAt(p-2, "short segment length")
 		}
-		if m != mSOS && p+n > len(data) {
+		var err error
+		switch {
+		case m == mSOF2:
+			return unsupported("progressive jpeg (SOF2)")
+		case m == mDNL:
+			return unsupported("DNL marker")
+		case m < 0xc0:
+			return d.errAt(p-4, fmt.Sprintf("unknown marker 0x%02x", m))
+		case m > mSOF1 && m < mSOI && m != mDHT:
+			return unsupported(fmt.Sprintf("marker 0x%02x (arithmetic, lossless or hierarchical coding)", m))
+		case m != mSOS && p+n > len(data):
 			return d.errAt(len(data), fmt.Sprintf("segment 0x%02x truncated", m))
 		}
-		var err error
 		switch {
 		case m == mSOF0 || m == mSOF1:
 			d.baseline = m == mSOF0
 			err = d.processSOF(p, n)
-		case m == mSOF2:
-			err = unsupported("progressive jpeg (SOF2)")
 		case m == mDHT:
 			err = d.processDHT(p, n)
 		case m == mDQT:
@@ -283,16 +290,14 @@ func (d *decoder) decode() error {
 			}
 			continue
 		case m == mAPP0:
-			d.jfif = n >= 5 && string(data[p:p+5]) == "JFIF\x00"
+			if n >= 5 {
+				d.jfif = string(data[p:p+5]) == "JFIF\x00"
+			}
 		case m == mAPPE:
 			if n >= 12 && string(data[p:p+5]) == "Adobe" {
 				d.adobe, d.adobeTransform = true, data[p+11]
 			}
 		case mAPP0 <= m && m <= mAPPF || m == mCOM:
-		case m == mDNL:
-			err = unsupported("DNL marker")
-		case m < 0xc0:
-			err = d.errAt(p-4, fmt.Sprintf("unknown marker 0x%02x", m))
 		default:
 			err = unsupported(fmt.Sprintf("marker 0x%02x (arithmetic, lossless or hierarchical coding)", m))
 		}
@@ -301,7 +306,7 @@ func (d *decoder) decode() error {
 		}
 		p += n
 	}
-	if d.out == nil || d.lumaStride == 0 {
+	if d.lumaStride == 0 {
 		return d.errAt(len(data), "missing SOS marker")
 	}
 	if d.isRGB() {
