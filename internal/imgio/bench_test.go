@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"math"
 	"math/rand/v2"
+	"os"
 	"testing"
 
 	"qrcascade/internal/gray"
@@ -74,6 +75,53 @@ func BenchmarkDecodeJPEG1600x1200(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDecodeJPEG1600x1200Stdlib is the image/jpeg path (the fallback
+// for files jpegluma does not decode) on the same input, for comparison.
+func BenchmarkDecodeJPEG1600x1200Stdlib(b *testing.B) {
+	data := benchJPEG(b)
+	cfg := image.Config{Width: 1600, Height: 1200}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := decodePlane(data, FormatJPEG, cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeJPEGInvoice is Decode on the repository's 2 MP gray
+// invoice scan (testdata/invoice.jpg), through jpegluma ("luma") and
+// through the image/jpeg path ("stdlib").
+func BenchmarkDecodeJPEGInvoice(b *testing.B) {
+	data, err := os.ReadFile("../../testdata/invoice.jpg")
+	if err != nil {
+		b.Skip(err)
+	}
+	info, err := DecodeConfig(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := image.Config{Width: info.Width, Height: info.Height}
+	b.Run("luma", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, _, err := Decode(data, Limits{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("stdlib", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := decodePlane(data, FormatJPEG, cfg); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // BenchmarkDecodeJPEG1600x1200Naive is the baseline on the same input.

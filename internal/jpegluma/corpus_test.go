@@ -1,0 +1,107 @@
+package jpegluma
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// corpusDir returns ../shared/corpus relative to the module root, or skips
+// the test when it is absent (a fresh clone has no ../shared).
+func corpusDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("module root not found")
+		}
+		dir = parent
+	}
+	c := filepath.Join(dir, "..", "shared", "corpus")
+	if fi, err := os.Stat(c); err != nil || !fi.IsDir() {
+		t.Skipf("corpus %s absent", c)
+	}
+	return c
+}
+
+// TestCorpus decodes every JPEG of the shared corpus (any file starting with
+// the SOI marker) with Decode and image/jpeg: the luma planes must be
+// identical, or Decode must report ErrUnsupported (counted by reason) or
+// fail exactly when image/jpeg fails.
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	root := corpusDir(t)
+	var files []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		var magic [2]byte
+		if n, _ := f.Read(magic[:]); n == 2 && magic == [2]byte{0xff, 0xd8} {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compared, bothFail := 0, 0
+	fallback := map[string]int{}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rel, _ := filepath.Rel(root, path)
+		got, err := Decode(data, nil)
+		want, ok, werr := stdLuma(data)
+		switch {
+		case errors.Is(err, ErrUnsupported):
+			reason := strings.TrimSuffix(strings.TrimPrefix(err.Error(), "jpegluma: "), ": "+ErrUnsupported.Error())
+			fallback[reason]++
+			continue
+		case err != nil && werr != nil:
+			bothFail++
+			continue
+		case err != nil:
+			t.Errorf("%s: %v; image/jpeg decodes it", rel, err)
+			continue
+		case werr != nil || !ok:
+			t.Errorf("%s: decoded; image/jpeg: %v (luma plane %v)", rel, werr, ok)
+			continue
+		}
+		if d, x, y := maxDiff(got, want); d != 0 {
+			t.Errorf("%s: differs from image/jpeg by %d at (%d,%d)", rel, d, x, y)
+		}
+		compared++
+	}
+	var reasons []string
+	for r, n := range fallback {
+		reasons = append(reasons, r+": "+strconv.Itoa(n))
+	}
+	sort.Strings(reasons)
+	t.Logf("%d JPEG files: %d identical to image/jpeg, %d refused by both, %d unsupported (%s)",
+		len(files), compared, bothFail, len(files)-compared-bothFail, strings.Join(reasons, "; "))
+	if len(files) > 0 && compared == 0 {
+		t.Error("no corpus file was compared")
+	}
+}

@@ -1,0 +1,329 @@
+package jpegluma
+
+import (
+	"bytes"
+	"math"
+	"math/bits"
+	"math/rand/v2"
+
+	"qrcascade/internal/gray"
+)
+
+// A small sequential-JPEG writer for tests. image/jpeg's encoder writes only
+// one interleaved scan with 4:4:4 or 4:2:0 chroma and no restart intervals;
+// this one writes what it cannot: restart intervals (DRI/RSTn), any sampling
+// factors, one scan per component, other component ids, APP14, code lengths
+// above 9 bits. It takes quantised coefficients, so tests can write the same
+// luma coefficients into different layouts and compare the decoded planes.
+
+// rawComp is one component of a rawFrame.
+type rawComp struct {
+	id   byte
+	h, v int
+	// coef returns the quantised coefficients (natural order) of block
+	// (bx, by) of the component.
+	coef func(bx, by int) [64]int32
+}
+
+// rawFrame describes the JPEG writeJPEG produces.
+type rawFrame struct {
+	w, h     int
+	comps    []rawComp
+	ri       int  // restart interval in MCUs; 0: no DRI
+	separate bool // one non-interleaved scan per component
+	sof      byte // 0: SOF0
+	adobe    int  // -1 or 0: no APP14; else APP14 with transform adobe-1
+	q        byte // the value of every quantisation step (0: 2)
+	// rstBefore, when non-nil, is called before each restart marker is
+	// written with the interval number and may append bytes (corruption
+	// tests); it returns the marker byte to write.
+	rstBefore func(buf *bytes.Buffer, i int, m byte) byte
+}
+
+// testTable is a canonical Huffman table: code and length per symbol.
+type testTable struct {
+	counts [16]byte
+	vals   []byte
+	code   [256]uint16
+	size   [256]uint8
+}
+
+// newTestTable assigns code lengths to syms in order, from 2 bits up to 16,
+// lengthening every `every` symbols and wherever the Kraft budget requires
+// (leaving the all-ones code unused, as T.81 asks).
+func newTestTable(syms []byte, every int) *testTable {
+	t := &testTable{vals: syms}
+	budget := 1<<16 - 1 // in units of 2^-16
+	l := 2
+	for i := range syms {
+		if every > 0 && i > 0 && i%every == 0 && l < 16 {
+			l++
+		}
+		for l < 16 && budget-(1<<(16-l)) < len(syms)-i-1 {
+			l++
+		}
+		budget -= 1 << (16 - l)
+		t.counts[l-1]++
+	}
+	code, k := 0, 0
+	for l := 1; l <= 16; l++ {
+		for range int(t.counts[l-1]) {
+			t.code[syms[k]], t.size[syms[k]] = uint16(code), uint8(l)
+			code++
+			k++
+		}
+		code <<= 1
+	}
+	return t
+}
+
+var (
+	testDC = newTestTable([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, 3)
+	testAC = newTestTable(acSymbols(), 9)
+)
+
+// acSymbols lists EOB, ZRL and every run/size symbol with size 1..10,
+// roughly most frequent first.
+func acSymbols() []byte {
+	s := []byte{0x00, 0xf0}
+	for sum := 1; sum <= 25; sum++ {
+		for size := 1; size <= 10; size++ {
+			if r := sum - size; r >= 0 && r <= 15 {
+				s = append(s, byte(r<<4|size))
+			}
+		}
+	}
+	return s
+}
+
+// bitWriter writes entropy-coded data with 0xFF stuffing.
+type bitWriter struct {
+	buf  *bytes.Buffer
+	acc  uint32
+	nacc uint
+}
+
+func (w *bitWriter) put(v uint32, n uint) {
+	for i := int(n) - 1; i >= 0; i-- {
+		w.acc = w.acc<<1 | (v>>uint(i))&1
+		w.nacc++
+		if w.nacc == 8 {
+			w.buf.WriteByte(byte(w.acc))
+			if byte(w.acc) == 0xff {
+				w.buf.WriteByte(0)
+			}
+			w.acc, w.nacc = 0, 0
+		}
+	}
+}
+
+// flush pads the last byte with 1 bits (section F.1.2.3).
+func (w *bitWriter) flush() {
+	for w.nacc != 0 {
+		w.put(1, 1)
+	}
+}
+
+func (w *bitWriter) sym(t *testTable, s byte) {
+	if t.size[s] == 0 {
+		panic("symbol not in test table")
+	}
+	w.put(uint32(t.code[s]), uint(t.size[s]))
+}
+
+// magnitude returns the size category and the extra bits of v (F.1.2.1).
+func magnitude(v int32) (uint, uint32) {
+	a := v
+	if a < 0 {
+		a = -a
+	}
+	s := uint(bits.Len32(uint32(a)))
+	if v < 0 {
+		v += 1<<s - 1
+	}
+	return s, uint32(v) & (1<<s - 1)
+}
+
+func (w *bitWriter) block(c *[64]int32, pred *int32) {
+	s, e := magnitude(c[0] - *pred)
+	*pred = c[0]
+	w.sym(testDC, byte(s))
+	w.put(e, s)
+	run := 0
+	for k := 1; k < 64; k++ {
+		v := c[unzig[k]]
+		if v == 0 {
+			run++
+			continue
+		}
+		for run > 15 {
+			w.sym(testAC, 0xf0)
+			run -= 16
+		}
+		s, e := magnitude(v)
+		w.sym(testAC, byte(run<<4)|byte(s))
+		w.put(e, s)
+		run = 0
+	}
+	if run > 0 {
+		w.sym(testAC, 0)
+	}
+}
+
+func seg(buf *bytes.Buffer, m byte, body []byte) {
+	buf.Write([]byte{0xff, m, byte((len(body) + 2) >> 8), byte(len(body) + 2)})
+	buf.Write(body)
+}
+
+func dht(class, id byte, t *testTable) []byte {
+	b := []byte{class<<4 | id}
+	b = append(b, t.counts[:]...)
+	return append(b, t.vals...)
+}
+
+// writeJPEG encodes f.
+func writeJPEG(f rawFrame) []byte {
+	var buf bytes.Buffer
+	buf.Write([]byte{0xff, mSOI})
+	if f.adobe > 0 {
+		seg(&buf, mAPPE, []byte{'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, byte(f.adobe - 1)})
+	}
+	q := f.q
+	if q == 0 {
+		q = 2
+	}
+	seg(&buf, mDQT, append([]byte{0}, bytes.Repeat([]byte{q}, 64)...))
+	sof := f.sof
+	if sof == 0 {
+		sof = mSOF0
+	}
+	body := []byte{8, byte(f.h >> 8), byte(f.h), byte(f.w >> 8), byte(f.w), byte(len(f.comps))}
+	hMax, vMax := 1, 1
+	for _, c := range f.comps {
+		body = append(body, c.id, byte(c.h<<4|c.v), 0)
+		hMax, vMax = max(hMax, c.h), max(vMax, c.v)
+	}
+	seg(&buf, sof, body)
+	seg(&buf, mDHT, append(dht(0, 0, testDC), dht(1, 0, testAC)...))
+	if f.ri > 0 {
+		seg(&buf, mDRI, []byte{byte(f.ri >> 8), byte(f.ri)})
+	}
+	scans := [][]int{}
+	if f.separate || len(f.comps) == 1 {
+		for i := range f.comps {
+			scans = append(scans, []int{i})
+		}
+	} else {
+		all := []int{}
+		for i := range f.comps {
+			all = append(all, i)
+		}
+		scans = append(scans, all)
+	}
+	for _, sc := range scans {
+		body := []byte{byte(len(sc))}
+		for _, i := range sc {
+			body = append(body, f.comps[i].id, 0x00)
+		}
+		seg(&buf, mSOS, append(body, 0, 63, 0))
+		w := &bitWriter{buf: &buf}
+		var pred [4]int32
+		nRST := 0
+		restart := func(done, total int) {
+			if f.ri == 0 || done%f.ri != 0 || done >= total {
+				return
+			}
+			w.flush()
+			m := byte(mRST0 + nRST%8)
+			if f.rstBefore != nil {
+				m = f.rstBefore(&buf, nRST, m)
+			}
+			buf.Write([]byte{0xff, m})
+			nRST++
+			pred = [4]int32{}
+		}
+		if len(sc) == 1 {
+			c := f.comps[sc[0]]
+			if len(f.comps) == 1 {
+				c.h, c.v, hMax, vMax = 1, 1, 1, 1
+			}
+			bw := ((f.w*c.h+hMax-1)/hMax + 7) / 8
+			bh := ((f.h*c.v+vMax-1)/vMax + 7) / 8
+			for by := 0; by < bh; by++ {
+				for bx := 0; bx < bw; bx++ {
+					b := c.coef(bx, by)
+					w.block(&b, &pred[0])
+					restart(by*bw+bx+1, bw*bh)
+				}
+			}
+		} else {
+			mxx := (f.w + 8*hMax - 1) / (8 * hMax)
+			myy := (f.h + 8*vMax - 1) / (8 * vMax)
+			for my := 0; my < myy; my++ {
+				for mx := 0; mx < mxx; mx++ {
+					for _, i := range sc {
+						c := f.comps[i]
+						for j := 0; j < c.h*c.v; j++ {
+							b := c.coef(mx*c.h+j%c.h, my*c.v+j/c.h)
+							w.block(&b, &pred[i])
+						}
+					}
+					restart(my*mxx+mx+1, mxx*myy)
+				}
+			}
+		}
+		w.flush()
+	}
+	buf.Write([]byte{0xff, mEOI})
+	return buf.Bytes()
+}
+
+// fdctCoef returns a coefficient source for a plane: the forward DCT (A.3.3,
+// in float64) of each 8×8 block, edge samples replicated, divided by q and
+// rounded, with AC values clamped to the test table's size 10.
+func fdctCoef(p *gray.Plane, q byte) func(bx, by int) [64]int32 {
+	return func(bx, by int) [64]int32 {
+		var f [64]float64
+		for y := 0; y < 8; y++ {
+			for x := 0; x < 8; x++ {
+				sx, sy := min(8*bx+x, p.W-1), min(8*by+y, p.H-1)
+				f[y*8+x] = float64(p.At(sx, sy)) - 128
+			}
+		}
+		var c [64]int32
+		for v := 0; v < 8; v++ {
+			for u := 0; u < 8; u++ {
+				s := 0.0
+				for y := 0; y < 8; y++ {
+					for x := 0; x < 8; x++ {
+						s += f[y*8+x] * math.Cos(float64(2*x+1)*float64(u)*math.Pi/16) *
+							math.Cos(float64(2*y+1)*float64(v)*math.Pi/16)
+					}
+				}
+				cu, cv := 1.0, 1.0
+				if u == 0 {
+					cu = 1 / math.Sqrt2
+				}
+				if v == 0 {
+					cv = 1 / math.Sqrt2
+				}
+				r := math.Round(s * cu * cv / 4 / float64(q))
+				c[v*8+u] = int32(max(-1023, min(1023, r)))
+			}
+		}
+		return c
+	}
+}
+
+// noiseCoef returns a seeded source of sparse random blocks (for chroma).
+func noiseCoef(seed uint64) func(bx, by int) [64]int32 {
+	return func(bx, by int) [64]int32 {
+		rng := rand.New(rand.NewPCG(seed, uint64(bx)<<32|uint64(by)))
+		var c [64]int32
+		c[0] = int32(rng.IntN(200)) - 100
+		for range rng.IntN(6) {
+			c[1+rng.IntN(63)] = int32(rng.IntN(61)) - 30
+		}
+		return c
+	}
+}
