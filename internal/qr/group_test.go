@@ -55,3 +55,33 @@ func TestGroupSheetOfSymbols(t *testing.T) {
 		})
 	}
 }
+
+// TestFineScale: an extra, finer locating pass follows only a coarse
+// (3× or more) reduction that yielded a symbol with modules under two
+// reduced pixels.
+func TestFineScale(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		scale  float64
+		module []float64 // module sizes of the symbols read, full-resolution pixels
+		want   int
+	}{
+		{"not reduced", 1, []float64{1.5}, 0},
+		{"halved", 2, []float64{2.5}, 0},
+		{"third, nothing read", 3, nil, 0},
+		{"third, big modules", 3, []float64{9, 12}, 0},
+		{"third, one small symbol", 3, []float64{12, 5.5}, 2},
+		{"quarter, small", 4, []float64{7}, 2},
+		{"fifth, small", 5, []float64{9}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var syms []Symbol
+			for _, m := range tc.module {
+				syms = append(syms, Symbol{ModuleSize: m})
+			}
+			if got := fineScale(tc.scale, syms); got != tc.want {
+				t.Errorf("fineScale(%v, %v) = %d, want %d", tc.scale, tc.module, got, tc.want)
+			}
+		})
+	}
+}
