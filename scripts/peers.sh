@@ -11,8 +11,8 @@
 #      empty); the shared copy is never written to;
 #   2. builds bin/qrcascade-peer (CGO_ENABLED=0, version = git describe) into the
 #      copy and registers it in the copy's peers.json as
-#        qrcascade       env GOMAXPROCS=1 qrcascade peer --mode classic
-#        qrcascade-nano  env GOMAXPROCS=1 qrcascade peer --mode nano
+#        qrcascade       env GOMAXPROCS=1 qrcascade peer --mode classic --timings
+#        qrcascade-nano  env GOMAXPROCS=1 qrcascade peer --mode nano --timings
 #      GOMAXPROCS=1 because every other peer is single-threaded (the harness
 #      sets OpenCV to 1 thread, sharp to concurrency 1); QRC_FLAGS adds reader
 #      flags (as in `qrcascade scan`) to both;
@@ -34,7 +34,8 @@
 #   QRC_FLAGS  extra reader flags for both qrcascade peers (e.g. "--timeout 5s")
 #
 # Output: OUTDIR/machine.txt (date, CPU, load, commit, versions), OUTDIR/SET/PEER.jsonl
-# (+ .meta.json, .log), OUTDIR/SET/score.txt and score.json. Nothing is written to the
+# (+ .meta.json, .log), OUTDIR/SET/score.txt and score.json; OUTDIR/SET/qrcascade*.log
+# also hold our per-image stage times (--timings), summarised in OUTDIR/SET/stages.txt. Nothing is written to the
 # repository except OUTDIR (out/ is git-ignored) and bin/.
 #
 # Needs: Go, node + npm (for the JS peers), python3; not part of `make test` (CI has no npm).
@@ -85,7 +86,7 @@ with open(path) as f:
     reg = json.load(f)
 extra = shlex.split(os.environ.get("QRC_FLAGS", ""))
 for name, mode in (("qrcascade", "classic"), ("qrcascade-nano", "nano")):
-    reg[name] = ["env", "GOMAXPROCS=1", ".bin/qrcascade", "peer", "--mode", mode, "--name", name] + extra
+    reg[name] = ["env", "GOMAXPROCS=1", ".bin/qrcascade", "peer", "--mode", mode, "--name", name, "--timings"] + extra
 with open(path, "w") as f:
     json.dump(reg, f, indent=2)
     f.write("\n")
@@ -151,7 +152,32 @@ for set in $SETS; do
   [[ "$set" == boofcv-decoding ]] && flags+=(--loose)
   "$pdir/score" "${flags[@]}" "$manifest" "${outs[@]}" >"$out/$set/score.txt"
   "$pdir/score" --json "${flags[@]}" "$manifest" "${outs[@]}" >"$out/$set/score.json"
+  # Where our time went: mean and p50 of each stage (from --timings; the last line
+  # per image, so the driver's untimed warm-up decode is left out).
+  rm -f "$out/$set/stages.txt"
+  for p in "${run_peers[@]}"; do
+    [[ "$p" == qrcascade* && -f "$out/$set/$p.log" ]] || continue
+    python3 - "$p" "$out/$set/$p.log" >>"$out/$set/stages.txt" <<'EOF'
+import json, statistics, sys
+peer, path = sys.argv[1], sys.argv[2]
+rows = {}
+for line in open(path):
+    try:
+        r = json.loads(line)
+    except ValueError:
+        continue
+    if isinstance(r, dict) and "decode_ms" in r:
+        rows[r["path"]] = r
+if rows:
+    parts = []
+    for k in ("decode_ms", "classic_ms", "nano_ms", "large_ms", "read_ms"):
+        v = [r[k] for r in rows.values()]
+        parts.append("%s mean %.2f p50 %.2f" % (k, statistics.mean(v), statistics.median(v)))
+    print("%s stage times over %d images: %s" % (peer, len(rows), "; ".join(parts)))
+EOF
+  done
   echo "== $set" >&2
   cat "$out/$set/score.txt" >&2
+  [[ -f "$out/$set/stages.txt" ]] && cat "$out/$set/stages.txt" >&2
 done
 log "$(date -u +%FT%TZ) done (load $(cut -d' ' -f1-3 /proc/loadavg)); results in $out"

@@ -33,7 +33,10 @@ import (
 //     decoding + every tier that ran). "No code" is decoded:[] without error;
 //     error is set for an unreadable file or image, or a deadline
 //     (--timeout); a partial Result's codes are still reported then.
-//  3. It exits 0 at EOF on stdin. Logs go to stderr only.
+//  3. It exits 0 at EOF on stdin. Logs go to stderr only; with --timings,
+//     one JSON line per image there too, with the Read's stage times
+//     (image decoding, classic, nano, large), which the harness keeps in
+//     its PEER.log.
 //
 // Images are read one at a time by one Reader, built from the same flags as
 // scan (readerFlags), so a peer run measures exactly what scan would do with
@@ -73,6 +76,7 @@ func runPeer(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	var rf readerFlags
 	rf.register(fset)
 	name := fset.String("name", "", `peer name in the ready line (default "qrcascade" for classic, else "qrcascade-MODE")`)
+	timings := fset.Bool("timings", false, "also write one JSON line per image to stderr with the Read's stage times (decode_ms, classic_ms, nano_ms, large_ms, read_ms)")
 	fset.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: qrcascade peer [flags] < PATHS\n\nSpeaks the line protocol of the tools/peers harness: a ready line, then one JSON\nanswer per image path read from stdin (texts, corners, ms); exits at EOF.\nSee scripts/peers.sh.\n\nFlags:\n")
 		fset.PrintDefaults()
@@ -130,8 +134,12 @@ func runPeer(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if path == "" {
 			continue
 		}
-		if !send(peerRead(ctx, reader, path)) {
+		a, res := peerRead(ctx, reader, path)
+		if !send(a) {
 			return exitFailure
+		}
+		if *timings && res != nil {
+			writeStageTimes(stderr, path, res.Timings)
 		}
 	}
 	if err := in.Err(); err != nil {
@@ -159,10 +167,32 @@ func peerNotes(o qrcascade.Options) string {
 	return s
 }
 
+// peerStageTimes is the --timings line: where one Read spent its time, in
+// milliseconds (Result.Timings). read_ms excludes the file read that the
+// answer's ms includes.
+type peerStageTimes struct {
+	Path      string  `json:"path"`
+	DecodeMS  float64 `json:"decode_ms"`
+	ClassicMS float64 `json:"classic_ms"`
+	NanoMS    float64 `json:"nano_ms"`
+	LargeMS   float64 `json:"large_ms"`
+	ReadMS    float64 `json:"read_ms"`
+}
+
+func writeStageTimes(w io.Writer, path string, t qrcascade.Timings) {
+	ms := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
+	line, err := json.Marshal(peerStageTimes{Path: path, DecodeMS: ms(t.DecodeImage), ClassicMS: ms(t.Classic),
+		NanoMS: ms(t.Nano), LargeMS: ms(t.Large), ReadMS: ms(t.Total)})
+	if err == nil {
+		fmt.Fprintf(w, "%s\n", line)
+	}
+}
+
 // peerRead answers one path: the file is read and decoded inside the timed
-// span. A panic in the Reader is reported as a fatal error answer so the
-// driver restarts the peer rather than losing the whole run.
-func peerRead(ctx context.Context, r *qrcascade.Reader, path string) (a peerAnswer) {
+// span. It also returns the Result (nil when the file could not be read) for
+// the --timings line. A panic in the Reader is reported as a fatal error
+// answer so the driver restarts the peer rather than losing the whole run.
+func peerRead(ctx context.Context, r *qrcascade.Reader, path string) (a peerAnswer, res *qrcascade.Result) {
 	a = peerAnswer{Decoded: []string{}, Codes: []peerCode{}}
 	start := time.Now()
 	defer func() {
@@ -175,9 +205,9 @@ func peerRead(ctx context.Context, r *qrcascade.Reader, path string) (a peerAnsw
 	data, err := os.ReadFile(path)
 	if err != nil {
 		a.Error = fmt.Sprintf("qrcascade peer: %v", err)
-		return a
+		return a, nil
 	}
-	res, err := r.Read(ctx, data)
+	res, err = r.Read(ctx, data)
 	if res != nil {
 		for _, c := range res.Codes {
 			pts := make([][2]float64, len(c.Points))
@@ -191,5 +221,5 @@ func peerRead(ctx context.Context, r *qrcascade.Reader, path string) (a peerAnsw
 	if err != nil {
 		a.Error = err.Error()
 	}
-	return a
+	return a, res
 }

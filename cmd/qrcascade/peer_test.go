@@ -126,9 +126,11 @@ func TestPeerProtocol(t *testing.T) {
 		args      []string
 		wantPeer  string
 		wantNotes string
+		timings   bool // --timings: one stage-time line per image read on stderr
 	}{
-		{"classic", []string{"--mode", "classic"}, "qrcascade", "mode classic"},
-		{"named", []string{"--mode", "classic", "--name", "mine", "--strategies", "locator,raw"}, "mine", "strategies locator,raw"},
+		{"classic", []string{"--mode", "classic"}, "qrcascade", "mode classic", false},
+		{"named", []string{"--mode", "classic", "--name", "mine", "--strategies", "locator,raw"}, "mine", "strategies locator,raw", false},
+		{"timings", []string{"--mode", "classic", "--timings"}, "qrcascade", "mode classic", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,6 +193,31 @@ func TestPeerProtocol(t *testing.T) {
 			}
 			if code := s.end(); code != exitOK {
 				t.Errorf("exit %d at EOF; stderr: %s", code, s.errb.String())
+			}
+
+			// Stage times: one line per image the Reader saw (not the
+			// missing file), with the image decoding inside the Read.
+			var stages []peerStageTimes
+			for _, l := range strings.Split(strings.TrimSpace(s.errb.String()), "\n") {
+				var st peerStageTimes
+				if l != "" && json.Unmarshal([]byte(l), &st) == nil && st.Path != "" {
+					stages = append(stages, st)
+				}
+			}
+			if !tc.timings {
+				if len(stages) != 0 {
+					t.Errorf("stage lines without --timings: %+v", stages)
+				}
+				return
+			}
+			wantPaths := []string{scene.Image, blankEntries[0].Image, scene.Image}
+			if len(stages) != len(wantPaths) {
+				t.Fatalf("stage lines %+v, want one for each of %v", stages, wantPaths)
+			}
+			for i, st := range stages {
+				if st.Path != wantPaths[i] || st.DecodeMS <= 0 || st.ClassicMS <= 0 || st.ReadMS < st.DecodeMS+st.ClassicMS || st.NanoMS != 0 {
+					t.Errorf("stage line %d: %+v", i, st)
+				}
 			}
 		})
 	}
