@@ -7,8 +7,9 @@
 #
 # What it does, in order:
 #   1. copies the harness (PEERS_SRC, default ../shared/tools/peers) to a fresh
-#      temporary folder, or reuses PEERS_DIR when set (copying into it when
-#      empty); the shared copy is never written to;
+#      temporary folder (removed at exit), or reuses PEERS_DIR when set (copying
+#      into it when it holds no peers.json; kept, so npm ci runs once); the
+#      shared copy is never written to;
 #   2. builds bin/qrcascade-peer (CGO_ENABLED=0, version = git describe) into the
 #      copy and registers it in the copy's peers.json as
 #        qrcascade       env GOMAXPROCS=1 qrcascade peer --mode classic --timings
@@ -60,7 +61,9 @@ log() { echo "peers.sh: $*" >&2; }
 if [[ -n "${PEERS_DIR:-}" ]]; then
   pdir="$PEERS_DIR"
 else
+  # A fresh copy (with its node_modules, about 70 MB) is removed at exit; set PEERS_DIR to keep one.
   pdir="$(mktemp -d "${TMPDIR:-/tmp}/qrcascade-peers.XXXXXX")"
+  trap 'rm -rf "$pdir"' EXIT
 fi
 if [[ ! -f "$pdir/peers.json" ]]; then
   [[ -f "$PEERS_SRC/peers.json" ]] || { log "no harness at $PEERS_SRC"; exit 1; }
@@ -68,6 +71,7 @@ if [[ ! -f "$pdir/peers.json" ]]; then
   mkdir -p "$pdir"
   cp -a "$PEERS_SRC/." "$pdir/"
   chmod -R u+w "$pdir"
+  PEERS_SRC="$(cd "$PEERS_SRC" && pwd)"
 else
   log "reusing the harness copy in $pdir"
 fi
