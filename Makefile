@@ -5,7 +5,7 @@ BIN     := bin/qrcascade
 # Packages whose tests also run under the race detector (needs cgo + gcc).
 RACE_PKGS := . ./internal/classic/... ./internal/server/... ./cmd/...
 
-.PHONY: all build build-simd bench-micro test check fmt vet race fuzz bench bench-corpus deploy-check loadtest clean
+.PHONY: all build build-simd bench-micro test check fmt vet race fuzz bench bench-corpus deploy-check loadtest peers clean
 
 all: build
 
@@ -94,6 +94,14 @@ deploy-check:
 # bounded in time; see scripts/loadtest.sh for its knobs.
 loadtest:
 	scripts/loadtest.sh
+
+# peers: qrcascade beside zxing-cpp 3.x (zxing-wasm), jsQR, quirc and ZBar on
+# the shared corpus, with the harness in ../shared/tools/peers (copied to a
+# temporary folder; needs node + npm, so not part of `make test`). Knobs
+# (SETS, PEERS, NANO_SETS, PEERS_DIR, RUN_FLAGS, QRC_FLAGS) in scripts/peers.sh;
+# results in out/peers/<time>/.
+peers:
+	scripts/peers.sh
 
 clean:
 	rm -rf bin

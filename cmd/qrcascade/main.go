@@ -5,6 +5,7 @@
 //	qrcascade bench --manifest M.jsonl  read rate, false reads, latency on a corpus
 //	qrcascade synth [flags] DIR          write synthetic scenes with a manifest
 //	qrcascade serve [flags]              HTTP service (POST /detect, /metrics)
+//	qrcascade peer [flags]               tools/peers harness protocol on stdin/stdout
 //	qrcascade version
 //
 // Run `qrcascade COMMAND -h` for each command's flags.
@@ -41,6 +42,7 @@ Usage:
   qrcascade bench [flags] --manifest M  score reads against a corpus manifest
   qrcascade synth [flags] DIR           write synthetic QR scenes and a manifest
   qrcascade serve [flags]               HTTP service: POST /detect, /metrics (default 127.0.0.1:8008)
+  qrcascade peer [flags]                one JSON answer per image path on stdin (tools/peers protocol)
   qrcascade version
 
 Run "qrcascade COMMAND -h" for the flags of a command.
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runSynth(ctx, args[1:], stdout, stderr)
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
+	case "peer":
+		return runPeer(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "qrcascade", version)
 		return exitOK
