@@ -45,7 +45,7 @@ func (e GozxingEngine) Decode(ctx context.Context, p *gray.Plane) ([]Code, error
 	if p.W < 21 || p.H < 21 {
 		return nil, nil
 	}
-	bmp, err := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(newPlaneSource(p)))
+	bmp, err := gozxing.NewBinaryBitmap(newHybridBinarizer(newPlaneSource(p), p))
 	if err != nil {
 		return nil, err
 	}
