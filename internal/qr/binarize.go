@@ -44,6 +44,7 @@ type scene struct {
 	scale float64     // full-resolution pixels per reduced pixel
 	bins  [2]*bitmap  // local mean threshold of small, and of small equalised
 	floor float64     // finder contrast floor of small (0: not yet measured)
+	buf   *scratch    // where the reduced plane and bitmaps live (nil: heap)
 }
 
 // bitmap returns the bilevel image of a locating pass: 0 thresholds the
@@ -57,26 +58,32 @@ func (s *scene) bitmap(pass int) *bitmap {
 			s.floor = finderContrastFloor(noiseLevel(s.small))
 		}
 		if pass == 0 {
-			s.bins[0] = binarizeFloor(s.small, s.floor)
+			s.bins[0] = binarizeInto(s.buf, s.small, s.floor)
 		} else {
 			// contrasts are measured on the unequalised plane
-			s.bins[1] = binarizeFloor(gray.Equalize(nil, s.small), s.floor)
+			eq := gray.Equalize(s.buf.plane(s.small.W, s.small.H), s.small)
+			s.bins[1] = binarizeInto(s.buf, eq, s.floor)
 			s.bins[1].src = s.small
 		}
 	}
 	return s.bins[pass]
 }
 
-func newScene(p *gray.Plane, maxDim int) *scene {
+func newScene(p *gray.Plane, maxDim int, buf *scratch) *scene {
 	f := 1
 	for max(p.W, p.H)/f > maxDim {
 		f++
 	}
+	return newSceneAt(p, f, buf)
+}
+
+// newSceneAt returns the scene of p located at reduction factor f.
+func newSceneAt(p *gray.Plane, f int, buf *scratch) *scene {
 	small := p
 	if f > 1 {
-		small = reduce(p, f)
+		small = reduceInto(buf.plane(p.W/f, p.H/f), p, f)
 	}
-	return &scene{full: p, small: small, scale: float64(f)}
+	return &scene{full: p, small: small, scale: float64(f), buf: buf}
 }
 
 // scaleFinders maps finder patterns found on the reduced copy to full
@@ -93,8 +100,13 @@ func (s *scene) scaleFinders(fps []finderPattern) {
 
 // reduce returns p shrunk by the integer factor f with a box filter.
 func reduce(p *gray.Plane, f int) *gray.Plane {
-	w, h := p.W/f, p.H/f
-	r := gray.New(w, h)
+	return reduceInto(gray.New(p.W/f, p.H/f), p, f)
+}
+
+// reduceInto is reduce writing every pixel of r, which must be
+// p.W/f × p.H/f.
+func reduceInto(r, p *gray.Plane, f int) *gray.Plane {
+	w, h := r.W, r.H
 	if f == 2 {
 		// The common case (2–5 MP photos and pages), four output pixels
 		// per step: the even and odd bytes of eight input pixels of each
@@ -154,11 +166,16 @@ func binarize(p *gray.Plane) *bitmap {
 // that slides along the row: the same sums as a summed-area table, with
 // O(W) memory that stays in cache instead of a (W+1)·(H+1) table.
 func binarizeFloor(p *gray.Plane, minContrast float64) *bitmap {
+	return binarizeInto(nil, p, minContrast)
+}
+
+// binarizeInto is binarizeFloor with the bilevel image in a buffer of buf.
+func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 	w, h := p.W, p.H
 	win := max(w, h) / 10
 	win = min(max(win, 24), 160)
 	r := win / 2
-	b := &bitmap{w: w, h: h, pix: make([]byte, w*h), src: p, minContrast: minContrast}
+	b := &bitmap{w: w, h: h, pix: buf.bytes(w * h), src: p, minContrast: minContrast}
 	col := make([]uint32, w) // column sums over the rows of the window
 	for y := 0; y < min(r, h); y++ {
 		for x, v := range p.Row(y)[:w] {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"qrcascade/internal/geom"
 	"qrcascade/internal/gray"
@@ -125,7 +126,8 @@ func (o Options) withDefaults() Options {
 // Detector locates, samples and decodes QR symbols. It is immutable after
 // NewDetector and safe for concurrent use.
 type Detector struct {
-	opts Options
+	opts    Options
+	scratch sync.Pool // *scratch: buffers reused between Detect calls
 }
 
 // NewDetector returns a Detector with opts (zero fields take their defaults).
@@ -196,7 +198,16 @@ func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
 	if p == nil || p.W < 21 || p.H < 21 {
 		return res
 	}
-	sc := newScene(p, d.opts.LocateMaxDim)
+	buf, _ := d.scratch.Get().(*scratch)
+	if buf == nil {
+		buf = new(scratch)
+	}
+	defer func() {
+		if buf.release() {
+			d.scratch.Put(buf)
+		}
+	}()
+	sc := newScene(p, d.opts.LocateMaxDim, buf)
 	polarities := []bool{false}
 	if d.opts.TryInverted {
 		polarities = append(polarities, true)
@@ -213,7 +224,7 @@ func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
 	// Small symbols found at a coarse scale: one more pass (without
 	// equalisation) at a finer one for those too small to be found there.
 	if fine := fineScale(sc.scale, res.Symbols); fine > 0 {
-		d.locate(ctx, &scene{full: p, small: reduce(p, fine), scale: float64(fine)}, 0, polarities, &res)
+		d.locate(ctx, newSceneAt(p, fine, buf), 0, polarities, &res)
 	}
 	return res
 }
