@@ -215,9 +215,10 @@ func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 		for _, v := range col[:min(r+1, w)] {
 			sum += v
 		}
-		edge := func(x int) {
+		// left border: the window starts at column 0 and grows
+		for x := 0; x < lo; x++ {
 			var d byte
-			if uint32(row[x])*uint32(min(x+r+1, w)-max(x-r, 0))*rows*32 < sum*31 {
+			if uint32(row[x])*uint32(min(x+r+1, w))*rows*32 < sum*31 {
 				d = 1
 			}
 			out[x] = d
@@ -227,9 +228,6 @@ func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 			if x-r >= 0 {
 				sum -= col[x-r]
 			}
-		}
-		for x := 0; x < lo; x++ {
-			edge(x)
 		}
 		if hi > lo {
 			// interior: the window is never clipped, one column enters
@@ -247,8 +245,16 @@ func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 				sum += enter[i] - leave[i]
 			}
 		}
-		for x := hi; x < w; x++ {
-			edge(x)
+		// right border: the window ends at column w and shrinks
+		for x := max(hi, lo); x < w; x++ {
+			var d byte
+			if uint32(row[x])*uint32(w-max(x-r, 0))*rows*32 < sum*31 {
+				d = 1
+			}
+			out[x] = d
+			if x-r >= 0 {
+				sum -= col[x-r]
+			}
 		}
 	}
 	return b
