@@ -175,6 +175,37 @@
 // boofcv-decoding/ 26/26, negatives 0/46, boofcv-dev 506/648 (78.1 %),
 // mean of categories 73.0 %, 61.7 ms CPU per image over all 716 images.
 //
+// Session 3 (2026-11-24, lead; QRCASCADE_BASELINE=0 QRCASCADE_CORPUS=... go
+// test -run TestCorpus -v ., this package alone, and make bench-corpus for
+// the tier). Cost first, bit-identical (tests against the direct
+// formulas): binarisation with running column sums and a sliding window
+// sum instead of a summed-area table (2.8 → 1.6 ms on the clean invoice's
+// 877×620 reduced plane, 5× less memory), a SWAR factor-2 reduce (1.1 →
+// 0.8 ms), row runs found with bytes.IndexByte, the integer centre test
+// first in runsMatch (finder scan 1.45 → 0.9 ms), the noise level measured
+// once per scene, and the reduced planes and bitmaps borrowed from a
+// per-Detector pool (2.5 → 0.4 MB allocated per clean invoice): boofcv-dev
+// reads unchanged, 146.5 → 113–116 ms CPU per image in the classic bench
+// (JPEG decoding not yet changed then). Reads: keepPerPattern (each
+// pattern's 6 best triples survive the triple budget) 496 → 512/648;
+// fineScale (a finer pass after small symbols at a 3× reduction) 512 →
+// 533/648 (lots 208 → 238/240), no category lower; minCountAfterRead (one
+// confirming line is not enough once a symbol was read) cut the clean
+// invoice's equalised pass from 121 to 37 triples (Detect 12.4 → 9.3 ms)
+// with the same reads everywhere; MaxFailedGrids 40 → 30, same reads.
+// Tried and dropped: screening a triple's format information at the
+// spacing-estimate size before counting the timing patterns (496 instead
+// of 505/648, no CPU gained); six timing samples per module instead of two
+// per pixel (504/648); LocateMaxDim 3000 (lots +21 but monitor 9 → 5,
+// high_version 8 → 6, close 15 → 13; fineScale gets lots without that);
+// MaxTriples 3000 (lots +15, high_version 8 → 4: look-alike triples spend
+// the failed-grid budget); ordering the candidate sides by timing
+// agreement on their affine grids (523 instead of 533/648); at most two
+// grids per side with inconsistent timing counts put last (reads
+// jsqr/billboard-2, whose spacing estimate says 41 for a side-37 symbol
+// under strong perspective, but zxing −1, zxing-cpp −2, high_version −2).
+// make bench-corpus after this session: see docs/BENCHMARKS.md (v4).
+//
 // Earlier sessions (go test -run TestCorpus with QRCASCADE_CORPUS set, see
 // corpus_test.go): first session, this package alone: zxing/ 158/180,
 // zxing-cpp/ 104/137, jsqr/ 48/53, boofcv-decoding/ 26/26, no false reads
