@@ -269,11 +269,10 @@ func TestDecodeUnsupported(t *testing.T) {
 	overSubscribed[dhtAt+5] = 3  // three codes of length 1 (of length 3 in
 	overSubscribed[dhtAt+7] -= 3 // image/jpeg's luminance DC table: same total)
 	cases := map[string][]byte{
-		"progressive": patch(1, mSOF2),
-		"lossless":    patch(1, 0xc3),
-		"arithmetic":  patch(1, 0xc9),
-		"12-bit":      patch(4, 12),
-		"dnl-height":  append(patch(5, 0), nil...),
+		"lossless":   patch(1, 0xc3),
+		"arithmetic": patch(1, 0xc9),
+		"12-bit":     patch(4, 12),
+		"dnl-height": append(patch(5, 0), nil...),
 		"cmyk": color(rawFrame{comps: append(append([]rawComp{lumaComp(src, 1, 1)}, chromaComps(1, 1)...),
 			rawComp{id: 4, h: 1, v: 1, coef: noiseCoef(4)})}),
 		"rgb-adobe": color(rawFrame{adobe: 1}),

@@ -139,6 +139,7 @@ type decoder struct {
 	data []byte
 
 	baseline, haveFrame bool
+	progressive         bool // SOF2
 	width, height       int
 	nComp               int
 	comp                [3]component
@@ -159,6 +160,12 @@ type decoder struct {
 	br   bitReader
 	coef [64]int32
 	tmp  [64]int32
+
+	// Progressive frames: the luma coefficients of every block of the MCU
+	// grid, 64 per block in natural order, progStride blocks per row (0:
+	// not allocated for this frame yet). Kept across Decode calls.
+	prog       []int16
+	progStride int
 }
 
 var decoders = sync.Pool{New: func() any { return new(decoder) }}
@@ -195,7 +202,8 @@ func Decode(data []byte, dst *gray.Plane) (*gray.Plane, error) {
 // reset prepares d for a new input.
 func (d *decoder) reset(data []byte, dst *gray.Plane) {
 	d.data = data
-	d.baseline, d.haveFrame = false, false
+	d.baseline, d.haveFrame, d.progressive = false, false, false
+	d.progStride = 0
 	d.width, d.height, d.nComp, d.hMax, d.vMax, d.ri = 0, 0, 0, 0, 0, 0
 	d.jfif, d.adobe, d.adobeTransform = false, false, 0
 	d.eobRun = 0
@@ -266,20 +274,18 @@ func (d *decoder) decode() error {
 		}
 		var err error
 		switch {
-		case m == mSOF2:
-			return unsupported("progressive jpeg (SOF2)")
 		case m == mDNL:
 			return unsupported("DNL marker")
 		case m < 0xc0:
 			return d.errAt(p-4, fmt.Sprintf("unknown marker 0x%02x", m))
-		case m > mSOF1 && m < mSOI && m != mDHT:
+		case m > mSOF2 && m < mSOI && m != mDHT:
 			return unsupported(fmt.Sprintf("marker 0x%02x (arithmetic, lossless or hierarchical coding)", m))
 		case m != mSOS && p+n > len(data):
 			return d.errAt(len(data), fmt.Sprintf("segment 0x%02x truncated", m))
 		}
 		switch {
-		case m == mSOF0 || m == mSOF1:
-			d.baseline = m == mSOF0
+		case m == mSOF0 || m == mSOF1 || m == mSOF2:
+			d.baseline, d.progressive = m == mSOF0, m == mSOF2
 			err = d.processSOF(p, n)
 		case m == mDHT:
 			err = d.processDHT(p, n)
@@ -316,9 +322,12 @@ func (d *decoder) decode() error {
 	if d.isRGB() {
 		return unsupported("rgb colour transform")
 	}
-	if !d.lumaDone {
+	switch {
+	case !d.lumaDone:
 		// image/jpeg leaves a component that no scan covers at zero.
 		clear(d.out.Pix)
+	case d.progressive:
+		d.reconstruct()
 	}
 	return nil
 }
