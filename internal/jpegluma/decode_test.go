@@ -280,6 +280,7 @@ func TestDecodeUnsupported(t *testing.T) {
 			{id: 'G', h: 1, v: 1, coef: noiseCoef(1)}, {id: 'B', h: 1, v: 1, coef: noiseCoef(2)}}}),
 		"chroma-denser":      color(rawFrame{comps: append([]rawComp{lumaComp(src, 1, 1)}, chromaComps(2, 1)...)}),
 		"separate-420-ri":    color(rawFrame{separate: true, ri: 2}),
+		"progressive-420-ri": color(rawFrame{prog: scriptColour, ri: 2}),
 		"over-subscribed":    overSubscribed,
 		"dnl-marker-present": append(append([]byte{}, gray1[:len(gray1)-2]...), 0xff, mDNL, 0, 4, 0, 16, 0xff, mEOI),
 	}
