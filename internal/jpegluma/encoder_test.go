@@ -29,11 +29,12 @@ type rawComp struct {
 type rawFrame struct {
 	w, h     int
 	comps    []rawComp
-	ri       int  // restart interval in MCUs; 0: no DRI
-	separate bool // one non-interleaved scan per component
-	sof      byte // 0: SOF0
-	adobe    int  // -1 or 0: no APP14; else APP14 with transform adobe-1
-	q        byte // the value of every quantisation step (0: 2)
+	ri       int       // restart interval in MCUs; 0: no DRI
+	separate bool      // one non-interleaved scan per component
+	sof      byte      // 0: SOF0
+	adobe    int       // -1 or 0: no APP14; else APP14 with transform adobe-1
+	q        byte      // the value of every quantisation step (0: 2)
+	qt       *[64]byte // if non-nil, the quantisation table (natural order) instead of q
 	// rstBefore, when non-nil, is called before each restart marker is
 	// written with the interval number and may append bytes (corruption
 	// tests); it returns the marker byte to write.
@@ -233,7 +234,13 @@ func writeJPEG(f rawFrame) []byte {
 	if q == 0 {
 		q = 2
 	}
-	seg(&buf, mDQT, append([]byte{0}, bytes.Repeat([]byte{q}, 64)...))
+	dqt := append([]byte{0}, bytes.Repeat([]byte{q}, 64)...)
+	if f.qt != nil {
+		for k, z := range unzig {
+			dqt[1+k] = f.qt[z]
+		}
+	}
+	seg(&buf, mDQT, dqt)
 	sof := f.sof
 	if sof == 0 {
 		sof = mSOF0
@@ -525,6 +532,52 @@ func writeProgScans(buf *bytes.Buffer, f rawFrame, hMax, vMax int) {
 // replicated, divided by q and rounded, with AC values clamped to the test
 // table's size 10.
 func fdctCoef(p *gray.Plane, q byte) func(bx, by int) [64]int32 {
+	var qt [64]byte
+	for i := range qt {
+		qt[i] = q
+	}
+	return fdctCoefTable(p, &qt)
+}
+
+// stdQuant returns T.81 Table K.1 (the example luminance quantisation
+// table, natural order) scaled to a quality as libjpeg does.
+func stdQuant(quality int) *[64]byte {
+	k1 := [64]int{
+		16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
+		14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+		18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92,
+		49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+	}
+	scale := 200 - 2*quality
+	if quality < 50 {
+		scale = 5000 / quality
+	}
+	var qt [64]byte
+	for i, v := range k1 {
+		qt[i] = byte(max(1, min(255, (v*scale+50)/100)))
+	}
+	return &qt
+}
+
+// cachedCoef computes every block of src once (bw×bh blocks), for files
+// written with many scans.
+func cachedCoef(src func(bx, by int) [64]int32, bw, bh int) func(bx, by int) [64]int32 {
+	blocks := make([][64]int32, bw*bh)
+	for by := 0; by < bh; by++ {
+		for bx := 0; bx < bw; bx++ {
+			blocks[by*bw+bx] = src(bx, by)
+		}
+	}
+	return func(bx, by int) [64]int32 {
+		if bx >= bw || by >= bh {
+			return src(bx, by)
+		}
+		return blocks[by*bw+bx]
+	}
+}
+
+// fdctCoefTable is fdctCoef with a quantisation table (natural order).
+func fdctCoefTable(p *gray.Plane, qt *[64]byte) func(bx, by int) [64]int32 {
 	var cos [8][8]float64 // cos[u][x] = C(u)/2 · cos((2x+1)uπ/16)
 	for u := range 8 {
 		cu := 0.5
@@ -559,7 +612,7 @@ func fdctCoef(p *gray.Plane, q byte) func(bx, by int) [64]int32 {
 				for y := range 8 {
 					s += t[y*8+u] * cos[v][y]
 				}
-				r := math.Round(s / float64(q))
+				r := math.Round(s / float64(qt[v*8+u]))
 				c[v*8+u] = int32(max(-1023, min(1023, r)))
 			}
 		}

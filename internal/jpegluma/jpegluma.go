@@ -162,9 +162,11 @@ type decoder struct {
 	tmp  [64]int32
 
 	// Progressive frames: the luma coefficients of every block of the MCU
-	// grid, 64 per block in natural order, progStride blocks per row (0:
-	// not allocated for this frame yet). Kept across Decode calls.
+	// grid, 64 per block in zig-zag order, a mask of the non-zero ones per
+	// block, progStride blocks per row (0: not allocated for this frame
+	// yet). Kept across Decode calls.
 	prog       []int16
+	progMask   []uint64
 	progStride int
 }
 

@@ -3,6 +3,7 @@ package jpegluma
 import (
 	"bytes"
 	"math"
+	"math/bits"
 )
 
 // Progressive DCT (ITU-T T.81 Annex G, SOF2 with Huffman coding).
@@ -15,8 +16,12 @@ import (
 // one more bit). Only DC scans may interleave components (section G.1.1.1.1).
 //
 // The luma coefficients are kept between scans in d.prog, 64 int16 per block
-// in natural order, over the whole MCU grid (image/jpeg's layout), and are
-// dequantised and transformed once, after the last scan (reconstruct). Scans
+// in zig-zag order, over the whole MCU grid (image/jpeg's layout), with a
+// 64-bit mask per block of the coefficients that are non-zero (d.progMask):
+// a refinement scan then visits only the non-zero coefficients and finds
+// the n-th zero one with bit operations instead of testing each of the 63.
+// The coefficients are dequantised and transformed once, after the last scan
+// (reconstruct). Scans
 // that do not include luma are never Huffman-decoded: skipScan jumps to the
 // next marker. Interleaved DC scans walk the chroma blocks' bits to stay in
 // step but store nothing for them.
@@ -65,21 +70,27 @@ func (d *decoder) skipScan(p int) int {
 	return len(data)
 }
 
-// progCoefs returns the luma coefficient buffer, allocating or clearing it
-// on the first luma scan of the frame: stride×rows blocks.
-func (d *decoder) progCoefs(stride, rows int) []int16 {
+// progCoefs returns the luma coefficient buffer and masks, allocating or
+// clearing them on the first luma scan of the frame: stride×rows blocks.
+func (d *decoder) progCoefs(stride, rows int) ([]int16, []uint64) {
 	if d.progStride != 0 {
-		return d.prog
+		return d.prog, d.progMask
 	}
-	need := stride * rows * 64
-	if cap(d.prog) >= need {
-		d.prog = d.prog[:need]
+	nb := stride * rows
+	if cap(d.prog) >= 64*nb {
+		d.prog = d.prog[:64*nb]
 		clear(d.prog)
 	} else {
-		d.prog = make([]int16, need)
+		d.prog = make([]int16, 64*nb)
+	}
+	if cap(d.progMask) >= nb {
+		d.progMask = d.progMask[:nb]
+		clear(d.progMask)
+	} else {
+		d.progMask = make([]uint64, nb)
 	}
 	d.progStride = stride
-	return d.prog
+	return d.prog, d.progMask
 }
 
 // progScanData decodes the entropy-coded data of a progressive scan that
@@ -89,7 +100,7 @@ func (d *decoder) progScanData(sc []scanComp, ps progScan, mxx, myy int) error {
 	if d.nComp == 1 {
 		h0, v0 = 1, 1
 	}
-	coefs := d.progCoefs(mxx*h0, myy*v0)
+	coefs, masks := d.progCoefs(mxx*h0, myy*v0)
 	stride := d.progStride
 	if len(sc) == 1 {
 		// Non-interleaved: luma blocks in raster order, each its own MCU
@@ -100,8 +111,8 @@ func (d *decoder) progScanData(sc []scanComp, ps progScan, mxx, myy int) error {
 		mcu, nextRST := 0, byte(mRST0)
 		for by := 0; by < bh; by++ {
 			for bx := 0; bx < bw; bx++ {
-				blk := (*[64]int16)(coefs[64*(by*stride+bx):])
-				if err := d.progBlock(&sc[0], ps, &pred, blk); err != nil {
+				i := by*stride + bx
+				if err := d.progBlock(&sc[0], ps, &pred, (*[64]int16)(coefs[64*i:]), &masks[i]); err != nil {
 					return err
 				}
 				mcu++
@@ -131,7 +142,7 @@ func (d *decoder) progScanData(sc []scanComp, ps progScan, mxx, myy int) error {
 						bx, by := mx*cp.h+j%cp.h, my*cp.v+j/cp.h
 						blk = (*[64]int16)(coefs[64*(by*stride+bx):])
 					}
-					if err := d.progBlock(c, ps, &pred[c.ci], blk); err != nil {
+					if err := d.progBlock(c, ps, &pred[c.ci], blk, nil); err != nil {
 						return err
 					}
 				}
@@ -150,8 +161,9 @@ func (d *decoder) progScanData(sc []scanComp, ps progScan, mxx, myy int) error {
 }
 
 // progBlock decodes one block's part of a progressive scan into blk (nil: a
-// chroma block of an interleaved DC scan, whose bits are only walked).
-func (d *decoder) progBlock(c *scanComp, ps progScan, pred *int32, blk *[64]int16) error {
+// chroma block of an interleaved DC scan, whose bits are only walked) and
+// its mask of non-zero AC coefficients (nil in DC scans).
+func (d *decoder) progBlock(c *scanComp, ps progScan, pred *int32, blk *[64]int16, mask *uint64) error {
 	var err error
 	switch {
 	case ps.ss == 0 && ps.ah == 0:
@@ -159,9 +171,9 @@ func (d *decoder) progBlock(c *scanComp, ps progScan, pred *int32, blk *[64]int1
 	case ps.ss == 0:
 		err = d.dcRefine(ps.al, blk)
 	case ps.ah == 0:
-		err = d.acFirst(c.ac, ps, blk)
+		err = d.acFirst(c.ac, ps, blk, mask)
 	default:
-		err = d.acRefine(c.ac, ps, blk)
+		err = d.acRefine(c.ac, ps, blk, mask)
 	}
 	if err != nil {
 		return err
@@ -242,7 +254,7 @@ func (d *decoder) dcRefine(al uint32, blk *[64]int16) error {
 // acFirst decodes the first scan of band Ss..Se of a block (section
 // G.1.2.2): run/size symbols as in a sequential scan, the values shifted
 // left by Al, and EOBn symbols that end this block and the next ones.
-func (d *decoder) acFirst(ac *huffTable, ps progScan, blk *[64]int16) error {
+func (d *decoder) acFirst(ac *huffTable, ps progScan, blk *[64]int16, mask *uint64) error {
 	if d.eobRun > 0 {
 		d.eobRun--
 		return nil
@@ -253,6 +265,7 @@ func (d *decoder) acFirst(ac *huffTable, ps progScan, blk *[64]int16) error {
 	}
 	acc, n := br.acc, br.n
 	al, se := ps.al, ps.se
+	m := *mask
 	for k := ps.ss; k <= se; k++ {
 		if n < 32 {
 			br.acc, br.n = acc, n
@@ -277,7 +290,8 @@ func (d *decoder) acFirst(ac *huffTable, ps progScan, blk *[64]int16) error {
 			if !fits16(v) {
 				return errRange
 			}
-			blk[unzig[k]] = int16(v)
+			blk[k&63] = int16(v)
+			m |= 1 << uint(k)
 			continue
 		}
 		rs, l := byte(e>>eValShift), uint(e&eLenMask)
@@ -315,28 +329,32 @@ func (d *decoder) acFirst(ac *huffTable, ps progScan, blk *[64]int16) error {
 		if !fits16(v) {
 			return errRange
 		}
-		blk[unzig[k]] = int16(v)
+		blk[k&63] = int16(v)
+		m |= 1 << uint(k)
 	}
 	br.acc, br.n = acc, n
+	*mask = m
 	return nil
 }
 
 // acRefine decodes a refinement scan of band Ss..Se of a block (section
 // G.1.2.3): each symbol announces a coefficient that becomes non-zero (size
 // 1, with its sign bit) after a run of coefficients that are still zero, or
-// ZRL, or an EOB run; every coefficient already non-zero that the decoder
-// passes gets one correction bit. image/jpeg's rules are kept: a correction
-// bit adds 2^Al to the magnitude whatever it held, and a run that leaves
-// the band is an error.
-func (d *decoder) acRefine(ac *huffTable, ps progScan, blk *[64]int16) error {
+// ZRL (16 such coefficients), or an EOB run; every coefficient already
+// non-zero that the decoder passes gets one correction bit. The block's
+// mask of non-zero coefficients finds both without looking at the others.
+// image/jpeg's rules are kept: a correction bit adds 2^Al to the magnitude
+// whatever it held, and a run that leaves the band is an error.
+func (d *decoder) acRefine(ac *huffTable, ps progScan, blk *[64]int16, mask *uint64) error {
 	br := &d.br
 	delta := int32(1) << ps.al
 	k, se := ps.ss, ps.se
+	band := ^uint64(0) >> (63 - uint(se)) // bits 0..Se
 	if d.eobRun == 0 {
 		if !ac.defined {
 			return d.errAt(br.pos, "uninitialized Huffman table")
 		}
-		for ; k <= se; k++ {
+		for k <= se {
 			if br.n < 32 {
 				br.refill()
 			}
@@ -346,8 +364,8 @@ func (d *decoder) acRefine(ac *huffTable, ps progScan, blk *[64]int16) error {
 			}
 			br.acc <<= l
 			br.n -= l
-			r, s := int32(rs>>4), rs&15
-			var z int32
+			r, s := rs>>4, rs&15
+			var z int16
 			switch s {
 			case 0:
 				if r != 15 {
@@ -361,73 +379,76 @@ func (d *decoder) acRefine(ac *huffTable, ps progScan, blk *[64]int16) error {
 					goto eob
 				}
 			case 1:
-				z = delta
+				z = int16(delta)
 				if br.acc>>63 == 0 {
-					z = -delta
+					z = -z
 				}
 				br.acc <<= 1
 				br.n--
 			default:
 				return d.errAt(br.pos, "unexpected Huffman code")
 			}
-			var err error
-			if k, err = d.refineNonZeroes(blk, k, se, r, delta); err != nil {
-				return err
+			// The coefficient announced is the (r+1)-th zero one from k.
+			zeros := ^*mask & band &^ (1<<uint(k) - 1)
+			for ; r > 0; r-- {
+				zeros &= zeros - 1
 			}
-			if k > se {
+			if zeros == 0 {
 				return d.errAt(br.pos, "too many coefficients")
 			}
-			if z != 0 {
-				blk[unzig[k]] = int16(z)
+			p := bits.TrailingZeros64(zeros)
+			if err := d.correct(blk, *mask&(1<<uint(p)-1)&^(1<<uint(k)-1), delta); err != nil {
+				return err
 			}
+			if z != 0 {
+				blk[p&63] = z
+				*mask |= 1 << uint(p)
+			}
+			k = p + 1
 		}
 		return nil
 	}
 eob:
 	if d.eobRun > 0 {
 		d.eobRun--
-		if _, err := d.refineNonZeroes(blk, k, se, -1, delta); err != nil {
-			return err
-		}
+		return d.correct(blk, *mask&band&^(1<<uint(k)-1), delta)
 	}
 	return nil
 }
 
-// refineNonZeroes reads a correction bit for each non-zero coefficient from
-// zig-zag index k on, passing over nz zero coefficients, and returns the
-// index of the next zero one (or Se+1). nz < 0: to the end of the band.
-func (d *decoder) refineNonZeroes(blk *[64]int16, k, se int, nz, delta int32) (int, error) {
+// correct reads one correction bit for each coefficient in nz (non-zero
+// ones, in zig-zag order) and moves the coefficient delta away from zero
+// when it is set (section G.1.2.3).
+func (d *decoder) correct(blk *[64]int16, nz uint64, delta int32) error {
 	br := &d.br
-	for ; k <= se; k++ {
-		u := unzig[k]
-		v := int32(blk[u])
-		if v == 0 {
-			if nz == 0 {
-				break
-			}
-			nz--
-			continue
-		}
-		if br.n < 32 {
+	acc, n := br.acc, br.n
+	for nz != 0 {
+		j := bits.TrailingZeros64(nz) & 63
+		nz &= nz - 1
+		if n < 32 {
+			br.acc, br.n = acc, n
 			br.refill()
+			acc, n = br.acc, br.n
 		}
-		bit := br.acc >> 63
-		br.acc <<= 1
-		br.n--
+		bit := acc >> 63
+		acc <<= 1
+		n--
 		if bit == 0 {
 			continue
 		}
+		v := int32(blk[j])
 		if v >= 0 {
 			v += delta
 		} else {
 			v -= delta
 		}
 		if !fits16(v) {
-			return k, errRange
+			return errRange
 		}
-		blk[u] = int16(v)
+		blk[j] = int16(v)
 	}
-	return k, nil
+	br.acc, br.n = acc, n
+	return nil
 }
 
 // reconstruct dequantises the luma coefficients with the quantisation table
@@ -436,29 +457,29 @@ func (d *decoder) refineNonZeroes(blk *[64]int16, k, se int, nz, delta int32) (i
 // plane, which image/jpeg leaves unwritten in progressive mode.
 func (d *decoder) reconstruct() {
 	bw, bh := (d.width+7)/8, (d.height+7)/8
-	var q [64]int32 // natural order
-	for k, z := range unzig {
-		q[z] = d.quant[d.comp[0].tq][k]
-	}
+	q := &d.quant[d.comp[0].tq] // zig-zag order, as d.prog
 	stride := d.lumaStride
 	pix := d.out.Pix
 	b := &d.coef
 	for by := 0; by < bh; by++ {
 		for bx := 0; bx < bw; bx++ {
-			src := (*[64]int16)(d.prog[64*(by*d.progStride+bx):])
-			var nz int16
-			for k := 1; k < 64; k++ {
-				nz |= src[k]
-			}
+			i := by*d.progStride + bx
+			src := (*[64]int16)(d.prog[64*i:])
 			dst := pix[8*(by*stride+bx):]
-			if nz == 0 {
+			m := d.progMask[i] &^ 1
+			if m == 0 {
 				idctDC(int32(src[0])*q[0], dst, stride)
 				continue
 			}
-			for k := range b {
-				b[k] = int32(src[k]) * q[k]
+			b[0] = int32(src[0]) * q[0]
+			for nz := m; nz != 0; nz &= nz - 1 {
+				k := bits.TrailingZeros64(nz) & 63
+				b[unzig[k]] = int32(src[k]) * q[k]
 			}
 			idctBlock(b, &d.tmp, dst, stride)
+			for nz := m; nz != 0; nz &= nz - 1 {
+				b[unzig[bits.TrailingZeros64(nz)&63]] = 0
+			}
 		}
 		if 8*bw < stride {
 			for y := 8 * by; y < 8*by+8; y++ {
@@ -467,5 +488,5 @@ func (d *decoder) reconstruct() {
 		}
 	}
 	clear(pix[8*bh*stride:])
-	*b = [64]int32{}
+	b[0] = 0
 }
