@@ -350,104 +350,125 @@ func (d *decoder) acRefine(ac *huffTable, ps progScan, blk *[64]int16, mask *uin
 	delta := int32(1) << ps.al
 	k, se := ps.ss, ps.se
 	band := ^uint64(0) >> (63 - uint(se)) // bits 0..Se
+	m := *mask
+	acc, n := br.acc, br.n
 	if d.eobRun == 0 {
 		if !ac.defined {
 			return d.errAt(br.pos, "uninitialized Huffman table")
 		}
 		for k <= se {
-			if br.n < 32 {
+			if n < 32 {
+				br.acc, br.n = acc, n
 				br.refill()
+				acc, n = br.acc, br.n
 			}
-			rs, l := ac.symbol(br.acc)
-			if l == 0 {
-				return d.errCode()
+			var r, s byte
+			var z int32
+			if e := ac.lut[acc>>(64-lutBits)]; e&eFast != 0 {
+				// Run R, size 1, and the sign bit already EXTENDed
+				// to ±1 (fast entries never have size 0).
+				l := uint(e & eLenMask)
+				acc <<= l
+				n -= l
+				r, s = byte(e>>eRunShift)&15, byte(l-uint(e>>eCodeShift)&15)
+				z = (int32(e) >> eValShift) * delta
+			} else {
+				rs, l := byte(e>>eValShift), uint(e&eLenMask)
+				if l == 0 {
+					if rs, l = ac.decodeSlow(acc); l == 0 {
+						return d.errCode()
+					}
+				}
+				acc <<= l
+				n -= l
+				r, s = rs>>4, rs&15
+				if s == 1 {
+					z = delta
+					if acc>>63 == 0 {
+						z = -delta
+					}
+					acc <<= 1
+					n--
+				}
 			}
-			br.acc <<= l
-			br.n -= l
-			r, s := rs>>4, rs&15
-			var z int16
 			switch s {
 			case 0:
 				if r != 15 {
 					run := 1 << r
 					if r > 0 {
-						run |= int(br.acc >> (64 - uint(r)))
-						br.acc <<= uint(r)
-						br.n -= uint(r)
+						run |= int(acc >> (64 - uint(r)))
+						acc <<= uint(r)
+						n -= uint(r)
 					}
 					d.eobRun = run
 					goto eob
 				}
 			case 1:
-				z = int16(delta)
-				if br.acc>>63 == 0 {
-					z = -z
-				}
-				br.acc <<= 1
-				br.n--
 			default:
+				br.acc, br.n = acc, n
 				return d.errAt(br.pos, "unexpected Huffman code")
 			}
 			// The coefficient announced is the (r+1)-th zero one from k.
-			zeros := ^*mask & band &^ (1<<uint(k) - 1)
+			zeros := ^m & band &^ (1<<uint(k) - 1)
 			for ; r > 0; r-- {
 				zeros &= zeros - 1
 			}
 			if zeros == 0 {
+				br.acc, br.n = acc, n
 				return d.errAt(br.pos, "too many coefficients")
 			}
 			p := bits.TrailingZeros64(zeros)
-			if err := d.correct(blk, *mask&(1<<uint(p)-1)&^(1<<uint(k)-1), delta); err != nil {
-				return err
+			// Correction bits of the non-zero coefficients before it.
+			for nz := m & (1<<uint(p) - 1) &^ (1<<uint(k) - 1); nz != 0; nz &= nz - 1 {
+				if n < 32 {
+					br.acc, br.n = acc, n
+					br.refill()
+					acc, n = br.acc, br.n
+				}
+				j := bits.TrailingZeros64(nz) & 63
+				v := int32(blk[j])
+				sign := v >> 31
+				v += (delta ^ sign - sign) & -int32(acc>>63)
+				acc <<= 1
+				n--
+				if !fits16(v) {
+					return errRange
+				}
+				blk[j] = int16(v)
 			}
 			if z != 0 {
-				blk[p&63] = z
-				*mask |= 1 << uint(p)
+				blk[p&63] = int16(z)
+				m |= 1 << uint(p)
 			}
 			k = p + 1
 		}
+		br.acc, br.n = acc, n
+		*mask = m
 		return nil
 	}
 eob:
 	if d.eobRun > 0 {
 		d.eobRun--
-		return d.correct(blk, *mask&band&^(1<<uint(k)-1), delta)
-	}
-	return nil
-}
-
-// correct reads one correction bit for each coefficient in nz (non-zero
-// ones, in zig-zag order) and moves the coefficient delta away from zero
-// when it is set (section G.1.2.3).
-func (d *decoder) correct(blk *[64]int16, nz uint64, delta int32) error {
-	br := &d.br
-	acc, n := br.acc, br.n
-	for nz != 0 {
-		j := bits.TrailingZeros64(nz) & 63
-		nz &= nz - 1
-		if n < 32 {
-			br.acc, br.n = acc, n
-			br.refill()
-			acc, n = br.acc, br.n
+		for nz := m & band &^ (1<<uint(k) - 1); nz != 0; nz &= nz - 1 {
+			if n < 32 {
+				br.acc, br.n = acc, n
+				br.refill()
+				acc, n = br.acc, br.n
+			}
+			j := bits.TrailingZeros64(nz) & 63
+			v := int32(blk[j])
+			sign := v >> 31
+			v += (delta ^ sign - sign) & -int32(acc>>63)
+			acc <<= 1
+			n--
+			if !fits16(v) {
+				return errRange
+			}
+			blk[j] = int16(v)
 		}
-		bit := acc >> 63
-		acc <<= 1
-		n--
-		if bit == 0 {
-			continue
-		}
-		v := int32(blk[j])
-		if v >= 0 {
-			v += delta
-		} else {
-			v -= delta
-		}
-		if !fits16(v) {
-			return errRange
-		}
-		blk[j] = int16(v)
 	}
 	br.acc, br.n = acc, n
+	*mask = m
 	return nil
 }
 
