@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"qrcascade/internal/gray"
 )
 
 // Progressive scripts besides libjpeg's (scriptGray, scriptColour).
@@ -219,6 +221,29 @@ func TestDecodeProgressiveBadInput(t *testing.T) {
 			}
 		})
 	}
+	// A colour file: wherever the cut falls in a chroma-only scan, Decode
+	// may accept what image/jpeg refuses; it must then agree with
+	// image/jpeg on the file without those scans.
+	col420 := writeJPEG(rawFrame{w: src.W, h: src.H, prog: scriptColour,
+		comps: append([]rawComp{lumaComp(src, 2, 2)}, chromaComps(1, 1)...)})
+	t.Run("truncated-420", func(t *testing.T) {
+		differ := 0
+		for n := 0; n < len(col420); n++ {
+			data := append(append([]byte{}, col420[:n]...), 0xff, mEOI)
+			got, err := Decode(data, nil)
+			if agree(got, err, data) == "" {
+				continue
+			}
+			differ++
+			if msg := agree(got, err, withoutChromaScans(data)); msg != "" {
+				t.Fatalf("prefix of %d bytes: %s", n, msg)
+			}
+		}
+		if differ == 0 {
+			t.Error("no cut in a chroma scan made a difference: the test tests nothing")
+		}
+		t.Logf("%d of %d cuts decided differently from image/jpeg, as image/jpeg does without the chroma scans", differ, len(col420))
+	})
 	t.Run("wrong-rst", func(t *testing.T) {
 		data := writeJPEG(rawFrame{w: src.W, h: src.H, ri: 2, prog: scriptGray, comps: []rawComp{lumaComp(src, 1, 1)},
 			rstBefore: func(buf *bytes.Buffer, i int, m byte) byte {
@@ -390,6 +415,39 @@ func TestDecodeProgressiveCjpeg(t *testing.T) {
 					checkSame(t, data)
 				})
 			}
+		}
+	}
+}
+
+// TestDecodeProgressiveReuse decodes progressive and sequential files of
+// different sizes in turn into one plane: every result must equal
+// image/jpeg's whole Y buffer, padding included (zero outside the image for
+// progressive files), whatever the plane and the pooled coefficient buffer
+// held before.
+func TestDecodeProgressiveReuse(t *testing.T) {
+	big := planeOf(grayPattern(150, 90, 1))
+	small := planeOf(grayPattern(37, 21, 2))
+	files := map[string][]byte{
+		"big-420": writeJPEG(rawFrame{w: big.W, h: big.H, prog: scriptColour,
+			comps: append([]rawComp{lumaComp(big, 2, 2)}, chromaComps(1, 1)...)}),
+		"small-gray":     writeJPEG(rawFrame{w: small.W, h: small.H, prog: scriptGray, comps: []rawComp{lumaComp(small, 1, 1)}}),
+		"small-420":      writeJPEG(rawFrame{w: small.W, h: small.H, prog: scriptColour, comps: append([]rawComp{lumaComp(small, 2, 2)}, chromaComps(1, 1)...)}),
+		"big-sequential": writeJPEG(rawFrame{w: big.W, h: big.H, comps: []rawComp{lumaComp(big, 2, 1)}}),
+		"small-dc-only":  writeJPEG(rawFrame{w: small.W, h: small.H, prog: colourScript(scriptDCOnly), comps: append([]rawComp{lumaComp(small, 2, 2)}, chromaComps(1, 1)...)}),
+	}
+	dst := &gray.Plane{}
+	for _, name := range []string{"big-420", "small-gray", "big-sequential", "small-420", "big-420", "small-dc-only", "small-420"} {
+		data := files[name]
+		got, err := Decode(data, dst)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		want, _, err := stdLuma(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.W != want.W || got.H != want.H || got.Stride != want.Stride || !bytes.Equal(got.Pix, want.Pix) {
+			t.Fatalf("%s into a reused plane: differs from image/jpeg's Y buffer", name)
 		}
 	}
 }
