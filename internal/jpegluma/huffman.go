@@ -173,20 +173,3 @@ func extend(acc uint64, s uint) int32 {
 	t := int32(acc >> (64 - s))
 	return t + ((t>>(s-1))-1)&(-1<<s+1)
 }
-
-// symbol decodes the Huffman code at the top of acc (at least 16 valid
-// bits) and returns its symbol and length, or length 0 for a bit pattern
-// that is no code. Unlike the block loops it does not apply RECEIVE and
-// EXTEND: a fast entry's symbol is rebuilt from its run and size.
-func (h *huffTable) symbol(acc uint64) (rs byte, l uint) {
-	e := h.lut[acc>>(64-lutBits)]
-	if e&eFast != 0 {
-		l = uint(e>>eCodeShift) & 15
-		size := uint(e&eLenMask) - l
-		return byte(e>>eRunShift)&15<<4 | byte(size), l
-	}
-	if l = uint(e & eLenMask); l != 0 {
-		return byte(e >> eValShift), l
-	}
-	return h.decodeSlow(acc)
-}

@@ -21,10 +21,9 @@ import (
 // a refinement scan then visits only the non-zero coefficients and finds
 // the n-th zero one with bit operations instead of testing each of the 63.
 // The coefficients are dequantised and transformed once, after the last scan
-// (reconstruct). Scans
-// that do not include luma are never Huffman-decoded: skipScan jumps to the
-// next marker. Interleaved DC scans walk the chroma blocks' bits to stay in
-// step but store nothing for them.
+// (reconstruct). Scans that do not include luma are never Huffman-decoded:
+// skipScan jumps to the next marker. Interleaved DC scans walk the chroma
+// blocks' bits to stay in step but store nothing for them.
 //
 // image/jpeg keeps coefficients in int32. A coefficient that does not fit in
 // int16 (impossible in a conforming 8-bit file: T.81 bounds DC differences
