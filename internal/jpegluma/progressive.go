@@ -110,9 +110,13 @@ func (d *decoder) progScanData(sc []scanComp, ps progScan, mxx, myy int) error {
 		mcu, nextRST := 0, byte(mRST0)
 		for by := 0; by < bh; by++ {
 			for bx := 0; bx < bw; bx++ {
-				i := by*stride + bx
-				if err := d.progBlock(&sc[0], ps, &pred, (*[64]int16)(coefs[64*i:]), &masks[i]); err != nil {
-					return err
+				if ps.ss > 0 && ps.ah == 0 && d.eobRun > 0 {
+					d.eobRun-- // inside an EOB run: nothing to read
+				} else {
+					i := by*stride + bx
+					if err := d.progBlock(&sc[0], ps, &pred, (*[64]int16)(coefs[64*i:]), &masks[i]); err != nil {
+						return err
+					}
 				}
 				mcu++
 				if d.ri > 0 && mcu%d.ri == 0 && mcu < total {
@@ -126,7 +130,8 @@ func (d *decoder) progScanData(sc []scanComp, ps progScan, mxx, myy int) error {
 		}
 		return nil
 	}
-	// Interleaved (DC only): every block of every MCU, padding included.
+	// Interleaved (DC only): every block of every MCU, padding included,
+	// each component's H×V blocks in raster order within the MCU.
 	var pred [3]int32
 	total := mxx * myy
 	mcu, nextRST := 0, byte(mRST0)
@@ -134,15 +139,25 @@ func (d *decoder) progScanData(sc []scanComp, ps progScan, mxx, myy int) error {
 		for mx := 0; mx < mxx; mx++ {
 			for i := range sc {
 				c := &sc[i]
-				cp := d.comp[c.ci]
-				for j := 0; j < cp.h*cp.v; j++ {
-					var blk *[64]int16
-					if c.ci == 0 {
-						bx, by := mx*cp.h+j%cp.h, my*cp.v+j/cp.h
-						blk = (*[64]int16)(coefs[64*(by*stride+bx):])
-					}
-					if err := d.progBlock(c, ps, &pred[c.ci], blk, nil); err != nil {
-						return err
+				h, v := d.comp[c.ci].h, d.comp[c.ci].v
+				for y := 0; y < v; y++ {
+					for x := 0; x < h; x++ {
+						var blk *[64]int16
+						if c.ci == 0 {
+							blk = (*[64]int16)(coefs[64*((my*v+y)*stride+mx*h+x):])
+						}
+						var err error
+						if ps.ah == 0 {
+							err = d.dcFirst(c, ps.al, &pred[c.ci], blk)
+						} else {
+							err = d.dcRefine(ps.al, blk)
+						}
+						if err != nil {
+							return err
+						}
+						if d.br.n < d.br.pad {
+							return d.errShort()
+						}
 					}
 				}
 			}
@@ -159,9 +174,8 @@ func (d *decoder) progScanData(sc []scanComp, ps progScan, mxx, myy int) error {
 	return nil
 }
 
-// progBlock decodes one block's part of a progressive scan into blk (nil: a
-// chroma block of an interleaved DC scan, whose bits are only walked) and
-// its mask of non-zero AC coefficients (nil in DC scans).
+// progBlock decodes one block's part of a non-interleaved progressive scan
+// into blk and its mask of non-zero AC coefficients.
 func (d *decoder) progBlock(c *scanComp, ps progScan, pred *int32, blk *[64]int16, mask *uint64) error {
 	var err error
 	switch {
