@@ -10,10 +10,10 @@
 // is in Huffman decoding and in blocks without AC coefficients; on colour
 // files the chroma inverse DCT is saved as well. Progressive files gain
 // more where they hold colour, because the scans of chroma alone are
-// jumped over without decoding (see progressive.go): 129 against 269
+// jumped over without decoding (see progressive.go): 131 against 263
 // cpu-ms for the 12 MP photo written by libjpeg's cjpeg -progressive at
-// quality 90 (BenchmarkPhoto12MPCjpeg), 376 against 1579 cpu-ms for one
-// pass over the shared corpus's 27 progressive files, 14 against 58 ms a
+// quality 90 (BenchmarkPhoto12MPCjpeg), 330 against 1514 cpu-ms for one
+// pass over the shared corpus's 27 progressive files, 12 against 56 ms a
 // file (BenchmarkCorpusProgressive).
 //
 // # Procedure
