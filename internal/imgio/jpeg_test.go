@@ -96,15 +96,20 @@ func TestDecodeJPEGFallback(t *testing.T) {
 	})
 
 	t.Run("progressive-marker", func(t *testing.T) {
-		// A sequential scan under an SOF2 marker: jpegluma leaves it to
-		// image/jpeg, whose own error must come back.
+		// A sequential scan under an SOF2 marker (Ss..Se = 0..63 is no
+		// progressive scan): jpegluma decodes progressive files, so this
+		// one is malformed and not retried; image/jpeg refuses it too.
 		data := append([]byte{}, colour...)
 		data[bytes.Index(data, []byte{0xff, 0xc0})+1] = 0xc2
 		_, _, err := Decode(data, Limits{})
 		var fe *FormatError
+		var le *jpegluma.FormatError
+		if !errors.As(err, &fe) || !errors.As(err, &le) {
+			t.Fatalf("error %v, want *FormatError wrapping *jpegluma.FormatError", err)
+		}
 		var je jpeg.FormatError
-		if !errors.As(err, &fe) || !errors.As(err, &je) {
-			t.Fatalf("error %v, want *FormatError from image/jpeg", err)
+		if _, err := jpeg.Decode(bytes.NewReader(data)); !errors.As(err, &je) {
+			t.Fatalf("image/jpeg: %v, want a jpeg.FormatError", err)
 		}
 	})
 

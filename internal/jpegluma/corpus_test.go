@@ -13,7 +13,7 @@ import (
 
 // corpusDir returns ../shared/corpus relative to the module root, or skips
 // the test when it is absent (a fresh clone has no ../shared).
-func corpusDir(t *testing.T) string {
+func corpusDir(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -36,15 +36,11 @@ func corpusDir(t *testing.T) string {
 	return c
 }
 
-// TestCorpus decodes every JPEG of the shared corpus (any file starting with
-// the SOI marker) with Decode and image/jpeg: the luma planes must be
-// identical, or Decode must report ErrUnsupported (counted by reason) or
-// fail exactly when image/jpeg fails.
-func TestCorpus(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short mode")
-	}
-	root := corpusDir(t)
+// corpusJPEGs lists the files of the shared corpus that start with the SOI
+// marker, or skips when the corpus is absent.
+func corpusJPEGs(tb testing.TB) []string {
+	tb.Helper()
+	root := corpusDir(tb)
 	var files []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -62,9 +58,22 @@ func TestCorpus(t *testing.T) {
 		return nil
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	compared, bothFail := 0, 0
+	return files
+}
+
+// TestCorpus decodes every JPEG of the shared corpus (any file starting with
+// the SOI marker) with Decode and image/jpeg: the luma planes must be
+// identical, or Decode must report ErrUnsupported (counted by reason) or
+// fail exactly when image/jpeg fails.
+func TestCorpus(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short mode")
+	}
+	root := corpusDir(t)
+	files := corpusJPEGs(t)
+	compared, bothFail, progressive := 0, 0, 0
 	fallback := map[string]int{}
 	for _, path := range files {
 		data, err := os.ReadFile(path)
@@ -93,14 +102,17 @@ func TestCorpus(t *testing.T) {
 			t.Errorf("%s: differs from image/jpeg by %d at (%d,%d)", rel, d, x, y)
 		}
 		compared++
+		if isProgressive(data) {
+			progressive++
+		}
 	}
 	var reasons []string
 	for r, n := range fallback {
 		reasons = append(reasons, r+": "+strconv.Itoa(n))
 	}
 	sort.Strings(reasons)
-	t.Logf("%d JPEG files: %d identical to image/jpeg, %d refused by both, %d unsupported (%s)",
-		len(files), compared, bothFail, len(files)-compared-bothFail, strings.Join(reasons, "; "))
+	t.Logf("%d JPEG files: %d identical to image/jpeg (%d of them progressive), %d refused by both, %d unsupported (%s)",
+		len(files), compared, progressive, bothFail, len(files)-compared-bothFail, strings.Join(reasons, "; "))
 	if len(files) > 0 && compared == 0 {
 		t.Error("no corpus file was compared")
 	}

@@ -269,11 +269,10 @@ func TestDecodeUnsupported(t *testing.T) {
 	overSubscribed[dhtAt+5] = 3  // three codes of length 1 (of length 3 in
 	overSubscribed[dhtAt+7] -= 3 // image/jpeg's luminance DC table: same total)
 	cases := map[string][]byte{
-		"progressive": patch(1, mSOF2),
-		"lossless":    patch(1, 0xc3),
-		"arithmetic":  patch(1, 0xc9),
-		"12-bit":      patch(4, 12),
-		"dnl-height":  append(patch(5, 0), nil...),
+		"lossless":   patch(1, 0xc3),
+		"arithmetic": patch(1, 0xc9),
+		"12-bit":     patch(4, 12),
+		"dnl-height": append(patch(5, 0), nil...),
 		"cmyk": color(rawFrame{comps: append(append([]rawComp{lumaComp(src, 1, 1)}, chromaComps(1, 1)...),
 			rawComp{id: 4, h: 1, v: 1, coef: noiseCoef(4)})}),
 		"rgb-adobe": color(rawFrame{adobe: 1}),
@@ -281,6 +280,7 @@ func TestDecodeUnsupported(t *testing.T) {
 			{id: 'G', h: 1, v: 1, coef: noiseCoef(1)}, {id: 'B', h: 1, v: 1, coef: noiseCoef(2)}}}),
 		"chroma-denser":      color(rawFrame{comps: append([]rawComp{lumaComp(src, 1, 1)}, chromaComps(2, 1)...)}),
 		"separate-420-ri":    color(rawFrame{separate: true, ri: 2}),
+		"progressive-420-ri": color(rawFrame{prog: scriptColour, ri: 2}),
 		"over-subscribed":    overSubscribed,
 		"dnl-marker-present": append(append([]byte{}, gray1[:len(gray1)-2]...), 0xff, mDNL, 0, 4, 0, 16, 0xff, mEOI),
 	}

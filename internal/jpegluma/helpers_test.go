@@ -2,6 +2,7 @@ package jpegluma
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"math"
@@ -112,4 +113,10 @@ func clamp8(v float64) byte {
 		return 255
 	}
 	return byte(v + 0.5)
+}
+
+func typeName(v any) string { return fmt.Sprintf("%T", v) }
+
+func fmtDiff(got, want *gray.Plane, d, x, y int) string {
+	return fmt.Sprintf("%dx%d, image/jpeg %dx%d: differs by %d at (%d,%d)", got.W, got.H, want.W, want.H, d, x, y)
 }

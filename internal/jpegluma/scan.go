@@ -62,7 +62,19 @@ func (d *decoder) processSOS(p, n int) (int, error) {
 		return p, unsupported("rgb colour transform")
 	}
 	// The Ss, Se, Ah, Al fields are 0, 63, 0, 0 in a sequential scan and,
-	// as by image/jpeg, are not checked.
+	// as by image/jpeg, are not checked there.
+	var ps progScan
+	if d.progressive {
+		ps = progScan{ss: int(s[1+2*ns]), se: int(s[2+2*ns]), ah: uint32(s[3+2*ns] >> 4), al: uint32(s[3+2*ns] & 15)}
+		switch {
+		case (ps.ss == 0 && ps.se != 0) || ps.ss > ps.se || ps.se >= 64:
+			return p, d.errAt(p+1+2*ns, "bad spectral selection bounds")
+		case ps.ss != 0 && ns != 1:
+			return p, d.errAt(p+1+2*ns, "progressive AC coefficients for more than one component")
+		case ps.ah != 0 && ps.ah != ps.al+1:
+			return p, d.errAt(p+3+2*ns, "bad successive approximation values")
+		}
+	}
 
 	mxx := (d.width + 8*d.hMax - 1) / (8 * d.hMax)
 	myy := (d.height + 8*d.vMax - 1) / (8 * d.vMax)
@@ -72,13 +84,21 @@ func (d *decoder) processSOS(p, n int) (int, error) {
 	if ns == 1 && d.nComp > 1 && d.ri > 0 && d.comp[sc[0].ci].h*d.comp[sc[0].ci].v != 1 {
 		return p, unsupported("non-interleaved scan of a subsampled component with restart intervals")
 	}
-	if sc[0].ci == 0 || (ns > 1 && (sc[1].ci == 0 || (ns > 2 && sc[2].ci == 0))) {
+	hasLuma := sc[0].ci == 0 || (ns > 1 && (sc[1].ci == 0 || (ns > 2 && sc[2].ci == 0)))
+	if hasLuma {
 		d.lumaDone = true
 	}
 
+	if d.progressive && !hasLuma {
+		// Nothing in this scan reaches the luma plane: jump over its
+		// entropy-coded data without decoding it.
+		return d.skipScan(p + n), nil
+	}
 	d.br.reset(p + n)
 	var err error
-	if ns == 1 {
+	if d.progressive {
+		err = d.progScanData(sc[:ns], ps, mxx, myy)
+	} else if ns == 1 {
 		c := d.comp[sc[0].ci]
 		// Section A.1.1: the component is ceil(X·H/Hmax) × ceil(Y·V/Vmax).
 		cw := (d.width*c.h + d.hMax - 1) / d.hMax
