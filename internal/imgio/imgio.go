@@ -20,10 +20,11 @@
 //     defence against decompression bombs (a few KB of PNG or GIF that claim
 //     50 000 x 50 000 pixels).
 //  4. Pixels: a JPEG goes to internal/jpegluma first, which decodes the
-//     luma (Y) plane of a sequential Huffman JPEG and nothing else, about
-//     three times faster than image/jpeg and bit-identical to its Y plane.
-//     Only when jpegluma reports jpegluma.ErrUnsupported (progressive,
-//     arithmetic, 12-bit, CMYK/YCCK, RGB-coded files, …) does image/jpeg
+//     luma (Y) plane of a sequential or progressive Huffman JPEG and
+//     nothing else, two to four times faster than image/jpeg and
+//     bit-identical to its Y plane. Only when jpegluma reports
+//     jpegluma.ErrUnsupported (arithmetic coding, 12-bit, CMYK/YCCK,
+//     RGB-coded files, …) does image/jpeg
 //     decode the file; a malformed file is a *FormatError from jpegluma
 //     without a second attempt. Other formats go to their decoder from the
 //     standard library or golang.org/x/image. Decoders are called directly
@@ -182,7 +183,7 @@ func Decode(data []byte, lim Limits) (*gray.Plane, Info, error) {
 	var p *gray.Plane
 	if format == FormatJPEG {
 		// The luma-only decoder first; it returns nil, nil for a file it
-		// leaves to image/jpeg (progressive, CMYK, RGB, …).
+		// leaves to image/jpeg (arithmetic coding, CMYK, RGB, …).
 		if p, err = decodeJPEGLuma(data, cfg); err != nil {
 			return nil, Info{}, err
 		}
