@@ -75,7 +75,7 @@ func BenchmarkPointwise(b *testing.B) {
 	b.ResetTimer()
 	b.SetBytes(int64(4 * cin * hw))
 	for i := 0; i < b.N; i++ {
-		pointwise(out, in, w, bias, cin, cout, hw, true)
+		pointwise(out, in, w, bias, nil, cin, cout, hw, true)
 	}
 }
 
@@ -84,10 +84,11 @@ func BenchmarkDepthwise3x3(b *testing.B) {
 	const c, h, w = 48, 80, 80
 	in, k, bias := randSlice(r, c*h*w), randSlice(r, c*9), randSlice(r, c)
 	out := make([]float32, c*h*w)
+	scratch := make([]float32, conv3x3Scratch(h, w, 1))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		depthwise3x3(out, in, k, bias, c, h, w, h, w, 1, 1, true)
+		depthwise3x3(out, in, k, bias, scratch, c, h, w, h, w, 1, 1, true)
 	}
 }
 

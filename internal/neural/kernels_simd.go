@@ -14,10 +14,11 @@ var haveSIMD = archsimd.X86.AVX2() && archsimd.X86.FMA()
 // of pixels, broadcasts four weights and issues eight fused multiply-adds,
 // and it stores each output once. It computes pixels [0, hw&^15) of the first
 // cout&^3 output channels and returns hw&^15; the caller finishes the rest
-// with the scalar kernel.
+// with the scalar kernel. A non-nil res is added to the accumulators before
+// the ReLU.
 //
 // Precondition: haveSIMD, cout >= 4, slices sized as for pointwiseScalar.
-func pointwiseSIMD(out, in, w, bias []float32, cin, cout, hw int, relu bool) int {
+func pointwiseSIMD(out, in, w, bias, res []float32, cin, cout, hw int, relu bool) int {
 	n16 := hw &^ 15
 	zero := archsimd.BroadcastFloat32x8(0)
 	for co := 0; co+4 <= cout; co += 4 {
@@ -47,6 +48,12 @@ func pointwiseSIMD(out, in, w, bias []float32, cin, cout, hw int, relu bool) int
 				v = archsimd.BroadcastFloat32x8(w3[ci])
 				a3, c3 = xl.MulAdd(v, a3), xh.MulAdd(v, c3)
 			}
+			if res != nil {
+				a0, c0 = addResidual(a0, c0, res[co*hw+p:co*hw+p+16])
+				a1, c1 = addResidual(a1, c1, res[(co+1)*hw+p:(co+1)*hw+p+16])
+				a2, c2 = addResidual(a2, c2, res[(co+2)*hw+p:(co+2)*hw+p+16])
+				a3, c3 = addResidual(a3, c3, res[(co+3)*hw+p:(co+3)*hw+p+16])
+			}
 			if relu {
 				a0, c0, a1, c1 = a0.Max(zero), c0.Max(zero), a1.Max(zero), c1.Max(zero)
 				a2, c2, a3, c3 = a2.Max(zero), c2.Max(zero), a3.Max(zero), c3.Max(zero)
@@ -68,40 +75,53 @@ func pointwiseSIMD(out, in, w, bias []float32, cin, cout, hw int, relu bool) int
 	return n16
 }
 
-// depthwiseRowSIMD computes the interior of one output row of a stride-1
-// depthwise 3×3 convolution, 8 pixels per step with nine fused
-// multiply-adds: out[i] = b + Σ_ky Σ_kx kk[ky][kx]·r[ky][base+i+kx·d], where
-// a nil r[ky] is a row of zero padding. It writes out[:len(out)&^7] (ReLU
-// applied when relu is set) and returns that count; the caller does the rest.
-func depthwiseRowSIMD(out []float32, r *[3][]float32, kk *[3][3]float32, base, d int, b float32, relu bool) int {
-	n8 := len(out) &^ 7
-	if n8 == 0 {
-		return 0
+// addResidual adds the 16 values of r to the pixel block held in lo, hi.
+func addResidual(lo, hi archsimd.Float32x8, r []float32) (archsimd.Float32x8, archsimd.Float32x8) {
+	r = r[:16]
+	return lo.Add(archsimd.LoadFloat32x8Slice(r[:8])), hi.Add(archsimd.LoadFloat32x8Slice(r[8:16]))
+}
+
+// conv3x3PlaneSIMD is the AVX2/FMA form of conv3x3PlaneScalar: 8 output
+// pixels per step, nine contiguous loads and nine fused multiply-adds, the
+// nine weights, the bias and zero held in registers for the whole channel.
+// A row whose width is not a multiple of 8 ends with a block that overlaps
+// the one before it (outputs depend only on the input, so writing a pixel
+// twice writes the same value). It reports false, doing nothing, when ow is
+// under 8; the caller then runs the scalar kernel.
+func conv3x3PlaneSIMD(dst, plane, k []float32, bias float32, t *taps3x3, oh, ow int, relu bool) bool {
+	if ow < 8 {
+		return false
 	}
-	bias := archsimd.BroadcastFloat32x8(b)
+	k = k[:9]
+	k0, k1, k2 := archsimd.BroadcastFloat32x8(k[0]), archsimd.BroadcastFloat32x8(k[1]), archsimd.BroadcastFloat32x8(k[2])
+	k3, k4, k5 := archsimd.BroadcastFloat32x8(k[3]), archsimd.BroadcastFloat32x8(k[4]), archsimd.BroadcastFloat32x8(k[5])
+	k6, k7, k8 := archsimd.BroadcastFloat32x8(k[6]), archsimd.BroadcastFloat32x8(k[7]), archsimd.BroadcastFloat32x8(k[8])
+	b := archsimd.BroadcastFloat32x8(bias)
 	zero := archsimd.BroadcastFloat32x8(0)
-	var kv [3][3]archsimd.Float32x8
-	for ky := 0; ky < 3; ky++ {
-		for kx := 0; kx < 3; kx++ {
-			kv[ky][kx] = archsimd.BroadcastFloat32x8(kk[ky][kx])
-		}
-	}
-	for i := 0; i < n8; i += 8 {
-		acc := bias
-		for ky := 0; ky < 3; ky++ {
-			row := r[ky]
-			if row == nil {
-				continue
+	o0, o1, o2 := t.off[0], t.off[1], t.off[2]
+	last := ow - 8
+	for y := 0; y < oh; y++ {
+		orow := dst[y*ow : y*ow+ow]
+		base := y * t.stride * t.pw
+		r0 := plane[base : base+t.pw]
+		r1 := plane[base+t.d*t.pw : base+(t.d+1)*t.pw]
+		r2 := plane[base+2*t.d*t.pw : base+(2*t.d+1)*t.pw]
+		for x := 0; x < ow; x += 8 {
+			x := min(x, last)
+			acc := archsimd.LoadFloat32x8Slice(r0[o0+x:o0+x+8]).MulAdd(k0, b)
+			acc = archsimd.LoadFloat32x8Slice(r0[o1+x:o1+x+8]).MulAdd(k1, acc)
+			acc = archsimd.LoadFloat32x8Slice(r0[o2+x:o2+x+8]).MulAdd(k2, acc)
+			acc = archsimd.LoadFloat32x8Slice(r1[o0+x:o0+x+8]).MulAdd(k3, acc)
+			acc = archsimd.LoadFloat32x8Slice(r1[o1+x:o1+x+8]).MulAdd(k4, acc)
+			acc = archsimd.LoadFloat32x8Slice(r1[o2+x:o2+x+8]).MulAdd(k5, acc)
+			acc = archsimd.LoadFloat32x8Slice(r2[o0+x:o0+x+8]).MulAdd(k6, acc)
+			acc = archsimd.LoadFloat32x8Slice(r2[o1+x:o1+x+8]).MulAdd(k7, acc)
+			acc = archsimd.LoadFloat32x8Slice(r2[o2+x:o2+x+8]).MulAdd(k8, acc)
+			if relu {
+				acc = acc.Max(zero)
 			}
-			j := base + i
-			acc = archsimd.LoadFloat32x8Slice(row[j:j+8]).MulAdd(kv[ky][0], acc)
-			acc = archsimd.LoadFloat32x8Slice(row[j+d:j+d+8]).MulAdd(kv[ky][1], acc)
-			acc = archsimd.LoadFloat32x8Slice(row[j+2*d:j+2*d+8]).MulAdd(kv[ky][2], acc)
+			acc.StoreSlice(orow[x : x+8])
 		}
-		if relu {
-			acc = acc.Max(zero)
-		}
-		acc.StoreSlice(out[i : i+8])
 	}
-	return n8
+	return true
 }
