@@ -72,11 +72,12 @@ func BenchmarkPointwise(b *testing.B) {
 	const cin, cout, hw = 48, 48, 80 * 80
 	in, w, bias := randSlice(r, cin*hw), randSlice(r, cin*cout), randSlice(r, cout)
 	out := make([]float32, cout*hw)
+	scratch := make([]float32, pointwiseScratch(cin))
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.SetBytes(int64(4 * cin * hw))
 	for i := 0; i < b.N; i++ {
-		pointwise(out, in, w, bias, nil, cin, cout, hw, true)
+		pointwise(out, in, w, bias, nil, scratch, cin, cout, hw, true)
 	}
 }
 

@@ -13,16 +13,21 @@ import "math"
 // residual or lateral add fused into the projection, which saves a pass
 // over both maps (the sum is rounded exactly as a separate add would round
 // it). It uses the SIMD kernel when the build and the CPU have one, for the
-// pixels that kernel covers.
-func pointwise(out, in, w, bias, res []float32, cin, cout, hw int, relu bool) {
+// pixels that kernel covers; that kernel packs blocks of the input into
+// scratch, which must then hold pointwiseScratch(cin) values.
+func pointwise(out, in, w, bias, res, scratch []float32, cin, cout, hw int, relu bool) {
 	p0 := 0
 	if haveSIMD && cout >= 4 {
-		p0 = pointwiseSIMD(out, in, w, bias, res, cin, cout, hw, relu)
+		p0 = pointwiseSIMD(out, in, w, bias, res, scratch, cin, cout, hw, relu)
 	}
 	if p0 < hw || cout%4 != 0 {
 		pointwiseScalar(out, in, w, bias, res, cin, cout, hw, p0, relu)
 	}
 }
+
+// pointwiseScratch is the scratch length pointwise needs for cin input
+// channels: one packed block of 16 pixels per input channel.
+func pointwiseScratch(cin int) int { return 16 * cin }
 
 // pointwiseScalar is the portable pointwise kernel. It computes pixels
 // [p0, hw) of the first cout&^3 output channels and every pixel of the last

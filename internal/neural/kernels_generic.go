@@ -7,7 +7,7 @@ package neural
 const haveSIMD = false
 
 // pointwiseSIMD is never called in this build.
-func pointwiseSIMD(out, in, w, bias, res []float32, cin, cout, hw int, relu bool) int {
+func pointwiseSIMD(out, in, w, bias, res, pk []float32, cin, cout, hw int, relu bool) int {
 	panic("neural: pointwiseSIMD without SIMD support")
 }
 

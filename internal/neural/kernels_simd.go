@@ -17,29 +17,43 @@ var haveSIMD = archsimd.X86.AVX2() && archsimd.X86.FMA()
 // with the scalar kernel. A non-nil res is added to the accumulators before
 // the ReLU.
 //
-// Precondition: haveSIMD, cout >= 4, slices sized as for pointwiseScalar.
-func pointwiseSIMD(out, in, w, bias, res []float32, cin, cout, hw int, relu bool) int {
+// Pixel blocks are the outer loop: the 16 pixels of every input channel
+// are first packed into pk (cin×16 values, contiguous, so the block sits
+// in a few pages of the L1 cache), then every group of four output channels
+// runs over them. Walking the input in place instead, one channel every
+// H·W floats, costs a page and a cache line per input channel per block;
+// with the output channels as the outer loop the whole input streams from
+// L2 once per group of four.
+//
+// Precondition: haveSIMD, cout >= 4, len(pk) >= 16·cin, the other slices
+// sized as for pointwiseScalar.
+func pointwiseSIMD(out, in, w, bias, res, pk []float32, cin, cout, hw int, relu bool) int {
 	n16 := hw &^ 15
 	zero := archsimd.BroadcastFloat32x8(0)
-	for co := 0; co+4 <= cout; co += 4 {
-		w0 := w[co*cin : co*cin+cin]
-		w1 := w[(co+1)*cin : (co+1)*cin+cin]
-		w2 := w[(co+2)*cin : (co+2)*cin+cin]
-		w3 := w[(co+3)*cin : (co+3)*cin+cin]
-		b0 := archsimd.BroadcastFloat32x8(bias[co])
-		b1 := archsimd.BroadcastFloat32x8(bias[co+1])
-		b2 := archsimd.BroadcastFloat32x8(bias[co+2])
-		b3 := archsimd.BroadcastFloat32x8(bias[co+3])
-		for p := 0; p < n16; p += 16 {
-			a0, c0 := b0, b0
-			a1, c1 := b1, b1
-			a2, c2 := b2, b2
-			a3, c3 := b3, b3
-			for ci := 0; ci < cin; ci++ {
-				x := in[ci*hw+p : ci*hw+p+16]
+	pk = pk[:16*cin]
+	for p := 0; p < n16; p += 16 {
+		for ci := 0; ci < cin; ci++ {
+			x := in[ci*hw+p : ci*hw+p+16]
+			d := pk[ci*16 : ci*16+16]
+			archsimd.LoadFloat32x8Slice(x[:8]).StoreSlice(d[:8])
+			archsimd.LoadFloat32x8Slice(x[8:16]).StoreSlice(d[8:16])
+		}
+		for co := 0; co+4 <= cout; co += 4 {
+			w0 := w[co*cin : co*cin+cin]
+			w1 := w[(co+1)*cin : (co+1)*cin+cin]
+			w2 := w[(co+2)*cin : (co+2)*cin+cin]
+			w3 := w[(co+3)*cin : (co+3)*cin+cin]
+			w1, w2, w3 = w1[:len(w0)], w2[:len(w0)], w3[:len(w0)]
+			a0 := archsimd.BroadcastFloat32x8(bias[co])
+			a1 := archsimd.BroadcastFloat32x8(bias[co+1])
+			a2 := archsimd.BroadcastFloat32x8(bias[co+2])
+			a3 := archsimd.BroadcastFloat32x8(bias[co+3])
+			c0, c1, c2, c3 := a0, a1, a2, a3
+			for ci, wv := range w0 {
+				x := pk[ci*16 : ci*16+16]
 				xl := archsimd.LoadFloat32x8Slice(x[:8])
 				xh := archsimd.LoadFloat32x8Slice(x[8:16])
-				v := archsimd.BroadcastFloat32x8(w0[ci])
+				v := archsimd.BroadcastFloat32x8(wv)
 				a0, c0 = xl.MulAdd(v, a0), xh.MulAdd(v, c0)
 				v = archsimd.BroadcastFloat32x8(w1[ci])
 				a1, c1 = xl.MulAdd(v, a1), xh.MulAdd(v, c1)

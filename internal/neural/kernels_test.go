@@ -101,7 +101,9 @@ func TestPointwise(t *testing.T) {
 						f    func(out []float32)
 					}{
 						{"scalar", func(out []float32) { pointwiseScalar(out, in, w, b, res, tc.cin, tc.cout, hw, 0, relu) }},
-						{fmt.Sprintf("dispatch(simd=%v)", haveSIMD), func(out []float32) { pointwise(out, in, w, b, res, tc.cin, tc.cout, hw, relu) }},
+						{fmt.Sprintf("dispatch(simd=%v)", haveSIMD), func(out []float32) {
+							pointwise(out, in, w, b, res, poisoned(pointwiseScratch(tc.cin)), tc.cin, tc.cout, hw, relu)
+						}},
 					} {
 						got := make([]float32, len(want)+3)
 						got[len(want)], got[len(want)+1], got[len(want)+2] = 7, 7, 7

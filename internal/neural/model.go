@@ -325,7 +325,8 @@ type workspace struct {
 	input  []float32
 	dec    decoder
 	resize resizer
-	// scratch holds the padded input plane of the 3×3 convolutions.
+	// scratch holds the padded input plane of the 3×3 convolutions and
+	// the packed input blocks of the SIMD pointwise kernel.
 	scratch []float32
 }
 
@@ -382,8 +383,11 @@ func (m *Model) plan(ws *workspace, h, w int) {
 		}
 		ws.vals[nd.out] = t
 		ws.bufOf[nd.out] = alloc(t.c * t.h * t.w)
-		if nd.kind == opConv && nd.k == 3 {
+		switch {
+		case nd.kind == opConv && nd.k == 3:
 			scratch = max(scratch, conv3x3Scratch(in.h, in.w, nd.dil))
+		case nd.kind == opConv:
+			scratch = max(scratch, pointwiseScratch(nd.cin))
 		}
 		for _, v := range nd.in[:nd.nin()] {
 			if v != 0 && lastUse[v] == i {
@@ -437,7 +441,7 @@ func (m *Model) run(ws *workspace, nd *node) {
 			if nd.res {
 				res = ws.vals[nd.in[1]].data
 			}
-			pointwise(out.data, in.data, nd.w, nd.b, res, nd.cin, nd.cout, in.h*in.w, nd.relu)
+			pointwise(out.data, in.data, nd.w, nd.b, res, ws.scratch, nd.cin, nd.cout, in.h*in.w, nd.relu)
 		case nd.depthwse:
 			depthwise3x3(out.data, in.data, nd.w, nd.b, ws.scratch, in.c, in.h, in.w, out.h, out.w, nd.stride, nd.dil, nd.relu)
 		default:
