@@ -17,10 +17,10 @@ import "math"
 // scratch, which must then hold pointwiseScratch(cin) values.
 func pointwise(out, in, w, bias, res, scratch []float32, cin, cout, hw int, relu bool) {
 	p0 := 0
-	if haveSIMD && cout >= 4 {
+	if haveSIMD {
 		p0 = pointwiseSIMD(out, in, w, bias, res, scratch, cin, cout, hw, relu)
 	}
-	if p0 < hw || cout%4 != 0 {
+	if p0 < hw {
 		pointwiseScalar(out, in, w, bias, res, cin, cout, hw, p0, relu)
 	}
 }
@@ -30,13 +30,10 @@ func pointwise(out, in, w, bias, res, scratch []float32, cin, cout, hw int, relu
 func pointwiseScratch(cin int) int { return 16 * cin }
 
 // pointwiseScalar is the portable pointwise kernel. It computes pixels
-// [p0, hw) of the first cout&^3 output channels and every pixel of the last
-// cout%4 channels (the part the SIMD kernel leaves out; p0 is 0 when there
-// is no SIMD kernel).
+// [p0, hw) of every output channel (p0 is where the SIMD kernel stopped, 0
+// when there is none).
 func pointwiseScalar(out, in, w, bias, res []float32, cin, cout, hw, p0 int, relu bool) {
-	full := cout &^ 3
-	pointwiseBlock(out, in, w, bias, res, cin, 0, full, hw, p0, relu)
-	pointwiseBlock(out, in, w, bias, res, cin, full, cout, hw, 0, relu)
+	pointwiseBlock(out, in, w, bias, res, cin, 0, cout, hw, p0, relu)
 }
 
 // pointwiseBlock computes output channels [c0, c1) over pixels [p0, hw).

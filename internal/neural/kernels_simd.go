@@ -12,10 +12,10 @@ var haveSIMD = archsimd.X86.AVX2() && archsimd.X86.FMA()
 // keeps a 4-channel × 16-pixel block of outputs in eight 8-wide accumulators
 // while it walks the input channels: per input channel it loads two vectors
 // of pixels, broadcasts four weights and issues eight fused multiply-adds,
-// and it stores each output once. It computes pixels [0, hw&^15) of the first
-// cout&^3 output channels and returns hw&^15; the caller finishes the rest
-// with the scalar kernel. A non-nil res is added to the accumulators before
-// the ReLU.
+// and it stores each output once; the last cout%4 channels go one at a
+// time through the same loop. It computes pixels [0, hw&^15) of every output
+// channel and returns hw&^15; the caller finishes the rest with the scalar
+// kernel. A non-nil res is added to the accumulators before the ReLU.
 //
 // Pixel blocks are the outer loop: the 16 pixels of every input channel
 // are first packed into pk (cin×16 values, contiguous, so the block sits
@@ -25,8 +25,8 @@ var haveSIMD = archsimd.X86.AVX2() && archsimd.X86.FMA()
 // with the output channels as the outer loop the whole input streams from
 // L2 once per group of four.
 //
-// Precondition: haveSIMD, cout >= 4, len(pk) >= 16·cin, the other slices
-// sized as for pointwiseScalar.
+// Precondition: haveSIMD, len(pk) >= 16·cin, the other slices sized as for
+// pointwiseScalar.
 func pointwiseSIMD(out, in, w, bias, res, pk []float32, cin, cout, hw int, relu bool) int {
 	n16 := hw &^ 15
 	zero := archsimd.BroadcastFloat32x8(0)
@@ -84,6 +84,26 @@ func pointwiseSIMD(out, in, w, bias, res, pk []float32, cin, cout, hw int, relu 
 			o = out[(co+3)*hw+p : (co+3)*hw+p+16]
 			a3.StoreSlice(o[:8])
 			c3.StoreSlice(o[8:16])
+		}
+		for co := cout &^ 3; co < cout; co++ {
+			wr := w[co*cin : co*cin+cin]
+			a := archsimd.BroadcastFloat32x8(bias[co])
+			c := a
+			for ci, wv := range wr {
+				x := pk[ci*16 : ci*16+16]
+				v := archsimd.BroadcastFloat32x8(wv)
+				a = archsimd.LoadFloat32x8Slice(x[:8]).MulAdd(v, a)
+				c = archsimd.LoadFloat32x8Slice(x[8:16]).MulAdd(v, c)
+			}
+			if res != nil {
+				a, c = addResidual(a, c, res[co*hw+p:co*hw+p+16])
+			}
+			if relu {
+				a, c = a.Max(zero), c.Max(zero)
+			}
+			o := out[co*hw+p : co*hw+p+16]
+			a.StoreSlice(o[:8])
+			c.StoreSlice(o[8:16])
 		}
 	}
 	return n16

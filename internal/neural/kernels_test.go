@@ -81,6 +81,8 @@ func TestPointwise(t *testing.T) {
 	for _, tc := range []struct{ cin, cout, h, w int }{
 		{1, 1, 1, 1}, {3, 4, 2, 3}, {5, 7, 3, 5}, {16, 9, 17, 33}, {24, 48, 23, 29}, {8, 4, 40, 40},
 		{4, 4, 1, 16}, {4, 8, 1, 17}, {6, 5, 1, 33}, {7, 12, 5, 11}, {2, 3, 1, 15},
+		// fewer than four output channels, or a remainder, over whole 16-pixel blocks
+		{5, 2, 4, 9}, {3, 1, 2, 16}, {32, 10, 8, 8}, {9, 6, 2, 24},
 	} {
 		for _, withRes := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%dto%d_%dx%d_res%v", tc.cin, tc.cout, tc.h, tc.w, withRes), func(t *testing.T) {
