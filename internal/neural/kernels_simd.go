@@ -13,9 +13,10 @@ var haveSIMD = archsimd.X86.AVX2() && archsimd.X86.FMA()
 // while it walks the input channels: per input channel it loads two vectors
 // of pixels, broadcasts four weights and issues eight fused multiply-adds,
 // and it stores each output once; the last cout%4 channels go one at a
-// time through the same loop. It computes pixels [0, hw&^15) of every output
-// channel and returns hw&^15; the caller finishes the rest with the scalar
-// kernel. A non-nil res is added to the accumulators before the ReLU.
+// time through the same loop. A last block of fewer than 16 pixels is packed
+// with zeros and stored with masked stores. It computes every pixel of every
+// output channel and returns hw. A non-nil res is added to the accumulators
+// before the ReLU.
 //
 // Pixel blocks are the outer loop: the 16 pixels of every input channel
 // are first packed into pk (cin×16 values, contiguous, so the block sits
@@ -28,15 +29,15 @@ var haveSIMD = archsimd.X86.AVX2() && archsimd.X86.FMA()
 // Precondition: haveSIMD, len(pk) >= 16·cin, the other slices sized as for
 // pointwiseScalar.
 func pointwiseSIMD(out, in, w, bias, res, pk []float32, cin, cout, hw int, relu bool) int {
-	n16 := hw &^ 15
 	zero := archsimd.BroadcastFloat32x8(0)
 	pk = pk[:16*cin]
-	for p := 0; p < n16; p += 16 {
+	for p := 0; p < hw; p += 16 {
+		n := min(16, hw-p)
 		for ci := 0; ci < cin; ci++ {
-			x := in[ci*hw+p : ci*hw+p+16]
+			lo, hi := load16(in[ci*hw+p : ci*hw+p+n])
 			d := pk[ci*16 : ci*16+16]
-			archsimd.LoadFloat32x8Slice(x[:8]).StoreSlice(d[:8])
-			archsimd.LoadFloat32x8Slice(x[8:16]).StoreSlice(d[8:16])
+			lo.StoreSlice(d[:8])
+			hi.StoreSlice(d[8:16])
 		}
 		for co := 0; co+4 <= cout; co += 4 {
 			w0 := w[co*cin : co*cin+cin]
@@ -63,27 +64,19 @@ func pointwiseSIMD(out, in, w, bias, res, pk []float32, cin, cout, hw int, relu 
 				a3, c3 = xl.MulAdd(v, a3), xh.MulAdd(v, c3)
 			}
 			if res != nil {
-				a0, c0 = addResidual(a0, c0, res[co*hw+p:co*hw+p+16])
-				a1, c1 = addResidual(a1, c1, res[(co+1)*hw+p:(co+1)*hw+p+16])
-				a2, c2 = addResidual(a2, c2, res[(co+2)*hw+p:(co+2)*hw+p+16])
-				a3, c3 = addResidual(a3, c3, res[(co+3)*hw+p:(co+3)*hw+p+16])
+				a0, c0 = addResidual(a0, c0, res[co*hw+p:co*hw+p+n])
+				a1, c1 = addResidual(a1, c1, res[(co+1)*hw+p:(co+1)*hw+p+n])
+				a2, c2 = addResidual(a2, c2, res[(co+2)*hw+p:(co+2)*hw+p+n])
+				a3, c3 = addResidual(a3, c3, res[(co+3)*hw+p:(co+3)*hw+p+n])
 			}
 			if relu {
 				a0, c0, a1, c1 = a0.Max(zero), c0.Max(zero), a1.Max(zero), c1.Max(zero)
 				a2, c2, a3, c3 = a2.Max(zero), c2.Max(zero), a3.Max(zero), c3.Max(zero)
 			}
-			o := out[co*hw+p : co*hw+p+16]
-			a0.StoreSlice(o[:8])
-			c0.StoreSlice(o[8:16])
-			o = out[(co+1)*hw+p : (co+1)*hw+p+16]
-			a1.StoreSlice(o[:8])
-			c1.StoreSlice(o[8:16])
-			o = out[(co+2)*hw+p : (co+2)*hw+p+16]
-			a2.StoreSlice(o[:8])
-			c2.StoreSlice(o[8:16])
-			o = out[(co+3)*hw+p : (co+3)*hw+p+16]
-			a3.StoreSlice(o[:8])
-			c3.StoreSlice(o[8:16])
+			store16(a0, c0, out[co*hw+p:co*hw+p+n])
+			store16(a1, c1, out[(co+1)*hw+p:(co+1)*hw+p+n])
+			store16(a2, c2, out[(co+2)*hw+p:(co+2)*hw+p+n])
+			store16(a3, c3, out[(co+3)*hw+p:(co+3)*hw+p+n])
 		}
 		for co := cout &^ 3; co < cout; co++ {
 			wr := w[co*cin : co*cin+cin]
@@ -96,23 +89,36 @@ func pointwiseSIMD(out, in, w, bias, res, pk []float32, cin, cout, hw int, relu 
 				c = archsimd.LoadFloat32x8Slice(x[8:16]).MulAdd(v, c)
 			}
 			if res != nil {
-				a, c = addResidual(a, c, res[co*hw+p:co*hw+p+16])
+				a, c = addResidual(a, c, res[co*hw+p:co*hw+p+n])
 			}
 			if relu {
 				a, c = a.Max(zero), c.Max(zero)
 			}
-			o := out[co*hw+p : co*hw+p+16]
-			a.StoreSlice(o[:8])
-			c.StoreSlice(o[8:16])
+			store16(a, c, out[co*hw+p:co*hw+p+n])
 		}
 	}
-	return n16
+	return hw
 }
 
-// addResidual adds the 16 values of r to the pixel block held in lo, hi.
+// load16 loads up to 16 values of s (len(s) <= 16) as two vectors, zeros
+// past the end.
+func load16(s []float32) (lo, hi archsimd.Float32x8) {
+	h := min(8, len(s))
+	return archsimd.LoadFloat32x8SlicePart(s[:h]), archsimd.LoadFloat32x8SlicePart(s[h:])
+}
+
+// store16 stores the first len(s) (at most 16) lanes of lo, hi into s.
+func store16(lo, hi archsimd.Float32x8, s []float32) {
+	h := min(8, len(s))
+	lo.StoreSlicePart(s[:h])
+	hi.StoreSlicePart(s[h:])
+}
+
+// addResidual adds the values of r (at most 16; a shorter r adds zeros to
+// the lanes past its end) to the pixel block held in lo, hi.
 func addResidual(lo, hi archsimd.Float32x8, r []float32) (archsimd.Float32x8, archsimd.Float32x8) {
-	r = r[:16]
-	return lo.Add(archsimd.LoadFloat32x8Slice(r[:8])), hi.Add(archsimd.LoadFloat32x8Slice(r[8:16]))
+	rl, rh := load16(r)
+	return lo.Add(rl), hi.Add(rh)
 }
 
 // conv3x3PlaneSIMD is the AVX2/FMA form of conv3x3PlaneScalar: 8 output
