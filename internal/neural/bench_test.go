@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"testing"
+	"time"
 
 	"qrcascade/internal/gray"
 )
@@ -71,11 +72,12 @@ func BenchmarkPointwise(b *testing.B) {
 	const cin, cout, hw = 48, 48, 80 * 80
 	in, w, bias := randSlice(r, cin*hw), randSlice(r, cin*cout), randSlice(r, cout)
 	out := make([]float32, cout*hw)
+	scratch := make([]float32, pointwiseScratch(cin))
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.SetBytes(int64(4 * cin * hw))
 	for i := 0; i < b.N; i++ {
-		pointwise(out, in, w, bias, cin, cout, hw, true)
+		pointwise(out, in, w, bias, nil, scratch, cin, cout, hw, true)
 	}
 }
 
@@ -84,10 +86,11 @@ func BenchmarkDepthwise3x3(b *testing.B) {
 	const c, h, w = 48, 80, 80
 	in, k, bias := randSlice(r, c*h*w), randSlice(r, c*9), randSlice(r, c)
 	out := make([]float32, c*h*w)
+	scratch := make([]float32, conv3x3Scratch(h, w, 1))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		depthwise3x3(out, in, k, bias, c, h, w, h, w, 1, 1, true)
+		depthwise3x3(out, in, k, bias, scratch, c, h, w, h, w, 1, 1, true)
 	}
 }
 
@@ -103,5 +106,54 @@ func BenchmarkResize4K(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		r.fill(dst, p, sw, sh, pw, ph)
+	}
+}
+
+// opClass names the kind of work a node does, for BenchmarkForwardOps.
+func opClass(nd *node) string {
+	switch {
+	case nd.kind == opAdd:
+		return "add"
+	case nd.kind == opUp2:
+		return "up2"
+	case nd.k == 1 && nd.res:
+		return "pw+res"
+	case nd.k == 1:
+		return "pw"
+	case nd.depthwse && nd.stride == 2:
+		return "dw-s2"
+	case nd.depthwse:
+		return "dw-s1"
+	}
+	return "stem"
+}
+
+// BenchmarkForwardOps runs the nano forward pass at 320×320 node by node
+// and reports the CPU time of each class of op (pw: 1×1, pw+res: 1×1 with
+// a fused add, dw-s1/dw-s2: depthwise 3×3, stem: full 3×3), to show where
+// the time goes. Reading the CPU clock around every node costs a few
+// microseconds per node.
+func BenchmarkForwardOps(b *testing.B) {
+	m := loadModelFile(b, "../../models/nano.safetensors")
+	const size = 320
+	ws := &workspace{}
+	m.plan(ws, size, size)
+	r := rand.New(rand.NewPCG(7, 7))
+	for i := range ws.input {
+		ws.input[i] = r.Float32()
+	}
+	per := map[string]time.Duration{}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for j := range m.nodes {
+			nd := &m.nodes[j]
+			t0 := cpuTime()
+			m.run(ws, nd)
+			per[opClass(nd)] += cpuTime() - t0
+		}
+	}
+	for name, d := range per {
+		b.ReportMetric(float64(d)/1e6/float64(b.N), name+"-ms/op")
 	}
 }

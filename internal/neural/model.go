@@ -49,6 +49,7 @@ type node struct {
 	dil      int
 	depthwse bool
 	relu     bool
+	res      bool      // conv with k=1: in[1] is added before the ReLU (a fused add)
 	w, b     []float32 // weights (cout × cin/groups × k × k) and bias (cout)
 }
 
@@ -98,6 +99,7 @@ func Load(b []byte) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	m.nodes = fuseAdds(m.nodes, m.headVal)
 	return m, nil
 }
 
@@ -208,6 +210,68 @@ func build(tf *tensorFile) (*Model, error) {
 	return m, nil
 }
 
+// nin is the number of inputs a node reads.
+func (nd *node) nin() int {
+	if nd.kind == opAdd || nd.res {
+		return 2
+	}
+	return 1
+}
+
+// fuseAdds folds each add whose operand is the output of a 1×1 convolution
+// without ReLU, read by nothing else, into that convolution: the conv adds
+// the other operand to its accumulators, applies the add's ReLU and writes
+// the add's output. This is every residual add of a MobileNetV2 bottleneck
+// (projection + shortcut) and every lateral add of the FPN neck (lateral +
+// upsampled top-down map). The conv moves to the add's place in the list,
+// which keeps the order topological (nothing in between reads its output)
+// and makes sure the other operand exists when it runs. Float addition
+// commutes, so the result is bit for bit that of the separate add.
+func fuseAdds(nodes []node, head int) []node {
+	uses := map[int]int{head: 1}
+	producer := map[int]int{}
+	for i := range nodes {
+		for _, v := range nodes[i].in[:nodes[i].nin()] {
+			uses[v]++
+		}
+		producer[nodes[i].out] = i
+	}
+	// first pass: which conv goes into which add
+	into := map[int]int{} // add index -> conv index
+	moved := make([]bool, len(nodes))
+	for i, nd := range nodes {
+		if nd.kind != opAdd {
+			continue
+		}
+		for j := 0; j < 2; j++ {
+			v := nd.in[j]
+			p, ok := producer[v]
+			if !ok || uses[v] != 1 || moved[p] {
+				continue
+			}
+			if c := nodes[p]; c.kind != opConv || c.k != 1 || c.relu {
+				continue
+			}
+			c := nodes[p]
+			c.res, c.in[1], c.relu, c.out = true, nd.in[1-j], nd.relu, nd.out
+			nodes[p] = c
+			into[i] = p
+			moved[p] = true
+			break
+		}
+	}
+	out := make([]node, 0, len(nodes))
+	for i := range nodes {
+		switch p, ok := into[i]; {
+		case ok:
+			out = append(out, nodes[p])
+		case !moved[i]:
+			out = append(out, nodes[i])
+		}
+	}
+	return out
+}
+
 func (m *Model) bindConv(nd *node, gn graphNode, tf *tensorFile, cin int) error {
 	if gn.Cin != cin {
 		return FormatError(fmt.Sprintf("conv %s: cin %d but its input has %d channels", gn.Name, gn.Cin, cin))
@@ -261,6 +325,9 @@ type workspace struct {
 	input  []float32
 	dec    decoder
 	resize resizer
+	// scratch holds the padded input plane of the 3×3 convolutions and
+	// the packed input blocks of the SIMD pointwise kernel.
+	scratch []float32
 }
 
 // plan sizes the workspace for an h×w network input (multiples of netAlign).
@@ -273,14 +340,14 @@ func (m *Model) plan(ws *workspace, h, w int) {
 	ws.bufOf = make([]int, m.nvalues)
 	lastUse := make([]int, m.nvalues)
 	for i, nd := range m.nodes {
-		lastUse[nd.in[0]] = i
-		if nd.kind == opAdd {
-			lastUse[nd.in[1]] = i
+		for _, v := range nd.in[:nd.nin()] {
+			lastUse[v] = i
 		}
 	}
 	lastUse[m.headVal] = len(m.nodes)
 	need := []int{}
 	var free []int
+	scratch := 0
 	alloc := func(n int) int {
 		best := -1
 		for j, bi := range free {
@@ -316,7 +383,13 @@ func (m *Model) plan(ws *workspace, h, w int) {
 		}
 		ws.vals[nd.out] = t
 		ws.bufOf[nd.out] = alloc(t.c * t.h * t.w)
-		for _, v := range nd.in[:1+btoi(nd.kind == opAdd)] {
+		switch {
+		case nd.kind == opConv && nd.k == 3:
+			scratch = max(scratch, conv3x3Scratch(in.h, in.w, nd.dil))
+		case nd.kind == opConv:
+			scratch = max(scratch, pointwiseScratch(nd.cin))
+		}
+		for _, v := range nd.in[:nd.nin()] {
 			if v != 0 && lastUse[v] == i {
 				free = append(free, ws.bufOf[v])
 			}
@@ -331,6 +404,9 @@ func (m *Model) plan(ws *workspace, h, w int) {
 		}
 		ws.bufs[i] = ws.bufs[i][:cap(ws.bufs[i])]
 	}
+	if cap(ws.scratch) < scratch {
+		ws.scratch = make([]float32, scratch)
+	}
 	if cap(ws.input) < h*w {
 		ws.input = make([]float32, h*w)
 	}
@@ -342,13 +418,6 @@ func (m *Model) plan(ws *workspace, h, w int) {
 	}
 }
 
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 // forward runs the network on ws.input (already filled, size planned) and
 // returns the head tensor, which lives in ws until the next call.
 func (m *Model) forward(ctx context.Context, ws *workspace) (tensor, error) {
@@ -356,25 +425,33 @@ func (m *Model) forward(ctx context.Context, ws *workspace) (tensor, error) {
 		if i%8 == 0 && ctx.Err() != nil {
 			return tensor{}, fmt.Errorf("neural: forward pass: %w", ctx.Err())
 		}
-		nd := &m.nodes[i]
-		in, out := ws.vals[nd.in[0]], ws.vals[nd.out]
-		switch nd.kind {
-		case opConv:
-			switch {
-			case nd.k == 1:
-				pointwise(out.data, in.data, nd.w, nd.b, nd.cin, nd.cout, in.h*in.w, nd.relu)
-			case nd.depthwse:
-				depthwise3x3(out.data, in.data, nd.w, nd.b, in.c, in.h, in.w, out.h, out.w, nd.stride, nd.dil, nd.relu)
-			default:
-				conv3x3(out.data, in.data, nd.w, nd.b, nd.cin, nd.cout, in.h, in.w, out.h, out.w, nd.stride, nd.relu)
-			}
-		case opAdd:
-			add(out.data, in.data, ws.vals[nd.in[1]].data, nd.relu)
-		case opUp2:
-			upsample2(out.data, in.data, in.c, in.h, in.w)
-		}
+		m.run(ws, &m.nodes[i])
 	}
 	return ws.vals[m.headVal], nil
+}
+
+// run executes one node on the planned workspace.
+func (m *Model) run(ws *workspace, nd *node) {
+	in, out := ws.vals[nd.in[0]], ws.vals[nd.out]
+	switch nd.kind {
+	case opConv:
+		switch {
+		case nd.k == 1:
+			var res []float32
+			if nd.res {
+				res = ws.vals[nd.in[1]].data
+			}
+			pointwise(out.data, in.data, nd.w, nd.b, res, ws.scratch, nd.cin, nd.cout, in.h*in.w, nd.relu)
+		case nd.depthwse:
+			depthwise3x3(out.data, in.data, nd.w, nd.b, ws.scratch, in.c, in.h, in.w, out.h, out.w, nd.stride, nd.dil, nd.relu)
+		default:
+			conv3x3(out.data, in.data, nd.w, nd.b, ws.scratch, nd.cin, nd.cout, in.h, in.w, out.h, out.w, nd.stride, nd.relu)
+		}
+	case opAdd:
+		add(out.data, in.data, ws.vals[nd.in[1]].data, nd.relu)
+	case opUp2:
+		upsample2(out.data, in.data, in.c, in.h, in.w)
+	}
 }
 
 func (m *Model) getWorkspace() *workspace {
