@@ -1,9 +1,10 @@
 package qr
 
 import (
-	"bytes"
 	"context"
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"sort"
 
 	"qrcascade/internal/geom"
@@ -182,14 +183,7 @@ func findFinderPatterns(ctx context.Context, b *bitmap, inverted bool, maxN int)
 		for x < b.w {
 			start := x
 			c := row[x] ^ inv
-			// the run ends at the next pixel of the other value (the
-			// bitmap holds 0 and 1 only); IndexByte skips long runs of
-			// blank paper many pixels at a time
-			if k := bytes.IndexByte(row[x:], row[x]^1); k >= 0 {
-				x += k
-			} else {
-				x = b.w
-			}
+			x = runEnd(row, x)
 			runs[0], runs[1], runs[2], runs[3], runs[4] = runs[1], runs[2], runs[3], runs[4], x-start
 			n++
 			if n < 5 || c != 1 {
@@ -334,4 +328,25 @@ func (s *finderSet) merge(fp finderPattern) {
 	k := cy*s.cols + cx
 	s.buckets[k] = append(s.buckets[k], int32(len(s.cands)))
 	s.cands = append(s.cands, fp)
+}
+
+// runEnd returns the index of the first pixel after x whose value differs
+// from row[x] (len(row) at the end of the row). The bitmap holds 0 and 1
+// only: eight pixels are compared at a time against row[x] repeated, and
+// the first differing byte is the lowest set byte of the XOR. Short runs of
+// text cost one step, long runs of blank paper one step per eight pixels.
+func runEnd(row []byte, x int) int {
+	rep := uint64(row[x]) * 0x0101010101010101
+	x++
+	for x+8 <= len(row) {
+		if d := binary.LittleEndian.Uint64(row[x:]) ^ rep; d != 0 {
+			return x + bits.TrailingZeros64(d)/8
+		}
+		x += 8
+	}
+	c := byte(rep)
+	for x < len(row) && row[x] == c {
+		x++
+	}
+	return x
 }

@@ -120,3 +120,29 @@ func TestFinderContrast(t *testing.T) {
 		}
 	})
 }
+
+// TestRunEnd: the eight-at-a-time run scan ends every run where a plain
+// pixel loop does, on rows of random run lengths (1 to 40 pixels).
+func TestRunEnd(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for trial := 0; trial < 200; trial++ {
+		var row []byte
+		v := byte(rng.IntN(2))
+		for len(row) < 300 {
+			for n := 1 + rng.IntN(40); n > 0; n-- {
+				row = append(row, v)
+			}
+			v ^= 1
+		}
+		row = row[:rng.IntN(len(row))+1]
+		for x := 0; x < len(row); x++ {
+			want := x + 1
+			for want < len(row) && row[want] == row[x] {
+				want++
+			}
+			if got := runEnd(row, x); got != want {
+				t.Fatalf("trial %d x %d: runEnd %d, want %d", trial, x, got, want)
+			}
+		}
+	}
+}
