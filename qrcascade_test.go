@@ -6,7 +6,7 @@ import (
 	"errors"
 	"image"
 	"os"
-	"runtime"
+	"qrcascade/internal/cputime/cputimetest"
 	"sync"
 	"testing"
 	"time"
@@ -258,30 +258,12 @@ func BenchmarkReadCleanInvoiceJPEG(b *testing.B) {
 	}
 	r := newReader(b, Options{})
 	b.SetBytes(int64(len(data)))
-	cpuLoop(b, func() {
+	cputimetest.Loop(b, time.Millisecond, func() {
 		res, err := r.Read(context.Background(), data)
 		if err != nil || !res.Success() {
 			b.Fatal("no read", err)
 		}
 	})
-}
-
-// cpuLoop runs body b.N times on a locked OS thread and reports cpu-ms/op,
-// the thread's CPU time per operation (steady on a shared machine; a Read
-// runs on the caller's goroutine).
-func cpuLoop(b *testing.B, body func()) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	b.ReportAllocs()
-	t0, ok := threadCPU()
-	n := 0
-	for b.Loop() {
-		body()
-		n++
-	}
-	if t1, _ := threadCPU(); ok && n > 0 {
-		b.ReportMetric(float64(t1-t0)/float64(n)/1e6, "cpu-ms/op")
-	}
 }
 
 // BenchmarkClassicCleanInvoice is the classic tier alone (after image
@@ -297,7 +279,7 @@ func BenchmarkClassicCleanInvoice(b *testing.B) {
 	}
 	img := &image.Gray{Pix: p.Pix, Stride: p.Stride, Rect: image.Rect(0, 0, p.W, p.H)}
 	r := newReader(b, Options{})
-	cpuLoop(b, func() {
+	cputimetest.Loop(b, time.Millisecond, func() {
 		if res, err := r.ReadImage(context.Background(), img); err != nil || !res.Success() {
 			b.Fatal("no read", err)
 		}
@@ -313,7 +295,7 @@ func BenchmarkReadNoCode12MP(b *testing.B) {
 	}
 	data := jpegOf(b, s)
 	r := newReader(b, Options{})
-	cpuLoop(b, func() {
+	cputimetest.Loop(b, time.Millisecond, func() {
 		if res, err := r.Read(context.Background(), data); err != nil || res.Success() {
 			b.Fatal("unexpected", err)
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"qrcascade/internal/cputime"
 	"runtime"
 	"runtime/pprof"
 	"strings"
@@ -107,11 +108,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		defer stop()
 	}
-	cpu0, cpuOK := processCPU()
+	cpu0, cpuOK := cputime.Process()
 	wall0 := time.Now()
 	reads := benchRead(ctx, reader, entries, max(1, *workers))
 	wall := time.Since(wall0)
-	cpu1, _ := processCPU()
+	cpu1, _ := cputime.Process()
 	col := bench.NewCollector()
 	for i := range entries {
 		s := col.Add(&entries[i], &reads[i])

@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"qrcascade/internal/cputime"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -454,9 +455,9 @@ func runBenchChild(ctx context.Context, fset *flag.FlagSet, rf readerFlags, mani
 	if m1, err := bench.SampleMemory(); err == nil {
 		rep.Memory.Loaded = m1.RSS
 	}
-	cpu0, cpuOK := processCPU()
+	cpu0, cpuOK := cputime.Process()
 	reads := benchRead(ctx, reader, entries, 1)
-	cpu1, _ := processCPU()
+	cpu1, _ := cputime.Process()
 	if ctx.Err() != nil {
 		return fail(ctx.Err())
 	}
@@ -467,11 +468,11 @@ func runBenchChild(ctx context.Context, fset *flag.FlagSet, rf readerFlags, mani
 		rep.CPUMSPerImage = float64(cpu1-cpu0) / 1e6 / float64(len(entries))
 	}
 	if sel.workers > 1 {
-		c0, _ := processCPU()
+		c0, _ := cputime.Process()
 		w0 := time.Now()
 		benchRead(ctx, reader, entries, sel.workers)
 		wall := time.Since(w0)
-		c1, _ := processCPU()
+		c1, _ := cputime.Process()
 		if ctx.Err() != nil {
 			return fail(ctx.Err())
 		}

@@ -1,9 +1,10 @@
 package gray
 
 import (
-	"runtime"
+	"qrcascade/internal/cputime/cputimetest"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Benchmarks on a 1600×1200 (≈2 MP) photo-like plane, each with a reused
@@ -11,50 +12,34 @@ import (
 // reports cpu-ns/op, the CPU time of the benchmarking thread per operation,
 // which stays meaningful when other jobs share the cores.
 
-// loop runs body b.N times on a locked OS thread and reports cpu-ns/op.
-func loop(b *testing.B, body func()) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	b.ReportAllocs()
-	t0, ok := threadCPU()
-	n := 0
-	for b.Loop() {
-		body()
-		n++
-	}
-	if t1, _ := threadCPU(); ok && n > 0 {
-		b.ReportMetric(float64(t1-t0)/float64(n), "cpu-ns/op")
-	}
-}
-
 var benchPlane = sync.OnceValue(func() *Plane { return photo(1600, 1200, 42) })
 
 func benchOp(b *testing.B, fn func(dst, src *Plane) *Plane) {
 	src := benchPlane()
 	dst := fn(nil, src)
 	b.SetBytes(int64(src.W * src.H))
-	loop(b, func() { fn(dst, src) })
+	cputimetest.Loop(b, time.Nanosecond, func() { fn(dst, src) })
 }
 
 func BenchmarkHistogram(b *testing.B) {
 	src := benchPlane()
 	b.SetBytes(int64(src.W * src.H))
-	loop(b, func() { Histogram(src) })
+	cputimetest.Loop(b, time.Nanosecond, func() { Histogram(src) })
 }
 
 func BenchmarkOtsuLevel(b *testing.B) {
 	src := benchPlane()
-	loop(b, func() { OtsuLevel(src) })
+	cputimetest.Loop(b, time.Nanosecond, func() { OtsuLevel(src) })
 }
 
 func BenchmarkMeanStd(b *testing.B) {
 	src := benchPlane()
-	loop(b, func() { MeanStd(src) })
+	cputimetest.Loop(b, time.Nanosecond, func() { MeanStd(src) })
 }
 
 func BenchmarkMinMax(b *testing.B) {
 	src := benchPlane()
-	loop(b, func() { MinMax(src) })
+	cputimetest.Loop(b, time.Nanosecond, func() { MinMax(src) })
 }
 
 func BenchmarkCopy(b *testing.B) { benchOp(b, Copy) }
@@ -111,14 +96,14 @@ func benchUpscale(b *testing.B, fn func(dst, src *Plane, w, h int) *Plane) {
 	src := Crop(benchPlane(), 700, 350, 1100, 750)
 	dst := fn(nil, src, 800, 800)
 	b.SetBytes(int64(dst.W * dst.H))
-	loop(b, func() { fn(dst, src, 800, 800) })
+	cputimetest.Loop(b, time.Nanosecond, func() { fn(dst, src, 800, 800) })
 }
 
 func BenchmarkResizeBilinearUp2(b *testing.B) { benchUpscale(b, ResizeBilinear) }
 func BenchmarkResizeBicubicUp2(b *testing.B)  { benchUpscale(b, ResizeBicubic) }
 func BenchmarkCrop(b *testing.B) {
 	src := benchPlane()
-	loop(b, func() { Crop(src, 100, 100, 1500, 1100) })
+	cputimetest.Loop(b, time.Nanosecond, func() { Crop(src, 100, 100, 1500, 1100) })
 }
 func BenchmarkCropCopy(b *testing.B) {
 	benchOp(b, func(d, s *Plane) *Plane { return CropCopy(d, s, 100, 100, 1500, 1100) })

@@ -8,37 +8,20 @@ import (
 	"image/jpeg"
 	"os"
 	"os/exec"
-	"runtime"
+	"qrcascade/internal/cputime/cputimetest"
 	"sync"
 	"testing"
+	"time"
 
 	"qrcascade/internal/gray"
 )
-
-// cpuLoop runs body b.N times on a locked OS thread and reports cpu-ms/op,
-// the thread's CPU time per operation, which stays steady on a shared
-// machine where wall time does not.
-func cpuLoop(b *testing.B, body func()) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	b.ReportAllocs()
-	t0, ok := threadCPU()
-	n := 0
-	for b.Loop() {
-		body()
-		n++
-	}
-	if t1, _ := threadCPU(); ok && n > 0 {
-		b.ReportMetric(float64(t1-t0)/float64(n)/1e6, "cpu-ms/op")
-	}
-}
 
 // benchPair benchmarks Decode (with a fresh plane and with a reused one)
 // against image/jpeg on data.
 func benchPair(b *testing.B, data []byte) {
 	b.Run("jpegluma", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
-		cpuLoop(b, func() {
+		cputimetest.Loop(b, time.Millisecond, func() {
 			if _, err := Decode(data, nil); err != nil {
 				b.Fatal(err)
 			}
@@ -47,7 +30,7 @@ func benchPair(b *testing.B, data []byte) {
 	b.Run("jpegluma-reuse", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		var dst gray.Plane
-		cpuLoop(b, func() {
+		cputimetest.Loop(b, time.Millisecond, func() {
 			if _, err := Decode(data, &dst); err != nil {
 				b.Fatal(err)
 			}
@@ -55,7 +38,7 @@ func benchPair(b *testing.B, data []byte) {
 	})
 	b.Run("image-jpeg", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
-		cpuLoop(b, func() {
+		cputimetest.Loop(b, time.Millisecond, func() {
 			if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
 				b.Fatal(err)
 			}
@@ -180,7 +163,7 @@ func BenchmarkCorpusProgressive(b *testing.B) {
 	b.Logf("%d progressive files", len(files))
 	b.Run("jpegluma", func(b *testing.B) {
 		var dst gray.Plane
-		cpuLoop(b, func() {
+		cputimetest.Loop(b, time.Millisecond, func() {
 			for _, data := range files {
 				if _, err := Decode(data, &dst); err != nil {
 					b.Fatal(err)
@@ -189,7 +172,7 @@ func BenchmarkCorpusProgressive(b *testing.B) {
 		})
 	})
 	b.Run("image-jpeg", func(b *testing.B) {
-		cpuLoop(b, func() {
+		cputimetest.Loop(b, time.Millisecond, func() {
 			for _, data := range files {
 				if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
 					b.Fatal(err)

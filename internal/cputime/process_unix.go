@@ -1,15 +1,15 @@
 //go:build unix
 
-package main
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the CPU time (user + system) this process has used.
-// On a shared, loaded machine it is a steadier cost measure than wall time.
-func processCPU() (time.Duration, bool) {
+// Process returns the user and system CPU time of the whole process and
+// true, or false where the platform does not measure it.
+func Process() (time.Duration, bool) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0, false
