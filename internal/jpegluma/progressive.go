@@ -204,36 +204,10 @@ func (d *decoder) dcFirst(c *scanComp, al uint32, pred *int32, blk *[64]int16) e
 	if br.n < 32 {
 		br.refill()
 	}
-	if !c.dc.defined {
-		return d.errAt(br.pos, "uninitialized Huffman table")
+	diff, err := d.dcDiff(c.dc)
+	if err != nil {
+		return err
 	}
-	acc, n := br.acc, br.n
-	e := c.dc.lut[acc>>(64-lutBits)]
-	var diff int32
-	if e&eFast != 0 {
-		l := uint(e & eLenMask)
-		acc <<= l
-		n -= l
-		diff = int32(e) >> eValShift
-	} else {
-		s, l := byte(e>>eValShift), uint(e&eLenMask)
-		if l == 0 {
-			if s, l = c.dc.decodeSlow(acc); l == 0 {
-				return d.errCode()
-			}
-		}
-		acc <<= l
-		n -= l
-		if s > 16 {
-			return unsupported("DC magnitude category above 16")
-		}
-		if s > 0 {
-			diff = extend(acc, uint(s))
-			acc <<= s
-			n -= uint(s)
-		}
-	}
-	br.acc, br.n = acc, n
 	*pred += diff
 	if blk != nil {
 		v := *pred << al

@@ -236,22 +236,17 @@ func (d *decoder) errCode() error {
 	return d.errAt(d.br.pos, "bad Huffman code")
 }
 
-// lumaBlock decodes one luma block (sections F.2.2.1 and F.2.2.2),
-// dequantises it as it goes and stores its samples at block (bx, by).
-func (d *decoder) lumaBlock(c *scanComp, pred *int32, bx, by int) error {
+// dcDiff decodes one DC difference (section F.2.2.1: a magnitude category
+// coded with t, then that many bits) from d.br, which the caller has
+// refilled to at least 32 bits. It serves the luma and chroma blocks of
+// sequential scans and the first DC scans of progressive ones.
+func (d *decoder) dcDiff(t *huffTable) (int32, error) {
 	br := &d.br
-	if br.n < 32 {
-		br.refill()
+	if !t.defined {
+		return 0, d.errAt(br.pos, "uninitialized Huffman table")
 	}
 	acc, n := br.acc, br.n
-	q := &d.quant[d.comp[0].tq]
-	b := &d.coef
-
-	// DC difference.
-	if !c.dc.defined {
-		return d.errAt(br.pos, "uninitialized Huffman table")
-	}
-	e := c.dc.lut[acc>>(64-lutBits)]
+	e := t.lut[acc>>(64-lutBits)]
 	var diff int32
 	if e&eFast != 0 {
 		l := uint(e & eLenMask)
@@ -261,14 +256,14 @@ func (d *decoder) lumaBlock(c *scanComp, pred *int32, bx, by int) error {
 	} else {
 		s, l := byte(e>>eValShift), uint(e&eLenMask)
 		if l == 0 {
-			if s, l = c.dc.decodeSlow(acc); l == 0 {
-				return d.errCode()
+			if s, l = t.decodeSlow(acc); l == 0 {
+				return 0, d.errCode()
 			}
 		}
 		acc <<= l
 		n -= l
 		if s > 16 {
-			return unsupported("DC magnitude category above 16")
+			return 0, unsupported("DC magnitude category above 16")
 		}
 		if s > 0 {
 			diff = extend(acc, uint(s))
@@ -276,6 +271,26 @@ func (d *decoder) lumaBlock(c *scanComp, pred *int32, bx, by int) error {
 			n -= uint(s)
 		}
 	}
+	br.acc, br.n = acc, n
+	return diff, nil
+}
+
+// lumaBlock decodes one luma block (sections F.2.2.1 and F.2.2.2),
+// dequantises it as it goes and stores its samples at block (bx, by).
+func (d *decoder) lumaBlock(c *scanComp, pred *int32, bx, by int) error {
+	br := &d.br
+	if br.n < 32 {
+		br.refill()
+	}
+	q := &d.quant[d.comp[0].tq]
+	b := &d.coef
+
+	// DC difference.
+	diff, err := d.dcDiff(c.dc)
+	if err != nil {
+		return err
+	}
+	acc, n := br.acc, br.n
 	*pred += diff
 	b[0] = *pred * q[0]
 
@@ -368,36 +383,11 @@ func (d *decoder) skipBlock(c *scanComp, pred *int32) error {
 	if br.n < 32 {
 		br.refill()
 	}
+	diff, err := d.dcDiff(c.dc)
+	if err != nil {
+		return err
+	}
 	acc, n := br.acc, br.n
-
-	if !c.dc.defined {
-		return d.errAt(br.pos, "uninitialized Huffman table")
-	}
-	e := c.dc.lut[acc>>(64-lutBits)]
-	var diff int32
-	if e&eFast != 0 {
-		l := uint(e & eLenMask)
-		acc <<= l
-		n -= l
-		diff = int32(e) >> eValShift
-	} else {
-		s, l := byte(e>>eValShift), uint(e&eLenMask)
-		if l == 0 {
-			if s, l = c.dc.decodeSlow(acc); l == 0 {
-				return d.errCode()
-			}
-		}
-		acc <<= l
-		n -= l
-		if s > 16 {
-			return unsupported("DC magnitude category above 16")
-		}
-		if s > 0 {
-			diff = extend(acc, uint(s))
-			acc <<= s
-			n -= uint(s)
-		}
-	}
 	*pred += diff
 
 	if d.eobRun > 0 {
