@@ -86,7 +86,15 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 		res.Stats.Screened++
 		cands = append(cands, c)
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].rank > cands[j].rank })
+	// Candidates whose two version information blocks agree are read
+	// first: on a high-version symbol, dozens of look-alike triples made of
+	// data modules pass the format screen and would spend the grid budget.
+	sort.SliceStable(cands, func(i, j int) bool {
+		if a, b := cands[i].f.versionAgreed, cands[j].f.versionAgreed; a != b {
+			return a
+		}
+		return cands[i].rank > cands[j].rank
+	})
 	used := make([]bool, len(fps))
 	failed0 := res.Stats.FailedGrids
 	misses := 0 // candidates failed since the last symbol read

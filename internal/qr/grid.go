@@ -87,6 +87,10 @@ type finderFrame struct {
 	// symbol sides implied by counting the modules of the two timing
 	// patterns (0 when not counted), set by candidateSizes
 	timingTop, timingLeft int
+	// versionAgreed is set by candidateSizes when both version information
+	// blocks decode to the same version, plausible for the finder spacing:
+	// a symbol, almost never a look-alike triple.
+	versionAgreed bool
 }
 
 // newFinderFrame measures the contrast of the candidate on s.
@@ -130,6 +134,83 @@ func (f *finderFrame) sizeEstimate() float64 {
 	return (d1+d2)/2 + 7
 }
 
+// edgeWidth measures the finder pattern fp along the line through its
+// centre in direction dir (a unit vector): the distance between the outer
+// edges of its dark outer ring, 7 modules wide, found where the gray level
+// crosses the midpoint between dark and light (interpolated between
+// samples a quarter of a module apart). It returns 0 when an edge is not
+// found within 2.5 times the expected distance.
+func (f *finderFrame) edgeWidth(s sampler, fp finderPattern, dir geom.Point) float64 {
+	t := (f.dark + f.light) / 2
+	step := 0.25 * fp.ms
+	if step < 0.25 {
+		step = 0.25
+	}
+	maxDist := 3.5 * fp.ms * 2.5
+	var w float64
+	for _, sgn := range [2]float64{1, -1} {
+		d := dir.Scale(sgn)
+		// dark core, light ring, dark ring: three crossings.
+		crossings := 0
+		prevV := s.at(fp.c)
+		prevDark := f.isDark(prevV)
+		if !prevDark {
+			return 0
+		}
+		found := false
+		for r := step; r <= maxDist; r += step {
+			v := s.at(fp.c.Add(d.Scale(r)))
+			dark := f.isDark(v)
+			if dark != prevDark {
+				crossings++
+				if crossings == 3 {
+					// interpolate the crossing of t between r−step and r
+					frac := 0.5
+					if dv := v - prevV; dv != 0 {
+						frac = (t - prevV) / dv
+						frac = math.Max(0, math.Min(1, frac))
+					}
+					w += r - step + frac*step
+					found = true
+					break
+				}
+			}
+			prevV, prevDark = v, dark
+		}
+		if !found {
+			return 0
+		}
+	}
+	return w
+}
+
+// perspectiveSizeEstimate returns the symbol side in modules from finder
+// spacing with module sizes measured along the line joining each pair of
+// finder patterns (edgeWidth), or 0 when a width is not measured. Under a
+// projective map the distance between two points of a line is their
+// distance in modules times the geometric mean of the local module sizes at
+// both ends, so the estimate stays right under strong perspective, where
+// the patterns' own module sizes (the smallest over four directions) make
+// the spacing estimate a version or more too big.
+func (f *finderFrame) perspectiveSizeEstimate(s sampler) float64 {
+	side := func(a, b finderPattern) float64 {
+		d := b.c.Sub(a.c)
+		u := unit(d)
+		wa := f.edgeWidth(s, a, u)
+		wb := f.edgeWidth(s, b, u)
+		if wa <= 0 || wb <= 0 {
+			return 0
+		}
+		return math.Hypot(d.X, d.Y) / math.Sqrt(wa*wb/49)
+	}
+	d1 := side(f.tl, f.tr)
+	d2 := side(f.tl, f.bl)
+	if d1 <= 0 || d2 <= 0 {
+		return 0
+	}
+	return (d1+d2)/2 + 7
+}
+
 // timingEstimate counts the modules of the timing pattern between a and b
 // (finder centres), walking the line 3 modules towards c (the third
 // pattern), and returns the implied symbol side, or 0.
@@ -156,11 +237,13 @@ func (f *finderFrame) timingEstimate(s sampler, a, b, c finderPattern) int {
 }
 
 // readVersion reads the version information blocks in frames local to the
-// top-right and bottom-left finder patterns, returning the version or 0.
-func (f *finderFrame) readVersion(s sampler) int {
+// top-right and bottom-left finder patterns, returning the version (0 when
+// neither block decodes) and whether both blocks decoded to it.
+func (f *finderFrame) readVersion(s sampler) (int, bool) {
 	ex := unit(f.tr.c.Sub(f.tl.c))
 	ey := unit(f.bl.c.Sub(f.tl.c))
 	best, bestDist := 0, 4
+	var got [2]int
 	// top-right block: module (n−11+i, j) for i in 0..2, j in 0..5, bits read
 	// for j = 5..0, i = 2..0 (most significant first); offsets from the TR
 	// centre are dx = i−7, dy = j−3.
@@ -182,11 +265,14 @@ func (f *finderFrame) readVersion(s sampler) int {
 				}
 			}
 		}
-		if v, d, ok := decodeVersionWord(w); ok && d < bestDist {
-			best, bestDist = v, d
+		if v, d, ok := decodeVersionWord(w); ok {
+			got[blk] = v
+			if d < bestDist {
+				best, bestDist = v, d
+			}
 		}
 	}
-	return best
+	return best, best > 0 && got[0] == got[1]
 }
 
 // candidateSizes returns symbol sides to try, most likely first.
@@ -208,8 +294,17 @@ func (f *finderFrame) candidateSizes(s sampler) []int {
 		return 4*v + 17
 	}
 	est := f.sizeEstimate()
-	if v := f.readVersion(s); v > 0 {
-		add(dimensionForVersion(v))
+	spacing := est
+	if pe := f.perspectiveSizeEstimate(s); pe > 0 {
+		est = pe
+	}
+	// Version information exists from version 7 (side 45); a word read on
+	// a smaller symbol is data modules that happen to be near a code word.
+	if est > 39 {
+		if v, both := f.readVersion(s); v > 0 && math.Abs(float64(dimensionForVersion(v))-est) < 0.25*est+8 {
+			add(dimensionForVersion(v))
+			f.versionAgreed = both
+		}
 	}
 	t1 := f.timingEstimate(s, f.tl, f.tr, f.bl)
 	t2 := f.timingEstimate(s, f.tl, f.bl, f.tr)
@@ -226,6 +321,7 @@ func (f *finderFrame) candidateSizes(s sampler) []int {
 		}
 	}
 	r := round(est)
+	add(round(spacing))
 	add(r + 4)
 	add(r - 4)
 	return out

@@ -2,6 +2,7 @@ package qr
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
@@ -121,5 +122,54 @@ func TestRefinePhase(t *testing.T) {
 				t.Errorf("bent grid: %q, %v", sym.Text, cerr)
 			}
 		})
+	}
+}
+
+// TestPerspectiveSizeEstimate checks the symbol side estimated from finder
+// spacing with module sizes measured along the lines joining the patterns,
+// under strong perspective where each pattern's own module size (the
+// smallest over four directions, as the finder search measures it) makes
+// the plain spacing estimate a version or more too big.
+func TestPerspectiveSizeEstimate(t *testing.T) {
+	cases := []struct {
+		v int
+		q geom.Quad
+	}{
+		// foreshortened towards the top, like a photo of a sheet on a desk
+		{2, geom.Quad{{X: 130, Y: 60}, {X: 270, Y: 60}, {X: 370, Y: 330}, {X: 30, Y: 330}}},
+		{5, geom.Quad{{X: 120, Y: 50}, {X: 280, Y: 50}, {X: 380, Y: 340}, {X: 20, Y: 340}}},
+		// rotated and foreshortened along the diagonal
+		{3, geom.Quad{{X: 40, Y: 200}, {X: 170, Y: 40}, {X: 370, Y: 170}, {X: 190, Y: 370}}},
+		{10, geom.Quad{{X: 110, Y: 40}, {X: 300, Y: 60}, {X: 390, Y: 390}, {X: 10, Y: 370}}},
+	}
+	worst := 0.0
+	for i, tc := range cases {
+		t.Run(fmt.Sprintf("v%d case %d", tc.v, i), func(t *testing.T) {
+			m := encodeSymbol(t, fmt.Sprintf("tilt %d", i), decoder.ErrorCorrectionLevel_M, tc.v)
+			n := len(m)
+			nf := float64(n)
+			sc := homographyScene(400, 400, n, tc.q)
+			p := sc.render(m)
+			s := sampler{p}
+			fp := func(x, y float64) finderPattern {
+				c := sc.toImage(geom.Point{X: x, Y: y})
+				msx := sc.toImage(geom.Point{X: x + 0.5, Y: y}).Dist(sc.toImage(geom.Point{X: x - 0.5, Y: y}))
+				msy := sc.toImage(geom.Point{X: x, Y: y + 0.5}).Dist(sc.toImage(geom.Point{X: x, Y: y - 0.5}))
+				return finderPattern{c: c, ms: min(msx, msy), count: 1}
+			}
+			f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
+			pe := f.perspectiveSizeEstimate(s)
+			se := f.sizeEstimate()
+			if math.Abs(pe-nf) >= 2 {
+				t.Errorf("perspective estimate %.2f for side %d (spacing estimate %.2f)", pe, n, se)
+			}
+			worst = max(worst, math.Abs(se-nf))
+			if sizes := f.candidateSizes(s); len(sizes) == 0 || sizes[0] != n {
+				t.Errorf("candidate sizes %v, want %d first", sizes, n)
+			}
+		})
+	}
+	if worst < 2 {
+		t.Errorf("the spacing estimate is never off by 2 modules (worst %.2f): the cases do not test perspective", worst)
 	}
 }
