@@ -211,6 +211,70 @@ func (f *finderFrame) perspectiveSizeEstimate(s sampler) float64 {
 	return (d1+d2)/2 + 7
 }
 
+// projectiveGuess returns a homography from the n×n module grid to the
+// image that maps the three finder centres of f to their module positions
+// and completes the fourth corner from the perspective measured on the
+// finder patterns: the ratio of the module sizes at both ends of each
+// finder-to-finder line (edgeWidth) fixes the 1D projective map along that
+// line, hence its vanishing point, and the bottom-right point is where the
+// lines from the top-right and bottom-left centres towards the other
+// vanishing point cross. ok is false when a width is not measured or the
+// construction degenerates.
+func (f *finderFrame) projectiveGuess(s sampler, n int) (geom.Homography, bool) {
+	nf := float64(n)
+	l := nf - 7
+	// vanishing point, homogeneous, of the line from a to b
+	vanish := func(a, b finderPattern) ([3]float64, bool) {
+		d := b.c.Sub(a.c)
+		dist := math.Hypot(d.X, d.Y)
+		u := unit(d)
+		wa, wb := f.edgeWidth(s, a, u), f.edgeWidth(s, b, u)
+		if wa <= 0 || wb <= 0 {
+			return [3]float64{}, false
+		}
+		// x(t) = k·t/(1+c·t) along the line, t in modules from a; the
+		// local scale k/(1+c·t)² falls from wa/7 at t = 0 to wb/7 at t = l.
+		r := math.Sqrt(wa / wb)
+		c := (r - 1) / l
+		k := dist * r / l
+		return [3]float64{a.c.X*c + u.X*k, a.c.Y*c + u.Y*k, c}, true
+	}
+	v1, ok1 := vanish(f.tl, f.tr)
+	v2, ok2 := vanish(f.tl, f.bl)
+	if !ok1 || !ok2 {
+		return geom.Homography{}, false
+	}
+	hp := func(p geom.Point) [3]float64 { return [3]float64{p.X, p.Y, 1} }
+	cross := func(a, b [3]float64) [3]float64 {
+		return [3]float64{a[1]*b[2] - a[2]*b[1], a[2]*b[0] - a[0]*b[2], a[0]*b[1] - a[1]*b[0]}
+	}
+	br := cross(cross(hp(f.tr.c), v2), cross(hp(f.bl.c), v1))
+	if math.Abs(br[2]) < 1e-12 {
+		return geom.Homography{}, false
+	}
+	p := geom.Point{X: br[0] / br[2], Y: br[1] / br[2]}
+	src := geom.Quad{{X: 3.5, Y: 3.5}, {X: nf - 3.5, Y: 3.5}, {X: nf - 3.5, Y: nf - 3.5}, {X: 3.5, Y: nf - 3.5}}
+	dst := geom.Quad{f.tl.c, f.tr.c, p, f.bl.c}
+	if !convex(dst) {
+		return geom.Homography{}, false
+	}
+	return geom.QuadToQuad(src, dst)
+}
+
+// convex reports whether q is a strictly convex quadrilateral.
+func convex(q geom.Quad) bool {
+	sign := 0.0
+	for i := 0; i < 4; i++ {
+		a, b, c := q[i], q[(i+1)%4], q[(i+2)%4]
+		z := (b.X-a.X)*(c.Y-b.Y) - (b.Y-a.Y)*(c.X-b.X)
+		if z == 0 || (sign != 0 && (z > 0) != (sign > 0)) {
+			return false
+		}
+		sign = z
+	}
+	return true
+}
+
 // timingEstimate counts the modules of the timing pattern between a and b
 // (finder centres), walking the line 3 modules towards c (the third
 // pattern), and returns the implied symbol side, or 0.
@@ -352,10 +416,22 @@ func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
 		// strong perspective the parallelogram already strays from the
 		// outer parts of the top-right and bottom-left finder patterns;
 		// look-alike triples score about 0.5.
-		if functionAgreement(sampleModules(s, g, f.inv, 0)) < 0.62 {
+		agree := functionAgreement(sampleModules(s, g, f.inv, 0))
+		h0 := affine
+		// Under strong perspective the corner implied by the finder
+		// patterns' own perspective (projectiveGuess) is closer than the
+		// parallelogram's: start the search there when its grid matches
+		// the function patterns better.
+		if hp, ok := f.projectiveGuess(s, n); ok && hp.Apply(src[2]).Dist(br) > g.moduleSize() {
+			pg := &grid{n: n, global: hp}
+			if a := functionAgreement(sampleModules(s, pg, f.inv, 0)); a > agree {
+				agree, h0 = a, hp
+			}
+		}
+		if agree < 0.62 {
 			return nil
 		}
-		g.global = searchCorner(s, f, n, affine)
+		g.global = searchCorner(s, f, n, h0)
 		if n >= 45 && local {
 			refineLocal(s, g, f, math.Abs(f.light-f.dark))
 		}

@@ -173,3 +173,48 @@ func TestPerspectiveSizeEstimate(t *testing.T) {
 		t.Errorf("the spacing estimate is never off by 2 modules (worst %.2f): the cases do not test perspective", worst)
 	}
 }
+
+// TestProjectiveGuess checks the fourth corner completed from the finder
+// patterns' own perspective: on strongly tilted symbols the parallelogram
+// misses the bottom-right finder-centre position by modules, the
+// projective guess must land within one module.
+func TestProjectiveGuess(t *testing.T) {
+	cases := []geom.Quad{
+		{{X: 130, Y: 60}, {X: 270, Y: 60}, {X: 370, Y: 330}, {X: 30, Y: 330}},
+		{{X: 40, Y: 200}, {X: 170, Y: 40}, {X: 370, Y: 170}, {X: 190, Y: 370}},
+		{{X: 110, Y: 40}, {X: 300, Y: 60}, {X: 390, Y: 390}, {X: 10, Y: 370}},
+		{{X: 60, Y: 60}, {X: 340, Y: 110}, {X: 330, Y: 290}, {X: 70, Y: 340}},
+	}
+	for i, q := range cases {
+		for _, v := range []int{1, 4} {
+			t.Run(fmt.Sprintf("v%d case %d", v, i), func(t *testing.T) {
+				m := encodeSymbol(t, fmt.Sprintf("guess %d", i), decoder.ErrorCorrectionLevel_M, v)
+				n := len(m)
+				nf := float64(n)
+				sc := homographyScene(400, 400, n, q)
+				s := sampler{sc.render(m)}
+				fp := func(x, y float64) finderPattern {
+					c := sc.toImage(geom.Point{X: x, Y: y})
+					msx := sc.toImage(geom.Point{X: x + 0.5, Y: y}).Dist(sc.toImage(geom.Point{X: x - 0.5, Y: y}))
+					msy := sc.toImage(geom.Point{X: x, Y: y + 0.5}).Dist(sc.toImage(geom.Point{X: x, Y: y - 0.5}))
+					return finderPattern{c: c, ms: min(msx, msy), count: 1}
+				}
+				f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
+				want := sc.toImage(geom.Point{X: nf - 3.5, Y: nf - 3.5})
+				ms := sc.toImage(geom.Point{X: nf - 4, Y: nf - 3.5}).Dist(sc.toImage(geom.Point{X: nf - 3, Y: nf - 3.5}))
+				para := f.tr.c.Add(f.bl.c).Sub(f.tl.c).Dist(want) / ms
+				h, ok := f.projectiveGuess(s, n)
+				if !ok {
+					t.Fatal("no projective guess")
+				}
+				got := h.Apply(geom.Point{X: nf - 3.5, Y: nf - 3.5}).Dist(want) / ms
+				if para < 2 {
+					t.Fatalf("parallelogram only %.2f modules off: the case does not test perspective", para)
+				}
+				if got > 1 {
+					t.Errorf("projective guess %.2f modules off (parallelogram %.2f)", got, para)
+				}
+			})
+		}
+	}
+}
