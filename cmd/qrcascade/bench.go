@@ -70,6 +70,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	sample := fset.Int("sample", 0, "read at most N images of each manifest, evenly spread over it so every category is represented (0: all); applied before --limit")
 	verbose := fset.Bool("v", false, "print one line per image on stderr")
 	cpuProfile := fset.String("cpuprofile", "", "write a CPU profile of the reads to `file` (go tool pprof)")
+	memProfile := fset.String("memprofile", "", "write a heap profile (allocations of every size sampled) of the reads to `file` (go tool pprof -sample_index=alloc_space)")
 	var mf modeFlags
 	mf.register(fset)
 	fset.Usage = func() {
@@ -107,6 +108,16 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitFailure
 		}
 		defer stop()
+	}
+	if *memProfile != "" {
+		prev := runtime.MemProfileRate
+		runtime.MemProfileRate = 64 << 10
+		defer func() {
+			runtime.MemProfileRate = prev
+			if err := writeHeapProfile(*memProfile); err != nil {
+				fmt.Fprintf(stderr, "qrcascade bench: %v\n", err)
+			}
+		}()
 	}
 	cpu0, cpuOK := cputime.Process()
 	wall0 := time.Now()
@@ -228,6 +239,23 @@ func benchOne(ctx context.Context, r *qrcascade.Reader, e *bench.Entry) bench.Re
 
 // startCPUProfile starts a CPU profile written to path; the returned
 // function stops it and closes the file.
+// writeHeapProfile writes the heap profile, whose alloc_space and
+// alloc_objects samples cover every allocation since the rate was set.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return nil
+}
+
 func startCPUProfile(path string) (func(), error) {
 	f, err := os.Create(path)
 	if err != nil {

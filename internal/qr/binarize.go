@@ -261,7 +261,13 @@ func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 }
 
 // sampler reads the gray plane with bilinear interpolation.
-type sampler struct{ p *gray.Plane }
+type sampler struct {
+	p *gray.Plane
+	// buf lends the per-grid working buffers (lattice points, module
+	// values) to the grids sampled one after the other within one Detect
+	// call; nil allocates them.
+	buf *gridBufs
+}
 
 // at returns the interpolated gray level at pixel coordinates q (pixel
 // centres at +0.5), clamped to the plane.

@@ -66,7 +66,10 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 		maxTriples = max(80, 3*len(fps))
 	}
 	triples := groupFinderPatterns(fps, maxTriples)
-	s := sampler{sc.full}
+	s := sampler{p: sc.full}
+	if sc.buf != nil {
+		s.buf = &sc.buf.grid
+	}
 	fail := func(cerr *candidateError) {
 		if len(res.Failures) < 100 {
 			res.Failures = append(res.Failures, Failure{Stage: cerr.stage, Corners: cerr.corners, Err: cerr.err})
@@ -324,11 +327,11 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 // information, guard against false reads. Up to two format candidates are
 // tried (the nearest codewords of the two copies and orientations).
 func readGrid(s sampler, g *grid, inv bool, variant int) (Symbol, *candidateError) {
-	lat := newLattice(g)
+	lat := newLattice(g, s.buf)
 	vals := sampleValues(s, lat, inv, variantShift(variant))
 	var cerr *candidateError
 	for _, th := range sampleThresholds(variant) {
-		sym, e := decodeModules(thresholdModules(vals, lat.n, th), g, inv)
+		sym, e := decodeModules(thresholdModules(vals, lat.n, th, s.buf), g, inv)
 		if e == nil {
 			return sym, nil
 		}
@@ -527,7 +530,7 @@ func (d *Detector) decodeQuad(ctx context.Context, p *gray.Plane, q geom.Quad) (
 			return sym, nil
 		}
 	}
-	sym, err := d.sampleQuad(ctx, sampler{crop}, local)
+	sym, err := d.sampleQuad(ctx, sampler{p: crop}, local)
 	if err != nil {
 		return Symbol{}, fmt.Errorf("qr: decode quad: %w", err)
 	}

@@ -31,7 +31,7 @@ func TestSearchCorner(t *testing.T) {
 			nf := float64(n)
 			sc := homographyScene(400, 400, n, tc.q)
 			p := sc.render(m)
-			s := sampler{p}
+			s := sampler{p: p}
 			fp := func(x, y float64) finderPattern {
 				c := sc.toImage(geom.Point{X: x, Y: y})
 				return finderPattern{c: c, ms: sc.toImage(geom.Point{X: x + 1, Y: y}).Dist(c), count: 1}
@@ -101,7 +101,7 @@ func TestRefinePhase(t *testing.T) {
 			const ms = 6.0
 			sc := sagScene(500, 500, n, 250, 240, nf*ms, tc.sag*ms)
 			p := sc.render(m)
-			s := sampler{p}
+			s := sampler{p: p}
 			fp := func(x, y float64) finderPattern {
 				c := sc.toImage(geom.Point{X: x, Y: y})
 				return finderPattern{c: c, ms: ms, count: 1}
@@ -150,7 +150,7 @@ func TestPerspectiveSizeEstimate(t *testing.T) {
 			nf := float64(n)
 			sc := homographyScene(400, 400, n, tc.q)
 			p := sc.render(m)
-			s := sampler{p}
+			s := sampler{p: p}
 			fp := func(x, y float64) finderPattern {
 				c := sc.toImage(geom.Point{X: x, Y: y})
 				msx := sc.toImage(geom.Point{X: x + 0.5, Y: y}).Dist(sc.toImage(geom.Point{X: x - 0.5, Y: y}))
@@ -192,7 +192,7 @@ func TestProjectiveGuess(t *testing.T) {
 				n := len(m)
 				nf := float64(n)
 				sc := homographyScene(400, 400, n, q)
-				s := sampler{sc.render(m)}
+				s := sampler{p: sc.render(m)}
 				fp := func(x, y float64) finderPattern {
 					c := sc.toImage(geom.Point{X: x, Y: y})
 					msx := sc.toImage(geom.Point{X: x + 0.5, Y: y}).Dist(sc.toImage(geom.Point{X: x - 0.5, Y: y}))
@@ -215,6 +215,29 @@ func TestProjectiveGuess(t *testing.T) {
 					t.Errorf("projective guess %.2f modules off (parallelogram %.2f)", got, para)
 				}
 			})
+		}
+	}
+}
+
+// TestGridPhaseMatchesPhaseScore checks the homography fast path of
+// gridPhase against the general phaseScore on a perspective grid.
+func TestGridPhaseMatchesPhaseScore(t *testing.T) {
+	m := encodeSymbol(t, "phase", decoder.ErrorCorrectionLevel_M, 3)
+	n := len(m)
+	q := geom.Quad{{X: 60, Y: 90}, {X: 320, Y: 50}, {X: 350, Y: 350}, {X: 40, Y: 310}}
+	sc := homographyScene(400, 400, n, q)
+	s := sampler{p: sc.render(m)}
+	nf := float64(n)
+	for i, d := range []geom.Point{{}, {X: 3, Y: -2}, {X: -7, Y: 5}} {
+		dst := q
+		dst[2] = dst[2].Add(d)
+		h, ok := geom.QuadToQuad(geom.Quad{{X: 0, Y: 0}, {X: nf, Y: 0}, {X: nf, Y: nf}, {X: 0, Y: nf}}, dst)
+		if !ok {
+			t.Fatal("degenerate")
+		}
+		want := phaseScore(s, func(p geom.Point) geom.Point { return h.Apply(p) }, 0, n, 0, n)
+		if got := gridPhase(s, h, n); math.Abs(got-want) > 1e-6*math.Abs(want) {
+			t.Errorf("case %d: gridPhase %v, phaseScore %v", i, got, want)
 		}
 	}
 }

@@ -29,9 +29,9 @@ type lattice struct {
 	pts []geom.Point // (n+1)×(n+1), row-major
 }
 
-func newLattice(g *grid) lattice {
+func newLattice(g *grid, buf *gridBufs) lattice {
 	n := g.n
-	l := lattice{n: n, pts: make([]geom.Point, (n+1)*(n+1))}
+	l := lattice{n: n, pts: buf.points((n + 1) * (n + 1))}
 	for j := 0; j <= n; j++ {
 		for i := 0; i <= n; i++ {
 			l.pts[j*(n+1)+i] = g.toImage(float64(i), float64(j))
@@ -57,9 +57,9 @@ func (l *lattice) at(u, v float64) geom.Point {
 // sampleModules returns the n×n module matrix (dark = true) of g, sampled
 // and thresholded as sampling variant variant (see sampleThresholds).
 func sampleModules(s sampler, g *grid, inv bool, variant int) [][]bool {
-	lat := newLattice(g)
+	lat := newLattice(g, s.buf)
 	vals := sampleValues(s, lat, inv, variantShift(variant))
-	return thresholdModules(vals, lat.n, sampleThresholds(variant)[0])
+	return thresholdModules(vals, lat.n, sampleThresholds(variant)[0], s.buf)
 }
 
 // variantShift is the grid shift, in modules, of a sampling variant.
@@ -98,7 +98,7 @@ func sampleThresholds(variant int) []moduleThreshold {
 // shift modules towards the bottom right.
 func sampleValues(s sampler, lat lattice, inv bool, shift float64) []float64 {
 	n := lat.n
-	vals := make([]float64, n*n)
+	vals := s.buf.values(n * n)
 	const q = 0.25
 	for y := 0; y < n; y++ {
 		for x := 0; x < n; x++ {
@@ -117,9 +117,10 @@ func sampleValues(s sampler, lat lattice, inv bool, shift float64) []float64 {
 }
 
 // thresholdModules thresholds the n×n module values vals with th.
-func thresholdModules(vals []float64, n int, th moduleThreshold) [][]bool {
+// buf lends the working buffers (nil allocates them).
+func thresholdModules(vals []float64, n int, th moduleThreshold, buf *gridBufs) [][]bool {
 	if th.sharpen > 0 {
-		sh := make([]float64, len(vals))
+		sh := buf.sharpened(len(vals))
 		for y := 0; y < n; y++ {
 			for x := 0; x < n; x++ {
 				var sum float64
@@ -148,7 +149,7 @@ func thresholdModules(vals []float64, n int, th moduleThreshold) [][]bool {
 	r, wg := th.r, th.global
 	// summed-area table over module values
 	sw := n + 1
-	sat := make([]float64, sw*sw)
+	sat := buf.table(sw * sw)
 	for y := 0; y < n; y++ {
 		var rs float64
 		for x := 0; x < n; x++ {

@@ -89,7 +89,7 @@ func TestThresholdSharpen(t *testing.T) {
 				}
 			}
 			errs := func(th moduleThreshold) int {
-				got := thresholdModules(vals, n, th)
+				got := thresholdModules(vals, n, th, nil)
 				e := 0
 				for y := range m {
 					for x := range m[y] {

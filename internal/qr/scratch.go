@@ -1,6 +1,9 @@
 package qr
 
-import "qrcascade/internal/gray"
+import (
+	"qrcascade/internal/geom"
+	"qrcascade/internal/gray"
+)
 
 // scratch lends byte buffers (reduced planes, bilevel images) to one Detect
 // call and takes them all back at its end, so that a Detector reading many
@@ -11,6 +14,63 @@ import "qrcascade/internal/gray"
 type scratch struct {
 	free, used [][]byte
 	total      int // bytes held, free and used
+	grid       gridBufs
+}
+
+// gridBufs holds the working buffers of one module grid's sampling:
+// lattice points and module values, reused by the next grid (a boofcv-dev
+// image samples dozens of grids; these were a third of the bytes the
+// classic tier allocated). Nil-safe: a nil *gridBufs allocates.
+type gridBufs struct {
+	pts           []geom.Point
+	vals, sh, sat []float64
+}
+
+// points returns a slice of n points with undefined contents.
+func (g *gridBufs) points(n int) []geom.Point {
+	if g == nil {
+		return make([]geom.Point, n)
+	}
+	if cap(g.pts) < n {
+		g.pts = make([]geom.Point, n)
+	}
+	return g.pts[:n]
+}
+
+// values returns the module values buffer of n float64, contents
+// undefined.
+func (g *gridBufs) values(n int) []float64 {
+	if g == nil {
+		return make([]float64, n)
+	}
+	return grow(&g.vals, n)
+}
+
+// sharpened returns the buffer of n float64 for thresholdModules'
+// sharpened values, contents undefined.
+func (g *gridBufs) sharpened(n int) []float64 {
+	if g == nil {
+		return make([]float64, n)
+	}
+	return grow(&g.sh, n)
+}
+
+// table returns the buffer of n float64 for thresholdModules' summed-area
+// table, zeroed.
+func (g *gridBufs) table(n int) []float64 {
+	if g == nil {
+		return make([]float64, n)
+	}
+	t := grow(&g.sat, n)
+	clear(t)
+	return t
+}
+
+func grow(b *[]float64, n int) []float64 {
+	if cap(*b) < n {
+		*b = make([]float64, n)
+	}
+	return (*b)[:n]
 }
 
 // maxScratchBytes bounds the buffers a pooled scratch keeps (a 2–5 MP
