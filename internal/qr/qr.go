@@ -243,6 +243,9 @@ func (d *Detector) locate(ctx context.Context, sc *scene, pass int, polarities [
 		sc.scaleFinders(fps)
 		res.Stats.FinderPatterns += len(fps)
 		d.decodeTriples(ctx, sc, fps, inv, res)
+		if len(res.Symbols) == 0 {
+			d.completePairs(ctx, sc, fps, inv, res)
+		}
 	}
 	return true
 }

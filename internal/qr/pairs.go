@@ -1,0 +1,276 @@
+package qr
+
+import (
+	"context"
+	"math"
+	"sort"
+
+	"qrcascade/internal/geom"
+)
+
+// Completing finder pairs.
+//
+// Blur merges the one-module light ring of a finder pattern into its
+// neighbours, glare and stains wipe one out: a symbol then shows only two
+// of its three finder patterns to the run-length search, and no triple is
+// formed. When a pass has read nothing, completePairs takes pairs of the
+// strongest finder patterns left, of similar module sizes and a plausible
+// spacing, and for each of the four ways the pair can be a side of a symbol
+// with its top-left pattern (top-left and top-right, or top-left and
+// bottom-left, either pattern top-left) predicts the third pattern's centre
+// a side's length away at a right angle (as a mirror-free symbol has it),
+// places it where a finder-pattern template best matches the gray levels
+// within two modules, and reads the triple like any other: format
+// information screen, then grids. The top-left pattern is always a found
+// one, so the format information copy beside it is read where the finder
+// search saw a finder pattern.
+//
+// Measured (boofcv-dev and the text sets, detector alone): see doc.go.
+
+// Pair completion budgets: patterns considered (strongest first), spacing
+// in modules between the pair's centres (version 1 has 14, version 10 50),
+// and failed grids per pass.
+const (
+	maxPairPatterns   = 20
+	minPairSpacing    = 12
+	maxPairSpacing    = 50
+	maxPairFailedGrid = 10
+	// maxWipedFailedGrid is the failed-grid budget of the hypotheses whose
+	// missing pattern the template does not find (wiped patterns).
+	maxWipedFailedGrid = 6
+	// minPairTemplate is the smallest finder template contrast accepted at
+	// the predicted pattern, relative to the pair's own contrast.
+	minPairTemplate = 0.5
+)
+
+// completePairs reads symbols of which only two finder patterns were found
+// (see above). It returns early when ctx is done.
+func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPattern, inv bool, res *Result) {
+	s := sampler{p: sc.full}
+	if sc.buf != nil {
+		s.buf = &sc.buf.grid
+	}
+	var pool []finderPattern
+	for _, fp := range fps {
+		if fp.count >= 2 {
+			pool = append(pool, fp)
+		}
+		if len(pool) == maxPairPatterns {
+			break
+		}
+	}
+	// Hypotheses whose missing pattern the template confirms first, best
+	// match first; then those where nothing was found (wiped patterns).
+	type hypothesis struct {
+		tl, tr, bl, other finderPattern
+		score             float64 // template match relative to the pair's
+	}
+	var hyps []hypothesis
+	for i := range pool {
+		for j := i + 1; j < len(pool); j++ {
+			a, b := pool[i], pool[j]
+			if a.ms > 1.5*b.ms || b.ms > 1.5*a.ms {
+				continue
+			}
+			ms := (a.ms + b.ms) / 2
+			dist := a.c.Dist(b.c) / ms
+			if dist < minPairSpacing || dist > maxPairSpacing {
+				continue
+			}
+			for h := 0; h < 4; h++ {
+				tl, other := a, b
+				if h >= 2 {
+					tl, other = b, a
+				}
+				// other is the top-right pattern (h even) or the
+				// bottom-left one (h odd); the missing pattern is the
+				// side vector turned by a right angle, clockwise from
+				// top-right to bottom-left in image coordinates (y down).
+				v := other.c.Sub(tl.c)
+				hy := hypothesis{tl: tl, other: other}
+				missing := &hy.bl
+				if h%2 == 0 {
+					hy.tr = other
+					hy.bl = finderPattern{c: tl.c.Add(geom.Point{X: -v.Y, Y: v.X}), ms: ms}
+				} else {
+					hy.bl = other
+					hy.tr = finderPattern{c: tl.c.Add(geom.Point{X: v.Y, Y: -v.X}), ms: ms}
+					missing = &hy.tr
+				}
+				sc, ok := placeMissing(s, tl, other, missing, inv)
+				if !ok {
+					continue
+				}
+				hy.score = sc
+				hyps = append(hyps, hy)
+			}
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+	// Screen every hypothesis (format information), then read them by
+	// timing-pattern agreement, then template match: data modules and text
+	// make look-alike pairs whose predicted pattern the template may
+	// confirm, but whose timing patterns do not alternate.
+	type screened struct {
+		c     candidate
+		other finderPattern
+		score float64
+	}
+	var cands []screened
+	for _, hy := range hyps {
+		if ctx.Err() != nil {
+			return
+		}
+		f := newFinderFrame(s, hy.tl, hy.tr, hy.bl, inv)
+		// gray levels from the two found patterns only
+		f.dark, f.light = pairLevels(s, hy.tl, hy.other, f)
+		c, cerr := screenCandidate(s, triple{}, f)
+		res.Stats.Triples++
+		if cerr != nil {
+			continue
+		}
+		res.Stats.Screened++
+		cands = append(cands, screened{c, hy.other, hy.score})
+	}
+	// Confirmed hypotheses first, by timing rank then template match, with
+	// their own failed-grid budget; then the unconfirmed ones whose timing
+	// pattern counts match the size (rank 8 or more), with a smaller one.
+	sort.SliceStable(cands, func(i, j int) bool {
+		ci, cj := cands[i].score > 0, cands[j].score > 0
+		if ci != cj {
+			return ci
+		}
+		if cands[i].c.rank != cands[j].c.rank {
+			return cands[i].c.rank > cands[j].c.rank
+		}
+		return cands[i].score > cands[j].score
+	})
+	failed0 := res.Stats.FailedGrids
+	budget := maxPairFailedGrid
+	for i := range cands {
+		c := &cands[i]
+		if c.score == 0 && budget == maxPairFailedGrid {
+			// entering the unconfirmed hypotheses
+			failed0, budget = res.Stats.FailedGrids, maxWipedFailedGrid
+		}
+		if c.score == 0 && c.c.rank < 8 {
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		left := budget - (res.Stats.FailedGrids - failed0)
+		if left <= 0 {
+			if c.score > 0 {
+				continue // skip to the unconfirmed ones
+			}
+			return
+		}
+		covered := false
+		for _, sym := range res.Symbols {
+			if sym.Corners.Contains(c.c.f.tl.c) || sym.Corners.Contains(c.other.c) {
+				covered = true
+				break
+			}
+		}
+		if covered {
+			continue
+		}
+		sym, cerr := d.readCandidate(ctx, s, &c.c, left, &res.Stats)
+		if cerr != nil {
+			continue
+		}
+		if !duplicate(res.Symbols, sym) {
+			res.Symbols = append(res.Symbols, sym)
+		}
+	}
+}
+
+// pairLevels returns the dark and light gray levels of the two found
+// patterns a and b, measured as newFinderFrame measures all three.
+func pairLevels(s sampler, a, b finderPattern, f finderFrame) (dark, light float64) {
+	ex := unit(f.tr.c.Sub(f.tl.c))
+	ey := unit(f.bl.c.Sub(f.tl.c))
+	for _, fp := range []finderPattern{a, b} {
+		dark += s.at(fp.c)
+		for _, d := range [4][2]float64{{2, 0}, {-2, 0}, {0, 2}, {0, -2}} {
+			light += s.at(fp.c.Add(ex.Scale(d[0] * fp.ms)).Add(ey.Scale(d[1] * fp.ms)))
+		}
+	}
+	return dark / 2, light / 8
+}
+
+// placeMissing moves the predicted pattern *m to where a finder-pattern
+// template (7×7 modules: dark ring, light ring, dark 3×3 centre, and the
+// light separator around them) best matches the gray levels, within two
+// modules of the prediction along the module axes of the pair tl–other.
+// It reports false when the best match is weaker than minPairTemplate
+// times the found patterns' own template contrast, or falls outside the
+// plane.
+func placeMissing(s sampler, tl, other finderPattern, m *finderPattern, inv bool) (float64, bool) {
+	ms := m.ms
+	ex := unit(other.c.Sub(tl.c)).Scale(ms)
+	ey := geom.Point{X: -ex.Y, Y: ex.X}
+	if m.c.Sub(tl.c).X*ey.X+m.c.Sub(tl.c).Y*ey.Y < 0 {
+		ey = ey.Scale(-1)
+	}
+	ref := (templateScore(s, tl.c, ex, ey, inv) + templateScore(s, other.c, ex, ey, inv)) / 2
+	if ref <= 0 {
+		return 0, false
+	}
+	best, bestScore := m.c, math.Inf(-1)
+	for _, step := range []float64{0.5, 0.2} {
+		c0 := best
+		for j := -4; j <= 4; j++ {
+			for i := -4; i <= 4; i++ {
+				if step < 0.5 && (i < -2 || i > 2 || j < -2 || j > 2) {
+					continue
+				}
+				c := c0.Add(ex.Scale(float64(i) * step)).Add(ey.Scale(float64(j) * step))
+				if sc := templateScore(s, c, ex, ey, inv); sc > bestScore {
+					best, bestScore = c, sc
+				}
+			}
+		}
+	}
+	rel := bestScore / ref
+	if rel >= minPairTemplate {
+		m.c = best
+	} else {
+		// no finder pattern there (wiped by glare or a stain): keep the
+		// prediction, ranked after every confirmed one; the format
+		// information and the grids decide
+		rel = 0
+	}
+	w, h := float64(s.p.W), float64(s.p.H)
+	return rel, m.c.X >= 3*ms && m.c.Y >= 3*ms && m.c.X <= w-3*ms && m.c.Y <= h-3*ms
+}
+
+// templateScore is the mean gray level of the light modules of a finder
+// pattern centred at c (module axes ex, ey, one module long) less that of
+// its dark modules (reversed for inverted symbols): the light ring and the
+// separator around the pattern against the outer ring and the centre.
+func templateScore(s sampler, c, ex, ey geom.Point, inv bool) float64 {
+	var dark, light float64
+	var nd, nl int
+	for y := -4; y <= 4; y++ {
+		for x := -4; x <= 4; x++ {
+			r := max(abs(x), abs(y))
+			v := s.at(c.Add(ex.Scale(float64(x))).Add(ey.Scale(float64(y))))
+			if r == 2 || r == 4 {
+				light += v
+				nl++
+			} else {
+				dark += v
+				nd++
+			}
+		}
+	}
+	sc := light/float64(nl) - dark/float64(nd)
+	if inv {
+		sc = -sc
+	}
+	return sc
+}
