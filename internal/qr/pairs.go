@@ -15,17 +15,20 @@ import (
 // of its three finder patterns to the run-length search, and no triple is
 // formed. When a pass has read nothing, completePairs takes pairs of the
 // strongest finder patterns left, of similar module sizes and a plausible
-// spacing, and for each of the four ways the pair can be a side of a symbol
-// with its top-left pattern (top-left and top-right, or top-left and
-// bottom-left, either pattern top-left) predicts the third pattern's centre
-// a side's length away at a right angle (as a mirror-free symbol has it),
-// places it where a finder-pattern template best matches the gray levels
-// within two modules, and reads the triple like any other: format
-// information screen, then grids. The top-left pattern is always a found
-// one, so the format information copy beside it is read where the finder
-// search saw a finder pattern.
+// spacing, and predicts the third pattern for each of the six ways the
+// pair can belong to a mirror-free symbol: a side with the top-left
+// pattern (top-left and top-right, or top-left and bottom-left, either
+// pattern top-left; the third a side's length away at a right angle), or
+// the diagonal (top-right and bottom-left, either way round; the top-left
+// pattern half the diagonal off its middle). The predicted pattern is
+// placed where a finder-pattern template best matches the gray levels
+// within two modules; when nothing matches (a wiped pattern) it stays
+// where predicted. Every hypothesis is screened by its format information;
+// those whose template matched are read first (timing rank, then template
+// match), under their own failed-grid budget, then the unmatched ones whose
+// timing pattern counts agree with the size, under a smaller one.
 //
-// Measured (boofcv-dev and the text sets, detector alone): see doc.go.
+// Measured: see doc.go.
 
 // Pair completion budgets: patterns considered (strongest first), spacing
 // in modules between the pair's centres (version 1 has 14, version 10 50),
@@ -62,8 +65,9 @@ func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPat
 	// Hypotheses whose missing pattern the template confirms first, best
 	// match first; then those where nothing was found (wiped patterns).
 	type hypothesis struct {
-		tl, tr, bl, other finderPattern
-		score             float64 // template match relative to the pair's
+		tl, tr, bl finderPattern
+		found      [2]finderPattern // the pair
+		score      float64          // template match relative to the pair's
 	}
 	var hyps []hypothesis
 	for i := range pool {
@@ -74,30 +78,56 @@ func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPat
 			}
 			ms := (a.ms + b.ms) / 2
 			dist := a.c.Dist(b.c) / ms
-			if dist < minPairSpacing || dist > maxPairSpacing {
+			if dist < minPairSpacing || dist > maxPairSpacing*math.Sqrt2 {
 				continue
 			}
-			for h := 0; h < 4; h++ {
-				tl, other := a, b
-				if h >= 2 {
-					tl, other = b, a
+			for h := 0; h < 6; h++ {
+				hy := hypothesis{found: [2]finderPattern{a, b}}
+				var missing *finderPattern
+				switch {
+				case h < 4:
+					if dist > maxPairSpacing {
+						continue
+					}
+					tl, other := a, b
+					if h >= 2 {
+						tl, other = b, a
+					}
+					// other is the top-right pattern (h even) or the
+					// bottom-left one (h odd); the missing pattern is
+					// the side vector turned by a right angle,
+					// clockwise from top-right to bottom-left in image
+					// coordinates (y down).
+					v := other.c.Sub(tl.c)
+					hy.tl = tl
+					if h%2 == 0 {
+						hy.tr = other
+						hy.bl = finderPattern{c: tl.c.Add(geom.Point{X: -v.Y, Y: v.X}), ms: ms}
+						missing = &hy.bl
+					} else {
+						hy.bl = other
+						hy.tr = finderPattern{c: tl.c.Add(geom.Point{X: v.Y, Y: -v.X}), ms: ms}
+						missing = &hy.tr
+					}
+				default:
+					// the pair is the diagonal, top-right to
+					// bottom-left: the top-left pattern is off its
+					// middle by half the diagonal turned a right angle
+					if dist < minPairSpacing*math.Sqrt2 {
+						continue
+					}
+					hy.tr, hy.bl = a, b
+					if h == 5 {
+						hy.tr, hy.bl = b, a
+					}
+					v := hy.bl.c.Sub(hy.tr.c)
+					mid := hy.tr.c.Add(hy.bl.c).Scale(0.5)
+					hy.tl = finderPattern{c: mid.Add(geom.Point{X: -v.Y, Y: v.X}.Scale(0.5)), ms: ms}
+					missing = &hy.tl
 				}
-				// other is the top-right pattern (h even) or the
-				// bottom-left one (h odd); the missing pattern is the
-				// side vector turned by a right angle, clockwise from
-				// top-right to bottom-left in image coordinates (y down).
-				v := other.c.Sub(tl.c)
-				hy := hypothesis{tl: tl, other: other}
-				missing := &hy.bl
-				if h%2 == 0 {
-					hy.tr = other
-					hy.bl = finderPattern{c: tl.c.Add(geom.Point{X: -v.Y, Y: v.X}), ms: ms}
-				} else {
-					hy.bl = other
-					hy.tr = finderPattern{c: tl.c.Add(geom.Point{X: v.Y, Y: -v.X}), ms: ms}
-					missing = &hy.tr
-				}
-				sc, ok := placeMissing(s, tl, other, missing, inv)
+				ex := unit(hy.tr.c.Sub(hy.tl.c)).Scale(ms)
+				ey := unit(hy.bl.c.Sub(hy.tl.c)).Scale(ms)
+				sc, ok := placeMissing(s, hy.found, missing, ex, ey, inv)
 				if !ok {
 					continue
 				}
@@ -115,7 +145,7 @@ func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPat
 	// confirm, but whose timing patterns do not alternate.
 	type screened struct {
 		c     candidate
-		other finderPattern
+		found [2]finderPattern
 		score float64
 	}
 	var cands []screened
@@ -125,14 +155,14 @@ func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPat
 		}
 		f := newFinderFrame(s, hy.tl, hy.tr, hy.bl, inv)
 		// gray levels from the two found patterns only
-		f.dark, f.light = pairLevels(s, hy.tl, hy.other, f)
+		f.dark, f.light = pairLevels(s, hy.found[0], hy.found[1], f)
 		c, cerr := screenCandidate(s, triple{}, f)
 		res.Stats.Triples++
 		if cerr != nil {
 			continue
 		}
 		res.Stats.Screened++
-		cands = append(cands, screened{c, hy.other, hy.score})
+		cands = append(cands, screened{c, hy.found, hy.score})
 	}
 	// Confirmed hypotheses first, by timing rank then template match, with
 	// their own failed-grid budget; then the unconfirmed ones whose timing
@@ -170,7 +200,7 @@ func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPat
 		}
 		covered := false
 		for _, sym := range res.Symbols {
-			if sym.Corners.Contains(c.c.f.tl.c) || sym.Corners.Contains(c.other.c) {
+			if sym.Corners.Contains(c.found[0].c) || sym.Corners.Contains(c.found[1].c) {
 				covered = true
 				break
 			}
@@ -205,18 +235,14 @@ func pairLevels(s sampler, a, b finderPattern, f finderFrame) (dark, light float
 // placeMissing moves the predicted pattern *m to where a finder-pattern
 // template (7×7 modules: dark ring, light ring, dark 3×3 centre, and the
 // light separator around them) best matches the gray levels, within two
-// modules of the prediction along the module axes of the pair tl–other.
-// It reports false when the best match is weaker than minPairTemplate
-// times the found patterns' own template contrast, or falls outside the
-// plane.
-func placeMissing(s sampler, tl, other finderPattern, m *finderPattern, inv bool) (float64, bool) {
+// modules of the prediction along the module axes ex and ey (one module
+// long). It returns the best match relative to the found patterns' own
+// (0 when under minPairTemplate: *m then stays where predicted, for a
+// wiped pattern), and false when the pattern falls outside the plane or
+// the pair shows no finder contrast.
+func placeMissing(s sampler, found [2]finderPattern, m *finderPattern, ex, ey geom.Point, inv bool) (float64, bool) {
 	ms := m.ms
-	ex := unit(other.c.Sub(tl.c)).Scale(ms)
-	ey := geom.Point{X: -ex.Y, Y: ex.X}
-	if m.c.Sub(tl.c).X*ey.X+m.c.Sub(tl.c).Y*ey.Y < 0 {
-		ey = ey.Scale(-1)
-	}
-	ref := (templateScore(s, tl.c, ex, ey, inv) + templateScore(s, other.c, ex, ey, inv)) / 2
+	ref := (templateScore(s, found[0].c, ex, ey, inv) + templateScore(s, found[1].c, ex, ey, inv)) / 2
 	if ref <= 0 {
 		return 0, false
 	}

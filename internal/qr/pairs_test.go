@@ -13,19 +13,20 @@ import (
 // can form, and the symbol must still be read by completing the pair.
 func TestCompletePairs(t *testing.T) {
 	cases := []struct {
-		v     int
-		wipe  string // "tr" or "bl"
-		deg   float64
-		blur  int
-		ms    float64
-		quiet bool // also check the pair is the only thing found
+		v    int
+		wipe string // "tl", "tr" or "bl"
+		deg  float64
+		blur int
+		ms   float64
 	}{
-		{2, "bl", 0, 0, 6, true},
-		{2, "tr", 0, 0, 6, true},
-		{3, "bl", 30, 0, 5, true},
-		{4, "tr", -50, 1, 5, true},
-		{5, "bl", 120, 1, 5, true},
-		{7, "tr", 200, 0, 4, true},
+		{2, "bl", 0, 0, 6},
+		{2, "tr", 0, 0, 6},
+		{3, "bl", 30, 0, 5},
+		{4, "tr", -50, 1, 5},
+		{5, "bl", 120, 1, 5},
+		{7, "tr", 200, 0, 4},
+		{2, "tl", 0, 0, 6},
+		{4, "tl", 70, 1, 5},
 	}
 	for i, tc := range cases {
 		t.Run(fmt.Sprintf("v%d wipe %s rot %.0f", tc.v, tc.wipe, tc.deg), func(t *testing.T) {
@@ -33,8 +34,11 @@ func TestCompletePairs(t *testing.T) {
 			m := encodeSymbol(t, text, decoder.ErrorCorrectionLevel_H, tc.v)
 			n := len(m)
 			x0, y0 := 0, n-7 // bottom-left pattern
-			if tc.wipe == "tr" {
+			switch tc.wipe {
+			case "tr":
 				x0, y0 = n-7, 0
+			case "tl":
+				x0, y0 = 0, 0
 			}
 			for y := y0; y < y0+7; y++ {
 				for x := x0; x < x0+7; x++ {
