@@ -339,6 +339,38 @@ func (f *finderFrame) readVersion(s sampler) (int, bool) {
 	return best, best > 0 && got[0] == got[1]
 }
 
+// readVersionAt reads both version information blocks (7.10) on the
+// module grid h of an n-module symbol: the top-right block at modules
+// (n−11+i, j) and the bottom-left one at (j, n−11+i), i in 0..2, j in
+// 0..5. It returns the version when both blocks decode to the same one.
+func (f *finderFrame) readVersionAt(s sampler, h geom.Homography, n int) int {
+	var got [2]int
+	for blk := 0; blk < 2; blk++ {
+		var w uint32
+		for j := 5; j >= 0; j-- {
+			for i := 2; i >= 0; i-- {
+				x, y := float64(n-11+i)+0.5, float64(j)+0.5
+				if blk == 1 {
+					x, y = y, x
+				}
+				w <<= 1
+				if f.isDark(s.at(h.Apply(geom.Point{X: x, Y: y}))) {
+					w |= 1
+				}
+			}
+		}
+		v, _, ok := decodeVersionWord(w)
+		if !ok {
+			return 0
+		}
+		got[blk] = v
+	}
+	if got[0] != got[1] {
+		return 0
+	}
+	return got[0]
+}
+
 // candidateSizes returns symbol sides to try, most likely first.
 func (f *finderFrame) candidateSizes(s sampler) []int {
 	var out []int
@@ -365,7 +397,18 @@ func (f *finderFrame) candidateSizes(s sampler) []int {
 	// Version information exists from version 7 (side 45); a word read on
 	// a smaller symbol is data modules that happen to be near a code word.
 	if est > 39 {
-		if v, both := f.readVersion(s); v > 0 && math.Abs(float64(dimensionForVersion(v))-est) < 0.25*est+8 {
+		v, both := f.readVersion(s)
+		if !both {
+			// Under perspective the blocks lie off the frame local to
+			// the finder patterns: read them on the projective guess.
+			r := int(math.Round((est-17)/4))*4 + 17
+			if h, ok := f.projectiveGuess(s, r); ok && r >= 45 {
+				if pv := f.readVersionAt(s, h, r); pv > 0 {
+					v, both = pv, true
+				}
+			}
+		}
+		if v > 0 && math.Abs(float64(dimensionForVersion(v))-est) < 0.25*est+8 {
 			add(dimensionForVersion(v))
 			f.versionAgreed = both
 		}

@@ -241,3 +241,51 @@ func TestGridPhaseMatchesPhaseScore(t *testing.T) {
 		}
 	}
 }
+
+// TestReadVersionPerspective reads the version information blocks of
+// strongly tilted symbols: the frame local to the finder patterns misses
+// them on at least one case, the projective guess must read both blocks
+// and candidateSizes must put the symbol's size first.
+func TestReadVersionPerspective(t *testing.T) {
+	cases := []struct {
+		v int
+		q geom.Quad
+	}{
+		{7, geom.Quad{{X: 200, Y: 40}, {X: 390, Y: 150}, {X: 310, Y: 390}, {X: 20, Y: 290}}},
+		{8, geom.Quad{{X: 110, Y: 40}, {X: 300, Y: 60}, {X: 390, Y: 390}, {X: 10, Y: 370}}},
+		{10, geom.Quad{{X: 130, Y: 50}, {X: 280, Y: 50}, {X: 395, Y: 380}, {X: 5, Y: 380}}},
+	}
+	localMissed := false
+	for i, tc := range cases {
+		t.Run(fmt.Sprintf("v%d case %d", tc.v, i), func(t *testing.T) {
+			m := encodeSymbol(t, fmt.Sprintf("version %d", i), decoder.ErrorCorrectionLevel_L, tc.v)
+			n := len(m)
+			nf := float64(n)
+			sc := homographyScene(400, 400, n, tc.q)
+			s := sampler{p: sc.render(m)}
+			fp := func(x, y float64) finderPattern {
+				c := sc.toImage(geom.Point{X: x, Y: y})
+				msx := sc.toImage(geom.Point{X: x + 0.5, Y: y}).Dist(sc.toImage(geom.Point{X: x - 0.5, Y: y}))
+				msy := sc.toImage(geom.Point{X: x, Y: y + 0.5}).Dist(sc.toImage(geom.Point{X: x, Y: y - 0.5}))
+				return finderPattern{c: c, ms: min(msx, msy), count: 1}
+			}
+			f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
+			if v, both := f.readVersion(s); v != tc.v || !both {
+				localMissed = true
+			}
+			h, ok := f.projectiveGuess(s, n)
+			if !ok {
+				t.Fatal("no projective guess")
+			}
+			if v := f.readVersionAt(s, h, n); v != tc.v {
+				t.Errorf("version %d on the projective guess, want %d", v, tc.v)
+			}
+			if sizes := f.candidateSizes(s); len(sizes) == 0 || sizes[0] != n || !f.versionAgreed {
+				t.Errorf("candidate sizes %v (version agreed %v), want %d first", sizes, f.versionAgreed, n)
+			}
+		})
+	}
+	if !localMissed {
+		t.Error("the local frame read every case: the cases do not test perspective")
+	}
+}
