@@ -142,8 +142,12 @@ type Options struct {
 	Invoices bool
 }
 
-// Strategies returns every classic strategy name, in the default order.
+// Strategies returns the classic strategies run by default, in order.
 func Strategies() []string { return classic.DefaultOrder() }
+
+// AllStrategies returns every classic strategy name Options.Strategies
+// accepts (the default ones and those run only when named).
+func AllStrategies() []string { return classic.Names() }
 
 // Validate reports the first invalid field of o.
 func (o Options) Validate() error {

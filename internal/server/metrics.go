@@ -110,7 +110,7 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus, sch
 			Namespace: metricNamespace, Name: "strategy_seconds_total",
 			Help: "Time spent in strategy runs, by tier and strategy.",
 		}, []string{labelTier, labelStrategy}),
-		strategies: append(qrcascade.Strategies(), strategyOther),
+		strategies: append(qrcascade.AllStrategies(), strategyOther),
 		invoiceReads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: metricNamespace, Name: "invoice_reads_total",
 			Help: "Codes recognised as invoice payloads (requests with invoice=1), by scheme.",
