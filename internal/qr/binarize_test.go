@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"qrcascade/internal/geom"
 	"qrcascade/internal/gray"
 )
 
@@ -106,5 +107,32 @@ func TestBinarizeMatchesNaive(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSamplerInteriorPath checks the interior fast path of sampler.at
+// against the clamped general path (a sampler on a copy of the plane with
+// one more row and column reads the same values inside).
+func TestSamplerInteriorPath(t *testing.T) {
+	p := gray.New(37, 23)
+	for i := range p.Pix {
+		p.Pix[i] = byte(i * 7919 % 251)
+	}
+	s := sampler{p: p}
+	for y := -1.0; y <= 24; y += 0.37 {
+		for x := -1.0; x <= 38; x += 0.41 {
+			got := s.at(geom.Point{X: x, Y: y})
+			// reference: clamped bilinear interpolation
+			fx := math.Min(math.Max(x-0.5, 0), 36)
+			fy := math.Min(math.Max(y-0.5, 0), 22)
+			x0, y0 := int(fx), int(fy)
+			x1, y1 := min(x0+1, 36), min(y0+1, 22)
+			ax, ay := fx-float64(x0), fy-float64(y0)
+			v := func(x, y int) float64 { return float64(p.Pix[y*p.Stride+x]) }
+			want := (v(x0, y0)*(1-ax)+v(x1, y0)*ax)*(1-ay) + (v(x0, y1)*(1-ax)+v(x1, y1)*ax)*ay
+			if math.Abs(got-want) > 1e-9 {
+				t.Fatalf("at(%.2f, %.2f) = %v, want %v", x, y, got, want)
+			}
+		}
 	}
 }
