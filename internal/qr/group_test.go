@@ -85,3 +85,29 @@ func TestFineScale(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupSkewedTriple: an oblique view skews a symbol's corner angle far
+// from 90° (boofcv-dev nominal/image016, 119°): the triple must still be
+// formed, with the right orientation; a straight line of three patterns
+// must not.
+func TestGroupSkewedTriple(t *testing.T) {
+	fp := func(x, y, ms float64) finderPattern {
+		return finderPattern{c: geom.Point{X: x, Y: y}, ms: ms, count: 10}
+	}
+	// measured finder centres of nominal/image016: top-left, top-right, bottom-left
+	skewed := []finderPattern{fp(380, 120, 4.1), fp(518, 126, 4.6), fp(328, 206, 5.8)}
+	got := groupFinderPatterns(skewed, 80)
+	found := false
+	for _, tr := range got {
+		if tr.tl == 0 && tr.tr == 1 && tr.bl == 2 {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("skewed triple not formed: %+v", got)
+	}
+	line := []finderPattern{fp(100, 100, 4), fp(200, 100, 4), fp(300, 100, 4)}
+	if got := groupFinderPatterns(line, 80); len(got) != 0 {
+		t.Errorf("collinear patterns grouped: %+v", got)
+	}
+}
