@@ -1,0 +1,290 @@
+package qr
+
+import (
+	"errors"
+	"math"
+)
+
+// errBlurModel reports that the blur model did not fit the finder patterns.
+var errBlurModel = errors.New("qr: blur model: finder patterns do not fit")
+
+// Module-space deconvolution for blurred symbols.
+//
+// Under defocus or motion blur each module's sampled value mixes in its
+// neighbours: a light module between dark ones reads nearly as dark as a
+// dark module among light ones, and no threshold separates them. The
+// function patterns give the blur away: the modules of the three finder
+// patterns and their separators (6.3.3) are known, so we fit, by least
+// squares over the 49 modules of each finder pattern (their neighbours are
+// separator modules or the light quiet zone),
+//
+//	value = a + b·dark + c·(dark 4-neighbours) + e·(dark diagonal neighbours)
+//
+// (dark = 1 or 0) and then invert the model on the data modules, Gauss–
+// Seidel style: each unknown module's darkness is re-estimated from its
+// value minus its neighbours' current contribution, clamped to [0, 1] and
+// damped, a few sweeps, known function modules held fixed, modules outside
+// the symbol light (quiet zone). This is the module-space unsharp mask of
+// sample.go with the mask's weights measured on the symbol instead of
+// fixed.
+//
+// Weak spots: one model for the whole symbol (uneven illumination or blur
+// that varies across the symbol fits badly); when the neighbours outweigh
+// the centre (blur wider than about a module) the inversion is ill-posed
+// and the sweeps may settle on a wrong pattern, which Reed–Solomon then
+// rejects.
+
+// functionModules returns, for an n×n symbol, the known function modules
+// used to fit the blur model: 1 dark, 0 light, −1 unknown. It covers the
+// finder patterns with their separators and the timing patterns.
+func functionModules(n int) []int8 {
+	k := make([]int8, n*n)
+	for i := range k {
+		k[i] = -1
+	}
+	for _, o := range [3][2]int{{0, 0}, {n - 7, 0}, {0, n - 7}} {
+		for y := -1; y <= 7; y++ {
+			for x := -1; x <= 7; x++ {
+				xx, yy := o[0]+x, o[1]+y
+				if xx < 0 || yy < 0 || xx >= n || yy >= n {
+					continue
+				}
+				v := int8(0)
+				if x >= 0 && y >= 0 && x < 7 && y < 7 && finderDark[y*7+x] {
+					v = 1
+				}
+				k[yy*n+xx] = v
+			}
+		}
+	}
+	for i := 8; i < n-8; i++ {
+		v := int8(1 - i%2)
+		k[6*n+i] = v
+		k[i*n+6] = v
+	}
+	return k
+}
+
+// blurModel is the fitted model: value = w[0] + Σ_k w[k+1]·(dark modules
+// of neighbour class k), the classes being the symmetric offsets of
+// blurClasses up to the model's radius.
+type blurModel struct {
+	r int
+	w []float64
+}
+
+// blurClasses groups the offsets of a 5×5 neighbourhood by distance: the
+// centre, the 4 edge and 4 diagonal neighbours, then the 4 at two modules
+// along the axes, the 8 knight moves and the 4 at (±2, ±2).
+var blurClasses = [6][][2]int{
+	{{0, 0}},
+	{{-1, 0}, {1, 0}, {0, -1}, {0, 1}},
+	{{-1, -1}, {1, -1}, {-1, 1}, {1, 1}},
+	{{-2, 0}, {2, 0}, {0, -2}, {0, 2}},
+	{{-2, -1}, {-2, 1}, {2, -1}, {2, 1}, {-1, -2}, {1, -2}, {-1, 2}, {1, 2}},
+	{{-2, -2}, {2, -2}, {-2, 2}, {2, 2}},
+}
+
+// classesFor is the number of neighbour classes of a model of radius r.
+func classesFor(r int) int {
+	if r == 1 {
+		return 3
+	}
+	return 6
+}
+
+// fitBlur fits the blur model of radius r (1 or 2 modules) on the modules
+// of the three finder patterns of the n×n module values vals (dark low)
+// whose whole neighbourhood is known (function modules, or outside the
+// symbol: the light quiet zone). It reports false when the system is
+// singular or a dark module among light ones does not read clearly darker.
+func fitBlur(vals []float64, known []int8, n, r int) (blurModel, bool) {
+	nc := classesFor(r)
+	k := nc + 1
+	ata := make([]float64, k*k)
+	atb := make([]float64, k)
+	row := make([]float64, k)
+	dark := func(x, y int) (float64, bool) {
+		if x < 0 || y < 0 || x >= n || y >= n {
+			return 0, true
+		}
+		v := known[y*n+x]
+		return float64(v), v >= 0
+	}
+	for _, o := range [3][2]int{{0, 0}, {n - 7, 0}, {0, n - 7}} {
+	module:
+		for y := 0; y < 7; y++ {
+			for x := 0; x < 7; x++ {
+				xx, yy := o[0]+x, o[1]+y
+				row[0] = 1
+				for c := 0; c < nc; c++ {
+					sum := 0.0
+					for _, off := range blurClasses[c] {
+						v, ok := dark(xx+off[0], yy+off[1])
+						if !ok {
+							continue module
+						}
+						sum += v
+					}
+					row[c+1] = sum
+				}
+				v := vals[yy*n+xx]
+				for i := 0; i < k; i++ {
+					for j := 0; j < k; j++ {
+						ata[i*k+j] += row[i] * row[j]
+					}
+					atb[i] += row[i] * v
+				}
+			}
+		}
+	}
+	for i := 1; i < k; i++ {
+		ata[i*k+i] += 1e-3 // ridge: keeps the system solvable
+	}
+	w, ok := solveLinear(ata, atb, k)
+	if !ok {
+		return blurModel{}, false
+	}
+	m := blurModel{r: r, w: w}
+	if m.w[1] > -4 {
+		return m, false
+	}
+	return m, true
+}
+
+// solveLinear solves the k×k system a·x = b (a row-major, both
+// overwritten) by Gaussian elimination with partial pivoting.
+func solveLinear(a, b []float64, k int) ([]float64, bool) {
+	for col := 0; col < k; col++ {
+		p := col
+		for r := col + 1; r < k; r++ {
+			if math.Abs(a[r*k+col]) > math.Abs(a[p*k+col]) {
+				p = r
+			}
+		}
+		if math.Abs(a[p*k+col]) < 1e-9 {
+			return nil, false
+		}
+		for c := 0; c < k; c++ {
+			a[col*k+c], a[p*k+c] = a[p*k+c], a[col*k+c]
+		}
+		b[col], b[p] = b[p], b[col]
+		for r := col + 1; r < k; r++ {
+			f := a[r*k+col] / a[col*k+col]
+			for c := col; c < k; c++ {
+				a[r*k+c] -= f * a[col*k+c]
+			}
+			b[r] -= f * b[col]
+		}
+	}
+	x := make([]float64, k)
+	for r := k - 1; r >= 0; r-- {
+		s := b[r]
+		for c := r + 1; c < k; c++ {
+			s -= a[r*k+c] * x[c]
+		}
+		x[r] = s / a[r*k+r]
+	}
+	return x, true
+}
+
+// deblurSweeps is the number of Gauss–Seidel sweeps of deblurModules.
+const deblurSweeps = 6
+
+// deblurModules returns each module's estimated darkness in [0, 1] from
+// the n×n module values vals (dark low) under a blur model of radius r, or
+// false when the model cannot be fitted.
+func deblurModules(vals []float64, n, r int) ([]float64, bool) {
+	known := functionModules(n)
+	m, ok := fitBlur(vals, known, n, r)
+	if !ok {
+		return nil, false
+	}
+	d := make([]float64, n*n)
+	for i, k := range known {
+		if k >= 0 {
+			d[i] = float64(k)
+		} else {
+			// first guess: the value as if all neighbours were light
+			d[i] = clamp01((vals[i] - m.w[0]) / m.w[1])
+		}
+	}
+	nc := classesFor(r)
+	for sweep := 0; sweep < deblurSweeps; sweep++ {
+		for y := 0; y < n; y++ {
+			for x := 0; x < n; x++ {
+				i := y*n + x
+				if known[i] >= 0 {
+					continue
+				}
+				rest := vals[i] - m.w[0]
+				for c := 1; c < nc; c++ {
+					sum := 0.0
+					for _, off := range blurClasses[c] {
+						xx, yy := x+off[0], y+off[1]
+						if xx >= 0 && yy >= 0 && xx < n && yy < n {
+							sum += d[yy*n+xx]
+						}
+					}
+					rest -= m.w[c+1] * sum
+				}
+				d[i] = 0.5*d[i] + 0.5*clamp01(rest/m.w[1])
+			}
+		}
+	}
+	return d, true
+}
+
+func clamp01(v float64) float64 {
+	return math.Min(math.Max(v, 0), 1)
+}
+
+// readGridDeblurred samples g, deconvolves the module values
+// (deblurModules) and decodes the modules darker than each of a few
+// levels.
+func readGridDeblurred(s sampler, g *grid, inv bool) (Symbol, *candidateError) {
+	lat := newLattice(g)
+	vals := sampleValues(s, lat, inv, 0)
+	var cerr *candidateError
+	for _, r := range [...]int{1, 2} {
+		d, ok := deblurModules(vals, g.n, r)
+		if !ok {
+			if cerr == nil {
+				cerr = &candidateError{stage: StageAlignment, corners: g.corners(), err: errBlurModel}
+			}
+			continue
+		}
+		if sym, e := decodeDeblurred(d, g, inv); e == nil {
+			return sym, nil
+		} else if cerr == nil || e.stage > cerr.stage {
+			cerr = e
+		}
+	}
+	return Symbol{}, cerr
+}
+
+// decodeDeblurred decodes the modules darker than each of a few levels of
+// the deconvolved darkness d.
+func decodeDeblurred(d []float64, g *grid, inv bool) (Symbol, *candidateError) {
+	var cerr *candidateError
+	for _, level := range [...]float64{0.5, 0.4, 0.6} {
+		m := make([][]bool, g.n)
+		for y := range m {
+			m[y] = make([]bool, g.n)
+			for x := range m[y] {
+				m[y][x] = d[y*g.n+x] > level
+			}
+		}
+		sym, e := decodeModules(m, g, inv)
+		if e == nil {
+			return sym, nil
+		}
+		if cerr == nil || e.stage > cerr.stage {
+			cerr = e
+		}
+		if e.stage < StageErrorCorrection {
+			break
+		}
+	}
+	return Symbol{}, cerr
+}
