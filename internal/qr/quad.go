@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"qrcascade/internal/geom"
+	"qrcascade/internal/gray"
 )
 
 // Decoding from an approximate quad: finder patterns searched in the
@@ -26,15 +27,15 @@ import (
 //     quadSides, modules at least quadMinModule pixels), a 7×7-module
 //     template of the finder pattern (dark outer ring, light ring, dark 3×3
 //     centre) is moved over a window of ±quadWindow of the side around the
-//     position the pattern would have, in steps of half a module. Its
+//     position the pattern would have, in steps of one module. Its
 //     score is the correlation of the 49 module-centre samples with the
 //     template: invariant to brightness and contrast, and under blur it
 //     shrinks but still peaks at the true centre and scale.
 //  2. The side and the corner without a finder pattern (the bottom-right
 //     one) are those whose other three corners correlate best; each of the
 //     three positions is then refined on a finer lattice (an eighth of a
-//     module) at five scales around the side (perspective changes the
-//     module size from corner to corner).
+//     module, then a sixteenth) at five scales around the side
+//     (perspective changes the module size from corner to corner).
 //  3. The three centres, mapped to the image with their local module
 //     sizes, become an ordinary finder triple and are read by the
 //     locator's own procedure (readCandidate: sizes from finder spacing,
@@ -48,16 +49,19 @@ import (
 // square of the side in modules, which quadSides and the window bound.
 
 // quadSides are the symbol sides, in modules, at which the finder template
-// is searched. Neighbours differ by about 15 %: the template tolerates
-// about half a module of scale error at its outer ring, and the finer
-// search of step 2 covers the rest.
-var quadSides = [...]int{21, 25, 29, 33, 37, 45, 53, 61, 69, 81, 93, 109, 125, 145, 165, 177}
+// is searched. Neighbours differ by 15–25 %: the template tolerates about
+// half a module of scale error at its outer ring, and the refinement's
+// scales (±13 %) cover the rest.
+var quadSides = [...]int{21, 25, 29, 33, 41, 49, 57, 69, 85, 101, 121, 145, 177}
 
 const (
 	// quadWindow is the half-width of the search window around a finder
 	// pattern's predicted centre, as a fraction of the quad's side: the
 	// detector's corner error is under 10 % for most candidates.
-	quadWindow = 0.12
+	quadWindow = 0.15
+	// quadMaxSteps bounds the search window, in modules, for high
+	// versions, whose finder patterns the locator's own scan usually finds.
+	quadMaxSteps = 12
 	// quadMinModule is the smallest module, in pixels, for which a side is
 	// tried.
 	quadMinModule = 1.5
@@ -68,12 +72,20 @@ const (
 	// quadMinContrast is the smallest difference, in gray levels, between
 	// the light ring and the dark modules of a finder pattern.
 	quadMinContrast = 6
+	// quadMaxModuleRatio is the largest ratio between the pixel module
+	// sizes of the three finder patterns of a hypothesis. The module size
+	// in pixels, unlike the pitch in the quad's frame, does not depend on
+	// the quad's error; it keeps an alignment pattern (6.3.6), which the
+	// template matches at 5/7 of the finder patterns' module, out of the
+	// triple.
+	quadMaxModuleRatio = 1.3
 )
 
 // quadFinder is a finder pattern located in the quad's frame.
 type quadFinder struct {
 	u, v     float64 // centre in unit-square coordinates of the quad
 	m        float64 // module pitch in unit-square coordinates
+	ms       float64 // module size in pixels at the centre
 	corr     float64 // correlation with the template: > 0 dark on light
 	contrast float64 // light ring minus dark modules, gray levels (polarity-corrected)
 }
@@ -89,16 +101,45 @@ var finderDark = func() (d [49]bool) {
 	return d
 }()
 
+// quadPyramid is a plane and its box-filtered reductions by 2, 4, 8…,
+// built on demand: the coarse template search samples the level whose
+// pixels are about half a module, so that each sample averages its module
+// and the correlation falls off smoothly, not abruptly, with the offset
+// from the true centre (a sharp pattern half a module off keeps most of
+// its score).
+type quadPyramid struct {
+	levels []sampler // levels[k] is reduced by 2^k
+}
+
+// level returns the sampler reduced by the largest power of two not above
+// factor, and that power.
+func (py *quadPyramid) level(factor float64) (sampler, float64) {
+	k := 0
+	for f := 2.0; f <= factor && k < 4; f *= 2 {
+		k++
+	}
+	for len(py.levels) <= k {
+		prev := py.levels[len(py.levels)-1].p
+		if prev.W < 8 || prev.H < 8 {
+			k = len(py.levels) - 1
+			break
+		}
+		py.levels = append(py.levels, sampler{gray.Downscale(nil, prev, 2)})
+	}
+	return py.levels[k], float64(int(1) << k)
+}
+
 // finderAt scores the finder template centred at (u, v) of the quad frame
-// h with module pitch m: the correlation of the 49 module-centre samples'
-// darkness with the template, and the contrast between light and dark
-// modules. The template is laid on the affine approximation of h at the
-// centre (exact to well under a module over 7 modules for any quad a
-// detector returns).
-func finderAt(s sampler, h *geom.Homography, u, v, m float64) (corr, contrast float64) {
+// h with module pitch m, sampled on s reduced by scale: the correlation of
+// the 49 module-centre samples' darkness with the template, and the
+// contrast between light and dark modules. The template is laid on the
+// affine approximation of h at the centre (exact to well under a module
+// over 7 modules for any quad a detector returns).
+func finderAt(s sampler, scale float64, h *geom.Homography, u, v, m float64) (corr, contrast float64) {
 	c := h.Apply(geom.Point{X: u, Y: v})
-	ex := h.Apply(geom.Point{X: u + m, Y: v}).Sub(c)
-	ey := h.Apply(geom.Point{X: u, Y: v + m}).Sub(c)
+	ex := h.Apply(geom.Point{X: u + m, Y: v}).Sub(c).Scale(1 / scale)
+	ey := h.Apply(geom.Point{X: u, Y: v + m}).Sub(c).Scale(1 / scale)
+	c = c.Scale(1 / scale)
 	var sumAll, sumDark, sq float64
 	k := 0
 	for y := -3; y <= 3; y++ {
@@ -127,21 +168,23 @@ func finderAt(s sampler, h *geom.Homography, u, v, m float64) (corr, contrast fl
 	return corr, contrast
 }
 
-// searchFinder returns the best-correlating template position and pitch
-// around (u0, v0) within ±half in steps of step, at pitches m·scales; sign
-// selects the polarity (+1 dark on light, −1 light on dark).
-func searchFinder(s sampler, h *geom.Homography, u0, v0, half, step, m float64, scales []float64, sign float64) quadFinder {
-	best := quadFinder{corr: math.Inf(-1)}
-	steps := int(math.Ceil(half / step))
+// searchFinder returns the best-correlating template positions, one per
+// polarity (index 0 dark on light, 1 light on dark), around (u0, v0)
+// within ±half in steps of step, at pitches m·scales.
+func searchFinder(s sampler, scale float64, h *geom.Homography, u0, v0, half, step, m float64, scales []float64) [2]quadFinder {
+	best := [2]quadFinder{{corr: math.Inf(-1)}, {corr: math.Inf(-1)}}
+	steps := int(math.Ceil(half/step - 1e-9))
 	for _, sc := range scales {
 		mm := m * sc
 		for j := -steps; j <= steps; j++ {
 			for i := -steps; i <= steps; i++ {
 				u, v := u0+float64(i)*step, v0+float64(j)*step
-				corr, contrast := finderAt(s, h, u, v, mm)
-				corr *= sign
-				if corr > best.corr {
-					best = quadFinder{u: u, v: v, m: mm, corr: corr, contrast: sign * contrast}
+				corr, contrast := finderAt(s, scale, h, u, v, mm)
+				if corr > best[0].corr {
+					best[0] = quadFinder{u: u, v: v, m: mm, corr: corr, contrast: contrast}
+				}
+				if -corr > best[1].corr {
+					best[1] = quadFinder{u: u, v: v, m: mm, corr: -corr, contrast: -contrast}
 				}
 			}
 		}
@@ -149,104 +192,125 @@ func searchFinder(s sampler, h *geom.Homography, u0, v0, half, step, m float64, 
 	return best
 }
 
-// quadCorners are the corners of the unit square in the quad's order, and
-// the directions towards the square's inside from each.
+// quadModuleSize returns the module size in pixels at (u, v) of the quad
+// frame h for pitch m.
+func quadModuleSize(h *geom.Homography, u, v, m float64) float64 {
+	return (h.Apply(geom.Point{X: u + m/2, Y: v}).Dist(h.Apply(geom.Point{X: u - m/2, Y: v})) +
+		h.Apply(geom.Point{X: u, Y: v + m/2}).Dist(h.Apply(geom.Point{X: u, Y: v - m/2}))) / 2
+}
+
+// quadCorners are the corners of the unit square in the quad's order.
 var quadCorners = [4][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}}
 
 // locateQuadFinders finds the three finder patterns of a symbol whose
-// outer corners are approximately q (any cyclic order), for the polarities
-// in pols (false: dark on light). It returns the patterns in image
-// coordinates as a top-left, top-right, bottom-left triple with the
-// template's side estimate, or false when no side and corner gives three
-// patterns above quadMinCorrelation.
-func locateQuadFinders(ctx context.Context, s sampler, q geom.Quad, pols []bool) (tl, tr, bl finderPattern, inv bool, side int, ok bool) {
+// outer corners are approximately q (any cyclic order), in the polarities
+// allowed (dark on light always, light on dark when inverted). It returns
+// the patterns in image coordinates as a top-left, top-right, bottom-left
+// triple (top-right clockwise from bottom-left, as group.go orders them),
+// the polarity, the template's side estimate, and false when no side and
+// corner gives three patterns above quadMinCorrelation and
+// quadMinContrast.
+//
+// The coarse search steps one module over a window of ±quadWindow of the
+// side, at most ±quadMaxSteps modules, on the pyramid level of about two
+// pixels per module. A hypothesis is a side, a polarity and the corner
+// without a pattern; its score is the sum of the other three corners'
+// best correlations, each at any side of quadSides (an approximate quad
+// distorts the pitch from corner to corner) as long as their pixel module
+// sizes agree within quadMaxModuleRatio. The three
+// chosen patterns are then refined on the full-resolution plane over ±1
+// module in quarter-module steps at five scales, and over ±¼ module in
+// sixteenths.
+func locateQuadFinders(ctx context.Context, s sampler, q geom.Quad, inverted bool) (tl, tr, bl finderPattern, inv bool, side int, ok bool) {
 	unit := geom.Quad{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}, {X: 0, Y: 1}}
 	h, hok := geom.QuadToQuad(unit, q)
 	if !hok {
 		return
 	}
 	px := (q[0].Dist(q[1]) + q[1].Dist(q[2]) + q[2].Dist(q[3]) + q[3].Dist(q[0])) / 4
+	py := quadPyramid{levels: []sampler{s}}
+	var coarse [len(quadSides)][2][4]quadFinder
+	sides := 0
+	for i, n := range quadSides {
+		if px/float64(n) < quadMinModule {
+			break
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		sides++
+		m := 1 / float64(n)
+		half := math.Min(quadWindow, quadMaxSteps*m)
+		ls, scale := py.level(px / float64(n) / 2)
+		for k, c := range quadCorners {
+			du, dv := 1-2*c[0], 1-2*c[1]
+			r := searchFinder(ls, scale, &h, c[0]+du*3.5*m, c[1]+dv*3.5*m, half, m, m, []float64{1})
+			for pol := range r {
+				r[pol].ms = quadModuleSize(&h, r[pol].u, r[pol].v, r[pol].m)
+			}
+			coarse[i][0][k], coarse[i][1][k] = r[0], r[1]
+		}
+	}
+	pols := 1
+	if inverted {
+		pols = 2
+	}
 	type hyp struct {
-		n     int
-		miss  int
-		inv   bool
-		score float64
-		f     [4]quadFinder
+		n, miss, pol int
+		score        float64
+		f            [4]quadFinder
 	}
 	best := hyp{score: math.Inf(-1)}
-	for _, pinv := range pols {
-		sign := 1.0
-		if pinv {
-			sign = -1
-		}
-		for _, n := range quadSides {
-			if px/float64(n) < quadMinModule {
-				break
-			}
-			if ctx.Err() != nil {
-				return
-			}
-			m := 1 / float64(n)
-			var f [4]quadFinder
-			for k, c := range quadCorners {
-				du, dv := 1-2*c[0], 1-2*c[1]
-				f[k] = searchFinder(s, &h, c[0]+du*3.5*m, c[1]+dv*3.5*m, quadWindow, m/2, m, []float64{1}, sign)
-			}
-			for miss := 0; miss < 4; miss++ {
-				sc := 0.0
-				for k := range f {
-					if k != miss {
-						sc += f[k].corr
+	for pol := 0; pol < pols; pol++ {
+		for miss := 0; miss < 4; miss++ {
+			ks := [3]int{(miss + 1) % 4, (miss + 2) % 4, (miss + 3) % 4}
+			for i := 0; i < sides; i++ {
+				a := coarse[i][pol][ks[0]]
+				for j := 0; j < sides; j++ {
+					b := coarse[j][pol][ks[1]]
+					for l := 0; l < sides; l++ {
+						c := coarse[l][pol][ks[2]]
+						sc := a.corr + b.corr + c.corr
+						if sc <= best.score {
+							continue
+						}
+						lo := math.Min(a.ms, math.Min(b.ms, c.ms))
+						hi := math.Max(a.ms, math.Max(b.ms, c.ms))
+						if hi > quadMaxModuleRatio*lo {
+							continue
+						}
+						var f [4]quadFinder
+						f[ks[0]], f[ks[1]], f[ks[2]] = a, b, c
+						best = hyp{n: quadSides[j], miss: miss, pol: pol, score: sc, f: f}
 					}
 				}
-				if sc > best.score {
-					best = hyp{n: n, miss: miss, inv: pinv, score: sc, f: f}
-				}
 			}
 		}
 	}
-	if best.n == 0 {
-		return
-	}
-	sign := 1.0
-	if best.inv {
-		sign = -1
-	}
-	m := 1 / float64(best.n)
+	// top-left (opposite the missing corner), then its two neighbours
 	var fps [3]finderPattern
-	for i := 0; i < 3; i++ {
-		k := (best.miss + 2 + i) % 4 // top-left first, then its neighbours
-		if i == 2 {
-			k = (best.miss + 1) % 4
-		} else if i == 1 {
-			k = (best.miss + 3) % 4
-		}
+	for i, k := range [3]int{(best.miss + 2) % 4, (best.miss + 3) % 4, (best.miss + 1) % 4} {
 		c := best.f[k]
-		r := searchFinder(s, &h, c.u, c.v, c.m/2, c.m/8, m, []float64{0.88, 0.94, 1, 1.06, 1.13}, sign)
+		r := searchFinder(s, 1, &h, c.u, c.v, c.m, c.m/4, c.m, []float64{0.88, 0.94, 1, 1.06, 1.13})[best.pol]
+		r = searchFinder(s, 1, &h, r.u, r.v, r.m/4, r.m/16, r.m, []float64{1})[best.pol]
 		if r.corr < quadMinCorrelation || r.contrast < quadMinContrast {
 			return
 		}
 		ctr := h.Apply(geom.Point{X: r.u, Y: r.v})
-		ms := (h.Apply(geom.Point{X: r.u + r.m/2, Y: r.v}).Dist(h.Apply(geom.Point{X: r.u - r.m/2, Y: r.v})) +
-			h.Apply(geom.Point{X: r.u, Y: r.v + r.m/2}).Dist(h.Apply(geom.Point{X: r.u, Y: r.v - r.m/2}))) / 2
-		fps[i] = finderPattern{c: ctr, ms: ms, count: 1, contrast: r.contrast}
+		fps[i] = finderPattern{c: ctr, ms: quadModuleSize(&h, r.u, r.v, r.m), count: 1, contrast: r.contrast}
 	}
 	tl, tr, bl = fps[0], fps[1], fps[2]
 	v1, v2 := tr.c.Sub(tl.c), bl.c.Sub(tl.c)
 	if v1.X*v2.Y-v1.Y*v2.X < 0 {
 		tr, bl = bl, tr
 	}
-	return tl, tr, bl, best.inv, best.n, true
+	return tl, tr, bl, best.pol == 1, best.n, true
 }
 
 // decodeQuadFinders reads the symbol whose finder patterns
 // locateQuadFinders finds around q.
 func (d *Detector) decodeQuadFinders(ctx context.Context, s sampler, q geom.Quad) (Symbol, error) {
-	pols := []bool{false}
-	if d.opts.TryInverted {
-		pols = append(pols, true)
-	}
-	tl, tr, bl, inv, n, ok := locateQuadFinders(ctx, s, q, pols)
+	tl, tr, bl, inv, n, ok := locateQuadFinders(ctx, s, q, d.opts.TryInverted)
 	if !ok {
 		return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", ErrNotFound)
 	}
