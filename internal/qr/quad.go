@@ -24,18 +24,20 @@ import (
 //
 //  1. The quad defines a homography from the unit square to the image.
 //     For each of its four corners and each trial symbol side n (from
-//     quadSides, modules at least quadMinModule pixels), a 7×7-module
-//     template of the finder pattern (dark outer ring, light ring, dark 3×3
-//     centre) is moved over a window of ±quadWindow of the side around the
-//     position the pattern would have, in steps of one module. Its
-//     score is the correlation of the 49 module-centre samples with the
-//     template: invariant to brightness and contrast, and under blur it
-//     shrinks but still peaks at the true centre and scale.
-//  2. The side and the corner without a finder pattern (the bottom-right
-//     one) are those whose other three corners correlate best; each of the
-//     three positions is then refined on a finer lattice (an eighth of a
-//     module, then a sixteenth) at five scales around the side
-//     (perspective changes the module size from corner to corner).
+//     quadSides, modules at least quadMinModule pixels), a 9×9-module
+//     template of the finder pattern with its separator (dark outer ring,
+//     light ring, dark 3×3 centre, light separator ring: finderDark) is
+//     moved over a window of ±quadWindow of the side around the position
+//     the pattern would have, in steps of one module, on a box-filtered
+//     copy of about two pixels per module (quadPyramid). Its score is the
+//     correlation of the 81 module-centre samples with the template:
+//     invariant to brightness and contrast, and under blur it shrinks but
+//     still peaks at the true centre and scale.
+//  2. The corner without a finder pattern (the bottom-right one) and the
+//     three patterns are those whose correlations sum highest among
+//     triples whose pixel module sizes agree (quadMaxModuleRatio); each of
+//     the three positions is then refined at full resolution (a quarter
+//     module at five scales, then a sixteenth).
 //  3. The three centres, mapped to the image with their local module
 //     sizes, become an ordinary finder triple and are read by the
 //     locator's own procedure (readCandidate: sizes from finder spacing,
@@ -90,12 +92,17 @@ type quadFinder struct {
 	contrast float64 // light ring minus dark modules, gray levels (polarity-corrected)
 }
 
-// finderDark tells which of the 7×7 modules of a finder pattern are dark:
-// the outer ring and the 3×3 centre (6.3.3).
-var finderDark = func() (d [49]bool) {
-	for y := 0; y < 7; y++ {
-		for x := 0; x < 7; x++ {
-			d[y*7+x] = max(abs(x-3), abs(y-3)) != 2
+// finderDark tells which of the 9×9 modules of a finder pattern with its
+// separator are dark: the pattern's outer ring and 3×3 centre (6.3.3); the
+// separator ring around it is light (on the outer sides it is quiet zone).
+// The separator makes the template robust to blur: once the one-module
+// light ring has merged into the dark ones, a dark 7×7 square inside a
+// light ring is what remains.
+var finderDark = func() (d [81]bool) {
+	for y := 0; y < 9; y++ {
+		for x := 0; x < 9; x++ {
+			r := max(abs(x-4), abs(y-4))
+			d[y*9+x] = r != 2 && r != 4
 		}
 	}
 	return d
@@ -131,8 +138,10 @@ func (py *quadPyramid) level(factor float64) (sampler, float64) {
 
 // finderAt scores the finder template centred at (u, v) of the quad frame
 // h with module pitch m, sampled on s reduced by scale: the correlation of
-// the 49 module-centre samples' darkness with the template, and the
-// contrast between light and dark modules. The template is laid on the
+// the 81 module-centre samples' darkness with the template (finderDark)
+// or of the inner 49 with the pattern alone, whichever is stronger (the
+// separator helps under blur, hurts where glare or clutter touches the
+// symbol), and the contrast between light and dark modules. The template is laid on the
 // affine approximation of h at the centre (exact to well under a module
 // over 7 modules for any quad a detector returns).
 func finderAt(s sampler, scale float64, h *geom.Homography, u, v, m float64) (corr, contrast float64) {
@@ -140,32 +149,43 @@ func finderAt(s sampler, scale float64, h *geom.Homography, u, v, m float64) (co
 	ex := h.Apply(geom.Point{X: u + m, Y: v}).Sub(c).Scale(1 / scale)
 	ey := h.Apply(geom.Point{X: u, Y: v + m}).Sub(c).Scale(1 / scale)
 	c = c.Scale(1 / scale)
-	var sumAll, sumDark, sq float64
+	// sums over the 9×9 template and over its inner 7×7 (the pattern
+	// without its separator)
+	var sumAll, sumDark, sq, sumIn, sqIn float64
 	k := 0
-	for y := -3; y <= 3; y++ {
+	for y := -4; y <= 4; y++ {
 		row := c.Add(ey.Scale(float64(y)))
-		for x := -3; x <= 3; x++ {
+		for x := -4; x <= 4; x++ {
 			val := s.at(row.Add(ex.Scale(float64(x))))
 			sumAll += val
 			sq += val * val
 			if finderDark[k] {
 				sumDark += val
 			}
+			if x > -4 && x < 4 && y > -4 && y < 4 {
+				sumIn += val
+				sqIn += val * val
+			}
 			k++
 		}
 	}
-	const nDark, nLight = 33, 16
-	meanAll := sumAll / 49
-	varX := sq - 49*meanAll*meanAll
-	if varX <= 1e-9 {
-		return 0, 0
+	// Σ (x−x̄)(t−t̄) with t = 1 on dark modules and darkness x = −value;
+	// the dark modules are the same 33 in both templates.
+	const nDark = 33
+	corrOf := func(sum, sq, cells float64) float64 {
+		mean := sum / cells
+		varX := sq - cells*mean*mean
+		if varX <= 1e-9 {
+			return 0
+		}
+		varT := nDark * (cells - nDark) / cells
+		return -(sumDark - nDark*mean) / math.Sqrt(varX*varT)
 	}
-	// Σ (x−x̄)(t−t̄) with t = 1 on dark modules and darkness x = −value.
-	cov := -(sumDark - nDark*meanAll)
-	const varT = nDark * nLight / 49.0
-	corr = cov / math.Sqrt(varX*varT)
-	contrast = (sumAll-sumDark)/nLight - sumDark/nDark
-	return corr, contrast
+	corr9, corr7 := corrOf(sumAll, sq, 81), corrOf(sumIn, sqIn, 49)
+	if math.Abs(corr7) > math.Abs(corr9) {
+		return corr7, (sumIn-sumDark)/(49-nDark) - sumDark/nDark
+	}
+	return corr9, (sumAll-sumDark)/(81-nDark) - sumDark/nDark
 }
 
 // searchFinder returns the best-correlating template positions, one per

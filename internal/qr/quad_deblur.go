@@ -14,19 +14,21 @@ var errBlurModel = errors.New("qr: blur model: finder patterns do not fit")
 // neighbours: a light module between dark ones reads nearly as dark as a
 // dark module among light ones, and no threshold separates them. The
 // function patterns give the blur away: the modules of the three finder
-// patterns and their separators (6.3.3) are known, so we fit, by least
-// squares over the 49 modules of each finder pattern (their neighbours are
-// separator modules or the light quiet zone),
+// patterns with their separators (6.3.3) and of the timing patterns (6.3.5)
+// are known, so we fit, by least squares over the modules whose whole
+// neighbourhood is known (outside the symbol: the light quiet zone),
 //
 //	value = a + b·dark + c·(dark 4-neighbours) + e·(dark diagonal neighbours)
 //
-// (dark = 1 or 0) and then invert the model on the data modules, Gauss–
-// Seidel style: each unknown module's darkness is re-estimated from its
-// value minus its neighbours' current contribution, clamped to [0, 1] and
-// damped, a few sweeps, known function modules held fixed, modules outside
-// the symbol light (quiet zone). This is the module-space unsharp mask of
-// sample.go with the mask's weights measured on the symbol instead of
-// fixed.
+// (dark = 1 or 0; the light level a may vary linearly across the symbol; a
+// second model adds the 12 modules two away) and then invert the model on
+// the data modules, Gauss–Seidel style: each unknown module's darkness is
+// re-estimated from its value minus its neighbours' current contribution,
+// clamped to [0, 1] and damped, a few sweeps, known function modules held
+// fixed, modules outside the symbol light. The model is then refitted once
+// on all modules, the estimates rounded, and inverted again. This is the
+// module-space unsharp mask of sample.go with the mask's weights measured
+// on the symbol instead of fixed.
 //
 // Weak spots: one model for the whole symbol (uneven illumination or blur
 // that varies across the symbol fits badly); when the neighbours outweigh
@@ -50,7 +52,7 @@ func functionModules(n int) []int8 {
 					continue
 				}
 				v := int8(0)
-				if x >= 0 && y >= 0 && x < 7 && y < 7 && finderDark[y*7+x] {
+				if x >= 0 && y >= 0 && x < 7 && y < 7 && finderDark[(y+1)*9+x+1] {
 					v = 1
 				}
 				k[yy*n+xx] = v
@@ -65,12 +67,21 @@ func functionModules(n int) []int8 {
 	return k
 }
 
-// blurModel is the fitted model: value = w[0] + Σ_k w[k+1]·(dark modules
-// of neighbour class k), the classes being the symmetric offsets of
-// blurClasses up to the model's radius.
+// blurModel is the fitted model: value = a + ax·(x/n − ½) + ay·(y/n − ½)
+// + Σ_c w_c·(dark modules of neighbour class c), the classes being the
+// symmetric offsets of blurClasses up to the model's radius (class 0 is
+// the module itself). w holds a, ax, ay, then the class weights.
 type blurModel struct {
 	r int
 	w []float64
+}
+
+// centre returns the weight of the module itself (negative: dark reads low).
+func (m *blurModel) centre() float64 { return m.w[3] }
+
+// light returns the value of a light module among light ones at (x, y).
+func (m *blurModel) light(x, y, n int) float64 {
+	return m.w[0] + m.w[1]*(float64(x)/float64(n)-0.5) + m.w[2]*(float64(y)/float64(n)-0.5)
 }
 
 // blurClasses groups the offsets of a 5×5 neighbourhood by distance: the
@@ -93,50 +104,54 @@ func classesFor(r int) int {
 	return 6
 }
 
-// fitBlur fits the blur model of radius r (1 or 2 modules) on the modules
-// of the three finder patterns of the n×n module values vals (dark low)
-// whose whole neighbourhood is known (function modules, or outside the
-// symbol: the light quiet zone). It reports false when the system is
-// singular or a dark module among light ones does not read clearly darker.
-func fitBlur(vals []float64, known []int8, n, r int) (blurModel, bool) {
+// fitBlur fits the blur model of radius r (1 or 2 modules) by least
+// squares to the n×n module values vals (dark low), given each module's
+// darkness dark (0 or 1; −1 unknown), over the modules whose whole
+// neighbourhood is known (modules outside the symbol are the light quiet
+// zone). It reports false when the system is singular or a dark module
+// among light ones does not read clearly darker.
+func fitBlur(vals, dark []float64, n, r int) (blurModel, bool) {
 	nc := classesFor(r)
-	k := nc + 1
+	k := nc + 3
 	ata := make([]float64, k*k)
 	atb := make([]float64, k)
 	row := make([]float64, k)
-	dark := func(x, y int) (float64, bool) {
+	at := func(x, y int) float64 {
 		if x < 0 || y < 0 || x >= n || y >= n {
-			return 0, true
+			return 0
 		}
-		v := known[y*n+x]
-		return float64(v), v >= 0
+		return dark[y*n+x]
 	}
-	for _, o := range [3][2]int{{0, 0}, {n - 7, 0}, {0, n - 7}} {
+	rows := 0
+	for y := 0; y < n; y++ {
 	module:
-		for y := 0; y < 7; y++ {
-			for x := 0; x < 7; x++ {
-				xx, yy := o[0]+x, o[1]+y
-				row[0] = 1
-				for c := 0; c < nc; c++ {
-					sum := 0.0
-					for _, off := range blurClasses[c] {
-						v, ok := dark(xx+off[0], yy+off[1])
-						if !ok {
-							continue module
-						}
-						sum += v
+		for x := 0; x < n; x++ {
+			row[0] = 1
+			row[1] = float64(x)/float64(n) - 0.5
+			row[2] = float64(y)/float64(n) - 0.5
+			for c := 0; c < nc; c++ {
+				sum := 0.0
+				for _, off := range blurClasses[c] {
+					v := at(x+off[0], y+off[1])
+					if v < 0 {
+						continue module
 					}
-					row[c+1] = sum
+					sum += v
 				}
-				v := vals[yy*n+xx]
-				for i := 0; i < k; i++ {
-					for j := 0; j < k; j++ {
-						ata[i*k+j] += row[i] * row[j]
-					}
-					atb[i] += row[i] * v
-				}
+				row[c+3] = sum
 			}
+			v := vals[y*n+x]
+			for i := 0; i < k; i++ {
+				for j := 0; j < k; j++ {
+					ata[i*k+j] += row[i] * row[j]
+				}
+				atb[i] += row[i] * v
+			}
+			rows++
 		}
+	}
+	if rows < 4*k {
+		return blurModel{}, false
 	}
 	for i := 1; i < k; i++ {
 		ata[i*k+i] += 1e-3 // ridge: keeps the system solvable
@@ -146,7 +161,7 @@ func fitBlur(vals []float64, known []int8, n, r int) (blurModel, bool) {
 		return blurModel{}, false
 	}
 	m := blurModel{r: r, w: w}
-	if m.w[1] > -4 {
+	if m.centre() > -4 {
 		return m, false
 	}
 	return m, true
@@ -193,23 +208,46 @@ const deblurSweeps = 6
 
 // deblurModules returns each module's estimated darkness in [0, 1] from
 // the n×n module values vals (dark low) under a blur model of radius r, or
-// false when the model cannot be fitted.
+// false when the model cannot be fitted. The model is fitted on the
+// function modules, the data modules deconvolved, and then, once, the
+// model refitted on every module with the estimates rounded and the data
+// modules deconvolved again from scratch.
 func deblurModules(vals []float64, n, r int) ([]float64, bool) {
 	known := functionModules(n)
-	m, ok := fitBlur(vals, known, n, r)
+	dark := make([]float64, n*n)
+	for i, k := range known {
+		dark[i] = float64(k)
+	}
+	m, ok := fitBlur(vals, dark, n, r)
 	if !ok {
 		return nil, false
 	}
+	d := deconvolve(vals, known, n, &m)
+	for i, k := range known {
+		if k < 0 {
+			dark[i] = math.Round(d[i])
+		}
+	}
+	if m2, ok := fitBlur(vals, dark, n, r); ok {
+		d = deconvolve(vals, known, n, &m2)
+	}
+	return d, true
+}
+
+// deconvolve inverts model m on the n×n module values vals: Gauss–Seidel
+// sweeps over the unknown modules, known function modules held fixed.
+func deconvolve(vals []float64, known []int8, n int, m *blurModel) []float64 {
 	d := make([]float64, n*n)
+	b := m.centre()
 	for i, k := range known {
 		if k >= 0 {
 			d[i] = float64(k)
 		} else {
 			// first guess: the value as if all neighbours were light
-			d[i] = clamp01((vals[i] - m.w[0]) / m.w[1])
+			d[i] = clamp01((vals[i] - m.light(i%n, i/n, n)) / b)
 		}
 	}
-	nc := classesFor(r)
+	nc := classesFor(m.r)
 	for sweep := 0; sweep < deblurSweeps; sweep++ {
 		for y := 0; y < n; y++ {
 			for x := 0; x < n; x++ {
@@ -217,7 +255,7 @@ func deblurModules(vals []float64, n, r int) ([]float64, bool) {
 				if known[i] >= 0 {
 					continue
 				}
-				rest := vals[i] - m.w[0]
+				rest := vals[i] - m.light(x, y, n)
 				for c := 1; c < nc; c++ {
 					sum := 0.0
 					for _, off := range blurClasses[c] {
@@ -226,13 +264,13 @@ func deblurModules(vals []float64, n, r int) ([]float64, bool) {
 							sum += d[yy*n+xx]
 						}
 					}
-					rest -= m.w[c+1] * sum
+					rest -= m.w[c+3] * sum
 				}
-				d[i] = 0.5*d[i] + 0.5*clamp01(rest/m.w[1])
+				d[i] = 0.5*d[i] + 0.5*clamp01(rest/b)
 			}
 		}
 	}
-	return d, true
+	return d
 }
 
 func clamp01(v float64) float64 {
