@@ -102,6 +102,7 @@ func TestQuadCorpus(t *testing.T) {
 					tl.classic++
 				} else {
 					tl.partial++
+					lines = append(lines, fmt.Sprintf("%-13s %-40s side %5.0f px  partial (classic read %d of %d)", e.Category, filepath.Base(e.Image), quadSide(label), len(co.Codes), len(e.Polygons)))
 				}
 			}
 			continue

@@ -149,6 +149,10 @@ func finderAt(s sampler, scale float64, h *geom.Homography, u, v, m float64) (co
 	ex := h.Apply(geom.Point{X: u + m, Y: v}).Sub(c).Scale(1 / scale)
 	ey := h.Apply(geom.Point{X: u, Y: v + m}).Sub(c).Scale(1 / scale)
 	c = c.Scale(1 / scale)
+	if !finite(c) || !finite(ex) || !finite(ey) {
+		// beyond the quad's horizon (a degenerate or wildly projective quad)
+		return 0, 0
+	}
 	// sums over the 9×9 template and over its inner 7×7 (the pattern
 	// without its separator)
 	var sumAll, sumDark, sq, sumIn, sqIn float64
@@ -186,6 +190,12 @@ func finderAt(s sampler, scale float64, h *geom.Homography, u, v, m float64) (co
 		return corr7, (sumIn-sumDark)/(49-nDark) - sumDark/nDark
 	}
 	return corr9, (sumAll-sumDark)/(81-nDark) - sumDark/nDark
+}
+
+// finite reports whether both coordinates of p are finite and within a
+// range where sampling makes sense.
+func finite(p geom.Point) bool {
+	return math.Abs(p.X) < 1e9 && math.Abs(p.Y) < 1e9
 }
 
 // searchFinder returns the best-correlating template positions, one per
@@ -309,9 +319,21 @@ func locateQuadFinders(ctx context.Context, s sampler, q geom.Quad, inverted boo
 	}
 	// top-left (opposite the missing corner), then its two neighbours
 	var fps [3]finderPattern
-	for i, k := range [3]int{(best.miss + 2) % 4, (best.miss + 3) % 4, (best.miss + 1) % 4} {
+	corners := [3]int{(best.miss + 2) % 4, (best.miss + 3) % 4, (best.miss + 1) % 4}
+	// Refine around the triple's median pixel module size: under blur a
+	// single pattern's scale drifts, and its centre with it.
+	mss := [3]float64{best.f[corners[0]].ms, best.f[corners[1]].ms, best.f[corners[2]].ms}
+	median := math.Max(math.Min(mss[0], mss[1]), math.Min(math.Max(mss[0], mss[1]), mss[2]))
+	if !(median > 0) {
+		return
+	}
+	for i, k := range corners {
 		c := best.f[k]
-		r := searchFinder(s, 1, &h, c.u, c.v, c.m, c.m/4, c.m, []float64{0.88, 0.94, 1, 1.06, 1.13})[best.pol]
+		if !(c.ms > 0) {
+			return
+		}
+		m := c.m * median / c.ms
+		r := searchFinder(s, 1, &h, c.u, c.v, m, m/4, m, []float64{0.9, 0.95, 1, 1.05, 1.1})[best.pol]
 		r = searchFinder(s, 1, &h, r.u, r.v, r.m/4, r.m/16, r.m, []float64{1})[best.pol]
 		if r.corr < quadMinCorrelation || r.contrast < quadMinContrast {
 			return

@@ -22,10 +22,9 @@ var errBlurModel = errors.New("qr: blur model: finder patterns do not fit")
 //
 // (dark = 1 or 0; the light level a may vary linearly across the symbol; a
 // second model adds the 12 modules two away) and then invert the model on
-// the data modules, Gauss–Seidel style: each unknown module's darkness is
-// re-estimated from its value minus its neighbours' current contribution,
-// clamped to [0, 1] and damped, a few sweeps, known function modules held
-// fixed, modules outside the symbol light. The model is then refitted once
+// the data modules: the darkness map in [0, 1] whose prediction is closest
+// to the values, by projected gradient descent (deconvolve), known
+// function modules held fixed, modules outside the symbol light. The model is then refitted once
 // on all modules, the estimates rounded, and inverted again. This is the
 // module-space unsharp mask of sample.go with the mask's weights measured
 // on the symbol instead of fixed.
@@ -203,8 +202,8 @@ func solveLinear(a, b []float64, k int) ([]float64, bool) {
 	return x, true
 }
 
-// deblurSweeps is the number of Gauss–Seidel sweeps of deblurModules.
-const deblurSweeps = 6
+// deconvolveIterations is the number of gradient steps of deconvolve.
+const deconvolveIterations = 60
 
 // deblurModules returns each module's estimated darkness in [0, 1] from
 // the n×n module values vals (dark low) under a blur model of radius r, or
@@ -234,41 +233,81 @@ func deblurModules(vals []float64, n, r int) ([]float64, bool) {
 	return d, true
 }
 
-// deconvolve inverts model m on the n×n module values vals: Gauss–Seidel
-// sweeps over the unknown modules, known function modules held fixed.
+// deconvolve inverts model m on the n×n module values vals: the
+// darkness map d in [0, 1]^(n×n) that minimises the squared difference
+// between vals and the model's prediction, known function modules held
+// fixed, by projected gradient descent with Nesterov momentum (FISTA).
+// Unlike a direct inversion (or Gauss–Seidel sweeps, which diverge once
+// the neighbours outweigh the module itself) it converges whatever the
+// kernel; the bounds keep the ill-posed directions from running away.
 func deconvolve(vals []float64, known []int8, n int, m *blurModel) []float64 {
+	nc := classesFor(m.r)
+	type tap struct {
+		dx, dy int
+		w      float64
+	}
+	var taps []tap
+	norm := 0.0
+	for c := 0; c < nc; c++ {
+		for _, off := range blurClasses[c] {
+			taps = append(taps, tap{off[0], off[1], m.w[c+3]})
+			norm += math.Abs(m.w[c+3])
+		}
+	}
+	step := 1 / (norm * norm)
 	d := make([]float64, n*n)
-	b := m.centre()
 	for i, k := range known {
 		if k >= 0 {
 			d[i] = float64(k)
 		} else {
-			// first guess: the value as if all neighbours were light
-			d[i] = clamp01((vals[i] - m.light(i%n, i/n, n)) / b)
+			d[i] = 0.5
 		}
 	}
-	nc := classesFor(m.r)
-	for sweep := 0; sweep < deblurSweeps; sweep++ {
-		for y := 0; y < n; y++ {
-			for x := 0; x < n; x++ {
-				i := y*n + x
+	base := make([]float64, n*n)
+	for i := range base {
+		base[i] = m.light(i%n, i/n, n)
+	}
+	y := append([]float64(nil), d...)
+	prev := append([]float64(nil), d...)
+	res := make([]float64, n*n)
+	t := 1.0
+	for it := 0; it < deconvolveIterations; it++ {
+		// residual of the prediction at y
+		for yy := 0; yy < n; yy++ {
+			for xx := 0; xx < n; xx++ {
+				pred := base[yy*n+xx]
+				for _, tp := range taps {
+					x2, y2 := xx+tp.dx, yy+tp.dy
+					if x2 >= 0 && y2 >= 0 && x2 < n && y2 < n {
+						pred += tp.w * y[y2*n+x2]
+					}
+				}
+				res[yy*n+xx] = pred - vals[yy*n+xx]
+			}
+		}
+		// gradient step (the kernel is symmetric: its adjoint is itself)
+		copy(prev, d)
+		for yy := 0; yy < n; yy++ {
+			for xx := 0; xx < n; xx++ {
+				i := yy*n + xx
 				if known[i] >= 0 {
 					continue
 				}
-				rest := vals[i] - m.light(x, y, n)
-				for c := 1; c < nc; c++ {
-					sum := 0.0
-					for _, off := range blurClasses[c] {
-						xx, yy := x+off[0], y+off[1]
-						if xx >= 0 && yy >= 0 && xx < n && yy < n {
-							sum += d[yy*n+xx]
-						}
+				g := 0.0
+				for _, tp := range taps {
+					x2, y2 := xx+tp.dx, yy+tp.dy
+					if x2 >= 0 && y2 >= 0 && x2 < n && y2 < n {
+						g += tp.w * res[y2*n+x2]
 					}
-					rest -= m.w[c+3] * sum
 				}
-				d[i] = 0.5*d[i] + 0.5*clamp01(rest/b)
+				d[i] = clamp01(y[i] - step*g)
 			}
 		}
+		tn := (1 + math.Sqrt(1+4*t*t)) / 2
+		for i := range y {
+			y[i] = d[i] + (t-1)/tn*(d[i]-prev[i])
+		}
+		t = tn
 	}
 	return d
 }
