@@ -366,7 +366,7 @@ func (d *Detector) decodeQuadFinders(ctx context.Context, s sampler, q geom.Quad
 	if cerr != nil {
 		// Blurred symbols: the grid is often right where the thresholds
 		// fail; deconvolve the module values (quad_deblur.go).
-		for _, n := range c.sizes[:min(2, len(c.sizes))] {
+		for _, n := range c.sizes[:1] {
 			for _, mode := range [...]int{0, 3} {
 				if ctx.Err() != nil {
 					break

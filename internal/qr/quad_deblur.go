@@ -203,7 +203,7 @@ func solveLinear(a, b []float64, k int) ([]float64, bool) {
 }
 
 // deconvolveIterations is the number of gradient steps of deconvolve.
-const deconvolveIterations = 60
+const deconvolveIterations = 40
 
 // deblurModules returns each module's estimated darkness in [0, 1] from
 // the n×n module values vals (dark low) under a blur model of radius r, or
@@ -241,103 +241,96 @@ func deblurModules(vals []float64, n, r int) ([]float64, bool) {
 // the neighbours outweigh the module itself) it converges whatever the
 // kernel; the bounds keep the ill-posed directions from running away.
 func deconvolve(vals []float64, known []int8, n int, m *blurModel) []float64 {
+	// Work on arrays padded by two modules of light (0) quiet zone, so
+	// that the kernel loops need no bounds tests.
+	const pad = 2
+	w := n + 2*pad
 	nc := classesFor(m.r)
 	type tap struct {
-		dx, dy int
-		w      float64
+		off int
+		w   float64
 	}
 	var taps []tap
 	norm := 0.0
 	for c := 0; c < nc; c++ {
-		for _, off := range blurClasses[c] {
-			taps = append(taps, tap{off[0], off[1], m.w[c+3]})
+		for _, o := range blurClasses[c] {
+			taps = append(taps, tap{o[1]*w + o[0], m.w[c+3]})
 			norm += math.Abs(m.w[c+3])
 		}
 	}
 	step := 1 / (norm * norm)
-	d := make([]float64, n*n)
+	d := make([]float64, w*w)    // current estimate
+	y := make([]float64, w*w)    // extrapolated point
+	prev := make([]float64, w*w) // previous estimate
+	res := make([]float64, w*w)  // prediction minus value (0 in the padding)
 	for i, k := range known {
+		j := (i/n+pad)*w + i%n + pad
 		if k >= 0 {
-			d[i] = float64(k)
+			d[j] = float64(k)
 		} else {
-			d[i] = 0.5
+			d[j] = 0.5
 		}
 	}
-	base := make([]float64, n*n)
-	for i := range base {
-		base[i] = m.light(i%n, i/n, n)
-	}
-	y := append([]float64(nil), d...)
-	prev := append([]float64(nil), d...)
-	res := make([]float64, n*n)
+	copy(y, d)
 	t := 1.0
 	for it := 0; it < deconvolveIterations; it++ {
-		// residual of the prediction at y
 		for yy := 0; yy < n; yy++ {
+			j := (yy+pad)*w + pad
 			for xx := 0; xx < n; xx++ {
-				pred := base[yy*n+xx]
+				pred := m.light(xx, yy, n)
 				for _, tp := range taps {
-					x2, y2 := xx+tp.dx, yy+tp.dy
-					if x2 >= 0 && y2 >= 0 && x2 < n && y2 < n {
-						pred += tp.w * y[y2*n+x2]
-					}
+					pred += tp.w * y[j+xx+tp.off]
 				}
-				res[yy*n+xx] = pred - vals[yy*n+xx]
+				res[j+xx] = pred - vals[yy*n+xx]
 			}
 		}
-		// gradient step (the kernel is symmetric: its adjoint is itself)
 		copy(prev, d)
-		for yy := 0; yy < n; yy++ {
-			for xx := 0; xx < n; xx++ {
-				i := yy*n + xx
-				if known[i] >= 0 {
-					continue
-				}
-				g := 0.0
-				for _, tp := range taps {
-					x2, y2 := xx+tp.dx, yy+tp.dy
-					if x2 >= 0 && y2 >= 0 && x2 < n && y2 < n {
-						g += tp.w * res[y2*n+x2]
-					}
-				}
-				d[i] = clamp01(y[i] - step*g)
+		for i, k := range known {
+			if k >= 0 {
+				continue
 			}
+			j := (i/n+pad)*w + i%n + pad
+			// the kernel is symmetric: its adjoint is itself
+			g := 0.0
+			for _, tp := range taps {
+				g += tp.w * res[j+tp.off]
+			}
+			d[j] = clamp01(y[j] - step*g)
 		}
 		tn := (1 + math.Sqrt(1+4*t*t)) / 2
-		for i := range y {
-			y[i] = d[i] + (t-1)/tn*(d[i]-prev[i])
+		mom := (t - 1) / tn
+		for j := range y {
+			y[j] = d[j] + mom*(d[j]-prev[j])
 		}
 		t = tn
 	}
-	return d
+	out := make([]float64, n*n)
+	for i := range out {
+		out[i] = d[(i/n+pad)*w+i%n+pad]
+	}
+	return out
 }
 
 func clamp01(v float64) float64 {
-	return math.Min(math.Max(v, 0), 1)
+	if v < 0 {
+		return 0
+	}
+	if v > 1 {
+		return 1
+	}
+	return v
 }
 
 // readGridDeblurred samples g, deconvolves the module values
-// (deblurModules) and decodes the modules darker than each of a few
-// levels.
+// (deblurModules, radius 2: on boofcv-dev it read every code radius 1 read
+// and one more) and decodes the modules darker than each of a few levels.
 func readGridDeblurred(s sampler, g *grid, inv bool) (Symbol, *candidateError) {
-	lat := newLattice(g)
-	vals := sampleValues(s, lat, inv, 0)
-	var cerr *candidateError
-	for _, r := range [...]int{1, 2} {
-		d, ok := deblurModules(vals, g.n, r)
-		if !ok {
-			if cerr == nil {
-				cerr = &candidateError{stage: StageAlignment, corners: g.corners(), err: errBlurModel}
-			}
-			continue
-		}
-		if sym, e := decodeDeblurred(d, g, inv); e == nil {
-			return sym, nil
-		} else if cerr == nil || e.stage > cerr.stage {
-			cerr = e
-		}
+	vals := sampleValues(s, newLattice(g), inv, 0)
+	d, ok := deblurModules(vals, g.n, 2)
+	if !ok {
+		return Symbol{}, &candidateError{stage: StageAlignment, corners: g.corners(), err: errBlurModel}
 	}
-	return Symbol{}, cerr
+	return decodeDeblurred(d, g, inv)
 }
 
 // decodeDeblurred decodes the modules darker than each of a few levels of

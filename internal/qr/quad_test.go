@@ -2,6 +2,7 @@ package qr
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -251,5 +252,33 @@ func BenchmarkLocateQuadFinders(b *testing.B) {
 		if _, _, _, _, _, ok := locateQuadFinders(context.Background(), sampler{p}, q, false); !ok {
 			b.Fatal("not found")
 		}
+	}
+}
+
+func BenchmarkDeblurModules(b *testing.B) {
+	m := encodeSymbol(b, "benchmark the deconvolution", decoder.ErrorCorrectionLevel_M, 7)
+	n := len(m)
+	vals := make([]float64, n*n)
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			d := 0.0
+			for _, o := range [5][2]int{{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
+				xx, yy := x+o[0], y+o[1]
+				if xx >= 0 && yy >= 0 && xx < n && yy < n && m[yy][xx] {
+					d += 0.2
+				}
+			}
+			vals[y*n+x] = 230 - 200*d
+		}
+	}
+	for _, r := range []int{1, 2} {
+		b.Run(fmt.Sprintf("radius%d", r), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, ok := deblurModules(vals, n, r); !ok {
+					b.Fatal("not fitted")
+				}
+			}
+		})
 	}
 }
