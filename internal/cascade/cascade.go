@@ -86,6 +86,14 @@ type Config struct {
 	FallbackSmallSide float64
 	// MaxCandidates bounds the candidates decoded per detector run. Zero: 8.
 	MaxCandidates int
+	// DetectAfterRead, in nano and hybrid modes, runs the nano detector
+	// even when the classic tier read codes, and decodes its candidates
+	// that lie away from them: images with several codes, of which the
+	// classic tier read some. The large detector still runs only when the
+	// classic tier read nothing. The zero value (false) runs the detectors
+	// only after the classic tier read nothing: one detector pass (about
+	// 45 cpu-ms for nano, scalar build) saved on every image it reads.
+	DetectAfterRead bool
 	// TileSide is the side of the overlapping tiles a detector runs on when
 	// the whole-image pass finds nothing in a plane larger than two tiles
 	// along its long side. Zero: 1280. Negative: no tiling.
@@ -186,7 +194,14 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 	for _, code := range co.Codes {
 		out.Codes = append(out.Codes, Code{Code: code, Tier: "classic", Confidence: 1})
 	}
-	if err != nil || len(out.Codes) > 0 || c.cfg.Mode == ModeClassic {
+	if err != nil || c.cfg.Mode == ModeClassic {
+		return out, err
+	}
+	if len(out.Codes) > 0 {
+		if !c.cfg.DetectAfterRead || c.cfg.Mode == ModeLarge {
+			return out, nil
+		}
+		_, _, err := c.stage(ctx, p, &out, c.cfg.Nano, ModelNano, ModelNano, c.cfg.Detect, &out.Nano)
 		return out, err
 	}
 	switch c.cfg.Mode {
@@ -212,7 +227,7 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 // to *elapsed, its candidates and codes, and model as the last stage run.
 func (c *Cascade) stage(ctx context.Context, p *gray.Plane, out *Outcome, lm *LazyModel, name, model string, opts neural.DetectOptions, elapsed *time.Duration) ([]neural.Detection, []Code, error) {
 	start := time.Now()
-	dets, codes, err := c.neural(ctx, p, lm, name, opts)
+	dets, codes, err := c.neural(ctx, p, lm, name, opts, out.Codes)
 	*elapsed = time.Since(start)
 	out.Model = model
 	out.Candidates += len(dets)
@@ -242,8 +257,9 @@ func (c *Cascade) fallbackReason(dets []neural.Detection, codes []Code) string {
 }
 
 // neural runs one detector over p (tiling big planes when the whole-image
-// pass finds nothing) and decodes its candidates.
-func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name string, opts neural.DetectOptions) ([]neural.Detection, []Code, error) {
+// pass finds nothing and no code is known) and decodes its candidates,
+// except those on a code of known (read by an earlier tier).
+func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name string, opts neural.DetectOptions, known []Code) ([]neural.Detection, []Code, error) {
 	m, err := lm.Get()
 	if err != nil {
 		return nil, nil, err
@@ -252,7 +268,7 @@ func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name
 	if err != nil {
 		return nil, nil, fmt.Errorf("cascade: %s: %w", name, err)
 	}
-	if len(dets) == 0 && c.cfg.TileSide > 0 && max(p.W, p.H) > 2*c.cfg.TileSide {
+	if len(dets) == 0 && len(known) == 0 && c.cfg.TileSide > 0 && max(p.W, p.H) > 2*c.cfg.TileSide {
 		dets, err = c.detectTiles(ctx, m, p, opts)
 		if err != nil {
 			return dets, nil, err
@@ -267,7 +283,7 @@ func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name
 		if err := ctx.Err(); err != nil {
 			return dets, codes, fmt.Errorf("cascade: %w", err)
 		}
-		if codeCovered(codes, d.Quad) {
+		if codeCovered(codes, d.Quad) || codeCovered(known, d.Quad) {
 			continue
 		}
 		if code, ok := c.decodeCandidate(ctx, p, d.Quad); ok {

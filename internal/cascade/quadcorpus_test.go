@@ -68,7 +68,11 @@ func TestQuadCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	cat := os.Getenv("QRCASCADE_QUAD_CATEGORY")
-	type tally struct{ labels, classic, partial, neural, detected, missed int }
+	// QRCASCADE_QUAD_AFTER_READ=1 also runs the detector on images where
+	// the classic tier read a code, to count what that would add.
+	afterRead := os.Getenv("QRCASCADE_QUAD_AFTER_READ") == "1"
+	var afterTime time.Duration
+	type tally struct{ labels, classic, partial, afterRead, neural, detected, missed int }
 	per := map[string]*tally{}
 	var lines []string
 	var decodeTime time.Duration
@@ -97,9 +101,24 @@ func TestQuadCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(co.Codes) > 0 {
+			var extra []Code
+			if afterRead && len(co.Codes) > 0 {
+				start := time.Now()
+				known := make([]Code, len(co.Codes))
+				for i, code := range co.Codes {
+					known[i] = Code{Code: code, Tier: "classic"}
+				}
+				_, extra, err = c.neural(ctx, p, lm, model, c.cfg.Detect, known)
+				afterTime += time.Since(start)
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
 			for _, label := range e.Polygons {
 				if classicCovers(co.Codes, label) {
 					tl.classic++
+				} else if codeCovered(extra, label) {
+					tl.afterRead++
 				} else {
 					tl.partial++
 					lines = append(lines, fmt.Sprintf("%-13s %-40s side %5.0f px  partial (classic read %d of %d)", e.Category, filepath.Base(e.Image), quadSide(label), len(co.Codes), len(e.Polygons)))
@@ -108,7 +127,7 @@ func TestQuadCorpus(t *testing.T) {
 			continue
 		}
 		start := time.Now()
-		dets, codes, err := c.neural(ctx, p, lm, model, c.cfg.Detect)
+		dets, codes, err := c.neural(ctx, p, lm, model, c.cfg.Detect, nil)
 		decodeTime += time.Since(start)
 		if err != nil {
 			t.Fatal(err)
@@ -154,11 +173,15 @@ func TestQuadCorpus(t *testing.T) {
 		sum.labels += v.labels
 		sum.classic += v.classic
 		sum.partial += v.partial
+		sum.afterRead += v.afterRead
 		sum.neural += v.neural
 		sum.detected += v.detected
 		sum.missed += v.missed
 	}
 	fmt.Fprintf(&b, "%-13s %6d %7d %7d %6d %8d %6d\n", "all", sum.labels, sum.classic, sum.partial, sum.neural, sum.detected, sum.missed)
+	if afterRead {
+		t.Logf("after a classic read: %d more codes, %v", sum.afterRead, afterTime.Round(time.Millisecond))
+	}
 	t.Logf("%s tier (detected: a candidate overlaps the label but no code was read; neural tier time %v):\n%s", model, decodeTime.Round(time.Millisecond), b.String())
 }
 
