@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sort"
 
 	"qrcascade/internal/geom"
 	"qrcascade/internal/gray"
@@ -81,6 +82,11 @@ const (
 	// template matches at 5/7 of the finder patterns' module, out of the
 	// triple.
 	quadMaxModuleRatio = 1.3
+	// quadMaxTriples is the number of finder triples (best first, one per
+	// missing corner and polarity) decodeQuadFinders reads from one quad.
+	// A second triple, read when the first failed before Reed–Solomon,
+	// read no more boofcv-dev codes (35 of 35 neural reads either way).
+	quadMaxTriples = 1
 )
 
 // quadFinder is a finder pattern located in the quad's frame.
@@ -251,11 +257,11 @@ var quadCorners = [4][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}}
 // chosen patterns are then refined on the full-resolution plane over ±1
 // module in quarter-module steps at five scales, and over ±¼ module in
 // sixteenths.
-func locateQuadFinders(ctx context.Context, s sampler, q geom.Quad, inverted bool) (tl, tr, bl finderPattern, inv bool, side int, ok bool) {
+func locateQuadFinders(ctx context.Context, s sampler, q geom.Quad, inverted bool, maxTriples int) []quadTriple {
 	unit := geom.Quad{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}, {X: 0, Y: 1}}
 	h, hok := geom.QuadToQuad(unit, q)
 	if !hok {
-		return
+		return nil
 	}
 	px := (q[0].Dist(q[1]) + q[1].Dist(q[2]) + q[2].Dist(q[3]) + q[3].Dist(q[0])) / 4
 	py := quadPyramid{levels: []sampler{s}}
@@ -266,7 +272,7 @@ func locateQuadFinders(ctx context.Context, s sampler, q geom.Quad, inverted boo
 			break
 		}
 		if ctx.Err() != nil {
-			return
+			return nil
 		}
 		sides++
 		m := 1 / float64(n)
@@ -285,14 +291,14 @@ func locateQuadFinders(ctx context.Context, s sampler, q geom.Quad, inverted boo
 	if inverted {
 		pols = 2
 	}
-	type hyp struct {
-		n, miss, pol int
-		score        float64
-		f            [4]quadFinder
+	// the best hypothesis for each missing corner and polarity
+	var hyps [8]quadHypothesis
+	for i := range hyps {
+		hyps[i].score = math.Inf(-1)
 	}
-	best := hyp{score: math.Inf(-1)}
 	for pol := 0; pol < pols; pol++ {
 		for miss := 0; miss < 4; miss++ {
+			best := &hyps[pol*4+miss]
 			ks := [3]int{(miss + 1) % 4, (miss + 2) % 4, (miss + 3) % 4}
 			for i := 0; i < sides; i++ {
 				a := coarse[i][pol][ks[0]]
@@ -311,82 +317,140 @@ func locateQuadFinders(ctx context.Context, s sampler, q geom.Quad, inverted boo
 						}
 						var f [4]quadFinder
 						f[ks[0]], f[ks[1]], f[ks[2]] = a, b, c
-						best = hyp{n: quadSides[j], miss: miss, pol: pol, score: sc, f: f}
+						*best = quadHypothesis{n: quadSides[j], miss: miss, pol: pol, score: sc, f: f}
 					}
 				}
 			}
 		}
 	}
+	sort.Slice(hyps[:], func(i, j int) bool { return hyps[i].score > hyps[j].score })
+	var out []quadTriple
+	for _, hy := range hyps {
+		if len(out) >= maxTriples || ctx.Err() != nil || math.IsInf(hy.score, -1) {
+			break
+		}
+		if t, ok := refineQuadHypothesis(s, &h, &hy); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// quadHypothesis is a coarse finder pattern triple: the corner without a
+// pattern, the polarity (1: light on dark) and the patterns found at the
+// other corners, with the side of the middle one.
+type quadHypothesis struct {
+	n, miss, pol int
+	score        float64
+	f            [4]quadFinder
+}
+
+// quadTriple is a refined finder pattern triple, in image coordinates.
+type quadTriple struct {
+	tl, tr, bl finderPattern
+	inv        bool
+	side       int // the side the template search suggests
+}
+
+// refineQuadHypothesis refines the three patterns of hy at full
+// resolution and orders them; false when one falls under
+// quadMinCorrelation or quadMinContrast.
+func refineQuadHypothesis(s sampler, h *geom.Homography, hy *quadHypothesis) (quadTriple, bool) {
 	// top-left (opposite the missing corner), then its two neighbours
 	var fps [3]finderPattern
-	corners := [3]int{(best.miss + 2) % 4, (best.miss + 3) % 4, (best.miss + 1) % 4}
+	corners := [3]int{(hy.miss + 2) % 4, (hy.miss + 3) % 4, (hy.miss + 1) % 4}
 	// Refine around the triple's median pixel module size: under blur a
 	// single pattern's scale drifts, and its centre with it.
-	mss := [3]float64{best.f[corners[0]].ms, best.f[corners[1]].ms, best.f[corners[2]].ms}
+	mss := [3]float64{hy.f[corners[0]].ms, hy.f[corners[1]].ms, hy.f[corners[2]].ms}
 	median := math.Max(math.Min(mss[0], mss[1]), math.Min(math.Max(mss[0], mss[1]), mss[2]))
 	if !(median > 0) {
-		return
+		return quadTriple{}, false
 	}
 	for i, k := range corners {
-		c := best.f[k]
+		c := hy.f[k]
 		if !(c.ms > 0) {
-			return
+			return quadTriple{}, false
 		}
 		m := c.m * median / c.ms
-		r := searchFinder(s, 1, &h, c.u, c.v, m, m/4, m, []float64{0.9, 0.95, 1, 1.05, 1.1})[best.pol]
-		r = searchFinder(s, 1, &h, r.u, r.v, r.m/4, r.m/16, r.m, []float64{1})[best.pol]
+		r := searchFinder(s, 1, h, c.u, c.v, m, m/4, m, []float64{0.9, 0.95, 1, 1.05, 1.1})[hy.pol]
+		r = searchFinder(s, 1, h, r.u, r.v, r.m/4, r.m/16, r.m, []float64{1})[hy.pol]
 		if r.corr < quadMinCorrelation || r.contrast < quadMinContrast {
-			return
+			return quadTriple{}, false
 		}
 		ctr := h.Apply(geom.Point{X: r.u, Y: r.v})
-		fps[i] = finderPattern{c: ctr, ms: quadModuleSize(&h, r.u, r.v, r.m), count: 1, contrast: r.contrast}
+		fps[i] = finderPattern{c: ctr, ms: quadModuleSize(h, r.u, r.v, r.m), count: 1, contrast: r.contrast}
 	}
-	tl, tr, bl = fps[0], fps[1], fps[2]
-	v1, v2 := tr.c.Sub(tl.c), bl.c.Sub(tl.c)
+	t := quadTriple{tl: fps[0], tr: fps[1], bl: fps[2], inv: hy.pol == 1, side: hy.n}
+	v1, v2 := t.tr.c.Sub(t.tl.c), t.bl.c.Sub(t.tl.c)
 	if v1.X*v2.Y-v1.Y*v2.X < 0 {
-		tr, bl = bl, tr
+		t.tr, t.bl = t.bl, t.tr
 	}
-	return tl, tr, bl, best.pol == 1, best.n, true
+	return t, true
 }
 
 // decodeQuadFinders reads the symbol whose finder patterns
 // locateQuadFinders finds around q.
 func (d *Detector) decodeQuadFinders(ctx context.Context, s sampler, q geom.Quad) (Symbol, error) {
-	tl, tr, bl, inv, n, ok := locateQuadFinders(ctx, s, q, d.opts.TryInverted)
-	if !ok {
+	triples := locateQuadFinders(ctx, s, q, d.opts.TryInverted, quadMaxTriples)
+	if len(triples) == 0 {
 		return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", ErrNotFound)
 	}
-	c := candidate{f: newFinderFrame(s, tl, tr, bl, inv), budget: d.opts.MaxTransforms}
+	var cerr *candidateError
+	for _, t := range triples {
+		if ctx.Err() != nil {
+			break
+		}
+		sym, e := d.readQuadTriple(ctx, s, t)
+		if e == nil {
+			return sym, nil
+		}
+		if cerr == nil || e.stage > cerr.stage {
+			cerr = e
+		}
+		if e.stage >= StageErrorCorrection {
+			// the geometry got as far as Reed–Solomon: another triple
+			// from the same quad would be a worse guess of it
+			break
+		}
+	}
+	if cerr == nil {
+		return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", ctx.Err())
+	}
+	return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", cerr.err)
+}
+
+// readQuadTriple reads one finder triple of decodeQuadFinders: the
+// locator's own procedure (readCandidate), then, for blurred symbols whose
+// grid is right but whose thresholds fail, the deconvolved module values
+// (quad_deblur.go) on the most likely side.
+func (d *Detector) readQuadTriple(ctx context.Context, s sampler, t quadTriple) (Symbol, *candidateError) {
+	c := candidate{f: newFinderFrame(s, t.tl, t.tr, t.bl, t.inv), budget: d.opts.MaxTransforms}
 	c.sizes = c.f.candidateSizes(s)
-	if !containsInt(c.sizes, n) {
-		c.sizes = append(c.sizes, n)
+	if !containsInt(c.sizes, t.side) {
+		c.sizes = append(c.sizes, t.side)
 	}
 	var st Stats
 	sym, cerr := d.readCandidate(ctx, s, &c, d.opts.MaxTransforms, &st)
-	if cerr != nil {
-		// Blurred symbols: the grid is often right where the thresholds
-		// fail; deconvolve the module values (quad_deblur.go).
-		for _, n := range c.sizes[:1] {
-			for _, mode := range [...]int{0, 3} {
-				if ctx.Err() != nil {
-					break
-				}
-				g := fitGrid(s, &c.f, n, !d.opts.NoLocalGrid, mode)
-				if g == nil {
-					continue
-				}
-				sym, e := readGridDeblurred(s, g, inv)
-				if e == nil {
-					return sym, nil
-				}
-				if e.stage > cerr.stage {
-					cerr = e
-				}
-			}
-		}
-		return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", cerr.err)
+	if cerr == nil {
+		return sym, nil
 	}
-	return sym, nil
+	for _, mode := range [...]int{0, 3} {
+		if ctx.Err() != nil {
+			break
+		}
+		g := fitGrid(s, &c.f, c.sizes[0], !d.opts.NoLocalGrid, mode)
+		if g == nil {
+			continue
+		}
+		sym, e := readGridDeblurred(s, g, t.inv)
+		if e == nil {
+			return sym, nil
+		}
+		if e.stage > cerr.stage {
+			cerr = e
+		}
+	}
+	return Symbol{}, cerr
 }
 
 func containsInt(xs []int, x int) bool {

@@ -48,10 +48,11 @@ func TestLocateQuadFinders(t *testing.T) {
 			sc.blur = tc.blur
 			p := sc.render(m)
 			q := perturbQuad(tc.quad, tc.frac, uint64(i+1), tc.rot)
-			tl, tr, bl, inv, _, ok := locateQuadFinders(context.Background(), sampler{p}, q, false)
-			if !ok || inv {
-				t.Fatalf("ok %v inv %v", ok, inv)
+			triples := locateQuadFinders(context.Background(), sampler{p}, q, false, 1)
+			if len(triples) != 1 || triples[0].inv {
+				t.Fatalf("triples %+v", triples)
 			}
+			tl, tr, bl := triples[0].tl, triples[0].tr, triples[0].bl
 			nf := float64(n)
 			want := []geom.Point{sc.toImage(geom.Point{X: 3.5, Y: 3.5}), sc.toImage(geom.Point{X: nf - 3.5, Y: 3.5}), sc.toImage(geom.Point{X: 3.5, Y: nf - 3.5})}
 			ms := tc.quad[0].Dist(tc.quad[1]) / nf
@@ -249,7 +250,7 @@ func BenchmarkLocateQuadFinders(b *testing.B) {
 	q := perturbQuad(quad, 0.07, 1, 0)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, _, _, _, _, ok := locateQuadFinders(context.Background(), sampler{p}, q, false); !ok {
+		if len(locateQuadFinders(context.Background(), sampler{p}, q, false, 1)) == 0 {
 			b.Fatal("not found")
 		}
 	}
