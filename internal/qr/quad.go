@@ -43,18 +43,26 @@ import (
 //     sizes, become an ordinary finder triple and are read by the
 //     locator's own procedure (readCandidate: sizes from finder spacing,
 //     timing patterns and version information; alignment pattern search,
-//     fourth-corner search, local grids; Reed–Solomon decides).
+//     fourth-corner search, local grids; Reed–Solomon decides). When
+//     that fails, the grid of the most likely side is sampled once more
+//     and its module values deconvolved (quad_deblur.go).
 //
 // Weak spots: a symbol with a finder pattern destroyed (damage, glare on
 // it) has only two good corners and a guessed third one; the correlation
 // does not distinguish a finder pattern from a look-alike square within
-// the window (Reed–Solomon then rejects the grid); the cost grows with the
-// square of the side in modules, which quadSides and the window bound.
+// the window (Reed–Solomon then rejects the grid); a quad off by more than
+// the window is not searched beyond it (10 of the 32 detected but unread
+// boofcv-dev codes in nano mode have best-candidate corner errors of
+// 29–77 % of the side); the cost grows with the
+// square of the side in modules, which quadSides and quadMaxSteps bound
+// (BenchmarkLocateQuadFinders: an 800-pixel version 6 symbol, 10 ms).
 
 // quadSides are the symbol sides, in modules, at which the finder template
 // is searched. Neighbours differ by 15–25 %: the template tolerates about
-// half a module of scale error at its outer ring, and the refinement's
-// scales (±13 %) cover the rest.
+// half a module of scale error at its outer ring, a hypothesis may take
+// each corner's pattern at a different side (perspective, quad error), and
+// the refinement's scales (±10 % around the triple's median module size)
+// cover the rest.
 var quadSides = [...]int{21, 25, 29, 33, 41, 49, 57, 69, 85, 101, 121, 145, 177}
 
 const (
