@@ -283,3 +283,63 @@ func BenchmarkDeblurModules(b *testing.B) {
 		})
 	}
 }
+
+// TestDecodeQuadFindersPolarity: a light-on-dark symbol is read from its
+// quad only when Options.TryInverted allows it.
+func TestDecodeQuadFindersPolarity(t *testing.T) {
+	const text = "inverted quad"
+	m := encodeSymbol(t, text, decoder.ErrorCorrectionLevel_M, 3)
+	quad := squareQuad(200, 200, 250, -12)
+	sc := homographyScene(400, 400, len(m), quad)
+	sc.inverted = true
+	sc.blur = 2
+	p := sc.render(m)
+	q := perturbQuad(quad, 0.08, 5, 1)
+	cases := []struct {
+		name     string
+		inverted bool
+		want     bool
+	}{
+		{"dark on light only", false, false},
+		{"both polarities", true, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := NewDetector(Options{TryInverted: tc.inverted})
+			sym, err := d.decodeQuadFinders(context.Background(), sampler{p}, q)
+			if (err == nil) != tc.want {
+				t.Fatalf("err %v, want a read %v", err, tc.want)
+			}
+			if err == nil && (sym.Text != text || !sym.Inverted) {
+				t.Errorf("got %q inverted %v", sym.Text, sym.Inverted)
+			}
+		})
+	}
+}
+
+// TestDecodeQuadBlurred: through the public DecodeQuad, a blurred symbol
+// whose quad is 10 % off reads, where Detect on the same plane finds
+// nothing (the case the quad finder search exists for).
+func TestDecodeQuadBlurred(t *testing.T) {
+	const text = "blurred quad"
+	m := encodeSymbol(t, text, decoder.ErrorCorrectionLevel_M, 2)
+	quad := squareQuad(200, 200, 230, 20)
+	sc := homographyScene(400, 400, len(m), quad)
+	sc.blur = 7 // box radius 7 twice, modules of 7 pixels
+	p := sc.render(m)
+	d := NewDetector(Options{})
+	if res := d.Detect(context.Background(), p); len(res.Symbols) > 0 {
+		t.Skipf("Detect reads the symbol (%q): the case does not exercise the quad path", res.Symbols[0].Text)
+	}
+	for rot := 0; rot < 4; rot++ {
+		q := perturbQuad(quad, 0.10, uint64(20+rot), rot)
+		sym, err := d.DecodeQuad(context.Background(), p, q)
+		if err != nil {
+			t.Errorf("rotation %d: %v", rot, err)
+			continue
+		}
+		if sym.Text != text || !sym.Corners.Overlaps(quad) {
+			t.Errorf("rotation %d: %q at %v", rot, sym.Text, sym.Corners)
+		}
+	}
+}
