@@ -55,7 +55,8 @@ import (
 // boofcv-dev codes in nano mode have best-candidate corner errors of
 // 29–77 % of the side); the cost grows with the
 // square of the side in modules, which quadSides and quadMaxSteps bound
-// (BenchmarkLocateQuadFinders: an 800-pixel version 6 symbol, 10 ms).
+// (BenchmarkLocateQuadFinders: an 800-pixel version 6 symbol, 10–17 ms
+// on the shared 2-core machine, depending on its load).
 
 // quadSides are the symbol sides, in modules, at which the finder template
 // is searched. Neighbours differ by 15–25 %: the template tolerates about
