@@ -35,7 +35,10 @@ import (
 // QRCASCADE_QUAD_CORPUS=1 and skips when ../../../shared/corpus is absent.
 // QRCASCADE_QUAD_MODEL=large runs the large detector instead of nano;
 // QRCASCADE_QUAD_CATEGORY restricts to one category; QRCASCADE_QUAD_SAMPLE=N
-// spreads N images over the categories.
+// spreads N images over the categories; QRCASCADE_QUAD_DUMP=DIR writes the
+// rectified best candidate of each detected but unread code there as PNG;
+// QRCASCADE_QUAD_AFTER_READ=1 also runs the detector where the classic
+// tier read a code (Config.DetectAfterRead) and counts what that adds.
 //
 //	QRCASCADE_QUAD_CORPUS=1 go test -run TestQuadCorpus -v ./internal/cascade/
 func TestQuadCorpus(t *testing.T) {
