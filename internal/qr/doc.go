@@ -46,10 +46,28 @@
 //     decoder a matrix with clean format and version codewords (decode.go);
 //     gozxing also tries the mirror image.
 //
-// DecodeQuad, for a neural detector's predicted quad, runs Detect on a crop
-// around the quad and, failing that, fits a grid directly to the quad for
-// every rotation and plausible version, ranked by how well the three finder
-// patterns match.
+// DecodeQuad, for a neural detector's predicted quad (corner error a few
+// per cent of the side, one module or more), tries in order:
+//
+//  1. Detect on a crop around the quad (15 % margin);
+//  2. the finder patterns searched in the quad's own frame (quad.go): a
+//     9×9-module template of the finder pattern and its separator, moved
+//     in one-module steps over ±15 % of the side around each corner on a
+//     box-filtered copy of about two pixels per module, for 13 trial sides;
+//     the triple whose correlations sum highest with agreeing pixel module
+//     sizes (which keeps alignment patterns out), refined at full
+//     resolution, is read by readCandidate like a located triple; when
+//     that fails, the module values of the most likely side are
+//     deconvolved with a blur model fitted on the finder and timing
+//     patterns (quad_deblur.go) and decoded at three levels;
+//  3. grids fitted directly to the quad for every rotation and plausible
+//     version, ranked by how well the three finder patterns match
+//     (sampleQuad; on boofcv-dev it reads nothing step 2 misses).
+//
+// Every attempt is bounded: the template search by its window and sides,
+// each triple by Options.MaxTransforms grids plus two deconvolved grids,
+// and ctx is checked between sides and triples. Reed–Solomon decides: no
+// step accepts a symbol whose codewords do not correct.
 //
 // # State (end of the third session)
 //
