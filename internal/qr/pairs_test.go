@@ -3,9 +3,12 @@ package qr
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+
+	"qrcascade/internal/geom"
 )
 
 // TestCompletePairs reads symbols with one finder pattern wiped out (as
@@ -58,5 +61,48 @@ func TestCompletePairs(t *testing.T) {
 				t.Fatalf("read %d symbols (%+v), want %q", len(res.Symbols), res.Stats, text)
 			}
 		})
+	}
+}
+
+// TestCompletePairsAfterRead: an image with two symbols, one intact and
+// one whose bottom-left finder pattern has its light ring greyed (as blur
+// or a bright spot's halo does: the run-length search misses it, the
+// template still sees it). The first symbol is read from its triple, the
+// second only by completing its pair after that read.
+func TestCompletePairsAfterRead(t *testing.T) {
+	const ms = 5.0
+	ma := encodeSymbol(t, "intact", decoder.ErrorCorrectionLevel_M, 2)
+	mb := encodeSymbol(t, "greyed ring", decoder.ErrorCorrectionLevel_M, 2)
+	n := len(ma)
+	side := float64(n) * ms
+	sa := homographyScene(600, 300, n, squareQuad(150, 150, side, 10))
+	sb := homographyScene(600, 300, n, squareQuad(450, 150, side, -15))
+	pa, pb := sa.render(ma), sb.render(mb)
+	for y := 0; y < pb.H; y++ {
+		for x := 0; x < pb.W; x++ {
+			u := sb.toModule(geom.Point{X: float64(x) + 0.5, Y: float64(y) + 0.5})
+			// the light ring of the bottom-left finder pattern: modules
+			// at Chebyshev distance 2 from its centre (3.5, n−3.5)
+			dx, dy := math.Abs(u.X-3.5), math.Abs(u.Y-(float64(n)-3.5))
+			if r := math.Max(dx, dy); r >= 1.5 && r < 2.5 {
+				pb.Pix[y*pb.Stride+x] = 100
+			}
+		}
+	}
+	for i := range pa.Pix {
+		pa.Pix[i] = min(pa.Pix[i], pb.Pix[i])
+	}
+	for _, pairs := range []bool{false, true} {
+		res := NewDetector(Options{NoPairCompletion: !pairs}).Detect(context.Background(), pa)
+		got := map[string]bool{}
+		for _, s := range res.Symbols {
+			got[s.Text] = true
+		}
+		if !got["intact"] {
+			t.Errorf("pairs %v: the intact symbol was not read (%+v)", pairs, res.Stats)
+		}
+		if got["greyed ring"] != pairs {
+			t.Errorf("pairs %v: greyed-ring symbol read = %v (%+v)", pairs, got["greyed ring"], res.Stats)
+		}
 	}
 }

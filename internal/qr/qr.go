@@ -105,10 +105,10 @@ type Options struct {
 	// symbol. The zero value (false) uses local transforms.
 	NoLocalGrid bool
 	// NoPairCompletion disables completing pairs of finder patterns into
-	// triples when a pass reads nothing (pairs.go). The zero value (false)
-	// completes them: symbols with one finder pattern blurred, wiped or
-	// stained are read, for up to 16 more failed grids per pass on images
-	// without a readable symbol.
+	// triples (pairs.go). The zero value (false) completes them: symbols
+	// with one finder pattern blurred, wiped or stained are read, for up
+	// to 16 more failed grids per pass on images without a readable
+	// symbol.
 	NoPairCompletion bool
 }
 
@@ -249,7 +249,7 @@ func (d *Detector) locate(ctx context.Context, sc *scene, pass int, polarities [
 		sc.scaleFinders(fps)
 		res.Stats.FinderPatterns += len(fps)
 		d.decodeTriples(ctx, sc, fps, inv, res)
-		if len(res.Symbols) == 0 && !d.opts.NoPairCompletion {
+		if !d.opts.NoPairCompletion {
 			d.completePairs(ctx, sc, fps, inv, res)
 		}
 	}
