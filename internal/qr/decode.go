@@ -251,7 +251,7 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 		if n < 25 {
 			modes = modes[2:]
 		}
-		var prev geom.Quad
+		var prev *grid
 		for _, mode := range modes {
 			if budget <= 0 || ctx.Err() != nil {
 				break
@@ -261,11 +261,10 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 				keep(&candidateError{stage: StageAlignment, err: fmt.Errorf("qr: side %d: %w", n, ErrAlignment)})
 				break
 			}
-			c := g.corners()
-			if mode > 0 && c[2].Dist(prev[2]) < 0.5*g.moduleSize() {
+			if mode > 0 && sameGrid(g, prev) {
 				continue // same grid as the previous mode
 			}
-			prev = c
+			prev = g
 			for variant := 0; variant < 2 && budget > 0; variant++ {
 				budget--
 				st.Grids++

@@ -510,8 +510,10 @@ func locateAlignment(s sampler, g *grid, mx, my, radius, scale, contrast float64
 	return c.Add(ex.Scale(bx)).Add(ey.Scale(by)), true
 }
 
-// refineLocal locates every alignment pattern of the version and switches g
-// to one homography per cell of the alignment grid.
+// refineLocal locates every alignment pattern of the version, walking
+// outward from the top-left finder pattern (see align.go), and switches g to
+// one homography per cell of the alignment lattice. g is left as it was
+// when fewer than half the patterns are found or a cell degenerates.
 func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 	v, err := decoder.Version_GetVersionForNumber((g.n - 17) / 4)
 	if err != nil {
@@ -527,46 +529,69 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 		pos[i] = float64(c) + 0.5
 	}
 	pts := make([]geom.Point, k*k)
-	found := make([]bool, k*k)
-	// The three positions inside finder patterns are predicted from the
-	// global transform, which passes through the finder centres.
-	type idx struct{ i, j int }
-	order := make([]idx, 0, k*k)
-	for d := 0; d <= 2*(k-1); d++ {
-		for j := 0; j < k; j++ {
-			i := d - j
-			if i >= 0 && i < k {
-				order = append(order, idx{i, j})
-			}
+	placed := make([]bool, k*k) // located, or given its prediction
+	located := make([]bool, k*k)
+	glob := func(i, j int) geom.Point { return g.global.Apply(geom.Point{X: pos[i], Y: pos[j]}) }
+	// disp returns the displacement from the global homography seen at
+	// lattice point (i, j), if it has been placed.
+	disp := func(i, j int) (geom.Point, bool) {
+		if i < 0 || j < 0 || i >= k || j >= k || !placed[j*k+i] {
+			return geom.Point{}, false
 		}
+		return pts[j*k+i].Sub(glob(i, j)), true
 	}
 	nFound := 0
-	for _, o := range order {
-		i, j := o.i, o.j
-		pred := g.global.Apply(geom.Point{X: pos[i], Y: pos[j]})
-		if (i == 0 && j == 0) || (i == 0 && j == k-1) || (i == k-1 && j == 0) {
-			pts[j*k+i] = pred
-			found[j*k+i] = true
-			continue
-		}
-		// displacement seen at the nearest located neighbour
-		var disp geom.Point
-		for _, nb := range [3][2]int{{-1, 0}, {0, -1}, {-1, -1}} {
-			a, b := i+nb[0], j+nb[1]
-			if a >= 0 && b >= 0 && found[b*k+a] {
-				disp = pts[b*k+a].Sub(g.global.Apply(geom.Point{X: pos[a], Y: pos[b]}))
-				break
+	for d := 0; d <= 2*(k-1); d++ {
+		for j := max(0, d-(k-1)); j <= min(d, k-1); j++ {
+			i := d - j
+			base := glob(i, j)
+			if (i == 0 && j == 0) || (i == 0 && j == k-1) || (i == k-1 && j == 0) {
+				// inside a finder pattern: the global transform passes
+				// through the finder centres
+				pts[j*k+i], placed[j*k+i] = base, true
+				continue
 			}
-		}
-		sub := &grid{n: g.n, global: g.global}
-		// shift the prediction by disp: search around pred+disp
-		sub.global = translate(g.global, disp)
-		if p, ok := locateAlignment(s, sub, pos[i], pos[j], 1.5, 1, contrast, f.inv); ok {
-			pts[j*k+i] = p
-			found[j*k+i] = true
-			nFound++
-		} else {
-			pts[j*k+i] = pred.Add(disp)
+			// displacement extrapolated from the placed neighbours
+			dl, okl := disp(i-1, j)
+			du, oku := disp(i, j-1)
+			dd, okd := disp(i-1, j-1)
+			var shift geom.Point
+			switch {
+			case okl && oku && okd:
+				shift = dl.Add(du).Sub(dd)
+			case okl && oku:
+				shift = dl.Add(du).Scale(0.5)
+			case okl:
+				shift = dl
+			case oku:
+				shift = du
+			default:
+				if da, ok := disp(i+1, j-1); ok {
+					shift = da
+				} else if okd {
+					shift = dd
+				}
+			}
+			pred := base.Add(shift)
+			// local module axes: the pitch from the left and upper
+			// neighbours where they were located, else the global one
+			ex := g.global.Apply(geom.Point{X: pos[i] + 1, Y: pos[j]}).Sub(base)
+			ey := g.global.Apply(geom.Point{X: pos[i], Y: pos[j] + 1}).Sub(base)
+			if i > 0 && located[j*k+i-1] {
+				ex = pred.Sub(pts[j*k+i-1]).Scale(1 / (pos[i] - pos[i-1]))
+			}
+			if j > 0 && located[(j-1)*k+i] {
+				ey = pred.Sub(pts[(j-1)*k+i]).Scale(1 / (pos[j] - pos[j-1]))
+			}
+			p, score := searchAlignment(s, pred, ex, ey, 1.5, f.inv)
+			if score >= 0.25*contrast {
+				pts[j*k+i] = p
+				located[j*k+i] = true
+				nFound++
+			} else {
+				pts[j*k+i] = pred
+			}
+			placed[j*k+i] = true
 		}
 	}
 	if nFound < (k*k-3)/2 {

@@ -1,0 +1,200 @@
+package qr
+
+import (
+	"math"
+
+	"qrcascade/internal/geom"
+)
+
+// Alignment patterns (ISO/IEC 18004:2015, 6.3.6) of versions 7 and up: the
+// local grid.
+//
+// One homography is exact for a flat symbol seen through a pinhole, but a
+// version 25–40 symbol at 6–8 pixels per module is off by a module at 100
+// modules from the finder patterns for a lens distortion or a sheet bent by
+// a fraction of a percent. The alignment patterns, every 20–28 modules on a
+// square lattice (Annex E), anchor one homography per lattice cell instead
+// (refineLocal). Locating them is a walk outward from the top-left finder
+// pattern, diagonal by diagonal:
+//
+//  1. Prediction: the global homography (finder centres and the located
+//     bottom-right alignment pattern) plus the displacement field seen at
+//     the already-placed neighbours, extrapolated bilinearly: left + up −
+//     up-left when all three are placed, their mean otherwise. A smooth bend
+//     then moves each prediction with the patterns before it instead of
+//     leaving it to the global homography, whose error grows with the
+//     distance from the finder patterns.
+//  2. Template: the pattern's 25 module centres sampled along module axes
+//     measured from the placed left and upper neighbours (the local module
+//     pitch and direction, not the global ones), on offsets half a module
+//     apart within ±1.5 modules of the prediction, then a quarter module
+//     apart around the best; the score is the light ring's mean less the
+//     darker of the centre and the outer dark ring (alignScore).
+//  3. Centring: point samples cannot tell positions within a module apart,
+//     so the best offset is only good to a third of a module; the centre
+//     is then moved to the centroid of the light ring (centreAlignment),
+//     which is symmetric about the true centre and, in a window of ±1.9
+//     modules, holds nothing else while the offset is under 0.4 module.
+//  4. A pattern scoring under a quarter of the finder contrast is not
+//     trusted: it keeps its prediction (a damaged or glared pattern then
+//     costs accuracy, not a wrong anchor), and the walk goes on from there.
+//
+// Weak spots: the walk starts from the global homography, so a symbol bent
+// by more than about 1.5 modules between the finder patterns and the first
+// alignment patterns is not followed; a pattern under glare keeps its
+// prediction; a look-alike of data modules within the search window that
+// scores better than a blurred true pattern moves one anchor (the cells
+// around it then fail Reed–Solomon, and the global grid is still tried by
+// the other modes).
+
+// alignOffsets are the module offsets of the 25 module centres of an
+// alignment pattern: index 0 the dark centre, 1–8 the light ring, 9–24
+// the dark outer ring.
+var alignOffsets = func() (o [25][2]float64) {
+	n := 1
+	m := 9
+	for y := -2; y <= 2; y++ {
+		for x := -2; x <= 2; x++ {
+			switch max(abs(x), abs(y)) {
+			case 1:
+				o[n] = [2]float64{float64(x), float64(y)}
+				n++
+			case 2:
+				o[m] = [2]float64{float64(x), float64(y)}
+				m++
+			}
+		}
+	}
+	return o
+}()
+
+// alignScore rates an alignment pattern centred at pixel p with module axes
+// ex and ey: the light ring's mean gray level less the darker of the centre
+// module and the outer ring's mean (reversed for inverted symbols). A true
+// pattern scores about the symbol's contrast; random data modules about a
+// quarter of it at best.
+func alignScore(s sampler, p, ex, ey geom.Point, inv bool) float64 {
+	at := func(o [2]float64) float64 {
+		return s.at(geom.Point{X: p.X + o[0]*ex.X + o[1]*ey.X, Y: p.Y + o[0]*ex.Y + o[1]*ey.Y})
+	}
+	centre := at(alignOffsets[0])
+	var ring, outer float64
+	for _, o := range alignOffsets[1:9] {
+		ring += at(o)
+	}
+	for _, o := range alignOffsets[9:] {
+		outer += at(o)
+	}
+	ring /= 8
+	outer /= 16
+	if inv {
+		return math.Min(centre, outer) - ring
+	}
+	return ring - math.Max(centre, outer)
+}
+
+// searchAlignment looks for the alignment pattern nearest in appearance to
+// the template around pixel c, with module axes ex and ey, within radius
+// modules along each axis. It returns the centred position and its score.
+func searchAlignment(s sampler, c, ex, ey geom.Point, radius float64, inv bool) (geom.Point, float64) {
+	off := func(dx, dy float64) geom.Point {
+		return geom.Point{X: c.X + dx*ex.X + dy*ey.X, Y: c.Y + dx*ex.Y + dy*ey.Y}
+	}
+	best, bx, by := math.Inf(-1), 0.0, 0.0
+	for dy := -radius; dy <= radius+1e-9; dy += 0.5 {
+		for dx := -radius; dx <= radius+1e-9; dx += 0.5 {
+			if v := alignScore(s, off(dx, dy), ex, ey, inv); v > best {
+				best, bx, by = v, dx, dy
+			}
+		}
+	}
+	cx, cy := bx, by
+	for dy := -1.0; dy <= 1; dy++ {
+		for dx := -1.0; dx <= 1; dx++ {
+			if dx == 0 && dy == 0 {
+				continue
+			}
+			x, y := cx+0.25*dx, cy+0.25*dy
+			if v := alignScore(s, off(x, y), ex, ey, inv); v > best {
+				best, bx, by = v, x, y
+			}
+		}
+	}
+	p := off(bx, by)
+	if q, ok := centreAlignment(s, p, ex, ey, inv); ok {
+		p = q
+	}
+	return p, best
+}
+
+// centreAlignment returns the centroid of the light ring of the alignment
+// pattern near p: the lightness above the mid level between the ring and
+// the dark modules, summed over a ±1.9-module window sampled every 0.2
+// module along ex and ey. The ring is symmetric about the pattern's centre
+// and the window holds no other light module while p is within 0.4 module
+// of it. False when the window shows no contrast or the centroid lies more
+// than half a module from p (a look-alike).
+func centreAlignment(s sampler, p, ex, ey geom.Point, inv bool) (geom.Point, bool) {
+	const half, step = 1.9, 0.2
+	// mid level: between the light ring and the centre and outer ring at p
+	at := func(x, y float64) float64 {
+		v := s.at(geom.Point{X: p.X + x*ex.X + y*ey.X, Y: p.Y + x*ex.Y + y*ey.Y})
+		if inv {
+			return 255 - v
+		}
+		return v
+	}
+	var light, dark float64
+	for _, o := range alignOffsets[1:9] {
+		light += at(o[0], o[1])
+	}
+	for _, o := range alignOffsets[9:] {
+		dark += at(o[0], o[1])
+	}
+	light /= 8
+	dark = (dark/16 + at(0, 0)) / 2
+	if light-dark < 1 {
+		return p, false
+	}
+	mid := (light + dark) / 2
+	var sw, sx, sy float64
+	for y := -half; y <= half+1e-9; y += step {
+		for x := -half; x <= half+1e-9; x += step {
+			if w := at(x, y) - mid; w > 0 {
+				sw += w
+				sx += w * x
+				sy += w * y
+			}
+		}
+	}
+	if sw == 0 {
+		return p, false
+	}
+	dx, dy := sx/sw, sy/sw
+	if dx*dx+dy*dy > 0.25 {
+		return p, false
+	}
+	return geom.Point{X: p.X + dx*ex.X + dy*ey.X, Y: p.Y + dx*ex.Y + dy*ey.Y}, true
+}
+
+// sameGrid reports whether grids a and b (of one side) put every point of a
+// 5×5 lattice over the symbol, corners included, within half a module of
+// each other: sampling b after a would read the same modules. Local grids
+// fitted from different global transforms can share their bottom-right
+// corner and still differ inside, so the corner alone does not tell.
+func sameGrid(a, b *grid) bool {
+	if a == nil || b == nil || a.n != b.n {
+		return false
+	}
+	tol := 0.5 * a.moduleSize()
+	nf := float64(a.n)
+	for j := 0; j <= 4; j++ {
+		for i := 0; i <= 4; i++ {
+			x, y := nf*float64(i)/4, nf*float64(j)/4
+			if a.toImage(x, y).Dist(b.toImage(x, y)) >= tol {
+				return false
+			}
+		}
+	}
+	return true
+}
