@@ -69,29 +69,38 @@ var alignOffsets = func() (o [25][2]float64) {
 }()
 
 // alignScore rates an alignment pattern centred at pixel p with module axes
-// ex and ey: the light ring's mean gray level less the darker of the centre
-// module and the outer ring's mean (reversed for inverted symbols). A true
-// pattern scores about the symbol's contrast; random data modules about a
-// quarter of it at best.
-func alignScore(s sampler, p, ex, ey geom.Point, inv bool) float64 {
-	at := func(o [2]float64) float64 {
-		return s.at(geom.Point{X: p.X + o[0]*ex.X + o[1]*ey.X, Y: p.Y + o[0]*ex.Y + o[1]*ey.Y})
+// ex and ey from its 25 module centres: the margin by which the darkest
+// light-ring module is lighter than the lightest dark module (centre and
+// outer ring), reversed for inverted symbols. A true pattern scores a large
+// part of the symbol's contrast; data modules, whose 25 modules match the
+// pattern with probability 2⁻²⁵, score negative but for a rare near miss.
+// The margin only shrinks as modules are added, so the scan stops as soon
+// as it is no better than floor (the best score so far in a search) and
+// returns it; most positions of a search cost two or three samples.
+func alignScore(s sampler, p, ex, ey geom.Point, inv bool, floor float64) float64 {
+	lightMin, darkMax := math.Inf(1), math.Inf(-1)
+	for _, k := range alignOrder {
+		o := alignOffsets[k]
+		v := s.at(geom.Point{X: p.X + o[0]*ex.X + o[1]*ey.X, Y: p.Y + o[0]*ex.Y + o[1]*ey.Y})
+		if inv {
+			v = -v
+		}
+		if k >= 1 && k <= 8 {
+			lightMin = math.Min(lightMin, v)
+		} else {
+			darkMax = math.Max(darkMax, v)
+		}
+		if lightMin-darkMax <= floor {
+			return floor
+		}
 	}
-	centre := at(alignOffsets[0])
-	var ring, outer float64
-	for _, o := range alignOffsets[1:9] {
-		ring += at(o)
-	}
-	for _, o := range alignOffsets[9:] {
-		outer += at(o)
-	}
-	ring /= 8
-	outer /= 16
-	if inv {
-		return math.Min(centre, outer) - ring
-	}
-	return ring - math.Max(centre, outer)
+	return lightMin - darkMax
 }
+
+// alignOrder is the order alignScore samples the modules in: the centre
+// and the light ring first, alternating with the outer ring, so that a
+// position that is no pattern fails early.
+var alignOrder = [25]int{0, 1, 9, 8, 24, 3, 11, 6, 22, 2, 4, 5, 7, 10, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23}
 
 // searchAlignment looks for the alignment pattern nearest in appearance to
 // the template around pixel c, with module axes ex and ey, within radius
@@ -103,7 +112,7 @@ func searchAlignment(s sampler, c, ex, ey geom.Point, radius float64, inv bool) 
 	best, bx, by := math.Inf(-1), 0.0, 0.0
 	for dy := -radius; dy <= radius+1e-9; dy += 0.5 {
 		for dx := -radius; dx <= radius+1e-9; dx += 0.5 {
-			if v := alignScore(s, off(dx, dy), ex, ey, inv); v > best {
+			if v := alignScore(s, off(dx, dy), ex, ey, inv, best); v > best {
 				best, bx, by = v, dx, dy
 			}
 		}
@@ -115,7 +124,7 @@ func searchAlignment(s sampler, c, ex, ey geom.Point, radius float64, inv bool) 
 				continue
 			}
 			x, y := cx+0.25*dx, cy+0.25*dy
-			if v := alignScore(s, off(x, y), ex, ey, inv); v > best {
+			if v := alignScore(s, off(x, y), ex, ey, inv, best); v > best {
 				best, bx, by = v, x, y
 			}
 		}

@@ -514,6 +514,10 @@ func locateAlignment(s sampler, g *grid, mx, my, radius, scale, contrast float64
 // outward from the top-left finder pattern (see align.go), and switches g to
 // one homography per cell of the alignment lattice. g is left as it was
 // when fewer than half the patterns are found or a cell degenerates.
+// minAlignScore is the smallest alignScore, relative to the finder
+// contrast, of a located alignment pattern.
+const minAlignScore = 0.1
+
 func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 	v, err := decoder.Version_GetVersionForNumber((g.n - 17) / 4)
 	if err != nil {
@@ -540,7 +544,9 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 		}
 		return pts[j*k+i].Sub(glob(i, j)), true
 	}
-	nFound := 0
+	// fewer located patterns than need leave g as it was
+	need := (k*k - 3) / 2
+	nFound, tried := 0, 0
 	for d := 0; d <= 2*(k-1); d++ {
 		for j := max(0, d-(k-1)); j <= min(d, k-1); j++ {
 			i := d - j
@@ -583,8 +589,18 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 			if j > 0 && located[(j-1)*k+i] {
 				ey = pred.Sub(pts[(j-1)*k+i]).Scale(1 / (pos[j] - pos[j-1]))
 			}
+			if nFound+(k*k-3-tried) < need {
+				return // too few patterns left to reach need
+			}
+			tried++
 			p, score := searchAlignment(s, pred, ex, ey, 1.5, f.inv)
-			if score >= 0.25*contrast {
+			if score < minAlignScore*contrast {
+				// the prediction may be further off than the search: the
+				// first patterns away from the finder patterns rest on
+				// the global transform alone
+				p, score = searchAlignment(s, pred, ex, ey, 3, f.inv)
+			}
+			if score >= minAlignScore*contrast {
 				pts[j*k+i] = p
 				located[j*k+i] = true
 				nFound++
@@ -594,8 +610,65 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 			placed[j*k+i] = true
 		}
 	}
-	if nFound < (k*k-3)/2 {
+	// Second chance for the patterns not located: predicted now from the
+	// located neighbours on all sides (interpolating where the walk
+	// extrapolated).
+	for j := 0; j < k; j++ {
+		for i := 0; i < k; i++ {
+			if located[j*k+i] || (i == 0 && j == 0) || (i == 0 && j == k-1) || (i == k-1 && j == 0) {
+				continue
+			}
+			var sum geom.Point
+			cnt := 0
+			for _, o := range [4][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
+				a, b := i+o[0], j+o[1]
+				if a >= 0 && b >= 0 && a < k && b < k && located[b*k+a] {
+					sum = sum.Add(pts[b*k+a].Sub(glob(a, b)))
+					cnt++
+				}
+			}
+			if cnt < 2 {
+				continue
+			}
+			base := glob(i, j)
+			pred := base.Add(sum.Scale(1 / float64(cnt)))
+			ex := g.global.Apply(geom.Point{X: pos[i] + 1, Y: pos[j]}).Sub(base)
+			ey := g.global.Apply(geom.Point{X: pos[i], Y: pos[j] + 1}).Sub(base)
+			if p, score := searchAlignment(s, pred, ex, ey, 1.5, f.inv); score >= minAlignScore*contrast {
+				pts[j*k+i] = p
+				located[j*k+i] = true
+				nFound++
+			} else {
+				pts[j*k+i] = pred
+			}
+		}
+	}
+	if nFound < need {
 		return
+	}
+	// The lattice points inside the finder patterns were predicted by the
+	// global transform, which is exact at the finder centres only: where
+	// the three lattice neighbours of one were located, the homography
+	// through them and the finder centre places it instead.
+	nf := float64(g.n)
+	for _, a := range [3]struct {
+		i, j, di, dj int
+		centre       geom.Point
+		mx, my       float64
+	}{
+		{0, 0, 1, 1, f.tl.c, 3.5, 3.5},
+		{k - 1, 0, -1, 1, f.tr.c, nf - 3.5, 3.5},
+		{0, k - 1, 1, -1, f.bl.c, 3.5, nf - 3.5},
+	} {
+		i2, j2 := a.i+a.di, a.j+a.dj
+		if !located[a.j*k+i2] || !located[j2*k+a.i] || !located[j2*k+i2] {
+			continue
+		}
+		src := geom.Quad{{X: pos[i2], Y: pos[a.j]}, {X: pos[i2], Y: pos[j2]}, {X: pos[a.i], Y: pos[j2]}, {X: a.mx, Y: a.my}}
+		dst := geom.Quad{pts[a.j*k+i2], pts[j2*k+i2], pts[j2*k+a.i], a.centre}
+		if h, ok := geom.QuadToQuad(src, dst); ok {
+			pts[a.j*k+a.i] = h.Apply(geom.Point{X: pos[a.i], Y: pos[a.j]})
+		}
 	}
 	cells := make([]geom.Homography, (k-1)*(k-1))
 	for j := 0; j+1 < k; j++ {
