@@ -2,8 +2,7 @@ package qr
 
 import (
 	"fmt"
-
-	"os"
+	"math"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
@@ -62,19 +61,10 @@ func TestRefineLocalWarped(t *testing.T) {
 			// module centres
 			worst := func(g *grid) float64 {
 				var w float64
-				var wx, wy int
-				defer func() {
-					if os.Getenv("WHERE") != "" {
-						t.Logf("worst at module %d,%d: %.2f", wx, wy, w)
-					}
-				}()
 				for y := 0; y < n; y++ {
 					for x := 0; x < n; x++ {
 						c := geom.Point{X: float64(x) + 0.5, Y: float64(y) + 0.5}
-						if e := g.toImage(c.X, c.Y).Dist(sc.toImage(c)) / ms; e > w {
-							w = e
-							wx, wy = x, y
-						}
+						w = math.Max(w, g.toImage(c.X, c.Y).Dist(sc.toImage(c))/ms)
 					}
 				}
 				return w

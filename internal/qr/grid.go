@@ -44,6 +44,8 @@ type grid struct {
 	// horizontally and pos[j]..pos[j+1] vertically.
 	pos   []float64
 	cells []geom.Homography
+	// alignment patterns located by refineLocal, and tried (0 when not run)
+	aligned, alignTried int
 }
 
 // toImage maps module coordinates (x, y) to pixel coordinates.
@@ -593,6 +595,7 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 				return // too few patterns left to reach need
 			}
 			tried++
+			g.alignTried = tried
 			p, score := searchAlignment(s, pred, ex, ey, 1.5, f.inv)
 			if score < minAlignScore*contrast {
 				// the prediction may be further off than the search: the
@@ -611,38 +614,57 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 		}
 	}
 	// Second chance for the patterns not located: predicted now from the
-	// located neighbours on all sides (interpolating where the walk
-	// extrapolated).
-	for j := 0; j < k; j++ {
-		for i := 0; i < k; i++ {
-			if located[j*k+i] || (i == 0 && j == 0) || (i == 0 && j == k-1) || (i == k-1 && j == 0) {
-				continue
-			}
-			var sum geom.Point
-			cnt := 0
-			for _, o := range [4][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
-				a, b := i+o[0], j+o[1]
-				if a >= 0 && b >= 0 && a < k && b < k && located[b*k+a] {
-					sum = sum.Add(pts[b*k+a].Sub(glob(a, b)))
+	// located neighbours on all sides, the displacement extrapolated
+	// linearly where two located patterns line up towards the point; two
+	// rounds, so that patterns located in the first help the second.
+	isAnchor := func(i, j int) bool { return (i == 0 || i == k-1) && j == 0 || i == 0 && j == k-1 }
+	dispAt := func(i, j int) (geom.Point, bool) {
+		if i < 0 || j < 0 || i >= k || j >= k || !located[j*k+i] {
+			return geom.Point{}, false
+		}
+		return pts[j*k+i].Sub(glob(i, j)), true
+	}
+	for round := 0; round < 2 && nFound < k*k-3; round++ {
+		before := nFound
+		for j := 0; j < k; j++ {
+			for i := 0; i < k; i++ {
+				if located[j*k+i] || isAnchor(i, j) {
+					continue
+				}
+				var sum geom.Point
+				cnt := 0
+				for _, o := range [4][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
+					d1, ok1 := dispAt(i+o[0], j+o[1])
+					if !ok1 {
+						continue
+					}
+					if d2, ok2 := dispAt(i+2*o[0], j+2*o[1]); ok2 {
+						d1 = d1.Scale(2).Sub(d2)
+					}
+					sum = sum.Add(d1)
 					cnt++
 				}
-			}
-			if cnt < 2 {
-				continue
-			}
-			base := glob(i, j)
-			pred := base.Add(sum.Scale(1 / float64(cnt)))
-			ex := g.global.Apply(geom.Point{X: pos[i] + 1, Y: pos[j]}).Sub(base)
-			ey := g.global.Apply(geom.Point{X: pos[i], Y: pos[j] + 1}).Sub(base)
-			if p, score := searchAlignment(s, pred, ex, ey, 1.5, f.inv); score >= minAlignScore*contrast {
-				pts[j*k+i] = p
-				located[j*k+i] = true
-				nFound++
-			} else {
-				pts[j*k+i] = pred
+				if cnt == 0 {
+					continue
+				}
+				base := glob(i, j)
+				pred := base.Add(sum.Scale(1 / float64(cnt)))
+				ex := g.global.Apply(geom.Point{X: pos[i] + 1, Y: pos[j]}).Sub(base)
+				ey := g.global.Apply(geom.Point{X: pos[i], Y: pos[j] + 1}).Sub(base)
+				if p, score := searchAlignment(s, pred, ex, ey, 1.5, f.inv); score >= minAlignScore*contrast {
+					pts[j*k+i] = p
+					located[j*k+i] = true
+					nFound++
+				} else {
+					pts[j*k+i] = pred
+				}
 			}
 		}
+		if nFound == before {
+			break
+		}
 	}
+	g.aligned = nFound
 	if nFound < need {
 		return
 	}
