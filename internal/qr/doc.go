@@ -32,7 +32,9 @@
 //     larger template), then with the fourth corner placed where the grid is
 //     most in phase with the module edges (searchCorner: version 1, damaged
 //     alignment patterns, strong perspective), then the parallelogram; for
-//     versions 7+ one homography per alignment-pattern cell (grid.go).
+//     versions 7+ one homography per alignment-pattern cell, the patterns
+//     located in a walk outward from the finder patterns (grid.go,
+//     align.go).
 //     When the budget is spent, the first grid that got as far as
 //     Reed–Solomon is bent once more by refinePhase (a 3×3 lattice of
 //     control points placed by grid phase, one homography per cell) and
@@ -58,7 +60,9 @@
 // noise-relative contrast floor; versions 1–40 read exactly; moderate
 // perspective, and strong perspective on versions 1–3 (fourth corner by
 // grid phase, TestSearchCorner); sagging versions 3 (refinePhase,
-// TestRefinePhase); blur; low contrast; mirrored; inverted
+// TestRefinePhase); versions 25–40 sagging by 3.5–4 modules or on a
+// cylinder (local grid, TestRefineLocalWarped); blur; low contrast;
+// mirrored; inverted
 // (with Options.TryInverted); clean format/version codewords written back;
 // the finder/timing agreement gate; the module-space unsharp threshold;
 // DecodeQuad with noisy corners; a 2 MP invoice; a 12 MP photo-like plane
@@ -66,9 +70,15 @@
 //
 // Known weaknesses (the next steps), from where unread boofcv-dev codes
 // stop (the best failure overlapping each label):
-//   - high_version: versions 25–40 at 6–8 pixels per module fail the
-//     finder/timing agreement gate in every mode (local alignment grids do
-//     not converge); 8 of 17 unread;
+//   - high_version: 7 of 17 unread (Detector alone), none for the local
+//     grid any more: for 003, 010, 018 and 026 the true triple decodes on
+//     the mode-0 local grid but is not reached: look-alike triples made of
+//     data modules rank above it and spend MaxFailedGrids first (with
+//     MaxFailedGrids 300 the Detector reads 14/17), and 026's version
+//     information is unreadable in the finder frames, so a wrong side (121
+//     for 117) spends its small budget; 007, 008 and 028 have no true
+//     triple (finder patterns not found). Candidate ranking, not geometry,
+//     is the next step there;
 //   - curved: 11 of 30 still unread, most failing Reed–Solomon on a grid
 //     that matches the finder and timing patterns. refinePhase's 3×3
 //     lattice reads version 3 sagging 1.2 modules but not versions 4–6
@@ -208,6 +218,42 @@
 // pixels within 48 levels of black or white, as on a clean page) lost
 // bright_spots 40 → 35 and brightness 39 → 37: glare photos are bimodal too.
 // make bench-corpus after this session: see docs/BENCHMARKS.md (v4).
+//
+// Issue 3 (2026-11-25, high versions): the local grid (refineLocal,
+// align.go) was rebuilt. Before, each alignment pattern was searched around
+// the global prediction plus one neighbour's displacement with a mean-level
+// template that data modules pass (on a v32 symbol on a strong cylinder,
+// data look-alikes scored 0.3–0.6 of the contrast, the true patterns
+// 0.3–1.0), and the walk diverged. Now: predictions
+// extrapolate the displacements of the placed neighbours (left + up −
+// diagonal), the template is the min/max margin of all 25 modules (data
+// modules score below zero), a ±3-module retry and a second pass from
+// located neighbours on all sides catch what the first search missed,
+// positions are centred on the light ring (0.15 module instead of a third),
+// and the lattice points inside the finder patterns are placed through the
+// finder centres. readCandidate compares whole grids (sameGrid), not only
+// the bottom-right corner, before skipping a mode: local grids fitted from
+// different global transforms share that corner. Detector alone
+// (QRCASCADE_BASELINE=0 QRCASCADE_CORPUS=boofcv-dev,zxing,zxing-cpp,jsqr go
+// test -run 'TestCorpus$' -v .): boofcv-dev 533 → 536/648 (high_version
+// 8 → 10/17, bright_spots 40 → 41/49), zxing/ 173/180, zxing-cpp/
+// 117/137, jsqr/ 51/53 unchanged, 0 false reads. Classic tier
+// (bin/qrcascade bench --mode classic --manifest .../boofcv-dev/
+// manifest.jsonl): 542 → 545/648, mean of categories 74.6 → 75.4 %
+// (high_version 8 → 10/17, bright_spots 41 → 42/49), 65.6 → 64.2 ms CPU
+// per image (three runs each: 66.0, 64.7, 66.2 → 63.5, 64.1, 65.0); the
+// high_version category alone 123.8 → 100.9 ms; zxing/ 178/180,
+// zxing-cpp/ 126/137, jsqr/ 52/53, boofcv-decoding/ 26/26, negatives
+// 0/46 unchanged. `go test -run XXX -bench RefineLocal40 -benchtime 20x .`
+// (v40, 46 patterns): 1.11 → 0.39 ms/op (the template's early exit: most
+// positions cost two or three samples). Unit test: TestRefineLocalWarped
+// (v25 and v40 sagging 3.5–4 modules, v32 on a cylinder: one homography
+// fails, the local grid puts every module within 0.4 module and reads; the
+// previous walk diverged on the sagging cases). Tried and dropped: the new
+// template for the bottom-right search of modes 0 and 1 too (zxing/ −1,
+// zxing-cpp/ −1, nothing gained); rejecting a side whose version
+// information, read on the fitted grid, names another version (no read
+// changed: on 026 the wrong side's grid reads no version at all).
 //
 // Earlier sessions (go test -run TestCorpus with QRCASCADE_CORPUS set, see
 // corpus_test.go): first session, this package alone: zxing/ 158/180,

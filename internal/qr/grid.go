@@ -25,16 +25,19 @@ import (
 //     bottom-right alignment pattern (versions 2+, 6.3.6) at
 //     (n−6.5, n−6.5); a local template search finds it and the four points
 //     give a homography. Without it the parallelogram completion is used.
-//  3. Local transforms (versions 7+): every alignment pattern of the version
-//     (Annex E) is searched near its position predicted by the homography
-//     plus the displacement already observed at its nearest located
-//     neighbour, and each cell between four neighbouring alignment centres
-//     gets its own homography. This follows curved or unevenly stretched
-//     symbols that one homography cannot.
+//  3. Local transforms (versions 7+, refineLocal and align.go): every
+//     alignment pattern of the version (Annex E) is located in a walk
+//     outward from the top-left finder pattern, each predicted from the
+//     displacements already seen at its placed neighbours and searched with
+//     a template at the local module pitch, then centred on its light ring;
+//     each cell between four neighbouring alignment centres gets its own
+//     homography. This follows curved or unevenly stretched symbols that one
+//     homography cannot.
 //
 // Weak spots: a symbol whose bottom-right quarter is damaged loses its
-// perspective correction; the alignment search accepts the best local match
-// above a contrast floor and may lock onto a look-alike data pattern.
+// perspective correction; the bottom-right search of modes 0 and 1 (not the
+// local walk) accepts the best local match above a contrast floor and may
+// lock onto a look-alike data pattern.
 
 // grid maps module coordinates to pixel coordinates.
 type grid struct {
