@@ -24,23 +24,28 @@ func TestRefineLocalWarped(t *testing.T) {
 		// scene builds the warp for an n-module symbol
 		scene func(n int) synthScene
 		blur  int
+		inv   bool // light on dark
 	}{
 		{"v25 sag 3.5 modules", 25, func(n int) synthScene {
 			nf := float64(n)
 			return sagScene(int(nf*ms)+80, int(nf*ms)+100, n, nf*ms/2+40, nf*ms/2+40, nf*ms, 3.5*ms)
-		}, 0},
+		}, 0, false},
 		{"v25 sag 3.5 modules blurred", 25, func(n int) synthScene {
 			nf := float64(n)
 			return sagScene(int(nf*ms)+80, int(nf*ms)+100, n, nf*ms/2+40, nf*ms/2+40, nf*ms, 3.5*ms)
-		}, 1},
+		}, 1, false},
+		{"v25 sag 3.5 modules inverted", 25, func(n int) synthScene {
+			nf := float64(n)
+			return sagScene(int(nf*ms)+80, int(nf*ms)+100, n, nf*ms/2+40, nf*ms/2+40, nf*ms, 3.5*ms)
+		}, 0, true},
 		{"v32 cylinder 1 radian", 32, func(n int) synthScene {
 			nf := float64(n)
 			return cylinderScene(int(nf*ms)+80, int(nf*ms)+80, n, nf*ms/2+40, nf*ms/2+40, nf*ms, 1.0)
-		}, 0},
+		}, 0, false},
 		{"v40 sag 4 modules", 40, func(n int) synthScene {
 			nf := float64(n)
 			return sagScene(int(nf*ms)+80, int(nf*ms)+100, n, nf*ms/2+40, nf*ms/2+40, nf*ms, 4.0*ms)
-		}, 0},
+		}, 0, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,13 +55,14 @@ func TestRefineLocalWarped(t *testing.T) {
 			nf := float64(n)
 			sc := tc.scene(n)
 			sc.blur = tc.blur
+			sc.inverted = tc.inv
 			p := sc.render(m)
 			s := sampler{p}
 			fp := func(x, y float64) finderPattern {
 				c := sc.toImage(geom.Point{X: x, Y: y})
 				return finderPattern{c: c, ms: sc.toImage(geom.Point{X: x + 1, Y: y}).Dist(c), count: 1}
 			}
-			f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
+			f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), tc.inv)
 			// worst distance, in modules, between g's and the scene's
 			// module centres
 			worst := func(g *grid) float64 {
@@ -73,7 +79,7 @@ func TestRefineLocalWarped(t *testing.T) {
 			if gh == nil {
 				t.Fatal("no homography grid")
 			}
-			if _, cerr := readGrid(s, gh, false, 0); cerr == nil {
+			if _, cerr := readGrid(s, gh, tc.inv, 0); cerr == nil {
 				t.Fatalf("one homography read the symbol (worst module %.2f off): the case does not test the local grid", worst(gh))
 			}
 			gl := fitGrid(s, &f, n, true, 0)
@@ -83,7 +89,7 @@ func TestRefineLocalWarped(t *testing.T) {
 			if w := worst(gl); w > 0.4 {
 				t.Errorf("local grid: worst module centre %.2f modules off (homography %.2f)", w, worst(gh))
 			}
-			if sym, cerr := readGrid(s, gl, false, 0); cerr != nil || sym.Text != text {
+			if sym, cerr := readGrid(s, gl, tc.inv, 0); cerr != nil || sym.Text != text {
 				t.Errorf("local grid read %q, %v", sym.Text, cerr)
 			}
 		})
