@@ -3,6 +3,8 @@ package qr
 import (
 	"math"
 
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+
 	"qrcascade/internal/geom"
 )
 
@@ -203,6 +205,36 @@ func sameGrid(a, b *grid) bool {
 			if a.toImage(x, y).Dist(b.toImage(x, y)) >= tol {
 				return false
 			}
+		}
+	}
+	return true
+}
+
+// alignmentEvidence reports whether the two alignment patterns nearest the
+// top-left finder pattern, on the timing pattern row and column (Annex E:
+// versions 7+), are found within 2 modules of where grid g puts them, both
+// scoring at least a quarter of the finder contrast. The margin template
+// rejects data modules (no field of random modules passed in the tests), so
+// a triple that shows both is a high-version symbol near the size of g, not
+// one of the look-alike triples that finder-like shapes in its data region
+// make.
+func alignmentEvidence(s sampler, g *grid, f *finderFrame) bool {
+	v, err := decoder.Version_GetVersionForNumber((g.n - 17) / 4)
+	if err != nil {
+		return false
+	}
+	centres := v.GetAlignmentPatternCenters()
+	if len(centres) < 3 {
+		return false
+	}
+	a, b := float64(centres[0])+0.5, float64(centres[1])+0.5
+	floor := 0.25 * math.Abs(f.light-f.dark)
+	for _, m := range [2][2]float64{{b, a}, {a, b}} {
+		c := g.toImage(m[0], m[1])
+		ex := g.toImage(m[0]+1, m[1]).Sub(c)
+		ey := g.toImage(m[0], m[1]+1).Sub(c)
+		if _, score := searchAlignment(s, c, ex, ey, 2, f.inv); score < floor {
+			return false
 		}
 	}
 	return true

@@ -276,3 +276,44 @@ func BenchmarkRefineLocal40(b *testing.B) {
 		}
 	}
 }
+
+// TestAlignmentEvidence checks the screen's evidence for a high-version
+// symbol: the two alignment patterns next to the top-left finder pattern
+// are found on a version 25 symbol under perspective, and not on fields of
+// random modules of the same size (what look-alike triples inside a large
+// symbol's data region see).
+func TestAlignmentEvidence(t *testing.T) {
+	const v = 25
+	n := dimensionForVersion(v)
+	nf := float64(n)
+	q := geom.Quad{{X: 60, Y: 80}, {X: 700, Y: 40}, {X: 740, Y: 720}, {X: 40, Y: 690}}
+	t.Run("symbol", func(t *testing.T) {
+		m := encodeSymbol(t, "evidence", decoder.ErrorCorrectionLevel_Q, v)
+		sc := homographyScene(800, 800, n, q)
+		p := sc.render(m)
+		s := sampler{p}
+		fp := func(x, y float64) finderPattern {
+			c := sc.toImage(geom.Point{X: x, Y: y})
+			return finderPattern{c: c, ms: sc.toImage(geom.Point{X: x + 1, Y: y}).Dist(c), count: 1}
+		}
+		f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
+		// the parallelogram grid of the screen, modules off near the
+		// bottom-right but close next to the top-left finder pattern
+		g := fitGrid(s, &f, n, false, 2)
+		if !alignmentEvidence(s, g, &f) {
+			t.Error("no evidence on a version 25 symbol")
+		}
+	})
+	for seed := uint64(1); seed <= 10; seed++ {
+		t.Run(fmt.Sprintf("random modules %d", seed), func(t *testing.T) {
+			sc, mods := alignPatternScene(t, seed, n, 0, 0, 6, 9, false)
+			p := sc.render(mods)
+			h, _ := geom.QuadToQuad(geom.Quad{{X: 0, Y: 0}, {X: nf, Y: 0}, {X: nf, Y: nf}, {X: 0, Y: nf}},
+				geom.Quad{sc.toImage(geom.Point{X: 0, Y: 0}), sc.toImage(geom.Point{X: nf, Y: 0}), sc.toImage(geom.Point{X: nf, Y: nf}), sc.toImage(geom.Point{X: 0, Y: nf})})
+			f := finderFrame{dark: float64(sc.dark), light: float64(sc.light)}
+			if alignmentEvidence(sampler{p}, &grid{n: n, global: h}, &f) {
+				t.Error("evidence on random modules")
+			}
+		})
+	}
+}

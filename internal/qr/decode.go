@@ -156,6 +156,14 @@ func screenCandidate(s sampler, t triple, f finderFrame) (candidate, *candidateE
 	for _, n := range c.sizes {
 		if g := fitGrid(s, &c.f, n, false, 2); g != nil && formatReadable(s, g, &c.f) {
 			c.rank = timingRank(s, g, &c.f)
+			if n >= 45 && alignmentEvidence(s, g, &c.f) {
+				// Alignment patterns where a version 7+ symbol has
+				// them: read before the look-alike triples that the
+				// finder-like shapes of its data region make, which
+				// otherwise spend the failed-grid budget first
+				// (boofcv-dev high_version and rotations).
+				c.rank = 10
+			}
 			if c.rank < 7 {
 				// timing patterns barely alternate: a cross triple, or
 				// strong perspective; worth fewer grids
