@@ -9,15 +9,15 @@ import (
 )
 
 // Alignment patterns (ISO/IEC 18004:2015, 6.3.6) of versions 7 and up: the
-// local grid.
+// local grid, and the screen's evidence for a high-version symbol.
 //
 // One homography is exact for a flat symbol seen through a pinhole, but a
 // version 25–40 symbol at 6–8 pixels per module is off by a module at 100
 // modules from the finder patterns for a lens distortion or a sheet bent by
 // a fraction of a percent. The alignment patterns, every 20–28 modules on a
 // square lattice (Annex E), anchor one homography per lattice cell instead
-// (refineLocal). Locating them is a walk outward from the top-left finder
-// pattern, diagonal by diagonal:
+// (refineLocal, grid.go). Locating them is a walk outward from the top-left
+// finder pattern, diagonal by diagonal:
 //
 //  1. Prediction: the global homography (finder centres and the located
 //     bottom-right alignment pattern) plus the displacement field seen at
@@ -27,28 +27,34 @@ import (
 //     leaving it to the global homography, whose error grows with the
 //     distance from the finder patterns.
 //  2. Template: the pattern's 25 module centres sampled along module axes
-//     measured from the placed left and upper neighbours (the local module
+//     measured from the located left and upper neighbours (the local module
 //     pitch and direction, not the global ones), on offsets half a module
 //     apart within ±1.5 modules of the prediction, then a quarter module
-//     apart around the best; the score is the light ring's mean less the
-//     darker of the centre and the outer dark ring (alignScore).
-//  3. Centring: point samples cannot tell positions within a module apart,
-//     so the best offset is only good to a third of a module; the centre
-//     is then moved to the centroid of the light ring (centreAlignment),
+//     apart around the best. The score (alignScore) is the margin by which
+//     the darkest light-ring module is lighter than the lightest dark one:
+//     a mean-level score let data modules pass at 0.3–0.6 of the contrast
+//     (a v32 symbol on a strong cylinder), the margin keeps them below zero.
+//  3. Acceptance: a margin of a tenth of the finder contrast (minAlignScore).
+//     A pattern not found within ±1.5 modules is searched within ±3 once a
+//     first pattern was located, or next to a finder pattern (the first
+//     patterns rest on the global transform alone); one still not found
+//     keeps its prediction, and after the walk, two rounds search the
+//     missing ones again from their located neighbours on all sides.
+//  4. Centring: point samples cannot tell positions within a module apart,
+//     so the best offset is only good to a third of a module; an accepted
+//     pattern is moved to the centroid of its light ring (centreAlignment),
 //     which is symmetric about the true centre and, in a window of ±1.9
 //     modules, holds nothing else while the offset is under 0.4 module.
-//  4. A pattern scoring under a quarter of the finder contrast is not
-//     trusted: it keeps its prediction (a damaged or glared pattern then
-//     costs accuracy, not a wrong anchor), and the walk goes on from there.
+//  5. The lattice points inside the finder patterns, first predicted by the
+//     global transform, are placed by the homography through their three
+//     located lattice neighbours and the finder centre.
 //
 // Weak spots: the walk starts from the global homography, so a symbol bent
-// by more than about 1.5 modules between the finder patterns and the first
+// by more than about 3 modules between the finder patterns and the first
 // alignment patterns is not followed; a pattern under glare keeps its
-// prediction; a look-alike of data modules within the search window that
-// scores better than a blurred true pattern moves one anchor (the cells
-// around it then fail Reed–Solomon, and the global grid is still tried by
-// the other modes).
-
+// prediction; each cell is one homography, so a strong cylinder (v32 wrapped
+// over 1.2 radians: 0.5 module off inside the edge cells) is not followed to
+// the module; the local grid needs half the patterns located.
 // alignOffsets are the module offsets of the 25 module centres of an
 // alignment pattern: index 0 the dark centre, 1–8 the light ring, 9–24
 // the dark outer ring.
@@ -106,8 +112,24 @@ var alignOrder = [25]int{0, 1, 9, 8, 24, 3, 11, 6, 22, 2, 4, 5, 7, 10, 12, 13, 1
 
 // searchAlignment looks for the alignment pattern nearest in appearance to
 // the template around pixel c, with module axes ex and ey, within radius
-// modules along each axis. It returns the centred position and its score.
-func searchAlignment(s sampler, c, ex, ey geom.Point, radius float64, inv bool) (geom.Point, float64) {
+// modules along each axis. It returns the centred position of the best
+// match scoring above floor, or false.
+func searchAlignment(s sampler, c, ex, ey geom.Point, radius float64, inv bool, floor float64) (geom.Point, bool) {
+	p, best := scanAlignment(s, c, ex, ey, radius, inv)
+	if best < floor {
+		return c, false
+	}
+	if q, ok := centreAlignment(s, p, ex, ey, inv); ok {
+		p = q
+	}
+	return p, true
+}
+
+// scanAlignment returns the position of the best alignScore around pixel c
+// on offsets half a module apart within radius modules along ex and ey,
+// then a quarter module apart around the best, and the score. Positions
+// that do not beat the best so far cost two or three samples.
+func scanAlignment(s sampler, c, ex, ey geom.Point, radius float64, inv bool) (geom.Point, float64) {
 	off := func(dx, dy float64) geom.Point {
 		return geom.Point{X: c.X + dx*ex.X + dy*ey.X, Y: c.Y + dx*ex.Y + dy*ey.Y}
 	}
@@ -131,11 +153,7 @@ func searchAlignment(s sampler, c, ex, ey geom.Point, radius float64, inv bool) 
 			}
 		}
 	}
-	p := off(bx, by)
-	if q, ok := centreAlignment(s, p, ex, ey, inv); ok {
-		p = q
-	}
-	return p, best
+	return off(bx, by), best
 }
 
 // centreAlignment returns the centroid of the light ring of the alignment
@@ -233,9 +251,26 @@ func alignmentEvidence(s sampler, g *grid, f *finderFrame) bool {
 		c := g.toImage(m[0], m[1])
 		ex := g.toImage(m[0]+1, m[1]).Sub(c)
 		ey := g.toImage(m[0], m[1]+1).Sub(c)
-		if _, score := searchAlignment(s, c, ex, ey, 2, f.inv); score < floor {
+		if _, score := scanAlignment(s, c, ex, ey, 2, f.inv); score < floor {
 			return false
 		}
 	}
 	return true
+}
+
+// showsAlignment reports whether alignmentEvidence holds on the
+// parallelogram grid (fitGrid mode 2) of one of the first two sides in
+// sizes (the most likely), if of 45 modules or more. The evidence tells a
+// symbol from look-alikes, not one side from its neighbours: the two
+// patterns move by at most 2 modules from one version to the next.
+func showsAlignment(s sampler, f *finderFrame, sizes []int) bool {
+	for _, n := range sizes[:min(2, len(sizes))] {
+		if n < 45 {
+			continue
+		}
+		if g := fitGrid(s, f, n, false, 2); g != nil && alignmentEvidence(s, g, f) {
+			return true
+		}
+	}
+	return false
 }

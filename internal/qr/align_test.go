@@ -155,8 +155,8 @@ func TestSearchAlignment(t *testing.T) {
 					ey := sc.toImage(geom.Point{X: 10.5, Y: 11.5}).Sub(c)
 					pred := c.Add(ex.Scale(tc.off[0])).Add(ey.Scale(tc.off[1]))
 					contrast := float64(sc.light) - float64(sc.dark)
-					got, score := searchAlignment(s, pred, ex, ey, 1.5, false)
-					accepted := score >= minAlignScore*contrast
+					got, accepted := searchAlignment(s, pred, ex, ey, 1.5, false, minAlignScore*contrast)
+					_, score := scanAlignment(s, pred, ex, ey, 1.5, false)
 					if present {
 						if !accepted {
 							t.Fatalf("seed %d: pattern scored %.2f of the contrast", seed, score/contrast)

@@ -156,7 +156,7 @@ func screenCandidate(s sampler, t triple, f finderFrame) (candidate, *candidateE
 	for _, n := range c.sizes {
 		if g := fitGrid(s, &c.f, n, false, 2); g != nil && formatReadable(s, g, &c.f) {
 			c.rank = timingRank(s, g, &c.f)
-			if n >= 45 && alignmentEvidence(s, g, &c.f) {
+			if c.rank < 10 && showsAlignment(s, &c.f, c.sizes) {
 				// Alignment patterns where a version 7+ symbol has
 				// them: read before the look-alike triples that the
 				// finder-like shapes of its data region make, which
@@ -178,6 +178,9 @@ func screenCandidate(s sampler, t triple, f finderFrame) (candidate, *candidateE
 	if g != nil && formatReadableLoose(s, g, &c.f) {
 		c.budget = 2
 		c.rank = timingRank(s, g, &c.f)
+		if c.rank < 10 && showsAlignment(s, &c.f, c.sizes) {
+			c.rank = 10
+		}
 		return c, nil
 	}
 	var corners geom.Quad

@@ -70,17 +70,14 @@
 //
 // Known weaknesses (the next steps), from where unread boofcv-dev codes
 // stop (the best failure overlapping each label):
-//   - high_version: 6 of 17 unread (Detector alone), none for the local
-//     grid any more: for 010, 018 and 026 the true triple decodes on the
-//     mode-0 local grid but is not reached: look-alike triples made of
-//     data modules rank above it and spend MaxFailedGrids first (with
-//     MaxFailedGrids 300 the Detector read 14/17 before the alignment
-//     evidence rank), their screen grids being too far off under strong
-//     perspective for alignmentEvidence; 026's version information is
-//     unreadable in the finder frames, so a wrong side (121 for 117) spends
-//     its small budget; 007, 008 and 028 have no true triple (finder
-//     patterns not found). Candidate ranking and size, not the local grid,
-//     are the next steps there;
+//   - high_version: 4 of 17 unread (Detector alone), none for the local
+//     grid: 007, 008 and 028 have no true triple (finder patterns not
+//     found); 010's true triple decodes on the mode-0 local grid, but under
+//     strong perspective its screen grid (the parallelogram) is too far off
+//     for alignmentEvidence, so look-alike triples made of data modules
+//     rank above it and spend MaxFailedGrids first. Finder detection and a
+//     projective first guess (see close and perspective below) are the
+//     next steps there;
 //   - curved: 11 of 30 still unread, most failing Reed–Solomon on a grid
 //     that matches the finder and timing patterns. refinePhase's 3×3
 //     lattice reads version 3 sagging 1.2 modules but not versions 4–6
@@ -257,18 +254,26 @@
 // information, read on the fitted grid, names another version (no read
 // changed: on 026 the wrong side's grid reads no version at all).
 // Then the screen (screenCandidate) ranks a triple 10 when the two
-// alignment patterns next to its top-left finder pattern are found on its
-// screen grid (alignmentEvidence, sides 45+): the true triples of
-// high-version symbols come before the look-alike triples of their data
-// regions. Detector alone: boofcv-dev 536 → 540/648 (high_version
-// 10 → 11/17, rotations 58 → 61/66: version 7 codes of multi-code images
-// whose timing rank was under minRankAfterRead), zxing/ 173, zxing-cpp/
-// 117, jsqr/ 51 unchanged, 0 false reads. Classic tier, same command:
-// boofcv-dev 549/648, mean of categories 76.1 % (high_version 11/17,
-// rotations 61/66, bright_spots 42/49; base 542/648, 74.6 %); 63.8 → 63.2
-// ms CPU per image (three runs each: 63.1, 64.9, 63.4 → 63.6, 62.8, 63.1);
-// zxing/ 178/180, zxing-cpp/ 126/137, jsqr/ 52/53, boofcv-decoding/
-// 26/26, negatives 0/46 unchanged.
+// alignment patterns next to its top-left finder pattern are found on the
+// parallelogram grid of one of its two likeliest sides of 45 modules or
+// more (showsAlignment, alignmentEvidence): the true triples of
+// high-version symbols come before the look-alike triples that the
+// finder-like shapes of their data regions make, which had spent the
+// failed-grid budget first (with MaxFailedGrids 300 instead, the Detector
+// read 14/17 high_version codes before this). The ±3-module retry of the
+// walk now waits for a first located pattern, but next to the finder
+// patterns, and patterns are centred only once accepted: look-alike
+// triples cost less. Detector alone: boofcv-dev 536 → 545/648
+// (high_version 10 → 13/17, rotations 58 → 64/66: among them two version 7
+// codes of multi-code images with timing ranks 4 and 5, under
+// minRankAfterRead), zxing/ 173, zxing-cpp/ 117, jsqr/ 51 unchanged, 0
+// false reads. Classic tier, same command: boofcv-dev 554/648, mean of
+// categories 77.1 % (high_version 13/17, rotations 64/66, bright_spots
+// 42/49; base 542/648, 74.6 %); 66.3 → 66.4 ms CPU per image (three runs
+// each: 67.1, 65.4, 66.3 → 66.4, 69.3, 63.5); zxing/ 178/180, zxing-cpp/
+// 126/137, jsqr/ 52/53, boofcv-decoding/ 26/26, negatives 0/46
+// unchanged; negatives 33.6 → 34.7 ms CPU per image (the manifest five
+// times, two runs each).
 //
 // Earlier sessions (go test -run TestCorpus with QRCASCADE_CORPUS set, see
 // corpus_test.go): first session, this package alone: zxing/ 158/180,

@@ -599,14 +599,17 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 			}
 			tried++
 			g.alignTried = tried
-			p, score := searchAlignment(s, pred, ex, ey, 1.5, f.inv)
-			if score < minAlignScore*contrast {
-				// the prediction may be further off than the search: the
+			floor := minAlignScore * contrast
+			p, ok := searchAlignment(s, pred, ex, ey, 1.5, f.inv, floor)
+			if !ok && (nFound > 0 || i+j == 1 || k-1-i+j == 1 || i+k-1-j == 1) {
+				// The prediction may be further off than the search: the
 				// first patterns away from the finder patterns rest on
-				// the global transform alone
-				p, score = searchAlignment(s, pred, ex, ey, 3, f.inv)
+				// the global transform alone. Not before one pattern was
+				// located, but next to a finder pattern: a look-alike
+				// triple has none.
+				p, ok = searchAlignment(s, pred, ex, ey, 3, f.inv, floor)
 			}
-			if score >= minAlignScore*contrast {
+			if ok {
 				pts[j*k+i] = p
 				located[j*k+i] = true
 				nFound++
@@ -654,7 +657,7 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 				pred := base.Add(sum.Scale(1 / float64(cnt)))
 				ex := g.global.Apply(geom.Point{X: pos[i] + 1, Y: pos[j]}).Sub(base)
 				ey := g.global.Apply(geom.Point{X: pos[i], Y: pos[j] + 1}).Sub(base)
-				if p, score := searchAlignment(s, pred, ex, ey, 1.5, f.inv); score >= minAlignScore*contrast {
+				if p, ok := searchAlignment(s, pred, ex, ey, 1.5, f.inv, minAlignScore*contrast); ok {
 					pts[j*k+i] = p
 					located[j*k+i] = true
 					nFound++
