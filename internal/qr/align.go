@@ -130,6 +130,9 @@ func searchAlignment(s sampler, c, ex, ey geom.Point, radius float64, inv bool, 
 // then a quarter module apart around the best, and the score. Positions
 // that do not beat the best so far cost two or three samples.
 func scanAlignment(s sampler, c, ex, ey geom.Point, radius float64, inv bool) (geom.Point, float64) {
+	if !finitePoint(c) || !finitePoint(ex) || !finitePoint(ey) {
+		return c, math.Inf(-1) // a singular transform: nothing to sample
+	}
 	off := func(dx, dy float64) geom.Point {
 		return geom.Point{X: c.X + dx*ex.X + dy*ey.X, Y: c.Y + dx*ex.Y + dy*ey.Y}
 	}
@@ -273,4 +276,23 @@ func showsAlignment(s sampler, f *finderFrame, sizes []int) bool {
 		}
 	}
 	return false
+}
+
+// finiteOver reports whether h maps the corners and the centre of the n×n
+// module square to finite pixel coordinates. A finder triple with two
+// coincident centres (which grouping never forms, but an arbitrary quad can)
+// gives a singular map whose points are NaN, and the sampler cannot index
+// NaN.
+func finiteOver(h geom.Homography, n float64) bool {
+	for _, q := range [5][2]float64{{0, 0}, {n, 0}, {n, n}, {0, n}, {n / 2, n / 2}} {
+		if !finitePoint(h.Apply(geom.Point{X: q[0], Y: q[1]})) {
+			return false
+		}
+	}
+	return true
+}
+
+// finitePoint reports whether both coordinates of p are finite.
+func finitePoint(p geom.Point) bool {
+	return !math.IsNaN(p.X) && !math.IsNaN(p.Y) && !math.IsInf(p.X, 0) && !math.IsInf(p.Y, 0)
 }

@@ -317,3 +317,42 @@ func TestAlignmentEvidence(t *testing.T) {
 		})
 	}
 }
+
+// FuzzFitGridLocal fits local grids (every mode) to arbitrary finder
+// triples, sizes and module sizes on a rendered version 25 symbol: nothing
+// may panic, and a local grid must have one homography per lattice cell.
+func FuzzFitGridLocal(f *testing.F) {
+	m := encodeSymbol(f, "fuzz local grid", decoder.ErrorCorrectionLevel_M, 25)
+	n := len(m)
+	nf := float64(n)
+	sc := homographyScene(800, 800, n, geom.Quad{{X: 60, Y: 80}, {X: 700, Y: 40}, {X: 740, Y: 720}, {X: 40, Y: 690}})
+	p := sc.render(m)
+	s := sampler{p}
+	seed := func(x, y float64) (byte, byte) { return byte(x / 4), byte(y / 4) }
+	a, b := seed(sc.toImage(geom.Point{X: 3.5, Y: 3.5}).X, sc.toImage(geom.Point{X: 3.5, Y: 3.5}).Y)
+	c, d := seed(sc.toImage(geom.Point{X: nf - 3.5, Y: 3.5}).X, sc.toImage(geom.Point{X: nf - 3.5, Y: 3.5}).Y)
+	e, g := seed(sc.toImage(geom.Point{X: 3.5, Y: nf - 3.5}).X, sc.toImage(geom.Point{X: 3.5, Y: nf - 3.5}).Y)
+	f.Add([]byte{a, b, c, d, e, g, 24, 18})
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0})
+	f.Add([]byte{10, 10, 200, 10, 10, 10, 255, 255})
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) < 8 {
+			return
+		}
+		pt := func(i int) geom.Point { return geom.Point{X: float64(in[i]) * 4, Y: float64(in[i+1]) * 4} }
+		ms := 1 + float64(in[6])/8
+		fp := func(q geom.Point) finderPattern { return finderPattern{c: q, ms: ms, count: 1} }
+		fr := newFinderFrame(s, fp(pt(0)), fp(pt(2)), fp(pt(4)), in[7]&1 == 1)
+		side := dimensionForVersion(7 + int(in[7])%34)
+		for mode := 0; mode <= 3; mode++ {
+			gr := fitGrid(s, &fr, side, true, mode)
+			if gr == nil || gr.cells == nil {
+				continue
+			}
+			if k := len(gr.pos) - 1; len(gr.cells) != k*k {
+				t.Fatalf("%d cells for %d lattice positions", len(gr.cells), len(gr.pos))
+			}
+			readGrid(s, gr, fr.inv, 0)
+		}
+	})
+}

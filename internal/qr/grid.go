@@ -249,7 +249,7 @@ func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
 	br := f.tr.c.Add(f.bl.c).Sub(f.tl.c)
 	dst := geom.Quad{f.tl.c, f.tr.c, br, f.bl.c}
 	affine, ok := geom.QuadToQuad(src, dst)
-	if !ok {
+	if !ok || !finiteOver(affine, nf) {
 		return nil
 	}
 	g := &grid{n: n, global: affine}
@@ -297,7 +297,7 @@ func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
 	if ok {
 		src[2] = geom.Point{X: ap, Y: ap}
 		dst[2] = p
-		if h, ok := geom.QuadToQuad(src, dst); ok {
+		if h, ok := geom.QuadToQuad(src, dst); ok && finiteOver(h, nf) {
 			g.global = h
 		}
 	}
@@ -584,6 +584,9 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 				}
 			}
 			pred := base.Add(shift)
+			if !finitePoint(pred) {
+				return // a singular transform
+			}
 			// local module axes: the pitch from the left and upper
 			// neighbours where they were located, else the global one
 			ex := g.global.Apply(geom.Point{X: pos[i] + 1, Y: pos[j]}).Sub(base)
@@ -695,7 +698,9 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 		src := geom.Quad{{X: pos[i2], Y: pos[a.j]}, {X: pos[i2], Y: pos[j2]}, {X: pos[a.i], Y: pos[j2]}, {X: a.mx, Y: a.my}}
 		dst := geom.Quad{pts[a.j*k+i2], pts[j2*k+i2], pts[j2*k+a.i], a.centre}
 		if h, ok := geom.QuadToQuad(src, dst); ok {
-			pts[a.j*k+a.i] = h.Apply(geom.Point{X: pos[a.i], Y: pos[a.j]})
+			if q := h.Apply(geom.Point{X: pos[a.i], Y: pos[a.j]}); finitePoint(q) {
+				pts[a.j*k+a.i] = q
+			}
 		}
 	}
 	cells := make([]geom.Homography, (k-1)*(k-1))
