@@ -243,9 +243,11 @@
 // per image (three runs each: 66.0, 64.7, 66.2 → 63.5, 64.1, 65.0); the
 // high_version category alone 123.8 → 100.9 ms; zxing/ 178/180,
 // zxing-cpp/ 126/137, jsqr/ 52/53, boofcv-decoding/ 26/26, negatives
-// 0/46 unchanged. `go test -run XXX -bench RefineLocal40 -benchtime 20x .`
-// (v40, 46 patterns): 1.11 → 0.39 ms/op (the template's early exit: most
-// positions cost two or three samples). Unit test: TestRefineLocalWarped
+// 0/46 unchanged. `go test -run XXX -bench RefineLocal40 -benchtime 20x
+// -count 2 .` (v40 sagging 4 modules, 46 patterns), final code, two
+// interleaved runs each: 0.64–0.73 → 0.39–0.41 ms/op (the template's
+// early exit: most positions cost two or three samples; a first
+// measurement, 1.11 → 0.39, was taken on a loaded machine). Unit test: TestRefineLocalWarped
 // (v25 and v40 sagging 3.5–4 modules, v32 on a cylinder: one homography
 // fails, the local grid puts every module within 0.4 module and reads; the
 // previous walk diverged on the sagging cases). Tried and dropped: the new
