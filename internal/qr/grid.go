@@ -717,9 +717,3 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 	}
 	g.pos, g.cells = pos, cells
 }
-
-// translate returns h followed by a translation by d.
-func translate(h geom.Homography, d geom.Point) geom.Homography {
-	t := geom.Homography{1, 0, d.X, 0, 1, d.Y, 0, 0, 1}
-	return t.Mul(&h)
-}
