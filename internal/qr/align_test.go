@@ -86,6 +86,9 @@ func TestRefineLocalWarped(t *testing.T) {
 			if gl == nil || gl.cells == nil {
 				t.Fatal("no local grid")
 			}
+			if k := len(gl.pos); gl.aligned != k*k-3 {
+				t.Errorf("located %d of %d alignment patterns", gl.aligned, k*k-3)
+			}
 			if w := worst(gl); w > 0.4 {
 				t.Errorf("local grid: worst module centre %.2f modules off (homography %.2f)", w, worst(gh))
 			}

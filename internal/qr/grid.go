@@ -47,8 +47,9 @@ type grid struct {
 	// horizontally and pos[j]..pos[j+1] vertically.
 	pos   []float64
 	cells []geom.Homography
-	// alignment patterns located by refineLocal, and tried (0 when not run)
-	aligned, alignTried int
+	// alignment patterns located by refineLocal (0 when it did not run to
+	// the end)
+	aligned int
 }
 
 // toImage maps module coordinates (x, y) to pixel coordinates.
@@ -601,7 +602,6 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 				return // too few patterns left to reach need
 			}
 			tried++
-			g.alignTried = tried
 			floor := minAlignScore * contrast
 			p, ok := searchAlignment(s, pred, ex, ey, 1.5, f.inv, floor)
 			if !ok && (nFound > 0 || i+j == 1 || k-1-i+j == 1 || i+k-1-j == 1) {
