@@ -167,6 +167,14 @@ func screenCandidate(s sampler, t triple, f finderFrame) (candidate, *candidateE
 	for _, n := range c.sizes {
 		if g := fitGrid(s, &c.f, n, false, 2); g != nil && formatReadable(s, g, &c.f) {
 			c.rank = timingRank(s, g, &c.f)
+			if c.rank < 10 && showsAlignment(s, &c.f, c.sizes) {
+				// Alignment patterns where a version 7+ symbol has
+				// them: read before the look-alike triples that the
+				// finder-like shapes of its data region make, which
+				// otherwise spend the failed-grid budget first
+				// (boofcv-dev high_version and rotations).
+				c.rank = 10
+			}
 			if c.rank < 7 {
 				// timing patterns barely alternate: a cross triple, or
 				// strong perspective; worth fewer grids
@@ -181,6 +189,9 @@ func screenCandidate(s sampler, t triple, f finderFrame) (candidate, *candidateE
 	if g != nil && formatReadableLoose(s, g, &c.f) {
 		c.budget = 2
 		c.rank = timingRank(s, g, &c.f)
+		if c.rank < 10 && showsAlignment(s, &c.f, c.sizes) {
+			c.rank = 10
+		}
 		return c, nil
 	}
 	var corners geom.Quad
@@ -262,7 +273,7 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 		if n < 25 {
 			modes = modes[2:]
 		}
-		var prev geom.Quad
+		var prev *grid
 		for _, mode := range modes {
 			if budget <= 0 || ctx.Err() != nil {
 				break
@@ -272,11 +283,10 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 				keep(&candidateError{stage: StageAlignment, err: fmt.Errorf("qr: side %d: %w", n, ErrAlignment)})
 				break
 			}
-			c := g.corners()
-			if mode > 0 && c[2].Dist(prev[2]) < 0.5*g.moduleSize() {
+			if mode > 0 && sameGrid(g, prev) {
 				continue // same grid as the previous mode
 			}
-			prev = c
+			prev = g
 			for variant := 0; variant < 2 && budget > 0; variant++ {
 				budget--
 				st.Grids++

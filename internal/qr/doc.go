@@ -32,7 +32,9 @@
 //     larger template), then with the fourth corner placed where the grid is
 //     most in phase with the module edges (searchCorner: version 1, damaged
 //     alignment patterns, strong perspective), then the parallelogram; for
-//     versions 7+ one homography per alignment-pattern cell (grid.go).
+//     versions 7+ one homography per alignment-pattern cell, the patterns
+//     located in a walk outward from the finder patterns (grid.go,
+//     align.go).
 //     When the budget is spent, the first grid that got as far as
 //     Reed–Solomon is bent once more by refinePhase (a 3×3 lattice of
 //     control points placed by grid phase, one homography per cell) and
@@ -76,7 +78,9 @@
 // noise-relative contrast floor; versions 1–40 read exactly; moderate
 // perspective, and strong perspective on versions 1–3 (fourth corner by
 // grid phase, TestSearchCorner); sagging versions 3 (refinePhase,
-// TestRefinePhase); blur; low contrast; mirrored; inverted
+// TestRefinePhase); versions 25–40 sagging by 3.5–4 modules or on a
+// cylinder (local grid, TestRefineLocalWarped); blur; low contrast;
+// mirrored; inverted
 // (with Options.TryInverted); clean format/version codewords written back;
 // the finder/timing agreement gate; the module-space unsharp threshold;
 // DecodeQuad with noisy corners; a 2 MP invoice; a 12 MP photo-like plane
@@ -84,9 +88,14 @@
 //
 // Known weaknesses (the next steps), from where unread boofcv-dev codes
 // stop (the best failure overlapping each label):
-//   - high_version: versions 25–40 at 6–8 pixels per module fail the
-//     finder/timing agreement gate in every mode (local alignment grids do
-//     not converge); 8 of 17 unread;
+//   - high_version: 4 of 17 unread (Detector alone), none for the local
+//     grid: 007, 008 and 028 have no true triple (finder patterns not
+//     found); 010's true triple decodes on the mode-0 local grid, but under
+//     strong perspective its screen grid (the parallelogram) is too far off
+//     for alignmentEvidence, so look-alike triples made of data modules
+//     rank above it and spend MaxFailedGrids first. Finder detection and a
+//     projective first guess (see close and perspective below) are the
+//     next steps there;
 //   - curved: 11 of 30 still unread, most failing Reed–Solomon on a grid
 //     that matches the finder and timing patterns. refinePhase's 3×3
 //     lattice reads version 3 sagging 1.2 modules but not versions 4–6
@@ -226,6 +235,65 @@
 // pixels within 48 levels of black or white, as on a clean page) lost
 // bright_spots 40 → 35 and brightness 39 → 37: glare photos are bimodal too.
 // make bench-corpus after this session: see docs/BENCHMARKS.md (v4).
+//
+// Issue 3 (2026-11-25, high versions): the local grid (refineLocal,
+// align.go) was rebuilt. Before, each alignment pattern was searched around
+// the global prediction plus one neighbour's displacement with a mean-level
+// template that data modules pass (on a v32 symbol on a strong cylinder,
+// data look-alikes scored 0.3–0.6 of the contrast, the true patterns
+// 0.3–1.0), and the walk diverged. Now: predictions
+// extrapolate the displacements of the placed neighbours (left + up −
+// diagonal), the template is the min/max margin of all 25 modules (data
+// modules score below zero), a ±3-module retry and a second pass from
+// located neighbours on all sides catch what the first search missed,
+// positions are centred on the light ring (0.15 module instead of a third),
+// and the lattice points inside the finder patterns are placed through the
+// finder centres. readCandidate compares whole grids (sameGrid), not only
+// the bottom-right corner, before skipping a mode: local grids fitted from
+// different global transforms share that corner. Detector alone
+// (QRCASCADE_BASELINE=0 QRCASCADE_CORPUS=boofcv-dev,zxing,zxing-cpp,jsqr go
+// test -run 'TestCorpus$' -v .): boofcv-dev 533 → 536/648 (high_version
+// 8 → 10/17, bright_spots 40 → 41/49), zxing/ 173/180, zxing-cpp/
+// 117/137, jsqr/ 51/53 unchanged, 0 false reads. Classic tier
+// (bin/qrcascade bench --mode classic --manifest .../boofcv-dev/
+// manifest.jsonl): 542 → 545/648, mean of categories 74.6 → 75.4 %
+// (high_version 8 → 10/17, bright_spots 41 → 42/49), 65.6 → 64.2 ms CPU
+// per image (three runs each: 66.0, 64.7, 66.2 → 63.5, 64.1, 65.0); the
+// high_version category alone 123.8 → 100.9 ms; zxing/ 178/180,
+// zxing-cpp/ 126/137, jsqr/ 52/53, boofcv-decoding/ 26/26, negatives
+// 0/46 unchanged. `go test -run XXX -bench RefineLocal40 -benchtime 20x
+// -count 2 .` (v40 sagging 4 modules, 46 patterns), final code, two
+// interleaved runs each: 0.64–0.73 → 0.39–0.41 ms/op (the template's
+// early exit: most positions cost two or three samples; a first
+// measurement, 1.11 → 0.39, was taken on a loaded machine). Unit test: TestRefineLocalWarped
+// (v25 and v40 sagging 3.5–4 modules, v32 on a cylinder: one homography
+// fails, the local grid puts every module within 0.4 module and reads; the
+// previous walk diverged on the sagging cases). Tried and dropped: the new
+// template for the bottom-right search of modes 0 and 1 too (zxing/ −1,
+// zxing-cpp/ −1, nothing gained); rejecting a side whose version
+// information, read on the fitted grid, names another version (no read
+// changed: on 026 the wrong side's grid reads no version at all).
+// Then the screen (screenCandidate) ranks a triple 10 when the two
+// alignment patterns next to its top-left finder pattern are found on the
+// parallelogram grid of one of its two likeliest sides of 45 modules or
+// more (showsAlignment, alignmentEvidence): the true triples of
+// high-version symbols come before the look-alike triples that the
+// finder-like shapes of their data regions make, which had spent the
+// failed-grid budget first (with MaxFailedGrids 300 instead, the Detector
+// read 14/17 high_version codes before this). The ±3-module retry of the
+// walk now waits for a first located pattern, but next to the finder
+// patterns, and patterns are centred only once accepted: look-alike
+// triples cost less. Detector alone: boofcv-dev 536 → 545/648
+// (high_version 10 → 13/17, rotations 58 → 64/66: among them two version 7
+// codes of multi-code images with timing ranks 4 and 5, under
+// minRankAfterRead), zxing/ 173, zxing-cpp/ 117, jsqr/ 51 unchanged, 0
+// false reads. Classic tier, same command: boofcv-dev 554/648, mean of
+// categories 77.1 % (high_version 13/17, rotations 64/66, bright_spots
+// 42/49; base 542/648, 74.6 %); 66.3 → 66.4 ms CPU per image (three runs
+// each: 67.1, 65.4, 66.3 → 66.4, 69.3, 63.5); zxing/ 178/180, zxing-cpp/
+// 126/137, jsqr/ 52/53, boofcv-decoding/ 26/26, negatives 0/46
+// unchanged; negatives 33.6 → 34.7 ms CPU per image (the manifest five
+// times, two runs each).
 //
 // Earlier sessions (go test -run TestCorpus with QRCASCADE_CORPUS set, see
 // corpus_test.go): first session, this package alone: zxing/ 158/180,

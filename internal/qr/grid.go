@@ -25,16 +25,19 @@ import (
 //     bottom-right alignment pattern (versions 2+, 6.3.6) at
 //     (n−6.5, n−6.5); a local template search finds it and the four points
 //     give a homography. Without it the parallelogram completion is used.
-//  3. Local transforms (versions 7+): every alignment pattern of the version
-//     (Annex E) is searched near its position predicted by the homography
-//     plus the displacement already observed at its nearest located
-//     neighbour, and each cell between four neighbouring alignment centres
-//     gets its own homography. This follows curved or unevenly stretched
-//     symbols that one homography cannot.
+//  3. Local transforms (versions 7+, refineLocal and align.go): every
+//     alignment pattern of the version (Annex E) is located in a walk
+//     outward from the top-left finder pattern, each predicted from the
+//     displacements already seen at its placed neighbours and searched with
+//     a template at the local module pitch, then centred on its light ring;
+//     each cell between four neighbouring alignment centres gets its own
+//     homography. This follows curved or unevenly stretched symbols that one
+//     homography cannot.
 //
 // Weak spots: a symbol whose bottom-right quarter is damaged loses its
-// perspective correction; the alignment search accepts the best local match
-// above a contrast floor and may lock onto a look-alike data pattern.
+// perspective correction; the bottom-right search of modes 0 and 1 (not the
+// local walk) accepts the best local match above a contrast floor and may
+// lock onto a look-alike data pattern.
 
 // grid maps module coordinates to pixel coordinates.
 type grid struct {
@@ -44,6 +47,9 @@ type grid struct {
 	// horizontally and pos[j]..pos[j+1] vertically.
 	pos   []float64
 	cells []geom.Homography
+	// alignment patterns located by refineLocal (0 when it did not run to
+	// the end)
+	aligned int
 }
 
 // toImage maps module coordinates (x, y) to pixel coordinates.
@@ -447,7 +453,7 @@ func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
 	br := f.tr.c.Add(f.bl.c).Sub(f.tl.c)
 	dst := geom.Quad{f.tl.c, f.tr.c, br, f.bl.c}
 	affine, ok := geom.QuadToQuad(src, dst)
-	if !ok {
+	if !ok || !finiteOver(affine, nf) {
 		return nil
 	}
 	g := &grid{n: n, global: affine}
@@ -507,7 +513,7 @@ func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
 	if ok {
 		src[2] = geom.Point{X: ap, Y: ap}
 		dst[2] = p
-		if h, ok := geom.QuadToQuad(src, dst); ok {
+		if h, ok := geom.QuadToQuad(src, dst); ok && finiteOver(h, nf) {
 			g.global = h
 		}
 	}
@@ -759,8 +765,14 @@ func locateAlignment(s sampler, g *grid, mx, my, radius, scale, contrast float64
 	return c.Add(ex.Scale(bx)).Add(ey.Scale(by)), true
 }
 
-// refineLocal locates every alignment pattern of the version and switches g
-// to one homography per cell of the alignment grid.
+// refineLocal locates every alignment pattern of the version, walking
+// outward from the top-left finder pattern (see align.go), and switches g to
+// one homography per cell of the alignment lattice. g is left as it was
+// when fewer than half the patterns are found or a cell degenerates.
+// minAlignScore is the smallest alignScore, relative to the finder
+// contrast, of a located alignment pattern.
+const minAlignScore = 0.1
+
 func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 	v, err := decoder.Version_GetVersionForNumber((g.n - 17) / 4)
 	if err != nil {
@@ -776,50 +788,169 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 		pos[i] = float64(c) + 0.5
 	}
 	pts := make([]geom.Point, k*k)
-	found := make([]bool, k*k)
-	// The three positions inside finder patterns are predicted from the
-	// global transform, which passes through the finder centres.
-	type idx struct{ i, j int }
-	order := make([]idx, 0, k*k)
+	placed := make([]bool, k*k) // located, or given its prediction
+	located := make([]bool, k*k)
+	glob := func(i, j int) geom.Point { return g.global.Apply(geom.Point{X: pos[i], Y: pos[j]}) }
+	// disp returns the displacement from the global homography seen at
+	// lattice point (i, j), if it has been placed.
+	disp := func(i, j int) (geom.Point, bool) {
+		if i < 0 || j < 0 || i >= k || j >= k || !placed[j*k+i] {
+			return geom.Point{}, false
+		}
+		return pts[j*k+i].Sub(glob(i, j)), true
+	}
+	// fewer located patterns than need leave g as it was
+	need := (k*k - 3) / 2
+	nFound, tried := 0, 0
 	for d := 0; d <= 2*(k-1); d++ {
-		for j := 0; j < k; j++ {
+		for j := max(0, d-(k-1)); j <= min(d, k-1); j++ {
 			i := d - j
-			if i >= 0 && i < k {
-				order = append(order, idx{i, j})
+			base := glob(i, j)
+			if (i == 0 && j == 0) || (i == 0 && j == k-1) || (i == k-1 && j == 0) {
+				// inside a finder pattern: the global transform passes
+				// through the finder centres
+				pts[j*k+i], placed[j*k+i] = base, true
+				continue
 			}
+			// displacement extrapolated from the placed neighbours
+			dl, okl := disp(i-1, j)
+			du, oku := disp(i, j-1)
+			dd, okd := disp(i-1, j-1)
+			var shift geom.Point
+			switch {
+			case okl && oku && okd:
+				shift = dl.Add(du).Sub(dd)
+			case okl && oku:
+				shift = dl.Add(du).Scale(0.5)
+			case okl:
+				shift = dl
+			case oku:
+				shift = du
+			default:
+				if da, ok := disp(i+1, j-1); ok {
+					shift = da
+				} else if okd {
+					shift = dd
+				}
+			}
+			pred := base.Add(shift)
+			if !finitePoint(pred) {
+				return // a singular transform
+			}
+			// local module axes: the pitch from the left and upper
+			// neighbours where they were located, else the global one
+			ex := g.global.Apply(geom.Point{X: pos[i] + 1, Y: pos[j]}).Sub(base)
+			ey := g.global.Apply(geom.Point{X: pos[i], Y: pos[j] + 1}).Sub(base)
+			if i > 0 && located[j*k+i-1] {
+				ex = pred.Sub(pts[j*k+i-1]).Scale(1 / (pos[i] - pos[i-1]))
+			}
+			if j > 0 && located[(j-1)*k+i] {
+				ey = pred.Sub(pts[(j-1)*k+i]).Scale(1 / (pos[j] - pos[j-1]))
+			}
+			if nFound+(k*k-3-tried) < need {
+				return // too few patterns left to reach need
+			}
+			tried++
+			floor := minAlignScore * contrast
+			p, ok := searchAlignment(s, pred, ex, ey, 1.5, f.inv, floor)
+			if !ok && (nFound > 0 || i+j == 1 || k-1-i+j == 1 || i+k-1-j == 1) {
+				// The prediction may be further off than the search: the
+				// first patterns away from the finder patterns rest on
+				// the global transform alone. Not before one pattern was
+				// located, but next to a finder pattern: a look-alike
+				// triple has none.
+				p, ok = searchAlignment(s, pred, ex, ey, 3, f.inv, floor)
+			}
+			if ok {
+				pts[j*k+i] = p
+				located[j*k+i] = true
+				nFound++
+			} else {
+				pts[j*k+i] = pred
+			}
+			placed[j*k+i] = true
 		}
 	}
-	nFound := 0
-	for _, o := range order {
-		i, j := o.i, o.j
-		pred := g.global.Apply(geom.Point{X: pos[i], Y: pos[j]})
-		if (i == 0 && j == 0) || (i == 0 && j == k-1) || (i == k-1 && j == 0) {
-			pts[j*k+i] = pred
-			found[j*k+i] = true
+	// Second chance for the patterns not located: predicted now from the
+	// located neighbours on all sides, the displacement extrapolated
+	// linearly where two located patterns line up towards the point; two
+	// rounds, so that patterns located in the first help the second.
+	isAnchor := func(i, j int) bool { return (i == 0 || i == k-1) && j == 0 || i == 0 && j == k-1 }
+	dispAt := func(i, j int) (geom.Point, bool) {
+		if i < 0 || j < 0 || i >= k || j >= k || !located[j*k+i] {
+			return geom.Point{}, false
+		}
+		return pts[j*k+i].Sub(glob(i, j)), true
+	}
+	for round := 0; round < 2 && nFound < k*k-3; round++ {
+		before := nFound
+		for j := 0; j < k; j++ {
+			for i := 0; i < k; i++ {
+				if located[j*k+i] || isAnchor(i, j) {
+					continue
+				}
+				var sum geom.Point
+				cnt := 0
+				for _, o := range [4][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
+					d1, ok1 := dispAt(i+o[0], j+o[1])
+					if !ok1 {
+						continue
+					}
+					if d2, ok2 := dispAt(i+2*o[0], j+2*o[1]); ok2 {
+						d1 = d1.Scale(2).Sub(d2)
+					}
+					sum = sum.Add(d1)
+					cnt++
+				}
+				if cnt == 0 {
+					continue
+				}
+				base := glob(i, j)
+				pred := base.Add(sum.Scale(1 / float64(cnt)))
+				ex := g.global.Apply(geom.Point{X: pos[i] + 1, Y: pos[j]}).Sub(base)
+				ey := g.global.Apply(geom.Point{X: pos[i], Y: pos[j] + 1}).Sub(base)
+				if p, ok := searchAlignment(s, pred, ex, ey, 1.5, f.inv, minAlignScore*contrast); ok {
+					pts[j*k+i] = p
+					located[j*k+i] = true
+					nFound++
+				} else {
+					pts[j*k+i] = pred
+				}
+			}
+		}
+		if nFound == before {
+			break
+		}
+	}
+	g.aligned = nFound
+	if nFound < need {
+		return
+	}
+	// The lattice points inside the finder patterns were predicted by the
+	// global transform, which is exact at the finder centres only: where
+	// the three lattice neighbours of one were located, the homography
+	// through them and the finder centre places it instead.
+	nf := float64(g.n)
+	for _, a := range [3]struct {
+		i, j, di, dj int
+		centre       geom.Point
+		mx, my       float64
+	}{
+		{0, 0, 1, 1, f.tl.c, 3.5, 3.5},
+		{k - 1, 0, -1, 1, f.tr.c, nf - 3.5, 3.5},
+		{0, k - 1, 1, -1, f.bl.c, 3.5, nf - 3.5},
+	} {
+		i2, j2 := a.i+a.di, a.j+a.dj
+		if !located[a.j*k+i2] || !located[j2*k+a.i] || !located[j2*k+i2] {
 			continue
 		}
-		// displacement seen at the nearest located neighbour
-		var disp geom.Point
-		for _, nb := range [3][2]int{{-1, 0}, {0, -1}, {-1, -1}} {
-			a, b := i+nb[0], j+nb[1]
-			if a >= 0 && b >= 0 && found[b*k+a] {
-				disp = pts[b*k+a].Sub(g.global.Apply(geom.Point{X: pos[a], Y: pos[b]}))
-				break
+		src := geom.Quad{{X: pos[i2], Y: pos[a.j]}, {X: pos[i2], Y: pos[j2]}, {X: pos[a.i], Y: pos[j2]}, {X: a.mx, Y: a.my}}
+		dst := geom.Quad{pts[a.j*k+i2], pts[j2*k+i2], pts[j2*k+a.i], a.centre}
+		if h, ok := geom.QuadToQuad(src, dst); ok {
+			if q := h.Apply(geom.Point{X: pos[a.i], Y: pos[a.j]}); finitePoint(q) {
+				pts[a.j*k+a.i] = q
 			}
 		}
-		sub := &grid{n: g.n, global: g.global}
-		// shift the prediction by disp: search around pred+disp
-		sub.global = translate(g.global, disp)
-		if p, ok := locateAlignment(s, sub, pos[i], pos[j], 1.5, 1, contrast, f.inv); ok {
-			pts[j*k+i] = p
-			found[j*k+i] = true
-			nFound++
-		} else {
-			pts[j*k+i] = pred.Add(disp)
-		}
-	}
-	if nFound < (k*k-3)/2 {
-		return
 	}
 	cells := make([]geom.Homography, (k-1)*(k-1))
 	for j := 0; j+1 < k; j++ {
@@ -834,10 +965,4 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 		}
 	}
 	g.pos, g.cells = pos, cells
-}
-
-// translate returns h followed by a translation by d.
-func translate(h geom.Homography, d geom.Point) geom.Homography {
-	t := geom.Homography{1, 0, d.X, 0, 1, d.Y, 0, 0, 1}
-	return t.Mul(&h)
 }
