@@ -286,10 +286,12 @@ func (s sampler) at(q geom.Point) float64 {
 		b := float64(r1[0])*(1-fx) + float64(r1[1])*fx
 		return a*(1-fy) + b*fy
 	}
-	if x < 0 {
+	// !(x >= 0) also catches NaN (a degenerate transform), which would
+	// otherwise index out of the plane
+	if !(x >= 0) {
 		x = 0
 	}
-	if y < 0 {
+	if !(y >= 0) {
 		y = 0
 	}
 	mx, my := float64(p.W-1), float64(p.H-1)

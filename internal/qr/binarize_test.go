@@ -136,3 +136,15 @@ func TestSamplerInteriorPath(t *testing.T) {
 		}
 	}
 }
+
+// TestSamplerNaN: a degenerate transform hands the sampler NaN or infinite
+// coordinates; it must return a pixel of the plane, not panic.
+func TestSamplerNaN(t *testing.T) {
+	p := gray.New(8, 8)
+	s := sampler{p: p}
+	for _, q := range []geom.Point{{X: math.NaN(), Y: 3}, {X: 3, Y: math.NaN()}, {X: math.Inf(1), Y: math.Inf(-1)}, {X: math.NaN(), Y: math.NaN()}} {
+		if v := s.at(q); v != 0 {
+			t.Errorf("at(%v) = %v, want 0 (a pixel of the zero plane)", q, v)
+		}
+	}
+}
