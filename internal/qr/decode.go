@@ -318,6 +318,19 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 			st.FailedGrids++
 			keep(cerr)
 		}
+		// Blurred symbols: the module values deconvolved in module
+		// space (quad_deblur.go), once per candidate. boofcv-dev
+		// (classic tier): 580 -> 589 of 648 codes with the merged
+		// local-grid work, blurred 16 -> 21 of 35, damaged 13 -> 14.
+		if ctx.Err() == nil {
+			st.Grids++
+			sym, cerr := readGridDeblurred(s, near, f.inv)
+			if cerr == nil {
+				return sym, nil
+			}
+			st.FailedGrids++
+			keep(cerr)
+		}
 	}
 	if best == nil {
 		best = &candidateError{stage: StageGrouping, err: fmt.Errorf("qr: no plausible symbol size: %w", ErrNotFound)}
