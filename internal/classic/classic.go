@@ -95,7 +95,7 @@ func New(cfg Config) (*Tier, error) {
 		// attempt, 506 → 505 of 648 codes).
 		// It does not complete finder pairs either: the locator did on
 		// the same plane (boofcv-dev: 50 → 26 ms per attempt, same codes).
-		t.locatorEq = NewLocatorEngine(qr.Options{MaxFailedGrids: 10, NoPairCompletion: true})
+		t.locatorEq = NewLocatorEngine(qr.Options{MaxFailedGrids: 10, NoPairCompletion: true, SinglePass: true})
 	}
 	seen := map[string]bool{}
 	for _, n := range names {
