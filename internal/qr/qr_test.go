@@ -49,7 +49,7 @@ func TestDetectRoundTrip(t *testing.T) {
 		}, Options{TryInverted: true}, ""},
 		{"v25 perspective", 25, func(n int) synthScene {
 			return homographyScene(700, 700, n, geom.Quad{{X: 60, Y: 80}, {X: 630, Y: 40}, {X: 660, Y: 640}, {X: 30, Y: 600}})
-		}, Options{}, "strong perspective on a high version: the bottom-right alignment search locks onto data"},
+		}, Options{}, ""},
 		{"v15 cylinder", 15, func(n int) synthScene { return cylinderScene(600, 600, n, 300, 300, float64(n)*5.5, 1.6) }, Options{}, "cylinder warp: local alignment refinement does not yet converge"},
 	}
 	for _, tc := range cases {
