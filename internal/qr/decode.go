@@ -48,14 +48,7 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 			if fp.count < minCountAfterRead {
 				continue
 			}
-			inside := false
-			for _, sym := range res.Symbols {
-				if sym.Corners.Contains(fp.c) {
-					inside = true
-					break
-				}
-			}
-			if !inside {
+			if !onSymbol(res.Symbols, fp.c) {
 				kept = append(kept, fp)
 			}
 		}
@@ -239,6 +232,16 @@ func timingAgreement(s sampler, g *grid, f *finderFrame) float64 {
 	return float64(good) / float64(total)
 }
 
+// onSymbol reports whether p lies inside one of the symbols read.
+func onSymbol(syms []Symbol, p geom.Point) bool {
+	for _, sym := range syms {
+		if sym.Corners.Contains(p) {
+			return true
+		}
+	}
+	return false
+}
+
 func duplicate(syms []Symbol, s Symbol) bool {
 	for _, o := range syms {
 		if o.Text == s.Text && o.Corners.Overlaps(s.Corners) {
@@ -352,9 +355,21 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 func readGrid(s sampler, g *grid, inv bool, variant int) (Symbol, *candidateError) {
 	lat := newLattice(g, s.buf)
 	vals := sampleValues(s, lat, inv, variantShift(variant))
+	ths := sampleThresholds(variant)
+	return decodeEach(g, inv, len(ths), func(i int) [][]bool {
+		return thresholdModules(vals, lat.n, ths[i], s.buf)
+	})
+}
+
+// decodeEach decodes the module matrices modules(0), modules(1), … of
+// grid g (count of them, thresholded differently) until one decodes, and
+// returns the failure that got furthest. It stops early when a matrix
+// fails before Reed–Solomon: the format information or the size is then
+// wrong, and another threshold will not help.
+func decodeEach(g *grid, inv bool, count int, modules func(i int) [][]bool) (Symbol, *candidateError) {
 	var cerr *candidateError
-	for _, th := range sampleThresholds(variant) {
-		sym, e := decodeModules(thresholdModules(vals, lat.n, th, s.buf), g, inv)
+	for i := 0; i < count; i++ {
+		sym, e := decodeModules(modules(i), g, inv)
 		if e == nil {
 			return sym, nil
 		}
@@ -362,8 +377,6 @@ func readGrid(s sampler, g *grid, inv bool, variant int) (Symbol, *candidateErro
 			cerr = e
 		}
 		if e.stage < StageErrorCorrection {
-			// the format information or the size is wrong: another
-			// threshold will not help
 			break
 		}
 	}

@@ -151,13 +151,7 @@ func TestPerspectiveSizeEstimate(t *testing.T) {
 			sc := homographyScene(400, 400, n, tc.q)
 			p := sc.render(m)
 			s := sampler{p: p}
-			fp := func(x, y float64) finderPattern {
-				c := sc.toImage(geom.Point{X: x, Y: y})
-				msx := sc.toImage(geom.Point{X: x + 0.5, Y: y}).Dist(sc.toImage(geom.Point{X: x - 0.5, Y: y}))
-				msy := sc.toImage(geom.Point{X: x, Y: y + 0.5}).Dist(sc.toImage(geom.Point{X: x, Y: y - 0.5}))
-				return finderPattern{c: c, ms: min(msx, msy), count: 1}
-			}
-			f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
+			f := newFinderFrame(s, sceneFinder(sc, 3.5, 3.5), sceneFinder(sc, nf-3.5, 3.5), sceneFinder(sc, 3.5, nf-3.5), false)
 			pe := f.perspectiveSizeEstimate(s)
 			se := f.sizeEstimate()
 			if math.Abs(pe-nf) >= 2 {
@@ -193,13 +187,7 @@ func TestProjectiveGuess(t *testing.T) {
 				nf := float64(n)
 				sc := homographyScene(400, 400, n, q)
 				s := sampler{p: sc.render(m)}
-				fp := func(x, y float64) finderPattern {
-					c := sc.toImage(geom.Point{X: x, Y: y})
-					msx := sc.toImage(geom.Point{X: x + 0.5, Y: y}).Dist(sc.toImage(geom.Point{X: x - 0.5, Y: y}))
-					msy := sc.toImage(geom.Point{X: x, Y: y + 0.5}).Dist(sc.toImage(geom.Point{X: x, Y: y - 0.5}))
-					return finderPattern{c: c, ms: min(msx, msy), count: 1}
-				}
-				f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
+				f := newFinderFrame(s, sceneFinder(sc, 3.5, 3.5), sceneFinder(sc, nf-3.5, 3.5), sceneFinder(sc, 3.5, nf-3.5), false)
 				want := sc.toImage(geom.Point{X: nf - 3.5, Y: nf - 3.5})
 				ms := sc.toImage(geom.Point{X: nf - 4, Y: nf - 3.5}).Dist(sc.toImage(geom.Point{X: nf - 3, Y: nf - 3.5}))
 				para := f.tr.c.Add(f.bl.c).Sub(f.tl.c).Dist(want) / ms
@@ -263,13 +251,7 @@ func TestReadVersionPerspective(t *testing.T) {
 			nf := float64(n)
 			sc := homographyScene(400, 400, n, tc.q)
 			s := sampler{p: sc.render(m)}
-			fp := func(x, y float64) finderPattern {
-				c := sc.toImage(geom.Point{X: x, Y: y})
-				msx := sc.toImage(geom.Point{X: x + 0.5, Y: y}).Dist(sc.toImage(geom.Point{X: x - 0.5, Y: y}))
-				msy := sc.toImage(geom.Point{X: x, Y: y + 0.5}).Dist(sc.toImage(geom.Point{X: x, Y: y - 0.5}))
-				return finderPattern{c: c, ms: min(msx, msy), count: 1}
-			}
-			f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
+			f := newFinderFrame(s, sceneFinder(sc, 3.5, 3.5), sceneFinder(sc, nf-3.5, 3.5), sceneFinder(sc, 3.5, nf-3.5), false)
 			if v, both := f.readVersion(s); v != tc.v || !both {
 				localMissed = true
 			}
@@ -288,4 +270,15 @@ func TestReadVersionPerspective(t *testing.T) {
 	if !localMissed {
 		t.Error("the local frame read every case: the cases do not test perspective")
 	}
+}
+
+// sceneFinder is the finder pattern the search would report at module
+// (x, y) of sc: its centre, and as module size the smaller of the local
+// module sizes along the two module axes (the search takes the smallest
+// over its scan directions).
+func sceneFinder(sc synthScene, x, y float64) finderPattern {
+	c := sc.toImage(geom.Point{X: x, Y: y})
+	msx := sc.toImage(geom.Point{X: x + 0.5, Y: y}).Dist(sc.toImage(geom.Point{X: x - 0.5, Y: y}))
+	msy := sc.toImage(geom.Point{X: x, Y: y + 0.5}).Dist(sc.toImage(geom.Point{X: x, Y: y - 0.5}))
+	return finderPattern{c: c, ms: min(msx, msy), count: 1}
 }

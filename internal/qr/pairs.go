@@ -70,14 +70,7 @@ func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPat
 		if fp.count < minCount {
 			continue
 		}
-		inside := false
-		for _, sym := range res.Symbols {
-			if sym.Corners.Contains(fp.c) {
-				inside = true
-				break
-			}
-		}
-		if inside {
+		if onSymbol(res.Symbols, fp.c) {
 			continue
 		}
 		pool = append(pool, fp)
@@ -221,14 +214,7 @@ func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPat
 			}
 			return
 		}
-		covered := false
-		for _, sym := range res.Symbols {
-			if sym.Corners.Contains(c.found[0].c) || sym.Corners.Contains(c.found[1].c) {
-				covered = true
-				break
-			}
-		}
-		if covered {
+		if onSymbol(res.Symbols, c.found[0].c) || onSymbol(res.Symbols, c.found[1].c) {
 			continue
 		}
 		sym, cerr := d.readCandidate(ctx, s, &c.c, left, &res.Stats)

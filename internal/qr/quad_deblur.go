@@ -336,25 +336,15 @@ func readGridDeblurred(s sampler, g *grid, inv bool) (Symbol, *candidateError) {
 // decodeDeblurred decodes the modules darker than each of a few levels of
 // the deconvolved darkness d.
 func decodeDeblurred(d []float64, g *grid, inv bool) (Symbol, *candidateError) {
-	var cerr *candidateError
-	for _, level := range [...]float64{0.5, 0.4, 0.6} {
+	levels := [...]float64{0.5, 0.4, 0.6}
+	return decodeEach(g, inv, len(levels), func(i int) [][]bool {
 		m := make([][]bool, g.n)
 		for y := range m {
 			m[y] = make([]bool, g.n)
 			for x := range m[y] {
-				m[y][x] = d[y*g.n+x] > level
+				m[y][x] = d[y*g.n+x] > levels[i]
 			}
 		}
-		sym, e := decodeModules(m, g, inv)
-		if e == nil {
-			return sym, nil
-		}
-		if cerr == nil || e.stage > cerr.stage {
-			cerr = e
-		}
-		if e.stage < StageErrorCorrection {
-			break
-		}
-	}
-	return Symbol{}, cerr
+		return m
+	})
 }
