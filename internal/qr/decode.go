@@ -312,14 +312,22 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 		}
 	}
 	if near != nil && ctx.Err() == nil {
-		if g := refinePhase(s, near); g != nil {
+		bent := refinePhase(s, near)
+		if bent != nil {
 			st.Grids++
-			sym, cerr := readGrid(s, g, f.inv, 0)
+			sym, cerr := readGrid(s, bent, f.inv, 0)
 			if cerr == nil {
 				return sym, nil
 			}
 			st.FailedGrids++
 			keep(cerr)
+			if cerr.stage >= StageErrorCorrection && ctx.Err() == nil {
+				st.Grids++
+				if sym, cerr := readGridDeblurred(s, bent, f.inv); cerr == nil {
+					return sym, nil
+				}
+				st.FailedGrids++
+			}
 		}
 		// Blurred symbols: the module values deconvolved in module
 		// space (quad_deblur.go), once per candidate. boofcv-dev
