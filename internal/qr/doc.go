@@ -158,7 +158,12 @@
 // equalised pass after a read (bright_spots 49 → 34); smaller pair
 // budgets (6 and 3 failed grids: blurred 21 → 19, no clear time gain);
 // the finder cross-check ratio 2.5 → 4 (no read gained: the missed
-// perspective patterns are not found by the row scan at all).
+// perspective patterns are not found by the row scan at all); a coarser
+// template search for the missing pattern (1, 0.4, 0.2 module steps, 59
+// instead of 106 evaluations: boofcv-dev 588 → 584, bright_spots 49 → 46,
+// for zxing/ +2 and zxing-cpp/ +1 with the detector alone); finder module
+// sizes within 2.5× instead of 2× for a triple (close/027, whose patterns
+// differ 2.2×, still fails later; no read changed).
 //
 // Measured. Third session (2026-11-24), the whole classic tier in its
 // default order, `bin/qrcascade bench --manifest .../zxing/manifest.jsonl
