@@ -163,7 +163,10 @@
 // instead of 106 evaluations: boofcv-dev 588 → 584, bright_spots 49 → 46,
 // for zxing/ +2 and zxing-cpp/ +1 with the detector alone); finder module
 // sizes within 2.5× instead of 2× for a triple (close/027, whose patterns
-// differ 2.2×, still fails later; no read changed).
+// differ 2.2×, still fails later; no read changed); refinePhase with a
+// 4×4 or 5×5 lattice (synthetic sagging symbols, versions 3–8 sagging
+// 1.0–1.6 modules: fewer read than with 3×3, none that 3×3 misses — the
+// smaller cells give the periodic phase objective less to hold on to).
 //
 // Measured. Third session (2026-11-24), the whole classic tier in its
 // default order, `bin/qrcascade bench --manifest .../zxing/manifest.jsonl
