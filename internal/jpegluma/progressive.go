@@ -297,12 +297,9 @@ func (d *decoder) acFirst(ac *huffTable, ps progScan, blk *[64]int16, mask *uint
 			}
 			// EOBn (section G.1.2.2): this block and 2^r − 1 + (r extra
 			// bits) more end here.
-			run := 1 << r
-			if r > 0 {
-				run |= int(acc >> (64 - uint(r)))
-				acc <<= uint(r)
-				n -= uint(r)
-			}
+			run, used := eobRunLength(acc, r)
+			acc <<= used
+			n -= used
 			d.eobRun = run - 1
 			break
 		}
@@ -381,12 +378,9 @@ func (d *decoder) acRefine(ac *huffTable, ps progScan, blk *[64]int16, mask *uin
 			switch s {
 			case 0:
 				if r != 15 {
-					run := 1 << r
-					if r > 0 {
-						run |= int(acc >> (64 - uint(r)))
-						acc <<= uint(r)
-						n -= uint(r)
-					}
+					run, used := eobRunLength(acc, int(r))
+					acc <<= used
+					n -= used
 					d.eobRun = run
 					goto eob
 				}

@@ -341,12 +341,9 @@ func (d *decoder) lumaBlock(c *scanComp, pred *int32, bx, by int) error {
 				}
 				// EOB, or EOBn (an EOB run, legal in progressive scans only;
 				// image/jpeg applies it to the following blocks, and so do we).
-				run := 1 << r
-				if r > 0 {
-					run |= int(acc >> (64 - uint(r)))
-					acc <<= uint(r)
-					n -= uint(r)
-				}
+				run, used := eobRunLength(acc, r)
+				acc <<= used
+				n -= used
 				d.eobRun = run - 1
 				break
 			}
@@ -428,12 +425,9 @@ func (d *decoder) skipBlock(c *scanComp, pred *int32) error {
 					k += 15
 					continue
 				}
-				run := 1 << r
-				if r > 0 {
-					run |= int(acc >> (64 - uint(r)))
-					acc <<= uint(r)
-					n -= uint(r)
-				}
+				run, used := eobRunLength(acc, r)
+				acc <<= used
+				n -= used
 				d.eobRun = run - 1
 				break
 			}
@@ -450,4 +444,16 @@ func (d *decoder) skipBlock(c *scanComp, pred *int32) error {
 		return d.errShort()
 	}
 	return nil
+}
+
+// eobRunLength decodes the length of an EOB run whose Huffman symbol had
+// run nibble r (T.81 section G.1.2.2): 2^r plus the r bits that follow,
+// read from the top of acc. It returns the length and the bits it used.
+func eobRunLength(acc uint64, r int) (run int, used uint) {
+	run = 1 << r
+	if r > 0 {
+		run |= int(acc >> (64 - uint(r)))
+		used = uint(r)
+	}
+	return run, used
 }
