@@ -10,27 +10,15 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"qrcascade/internal/corpustest"
 )
 
-// corpusDir returns ../shared/corpus relative to the module root, or skips
-// the test when it is absent (a fresh clone has no corpus).
+// corpusDir returns the shared corpus, or skips the test when it (or
+// its zxing set) is absent.
 func corpusDir(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Skip(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
+	c := corpustest.Dir(t)
 	if _, err := os.Stat(filepath.Join(c, "zxing", "manifest.jsonl")); err != nil {
 		t.Skipf("corpus absent: %v", err)
 	}

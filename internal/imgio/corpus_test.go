@@ -6,31 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"qrcascade/internal/corpustest"
 )
 
-// corpusDir returns ../shared/corpus relative to the module root, or skips
-// the test when it is absent (a fresh clone has no ../shared).
-func corpusDir(t *testing.T) string {
+// corpusDir returns the shared corpus, or skips the test when it is
+// absent (corpustest.Dir).
+func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if fi, err := os.Stat(c); err != nil || !fi.IsDir() {
-		t.Skipf("corpus %s absent", c)
-	}
-	return c
+	return corpustest.Dir(t)
 }
 
 // TestCorpusWebP decodes every WebP file of the zxing-cpp sets (simple VP8,
