@@ -140,14 +140,15 @@ type Options struct {
 	// Argentina AFIP, Spain VERI*FACTU, …) in every code read and fills
 	// Code.Invoice. Default false. See docs/INVOICES.md.
 	Invoices bool
-	// DetectAfterRead, in nano and hybrid modes, also runs the nano
-	// detector on images where the classic tier read codes, and decodes
-	// its candidates away from them: pages and photos with several codes
-	// of which the classic tier read only some. Default false: the
-	// detectors run only when the classic tier read nothing, so images it
-	// reads cost no more than in classic mode. On boofcv-dev it reads
-	// about 9 more codes for about 26 % more CPU (docs/BENCHMARKS.md).
-	DetectAfterRead bool
+	// AfterRead decides, in nano and hybrid modes, whether the nano
+	// detector also runs on images where the classic tier read codes,
+	// decoding its candidates away from them (pages and photos with
+	// several codes of which the classic tier read only some): "unread"
+	// (the default, "") when the classic tier located a candidate it
+	// could not decode away from its reads, "always", or "never" (images
+	// the classic tier reads then cost exactly what they cost in classic
+	// mode). Measured costs and gains in docs/BENCHMARKS.md.
+	AfterRead string
 }
 
 // Strategies returns the classic strategies run by default, in order.
@@ -212,8 +213,8 @@ func NewReader(opts Options) (*Reader, error) {
 	c, err := cascade.New(cascade.Config{
 		Mode: cascade.Mode(opts.Mode), Classic: t,
 		Nano: opts.Models.lazy(ModelNano), Large: opts.Models.lazy(ModelLarge),
-		LargeDetect:     neural.DetectOptions{InputSize: opts.Models.largeInput},
-		DetectAfterRead: opts.DetectAfterRead,
+		LargeDetect: neural.DetectOptions{InputSize: opts.Models.largeInput},
+		AfterRead:   cascade.AfterRead(opts.AfterRead),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("qrcascade: %w", err)

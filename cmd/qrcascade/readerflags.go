@@ -20,7 +20,7 @@ type readerFlags struct {
 	largeTTL   time.Duration
 	memBudget  int64
 	standIn    bool
-	afterRead  bool
+	afterRead  string
 }
 
 func (f *readerFlags) register(fs *flag.FlagSet) {
@@ -33,14 +33,14 @@ func (f *readerFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.largeTTL, "large-idle-ttl", 10*time.Minute, "unload the large model after this long unused (<0: never)")
 	fs.BoolVar(&f.standIn, "large-stand-in", true, "when no large model is embedded, run the nano weights at 640 px as the large detector (hybrid and large modes)")
 	fs.Int64Var(&f.memBudget, "memory-budget", 0, "refuse to load a model beyond this many bytes of Go memory (0: no budget)")
-	fs.BoolVar(&f.afterRead, "detect-after-read", false, "nano and hybrid modes: also run the nano detector on images where the classic tier read codes (images with several codes)")
+	fs.StringVar(&f.afterRead, "after-read", "unread", "nano and hybrid modes: run the nano detector on images where the classic tier read codes too (images with several codes): unread (when it located a candidate it could not decode), always, never")
 	fs.BoolVar(&f.invoices, "invoice", false, "recognise and validate invoice payloads (CFDI, AFIP, VERI*FACTU, …) in every code")
 }
 
 func (f *readerFlags) options() qrcascade.Options {
 	o := qrcascade.Options{
 		Mode: qrcascade.Mode(f.mode), All: f.all, Timeout: f.timeout,
-		MaxBytes: f.maxBytes, MaxPixels: f.maxPixels, Invoices: f.invoices, DetectAfterRead: f.afterRead,
+		MaxBytes: f.maxBytes, MaxPixels: f.maxPixels, Invoices: f.invoices, AfterRead: f.afterRead,
 		Models: qrcascade.NewModels(qrcascade.ModelOptions{LargeIdleTTL: f.largeTTL, MemoryBudget: f.memBudget, NoLargeStandIn: !f.standIn}),
 	}
 	if f.strategies != "" {

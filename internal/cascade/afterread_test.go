@@ -5,44 +5,67 @@ import (
 	"errors"
 	"testing"
 
+	"qrcascade/internal/geom"
 	"qrcascade/internal/synth"
 	"qrcascade/models"
 )
 
-// TestDetectAfterRead: with DetectAfterRead the nano detector runs after a
-// classic read (a model that cannot load is then an error), its candidates
-// on the code already read are not decoded again, and without the option
-// nothing changes.
-func TestDetectAfterRead(t *testing.T) {
+// TestAfterRead: the after-read policies decide whether the nano detector
+// runs once the classic tier has read a code (a model that cannot load is
+// then an error): never, always, or only when the classic tier located a
+// candidate it could not decode (a clean single-code page: no; two codes
+// of which one is wiped in its middle: yes). Candidates on the code already
+// read are not decoded again.
+func TestAfterRead(t *testing.T) {
 	failing := NewLazyModel("nano", func() ([]byte, error) { return nil, errors.New("disk on fire") }, 0, nil)
 	nano := NewLazyModel("nano", func() ([]byte, error) { return models.Load("nano") }, 0, nil)
 	defer nano.Close()
 	clean := synth.CleanInvoice(1)
+	two, err := synth.Render(synth.Spec{W: 900, H: 500, Symbols: []synth.Symbol{
+		{Code: synth.Code{Text: "first code, intact"}, ModulePx: 5, Center: geom.Point{X: 220, Y: 250}},
+		{Code: synth.Code{Text: "second code, its data wiped"}, ModulePx: 5, Center: geom.Point{X: 660, Y: 250}},
+	}}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two.WipeCentre(1, 0.45)
 	tests := []struct {
 		name      string
+		scene     *synth.Scene
 		model     *LazyModel
-		after     bool
+		policy    AfterRead
 		wantErr   bool
 		wantModel string
 	}{
-		{"off, failing model unused", failing, false, false, ModelClassic},
-		{"on, failing model needed", failing, true, true, ModelNano},
-		{"on, nano runs", nano, true, false, ModelNano},
-		{"off, nano skipped", nano, false, false, ModelClassic},
+		{"never, failing model unused", clean, failing, AfterReadNever, false, ModelClassic},
+		{"never on a located unread code", two, failing, AfterReadNever, false, ModelClassic},
+		{"always, failing model needed", clean, failing, AfterReadAlways, true, ModelNano},
+		{"always, nano runs", clean, nano, AfterReadAlways, false, ModelNano},
+		{"unread (default), clean page: nano skipped", clean, failing, "", false, ModelClassic},
+		{"unread, located unread code: failing model needed", two, failing, AfterReadUnread, true, ModelNano},
+		{"unread, located unread code: nano runs", two, nano, AfterReadUnread, false, ModelNano},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c := newTestCascade(t, Config{Mode: ModeNano, Nano: tc.model, DetectAfterRead: tc.after})
-			out, err := c.Read(context.Background(), clean.Plane)
+			c := newTestCascade(t, Config{Mode: ModeNano, Nano: tc.model, AfterRead: tc.policy})
+			out, err := c.Read(context.Background(), tc.scene.Plane)
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err %v, want error %v", err, tc.wantErr)
 			}
 			if out.Model != tc.wantModel {
 				t.Errorf("model %q, want %q", out.Model, tc.wantModel)
 			}
-			if len(out.Codes) != 1 || out.Codes[0].Tier != "classic" || out.Codes[0].Text != clean.Codes[0].Text {
+			if len(out.Codes) != 1 || out.Codes[0].Tier != "classic" || out.Codes[0].Text != tc.scene.Codes[0].Text {
 				t.Errorf("codes %+v, want the one classic read", out.Codes)
 			}
 		})
+	}
+}
+
+// TestAfterReadPolicyValidated: New refuses an unknown policy.
+func TestAfterReadPolicyValidated(t *testing.T) {
+	tier := newTestCascade(t, Config{}).cfg.Classic
+	if _, err := New(Config{Mode: ModeClassic, Classic: tier, AfterRead: "sometimes"}); err == nil {
+		t.Fatal("New accepted after-read policy \"sometimes\"")
 	}
 }

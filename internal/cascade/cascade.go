@@ -14,9 +14,13 @@
 // square, small codes upscaled — and the crop strategies run on it;
 // corners found there are mapped back.
 //
-// By default the detectors run only when the classic tier read nothing.
-// Config.DetectAfterRead also runs nano after a classic read, for images
-// holding several codes of which the classic tier read some.
+// The detectors run when the classic tier read nothing and, by default
+// (Config.AfterRead, AfterReadUnread), nano also runs after a classic read
+// when the classic tier located a candidate it could not decode away from
+// the codes it read: images holding several codes of which the classic
+// tier read some. A candidate that none of the above reads is retried with
+// two other quads (retryQuads: the 45° turn detectors make of codes turned
+// by 45°, and a larger region).
 //
 // Measured (issue 5, 2026-11-25; `bin/qrcascade bench --mode M --manifest
 // ../shared/corpus/boofcv-dev/manifest.jsonl`, one worker, 2 shared CPU
@@ -44,12 +48,12 @@
 // in the template 33 → 35. Of the 32 detected codes still unread, most reach
 // Reed–Solomon on a plausible grid (blurred beyond the deconvolution,
 // damaged, glare) and 10 have candidate corners off by 29–77 % of the
-// side. DetectAfterRead (measured with a build that sets it; nano mode):
+// side. Detecting after every classic read (AfterReadAlways; nano mode):
 // 577 → 586/648 codes, mean 84.9 → 85.9 % (rotations 58 → 65/66, curved
 // 19 → 20, nominal 36 → 37), 115.7 → 145.6 ms CPU per image; on the text
 // sets, where nearly every image holds one code the classic tier reads,
 // 24.0 → 57.5 ms CPU per image, reads unchanged, no false read, 0 of 46
-// negatives: hence off by default.
+// negatives: hence the Unread trigger (below) instead of always.
 //
 // Coordinates are pixels of the input plane, (0,0) top left, +x right, +y
 // down.
@@ -127,22 +131,37 @@ type Config struct {
 	FallbackSmallSide float64
 	// MaxCandidates bounds the candidates decoded per detector run. Zero: 8.
 	MaxCandidates int
-	// DetectAfterRead, in nano and hybrid modes, runs the nano detector
-	// even when the classic tier read codes, and decodes its candidates
-	// that lie away from them: images with several codes, of which the
-	// classic tier read some. The large detector still runs only when the
-	// classic tier read nothing. The zero value (false) runs the detectors
-	// only after the classic tier read nothing: one detector pass (about
-	// 45 cpu-ms for nano, scalar build) saved on every image it reads. On
-	// boofcv-dev it reads 9 more codes (+1.0 point of mean of categories)
-	// for 26 % more CPU; on single-code text sets it more than doubles
-	// the CPU per image (see the package doc).
-	DetectAfterRead bool
+	// AfterRead decides, in nano and hybrid modes, whether the nano
+	// detector also runs when the classic tier read codes, decoding its
+	// candidates that lie away from them: images with several codes, of
+	// which the classic tier read some. The large detector still runs only
+	// when the classic tier read nothing. Zero: AfterReadUnread.
+	AfterRead AfterRead
 	// TileSide is the side of the overlapping tiles a detector runs on when
 	// the whole-image pass finds nothing in a plane larger than two tiles
 	// along its long side. Zero: 1280. Negative: no tiling.
 	TileSide int
 }
+
+// AfterRead is the policy for running the nano detector after a classic
+// read (Config.AfterRead).
+type AfterRead string
+
+// AfterRead policies.
+const (
+	// AfterReadUnread runs the detector after a read only when the classic
+	// tier located candidates it could not decode away from the codes it
+	// read (classic.Outcome.Unread). On single-code pages that is rare (6
+	// of 344 text-set images with a read), on photos of several codes
+	// common: most of what AfterReadAlways reads, at a fraction of its
+	// cost (docs/BENCHMARKS.md).
+	AfterReadUnread AfterRead = "unread"
+	// AfterReadAlways runs the detector after every read.
+	AfterReadAlways AfterRead = "always"
+	// AfterReadNever runs the detectors only when the classic tier read
+	// nothing: images it reads cost exactly what they cost in classic mode.
+	AfterReadNever AfterRead = "never"
+)
 
 // Cascade reads a plane through the configured tiers. It is safe for
 // concurrent use.
@@ -184,6 +203,13 @@ func New(cfg Config) (*Cascade, error) {
 	}
 	if cfg.Locator == nil {
 		cfg.Locator = qr.NewDetector(qr.Options{})
+	}
+	switch cfg.AfterRead {
+	case "":
+		cfg.AfterRead = AfterReadUnread
+	case AfterReadUnread, AfterReadAlways, AfterReadNever:
+	default:
+		return nil, fmt.Errorf("cascade: unknown after-read policy %q (want unread, always or never)", cfg.AfterRead)
 	}
 	if cfg.FallbackConfidence == 0 {
 		cfg.FallbackConfidence = 0.7
@@ -242,7 +268,7 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		return out, err
 	}
 	if len(out.Codes) > 0 {
-		if !c.cfg.DetectAfterRead || c.cfg.Mode == ModeLarge {
+		if !c.detectAfterRead(&co) {
 			return out, nil
 		}
 		_, _, err := c.stage(ctx, p, &out, c.cfg.Nano, ModelNano, ModelNano, c.cfg.Detect, &out.Nano)
@@ -265,6 +291,21 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		return out, err
 	}
 	return out, nil
+}
+
+// detectAfterRead reports whether the nano detector runs after the
+// classic tier read co's codes.
+func (c *Cascade) detectAfterRead(co *classic.Outcome) bool {
+	if c.cfg.Mode == ModeLarge {
+		return false
+	}
+	switch c.cfg.AfterRead {
+	case AfterReadAlways:
+		return true
+	case AfterReadUnread:
+		return len(co.Unread) > 0
+	}
+	return false
 }
 
 // stage runs one detector over p and adds what it found to out: its time
@@ -372,7 +413,8 @@ func (c *Cascade) detectTiles(ctx context.Context, m *neural.Model, p *gray.Plan
 }
 
 // decodeCandidate reads the symbol around quad q of p: the locator on the
-// quad, then the crop strategies on the rectified quad.
+// quad, then the crop strategies on the rectified quad, then the locator on
+// the other hypotheses of retryQuads.
 func (c *Cascade) decodeCandidate(ctx context.Context, p *gray.Plane, q geom.Quad) (classic.Code, bool) {
 	if s, err := c.cfg.Locator.DecodeQuad(ctx, p, q); err == nil {
 		return classic.Code{
@@ -380,18 +422,26 @@ func (c *Cascade) decodeCandidate(ctx context.Context, p *gray.Plane, q geom.Qua
 			Mirrored: s.Mirrored, Inverted: s.Inverted, Errors: s.ErrorsCorrected, Engine: "locator", Strategy: "quad",
 		}, true
 	}
-	rect, h, ok := rectify(p, q)
-	if !ok {
-		return classic.Code{}, false
+	if rect, h, ok := rectify(p, q); ok {
+		if out, _ := c.cfg.Crop.Read(ctx, rect); len(out.Codes) > 0 {
+			code := out.Codes[0]
+			code.Corners = mapQuad(&h, code.Corners)
+			code.Strategy = "crop_" + code.Strategy
+			return code, true
+		}
 	}
-	out, _ := c.cfg.Crop.Read(ctx, rect)
-	if len(out.Codes) == 0 {
-		return classic.Code{}, false
+	for _, r := range retryQuads(q) {
+		if ctx.Err() != nil {
+			break
+		}
+		if s, err := c.cfg.Locator.DecodeQuad(ctx, p, r); err == nil {
+			return classic.Code{
+				Text: s.Text, Bytes: s.Bytes, Corners: s.Corners, Version: s.Version, ECLevel: s.ECLevel,
+				Mirrored: s.Mirrored, Inverted: s.Inverted, Errors: s.ErrorsCorrected, Engine: "locator", Strategy: "quad_retry",
+			}, true
+		}
 	}
-	code := out.Codes[0]
-	code.Corners = mapQuad(&h, code.Corners)
-	code.Strategy = "crop_" + code.Strategy
-	return code, true
+	return classic.Code{}, false
 }
 
 // quadSide is the mean side length of q.
@@ -435,4 +485,31 @@ outer:
 		dst = append(dst, a)
 	}
 	return dst
+}
+
+// retryQuads returns the hypotheses tried, with the locator on the
+// plane, for a candidate quad q whose own decoding failed:
+//
+//   - q turned by 45° about its centre and scaled by √2, the square whose
+//     edge midpoints are q's corners. Both detectors answer a code turned
+//     by about 45° with an upright box whose corners lie near the code's
+//     edge midpoints (the corner heads cannot tell which corner is "top
+//     left" there, and regress to the middle): high_version/image007 and
+//     image008 of boofcv-dev, 29–41 % corner error.
+//   - q scaled by 1.4 about its centre: a candidate covering only part of
+//     the code (glare, strong perspective), whose finder patterns lie
+//     outside the region the locator searches around q.
+//
+// Measured on boofcv-dev (TestQuadCorpus, nano): detected codes read 10 →
+// 14, neural tier time +18 %; each retry costs about 50 ms on a 12 MP
+// photo, spent only on candidates nothing else read.
+func retryQuads(q geom.Quad) [2]geom.Quad {
+	c := q.Centroid()
+	var rot, big geom.Quad
+	for i, v := range q {
+		dx, dy := v.X-c.X, v.Y-c.Y
+		rot[i] = geom.Point{X: c.X + dx - dy, Y: c.Y + dx + dy}
+		big[i] = geom.Point{X: c.X + 1.4*dx, Y: c.Y + 1.4*dy}
+	}
+	return [2]geom.Quad{rot, big}
 }

@@ -38,7 +38,7 @@ import (
 // spreads N images over the categories; QRCASCADE_QUAD_DUMP=DIR writes the
 // rectified best candidate of each detected but unread code there as PNG;
 // QRCASCADE_QUAD_AFTER_READ=1 also runs the detector where the classic
-// tier read a code (Config.DetectAfterRead) and counts what that adds.
+// tier read a code (AfterReadAlways) and counts what that adds.
 //
 //	QRCASCADE_QUAD_CORPUS=1 go test -run TestQuadCorpus -v ./internal/cascade/
 func TestQuadCorpus(t *testing.T) {

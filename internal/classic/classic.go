@@ -137,6 +137,18 @@ type Attempt struct {
 type Outcome struct {
 	Codes    []Code    // deduplicated, in the order found
 	Attempts []Attempt // one per strategy run or skipped, in order
+	// Unread holds the outer corners of candidate symbols that the
+	// strategies run located but could not decode, away from every code
+	// read: when codes were read, the hint that the plane holds more (the
+	// cascade runs its detector after a read on it). Only engines that
+	// locate symbols themselves report them (the locator strategies).
+	Unread []geom.Quad
+}
+
+// unreadReporter is an Engine that also reports the candidates it located
+// but could not decode.
+type unreadReporter interface {
+	DecodeUnread(ctx context.Context, p *gray.Plane) ([]Code, []geom.Quad, error)
 }
 
 // Read runs the strategies over p (which it does not modify) and returns
@@ -166,7 +178,14 @@ func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		case engineLocatorEq:
 			eng = t.locatorEq
 		}
-		codes, err := eng.Decode(ctx, plane)
+		var codes []Code
+		var unread []geom.Quad
+		var err error
+		if r, ok := eng.(unreadReporter); ok {
+			codes, unread, err = r.DecodeUnread(ctx, plane)
+		} else {
+			codes, err = eng.Decode(ctx, plane)
+		}
 		d := time.Since(start)
 		st := &t.stats[i]
 		st.attempts.Add(1)
@@ -186,11 +205,36 @@ func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 			}
 		}
 		out.Codes = appendUnique(out.Codes, codes...)
+		for _, q := range unread {
+			if scale != 1 {
+				q = scaleQuad(q, scale)
+			}
+			out.Unread = append(out.Unread, q)
+		}
 		if t.stop == StopFirst {
 			break
 		}
 	}
+	out.Unread = dropCovered(out.Unread, out.Codes)
 	return out, nil
+}
+
+// dropCovered removes from qs, in place, the quads that overlap a code.
+func dropCovered(qs []geom.Quad, codes []Code) []geom.Quad {
+	kept := qs[:0]
+	for _, q := range qs {
+		covered := false
+		for i := range codes {
+			if codes[i].Corners.Overlaps(q) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			kept = append(kept, q)
+		}
+	}
+	return kept
 }
 
 // scaleQuad maps corners from a plane resampled by 1/s back to the input

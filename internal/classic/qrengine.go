@@ -3,6 +3,7 @@ package classic
 import (
 	"context"
 
+	"qrcascade/internal/geom"
 	"qrcascade/internal/gray"
 	"qrcascade/internal/qr"
 )
@@ -28,7 +29,27 @@ func (e LocatorEngine) Name() string { return "locator" }
 
 // Decode implements Engine.
 func (e LocatorEngine) Decode(ctx context.Context, p *gray.Plane) ([]Code, error) {
+	codes, _, err := e.DecodeUnread(ctx, p)
+	return codes, err
+}
+
+// DecodeUnread is Decode that also returns the outer corners of the
+// candidates it located but could not decode (finder triples that passed
+// the format information screen and have estimated corners),
+// except those on a code read: the hint that a plane holds a code this
+// engine misses (see Outcome.Unread).
+func (e LocatorEngine) DecodeUnread(ctx context.Context, p *gray.Plane) ([]Code, []geom.Quad, error) {
 	res := e.d.Detect(ctx, p)
+	var unread []geom.Quad
+	for _, f := range res.Failures {
+		// A triple that failed the format information screen is most
+		// often a look-alike (text on a page: 1–7 per clean invoice); one
+		// that passed it and reached grid fitting is evidence of a symbol.
+		if f.Stage <= qr.StageFormat || f.Corners == (geom.Quad{}) || onCode(res.Symbols, f.Corners) {
+			continue
+		}
+		unread = append(unread, f.Corners)
+	}
 	codes := make([]Code, 0, len(res.Symbols))
 	for _, s := range res.Symbols {
 		c := Code{
@@ -40,5 +61,15 @@ func (e LocatorEngine) Decode(ctx context.Context, p *gray.Plane) ([]Code, error
 		}
 		codes = append(codes, c)
 	}
-	return codes, nil
+	return codes, unread, nil
+}
+
+// onCode reports whether q overlaps one of syms.
+func onCode(syms []qr.Symbol, q geom.Quad) bool {
+	for _, s := range syms {
+		if s.Corners.Overlaps(q) {
+			return true
+		}
+	}
+	return false
 }

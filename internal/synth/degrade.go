@@ -182,3 +182,21 @@ func motionBlur(c *canvas, length, angle float64) {
 		}
 	}
 }
+
+// WipeCentre paints the central frac × frac of the bounding box of the
+// scene's symbol i with paper white, after rendering: for frac up to about
+// 0.5 the finder patterns, timing patterns and format information stay
+// intact while the data modules there are gone, so a reader locates the
+// symbol but Reed–Solomon cannot correct it. It is a test fixture for
+// "located but not decoded" and leaves the Truth as it was.
+func (s *Scene) WipeCentre(i int, frac float64) {
+	x0, y0, x1, y1 := s.Codes[i].Corners.Bounds()
+	w, h := x1-x0, y1-y0
+	m := (1 - frac) / 2
+	p := s.Plane
+	for y := max(int(y0+m*h), 0); y < min(int(y1-m*h), p.H); y++ {
+		for x := max(int(x0+m*w), 0); x < min(int(x1-m*w), p.W); x++ {
+			p.Pix[y*p.Stride+x] = clampByte(paperLevel)
+		}
+	}
+}
