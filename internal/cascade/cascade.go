@@ -359,6 +359,18 @@ func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name
 			return dets, nil, err
 		}
 	}
+	// Candidates on codes already read are dropped before the budget is
+	// applied: on a page of many codes (boofcv-dev lots: 60) read but for
+	// one, the budget would otherwise go to the codes read.
+	if len(known) > 0 {
+		kept := dets[:0]
+		for _, d := range dets {
+			if !codeCovered(known, d.Quad) {
+				kept = append(kept, d)
+			}
+		}
+		dets = kept
+	}
 	sort.SliceStable(dets, func(i, j int) bool { return dets[i].Score > dets[j].Score })
 	if len(dets) > c.cfg.MaxCandidates {
 		dets = dets[:c.cfg.MaxCandidates]
@@ -368,7 +380,7 @@ func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name
 		if err := ctx.Err(); err != nil {
 			return dets, codes, fmt.Errorf("cascade: %w", err)
 		}
-		if codeCovered(codes, d.Quad) || codeCovered(known, d.Quad) {
+		if codeCovered(codes, d.Quad) {
 			continue
 		}
 		if code, ok := c.decodeCandidate(ctx, p, d.Quad); ok {
