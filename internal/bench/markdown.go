@@ -102,7 +102,7 @@ func WriteModeMarkdown(w io.Writer, c *Comparison, img Images) error {
 	fmt.Fprintf(&b, "Sets: %s (%s). Latency is wall time per image, image decoding included; CPU ms per image is steadier on a shared machine. Compare modes within this run only.\n\n", setNames(c), limit)
 
 	b.WriteString("### Reads\n\n")
-	b.WriteString("An image is read when every expected (text sets) or labelled (detection sets) code was read and, for a negative, nothing was. False reads: decoded texts not expected plus decoded codes overlapping no label. Reached nano / large: share of images on which that detector ran (the classic tier read nothing first).\n\n")
+	b.WriteString("An image is read when every expected (text sets) or labelled (detection sets) code was read and, for a negative, nothing was. False reads: decoded texts not expected plus decoded codes overlapping no label. Reached nano / large: share of images on which that detector ran (nano: the classic tier read nothing, or read codes but located one it could not decode; large: see the fallback rules).\n\n")
 	b.WriteString("| mode | images read | rate | codes read | mean of categories | false reads | reads on negatives | errors | reached nano | reached large |\n")
 	b.WriteString("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for i := range c.Modes {

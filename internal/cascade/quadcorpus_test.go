@@ -38,7 +38,10 @@ import (
 // spreads N images over the categories; QRCASCADE_QUAD_DUMP=DIR writes the
 // rectified best candidate of each detected but unread code there as PNG;
 // QRCASCADE_QUAD_AFTER_READ=1 also runs the detector where the classic
-// tier read a code (AfterReadAlways) and counts what that adds.
+// tier read a code (AfterReadAlways) and counts what that adds;
+// QRCASCADE_QUAD_ORACLE=1 also decodes every code the classic tier missed
+// from its hand-labelled quad, as a perfect detector would propose it
+// (column "label": the most any detector can add with this decoding).
 //
 //	QRCASCADE_QUAD_CORPUS=1 go test -run TestQuadCorpus -v ./internal/cascade/
 func TestQuadCorpus(t *testing.T) {
@@ -75,7 +78,8 @@ func TestQuadCorpus(t *testing.T) {
 	// the classic tier read a code, to count what that would add.
 	afterRead := os.Getenv("QRCASCADE_QUAD_AFTER_READ") == "1"
 	var afterTime time.Duration
-	type tally struct{ labels, classic, partial, afterRead, neural, detected, missed int }
+	oracle := os.Getenv("QRCASCADE_QUAD_ORACLE") == "1"
+	type tally struct{ labels, classic, partial, afterRead, neural, detected, missed, label int }
 	per := map[string]*tally{}
 	var lines []string
 	var decodeTime time.Duration
@@ -123,6 +127,11 @@ func TestQuadCorpus(t *testing.T) {
 				} else if codeCovered(extra, label) {
 					tl.afterRead++
 				} else {
+					if oracle {
+						if _, ok := c.decodeCandidate(ctx, p, label); ok {
+							tl.label++
+						}
+					}
 					tl.partial++
 					lines = append(lines, fmt.Sprintf("%-13s %-40s side %5.0f px  partial (classic read %d of %d)", e.Category, filepath.Base(e.Image), quadSide(label), len(co.Codes), len(e.Polygons)))
 				}
@@ -136,6 +145,11 @@ func TestQuadCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, label := range e.Polygons {
+			if oracle {
+				if _, ok := c.decodeCandidate(ctx, p, label); ok {
+					tl.label++
+				}
+			}
 			if codeCovered(codes, label) {
 				tl.neural++
 				continue
@@ -169,10 +183,10 @@ func TestQuadCorpus(t *testing.T) {
 	sort.Strings(cats)
 	var sum tally
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-13s %6s %7s %7s %6s %8s %6s\n", "category", "labels", "classic", "partial", "neural", "detected", "missed")
+	fmt.Fprintf(&b, "%-13s %6s %7s %7s %6s %8s %6s %5s\n", "category", "labels", "classic", "partial", "neural", "detected", "missed", "label")
 	for _, k := range cats {
 		v := per[k]
-		fmt.Fprintf(&b, "%-13s %6d %7d %7d %6d %8d %6d\n", k, v.labels, v.classic, v.partial, v.neural, v.detected, v.missed)
+		fmt.Fprintf(&b, "%-13s %6d %7d %7d %6d %8d %6d %5d\n", k, v.labels, v.classic, v.partial, v.neural, v.detected, v.missed, v.label)
 		sum.labels += v.labels
 		sum.classic += v.classic
 		sum.partial += v.partial
@@ -180,8 +194,9 @@ func TestQuadCorpus(t *testing.T) {
 		sum.neural += v.neural
 		sum.detected += v.detected
 		sum.missed += v.missed
+		sum.label += v.label
 	}
-	fmt.Fprintf(&b, "%-13s %6d %7d %7d %6d %8d %6d\n", "all", sum.labels, sum.classic, sum.partial, sum.neural, sum.detected, sum.missed)
+	fmt.Fprintf(&b, "%-13s %6d %7d %7d %6d %8d %6d %5d\n", "all", sum.labels, sum.classic, sum.partial, sum.neural, sum.detected, sum.missed, sum.label)
 	if afterRead {
 		t.Logf("after a classic read: %d more codes, %v", sum.afterRead, afterTime.Round(time.Millisecond))
 	}
