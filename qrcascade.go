@@ -586,6 +586,7 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, to func(geom
 	if out.Fallback != "" {
 		res.Fallback = out.Fallback
 	}
+	res.AfterRead = res.AfterRead || out.AfterRead
 	res.Candidates += out.Candidates
 	for _, a := range out.Attempts {
 		res.Attempts = append(res.Attempts, Attempt{Tier: TierClassic, Strategy: a.Strategy, Duration: a.Duration, Codes: a.Codes, Skipped: a.Skipped})

@@ -31,6 +31,9 @@ type Result struct {
 	Fallback string `json:"-"`
 	// Candidates counts the quads the neural detectors proposed.
 	Candidates int `json:"-"`
+	// AfterRead reports that the nano detector ran after the classic tier
+	// had read codes (Options.AfterRead), looking for more.
+	AfterRead bool `json:"-"`
 }
 
 // Success reports whether at least one code was read.

@@ -55,6 +55,9 @@ func TestAfterRead(t *testing.T) {
 			if out.Model != tc.wantModel {
 				t.Errorf("model %q, want %q", out.Model, tc.wantModel)
 			}
+			if out.AfterRead != (tc.wantModel == ModelNano) {
+				t.Errorf("AfterRead %v, want %v", out.AfterRead, tc.wantModel == ModelNano)
+			}
 			if len(out.Codes) != 1 || out.Codes[0].Tier != "classic" || out.Codes[0].Text != tc.scene.Codes[0].Text {
 				t.Errorf("codes %+v, want the one classic read", out.Codes)
 			}

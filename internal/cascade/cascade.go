@@ -257,6 +257,9 @@ type Outcome struct {
 	Model string
 	// Fallback is the reason hybrid mode ran the large model ("" if not).
 	Fallback string
+	// AfterRead reports that the nano detector ran after the classic tier
+	// had read codes (Config.AfterRead).
+	AfterRead bool
 	// Candidates counts the quads the detectors proposed.
 	Candidates int
 	// Timings per tier.
@@ -283,6 +286,7 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		if !c.detectAfterRead(&co) {
 			return out, nil
 		}
+		out.AfterRead = true
 		_, _, err := c.stage(ctx, p, &out, c.cfg.Nano, ModelNano, ModelNano, c.cfg.Detect, &out.Nano)
 		return out, err
 	}

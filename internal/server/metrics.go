@@ -70,8 +70,9 @@ type metrics struct {
 	invoiceReads     *prometheus.CounterVec   // {scheme}
 	detectorRuns     *prometheus.CounterVec   // {model}
 	detectorDuration *prometheus.HistogramVec // {model}
-	fallbacks        *prometheus.CounterVec   // {reason}
-	schemes          []string                 // the closed scheme label set
+	afterReads       prometheus.Counter
+	fallbacks        *prometheus.CounterVec // {reason}
+	schemes          []string               // the closed scheme label set
 }
 
 func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus, schemes []string) (*metrics, error) {
@@ -125,6 +126,10 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus, sch
 			Help:    "Time spent in a neural detector and the decoding of its candidates, per request that ran it, by model.",
 			Buckets: latencyBuckets,
 		}, []string{labelModel}),
+		afterReads: prometheus.NewCounter(prometheus.CounterOpts{
+			Namespace: metricNamespace, Name: "after_read_total",
+			Help: "Requests on which the nano detector also ran after the classic tier had read codes (after-read policy).",
+		}),
 		fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: metricNamespace, Name: "fallback_total",
 			Help: "Hybrid-mode requests that fell back to the large model, by reason (no_read, low_confidence, small_code).",
@@ -132,7 +137,7 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus, sch
 	}
 	cs := []prometheus.Collector{
 		m.requests, m.requestDuration, m.reads, m.tierRuns, m.tierDuration,
-		m.strategyAttempts, m.strategyWins, m.strategySeconds, m.invoiceReads, m.detectorRuns, m.detectorDuration, m.fallbacks,
+		m.strategyAttempts, m.strategyWins, m.strategySeconds, m.invoiceReads, m.detectorRuns, m.detectorDuration, m.afterReads, m.fallbacks,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Namespace: metricNamespace, Name: "inflight_requests",
 			Help: "POST /detect requests admitted and not yet answered (decoding or queued).",
@@ -237,6 +242,9 @@ func (m *metrics) observeResult(res *qrcascade.Result) {
 			m.detectorRuns.WithLabelValues(d.model).Inc()
 			m.detectorDuration.WithLabelValues(d.model).Observe(d.t.Seconds())
 		}
+	}
+	if res.AfterRead {
+		m.afterReads.Inc()
 	}
 	if res.Fallback != "" {
 		r := res.Fallback

@@ -211,30 +211,34 @@ func TestStrategyLabelClosed(t *testing.T) {
 // fallback reasons are counted from what the Result reports.
 func TestMetricsNeuralTier(t *testing.T) {
 	tests := []struct {
-		name     string
-		timings  qrcascade.Timings
-		fallback string
-		model    string
-		want     map[string]float64 // "family{label=value}" → delta
+		name      string
+		timings   qrcascade.Timings
+		fallback  string
+		model     string
+		afterRead bool
+		want      map[string]float64 // "family{label=value}" → delta
 	}{
-		{"nano read", qrcascade.Timings{Classic: 5e6, Nano: 20e6}, "", "nano", map[string]float64{
+		{"nano read", qrcascade.Timings{Classic: 5e6, Nano: 20e6}, "", "nano", false, map[string]float64{
 			"qrcascade_detector_runs_total{model=nano}": 1, "qrcascade_detector_runs_total{model=large}": 0,
 			"qrcascade_detector_duration_seconds{model=nano}": 1, "qrcascade_tier_runs_total{tier=neural}": 1,
-			"qrcascade_fallback_total{reason=no_read}": 0,
+			"qrcascade_fallback_total{reason=no_read}": 0, "qrcascade_after_read_total": 0,
 		}},
-		{"hybrid fallback", qrcascade.Timings{Classic: 5e6, Nano: 20e6, Large: 90e6}, "no_read", "large_fallback", map[string]float64{
+		{"nano after a classic read", qrcascade.Timings{Classic: 5e6, Nano: 20e6}, "", "nano", true, map[string]float64{
+			"qrcascade_detector_runs_total{model=nano}": 1, "qrcascade_after_read_total": 1,
+		}},
+		{"hybrid fallback", qrcascade.Timings{Classic: 5e6, Nano: 20e6, Large: 90e6}, "no_read", "large_fallback", false, map[string]float64{
 			"qrcascade_detector_runs_total{model=nano}": 1, "qrcascade_detector_runs_total{model=large}": 1,
 			"qrcascade_fallback_total{reason=no_read}": 1, "qrcascade_fallback_total{reason=small_code}": 0,
 		}},
-		{"classic only", qrcascade.Timings{Classic: 5e6}, "", "classic", map[string]float64{
-			"qrcascade_detector_runs_total{model=nano}": 0, "qrcascade_tier_runs_total{tier=neural}": 0,
+		{"classic only", qrcascade.Timings{Classic: 5e6}, "", "classic", false, map[string]float64{
+			"qrcascade_detector_runs_total{model=nano}": 0, "qrcascade_tier_runs_total{tier=neural}": 0, "qrcascade_after_read_total": 0,
 		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			g := newGate()
 			close(g.release)
-			g.result.Timings, g.result.Fallback, g.result.Model = tc.timings, tc.fallback, tc.model
+			g.result.Timings, g.result.Fallback, g.result.Model, g.result.AfterRead = tc.timings, tc.fallback, tc.model, tc.afterRead
 			srv := newTestServer(t, Config{Readers: map[qrcascade.Mode]ImageReader{qrcascade.ModeClassic: g}})
 			before := scrape(t, srv.Handler())
 			do(srv.Handler(), "POST", "/detect", "image/png", []byte("x"))
