@@ -5,7 +5,6 @@ import (
 	"errors"
 	"testing"
 
-	"qrcascade/internal/geom"
 	"qrcascade/internal/synth"
 	"qrcascade/models"
 )
@@ -21,14 +20,7 @@ func TestAfterRead(t *testing.T) {
 	nano := NewLazyModel("nano", func() ([]byte, error) { return models.Load("nano") }, 0, nil)
 	defer nano.Close()
 	clean := synth.CleanInvoice(1)
-	two, err := synth.Render(synth.Spec{W: 900, H: 500, Symbols: []synth.Symbol{
-		{Code: synth.Code{Text: "first code, intact"}, ModulePx: 5, Center: geom.Point{X: 220, Y: 250}},
-		{Code: synth.Code{Text: "second code, its data wiped"}, ModulePx: 5, Center: geom.Point{X: 660, Y: 250}},
-	}}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	two.WipeCentre(1, 0.45)
+	two := synth.TwoCodes(true)
 	tests := []struct {
 		name      string
 		scene     *synth.Scene

@@ -4,28 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
 	"qrcascade/internal/synth"
 )
-
-// twoCodes renders two codes side by side; with wipe, the middle of the
-// second code is painted white (synth.Scene.WipeCentre), so a reader
-// locates it but cannot decode it.
-func twoCodes(t *testing.T, wipe bool) (*gray.Plane, []synth.Truth) {
-	t.Helper()
-	sc, err := synth.Render(synth.Spec{W: 900, H: 500, Symbols: []synth.Symbol{
-		{Code: synth.Code{Text: "first code, intact"}, ModulePx: 5, Center: geom.Point{X: 220, Y: 250}},
-		{Code: synth.Code{Text: "second code, its data wiped"}, ModulePx: 5, Center: geom.Point{X: 660, Y: 250}},
-	}}, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if wipe {
-		sc.WipeCentre(1, 0.45)
-	}
-	return sc.Plane, sc.Codes
-}
 
 // TestOutcomeUnread: the locator reports a located but undecodable code
 // beside the one it read, and nothing on a plane whose codes it all read.
@@ -45,8 +25,9 @@ func TestOutcomeUnread(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p, truth := twoCodes(t, tc.wipe)
-			out, err := tier.Read(context.Background(), p)
+			sc := synth.TwoCodes(tc.wipe)
+			truth := sc.Codes
+			out, err := tier.Read(context.Background(), sc.Plane)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -232,3 +232,18 @@ func invoiceText(rng *rand.Rand) string {
 			digits(8), digits(6), 1+rng.IntN(28), 1+rng.IntN(12), amount)
 	}
 }
+
+// TwoCodes renders two codes side by side on plain paper (900×500, module
+// 5 px); with wipe, the centre of the second is wiped (Scene.WipeCentre
+// 0.45), so that a reader reads the first and locates but cannot decode
+// the second. It is a test fixture for partial reads.
+func TwoCodes(wipe bool) *Scene {
+	sc := mustRender(Spec{W: 900, H: 500, Symbols: []Symbol{
+		{Code: Code{Text: "first code, intact"}, ModulePx: 5, Center: geom.Point{X: 220, Y: 250}},
+		{Code: Code{Text: "second code, its data wiped"}, ModulePx: 5, Center: geom.Point{X: 660, Y: 250}},
+	}}, 1)
+	if wipe {
+		sc.WipeCentre(1, 0.45)
+	}
+	return sc
+}
