@@ -343,10 +343,47 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 			keep(cerr)
 		}
 	}
+	if f.tl.squeezed || f.tr.squeezed || f.bl.squeezed {
+		if q, ok := centreQuad(f, sizes[0]); ok && ctx.Err() == nil {
+			ns := 0
+			for _, x := range []bool{f.tl.squeezed, f.tr.squeezed, f.bl.squeezed} {
+				if x {
+					ns++
+				}
+			}
+			var sym Symbol
+			err := ErrNotFound
+			if ns >= 2 {
+				sym, err = d.decodeQuadFinders(ctx, s, q)
+			}
+			if err == nil {
+				return sym, nil
+			}
+		}
+	}
 	if best == nil {
 		best = &candidateError{stage: StageGrouping, err: fmt.Errorf("qr: no plausible symbol size: %w", ErrNotFound)}
 	}
 	return Symbol{}, best
+}
+
+// centreQuad returns the outer corners of an n-module symbol whose finder
+// centres are f's, extrapolated along the lines joining the centres (3.5
+// modules beyond each, the fourth corner by parallelogram): unlike the
+// finder frame's module sizes, this follows a symbol squeezed along one
+// axis.
+func centreQuad(f *finderFrame, n int) (geom.Quad, bool) {
+	if n <= 7 {
+		return geom.Quad{}, false
+	}
+	k := 3.5 / float64(n-7)
+	a, b, c := f.tl.c, f.tr.c, f.bl.c
+	ex, ey := b.Sub(a).Scale(k), c.Sub(a).Scale(k)
+	tl := a.Sub(ex).Sub(ey)
+	tr := b.Add(ex).Sub(ey)
+	bl := c.Sub(ex).Add(ey)
+	br := b.Add(c).Sub(a).Add(ex).Add(ey)
+	return geom.Quad{tl, tr, br, bl}, true
 }
 
 // readGrid samples g and decodes the module matrix.

@@ -35,9 +35,14 @@ import (
 //  4. merges confirmations of the same pattern (centres within 1.5 modules,
 //     module sizes within a factor 1.6), weighting by count.
 //
+// While an image has yielded no symbol, every fourth column is scanned as
+// well for patterns squeezed horizontally by a grazing view
+// (findForeshortened), whose horizontal runs are too short for step 1.
+//
 // Weak spots: a pattern cut by glare or a deep scratch across its centre
 // fails step 2; strong blur merges the 1-module light ring into its
-// neighbours below about 2 pixels per module.
+// neighbours below about 2 pixels per module; patterns squeezed vertically
+// are not searched.
 
 // finderPattern is a confirmed finder pattern candidate.
 type finderPattern struct {
@@ -48,6 +53,11 @@ type finderPattern struct {
 	// between the pattern's dark and light rings (see runContrast), in the
 	// levels of the plane that was binarised.
 	contrast float64
+	// squeezed marks a pattern found by the column scan with a horizontal
+	// module size under half its vertical one (findForeshortened); aniso
+	// is then that ratio, vertical over horizontal.
+	squeezed bool
+	aniso    float64
 }
 
 // runsMatch reports whether five runs are in the ratio 1:1:3:1:1 and returns
@@ -166,6 +176,12 @@ func runContrast(p *gray.Plane, inv byte, x, y, dx, dy int, r *[5]int, lo int) f
 // strongest (most confirmations) first. inv selects light-on-dark patterns.
 // It stops early, with what it has, when ctx is done.
 func findFinderPatterns(ctx context.Context, b *bitmap, inverted bool, maxN int) []finderPattern {
+	return findFinders(ctx, b, inverted, maxN, false)
+}
+
+// findFinders is findFinderPatterns that, with squeezed, also scans the
+// columns for patterns squeezed horizontally (findForeshortened).
+func findFinders(ctx context.Context, b *bitmap, inverted bool, maxN int, squeezed bool) []finderPattern {
 	var inv byte
 	if inverted {
 		inv = 1
@@ -200,6 +216,9 @@ func findFinderPatterns(ctx context.Context, b *bitmap, inverted bool, maxN int)
 				set.merge(fp)
 			}
 		}
+	}
+	if squeezed {
+		findForeshortened(ctx, b, inv, set)
 	}
 	cands := set.cands
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].count > cands[j].count })
@@ -349,4 +368,116 @@ func runEnd(row []byte, x int) int {
 		x++
 	}
 	return x
+}
+
+// findForeshortened scans the columns of b for finder patterns squeezed
+// horizontally (a symbol seen at a grazing angle about a vertical axis),
+// whose horizontal runs are too short for the row scan: a column hit is
+// cross-checked horizontally, re-checked vertically and diagonally, and
+// kept only when its horizontal module size is under half its vertical
+// one (the patterns the row scan finds are not counted twice).
+func findForeshortened(ctx context.Context, b *bitmap, inv byte, set *finderSet) {
+	// Columns are gathered eight at a time (one 64-bit load per row).
+	var cols [8][]byte
+	buf := make([]byte, 8*b.h)
+	for k := range cols {
+		cols[k] = buf[k*b.h : (k+1)*b.h]
+	}
+	for x0 := 0; x0 < b.w; x0 += 8 {
+		if x0&63 == 0 && ctx.Err() != nil {
+			return
+		}
+		m := min(8, b.w-x0)
+		if m == 8 {
+			for y := 0; y < b.h; y++ {
+				v := binary.LittleEndian.Uint64(b.pix[y*b.w+x0:])
+				cols[0][y], cols[4][y] = byte(v), byte(v>>32)
+			}
+		} else {
+			for y := 0; y < b.h; y++ {
+				for k := 0; k < m; k++ {
+					cols[k][y] = b.pix[y*b.w+x0+k]
+				}
+			}
+		}
+		// Every fourth column: the 3-module centre of a pattern squeezed
+		// to 1.4 px per module is still crossed once.
+		for k := 0; k < m; k += 4 {
+			scanColumn(b, inv, x0+k, cols[k], set)
+		}
+	}
+}
+
+// scanColumn looks for finder patterns squeezed horizontally along column
+// x of b, whose pixels are col.
+func scanColumn(b *bitmap, inv byte, x int, col []byte, set *finderSet) {
+	var runs [5]int
+	n := 0
+	for y := 0; y < b.h; {
+		start := y
+		c := col[y] ^ inv
+		y = runEnd(col, y)
+		runs[0], runs[1], runs[2], runs[3], runs[4] = runs[1], runs[2], runs[3], runs[4], y-start
+		n++
+		if n < 5 || c != 1 {
+			continue
+		}
+		u, ok := runsMatch(&runs)
+		if !ok {
+			continue
+		}
+		cy := float64(y-runs[4]-runs[3]) - float64(runs[2])/2
+		if fp, ok := confirmForeshortened(b, inv, float64(x)+0.5, cy, u); ok {
+			set.merge(fp)
+		}
+	}
+}
+
+// confirmForeshortened cross-checks a vertical hit centred at (cx, cy)
+// whose vertical module size is u.
+func confirmForeshortened(b *bitmap, inv byte, cx, cy, u float64) (finderPattern, bool) {
+	maxRun := int(3*u) + 3
+	ix, iy := int(cx), int(cy)
+	rh, off, loh, ok := lineRuns(b, inv, ix, iy, 1, 0, maxRun)
+	if !ok {
+		return finderPattern{}, false
+	}
+	uh, ok := runsMatch(&rh)
+	if !ok || uh > u/2 || uh < u/6 {
+		return finderPattern{}, false
+	}
+	contrast := runContrast(b.src, inv, ix, iy, 1, 0, &rh, loh)
+	if contrast < b.minContrast {
+		return finderPattern{}, false
+	}
+	cx = float64(ix) + off
+	ix = int(cx)
+	rv, off, lov, ok := lineRuns(b, inv, ix, iy, 0, 1, maxRun)
+	if !ok {
+		return finderPattern{}, false
+	}
+	uv, ok := runsMatch(&rv)
+	if !ok {
+		return finderPattern{}, false
+	}
+	contrast = min(contrast, runContrast(b.src, inv, ix, iy, 0, 1, &rv, lov))
+	if contrast < b.minContrast {
+		return finderPattern{}, false
+	}
+	cy = float64(iy) + off
+	iy = int(cy)
+	diag := false
+	for _, d := range [2][2]int{{1, 1}, {1, -1}} {
+		rd, _, _, ok := lineRuns(b, inv, ix, iy, d[0], d[1], maxRun)
+		if !ok {
+			continue
+		}
+		if _, ok := runsMatch(&rd); ok {
+			diag = true
+		}
+	}
+	if !diag {
+		return finderPattern{}, false
+	}
+	return finderPattern{c: geom.Point{X: cx, Y: cy}, ms: min(uh, uv), count: 1, contrast: contrast, squeezed: true, aniso: uv / uh}, true
 }

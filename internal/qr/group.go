@@ -81,6 +81,12 @@ func groupFinderPatterns(fps []finderPattern, maxTriples int) []triple {
 				b, c := fps[j], fps[k]
 				v1, v2 := b.c.Sub(a.c), c.c.Sub(a.c)
 				d1, d2 := nbs[p].d, nbs[q].d
+				if sx := squeeze(a, b, c); sx > 1 {
+					// a symbol squeezed horizontally: its corner
+					// angle and sides are compared unsqueezed
+					v1.X, v2.X = v1.X*sx, v2.X*sx
+					d1, d2 = math.Hypot(v1.X, v1.Y), math.Hypot(v2.X, v2.Y)
+				}
 				cos := (v1.X*v2.X + v1.Y*v2.Y) / (d1 * d2)
 				// up to 127° or down to 53°: oblique views skew the
 				// corner angle far from 90° (0.45, 117°, missed 4
@@ -140,4 +146,20 @@ func confirmClass(c, own int) int {
 		return 1
 	}
 	return 0
+}
+
+// squeeze returns the mean horizontal squeeze (aniso) of the squeezed
+// patterns among a, b and c, or 1 when none is squeezed.
+func squeeze(a, b, c finderPattern) float64 {
+	sum, n := 0.0, 0
+	for _, f := range [3]finderPattern{a, b, c} {
+		if f.squeezed {
+			sum += f.aniso
+			n++
+		}
+	}
+	if n == 0 {
+		return 1
+	}
+	return sum / float64(n)
 }

@@ -245,7 +245,10 @@ func (d *Detector) locate(ctx context.Context, sc *scene, pass int, polarities [
 			return false
 		}
 		res.Stats.Passes++
-		fps := findFinderPatterns(ctx, sc.bitmap(pass), inv, d.opts.MaxFinderCandidates)
+		// Patterns squeezed by a grazing view are searched while the
+		// image has yielded no symbol: a page whose code was read in the
+		// first pass does not pay the column scan again.
+		fps := findFinders(ctx, sc.bitmap(pass), inv, d.opts.MaxFinderCandidates, len(res.Symbols) == 0)
 		sc.scaleFinders(fps)
 		res.Stats.FinderPatterns += len(fps)
 		d.decodeTriples(ctx, sc, fps, inv, res)
