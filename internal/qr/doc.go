@@ -150,7 +150,13 @@
 // 35.1 ms CPU per image (the quad search on 144 squeezed look-alike triples
 // was 11 % of the CPU); two squeezed patterns at least: 592 at 32.0;
 // every other column: 30.8–31.0; every fourth, and no column scan after a
-// read: 29.7, ClassicCleanInvoice 8.8 → 7.7–8.0 ms.
+// read: 29.7, ClassicCleanInvoice 8.8 → 7.7–8.0 ms. Tried and dropped:
+// patterns squeezed vertically (a page photographed at a low angle),
+// accepted by the row scan's vertical cross-check up to 6× and grouped
+// unsqueezed along y: synthetic views turned by 90° read, but no corpus
+// image gained and the classic tier's CPU per image rose 7 % (30.1 →
+// 32.1–32.7 ms, the two binaries alternated), ClassicCleanInvoice 2–3 %
+// even with triples of one squeezed pattern skipped.
 //
 // Measured. Fourth session (2026-11-25), the whole classic tier (default
 // order: locator, harder, invert, locator_eq), `make bench-corpus`, 2 CPU

@@ -42,7 +42,7 @@ import (
 // Weak spots: a pattern cut by glare or a deep scratch across its centre
 // fails step 2; strong blur merges the 1-module light ring into its
 // neighbours below about 2 pixels per module; patterns squeezed vertically
-// are not searched.
+// are not searched (tried: doc.go, fifth session).
 
 // finderPattern is a confirmed finder pattern candidate.
 type finderPattern struct {
