@@ -187,35 +187,16 @@ func findFinders(ctx context.Context, b *bitmap, inverted bool, maxN int, squeez
 		inv = 1
 	}
 	set := newFinderSet(b.w, b.h)
-	var runs [5]int
 	for y := 0; y < b.h; y++ {
 		if y&63 == 0 && ctx.Err() != nil {
 			break
 		}
-		row := b.pix[y*b.w : (y+1)*b.w]
-		// run-length encode the row, starting with the colour at x=0
-		n := 0 // runs seen
-		x := 0
-		for x < b.w {
-			start := x
-			c := row[x] ^ inv
-			x = runEnd(row, x)
-			runs[0], runs[1], runs[2], runs[3], runs[4] = runs[1], runs[2], runs[3], runs[4], x-start
-			n++
-			if n < 5 || c != 1 {
-				continue
-			}
-			// runs ends with a dark run; the pattern is dark-light-dark-light-dark
-			u, ok := runsMatch(&runs)
-			if !ok {
-				continue
-			}
-			total := runs[0] + runs[1] + runs[2] + runs[3] + runs[4]
-			cx := float64(x-runs[4]-runs[3]) - float64(runs[2])/2
-			if fp, ok := confirmFinder(b, inv, cx, float64(y)+0.5, u, total); ok {
+		cy := float64(y) + 0.5
+		scanLine(b.pix[y*b.w:(y+1)*b.w], inv, func(cx, u float64) {
+			if fp, ok := confirmFinder(b, inv, cx, cy, u); ok {
 				set.merge(fp)
 			}
-		}
+		})
 	}
 	if squeezed {
 		findForeshortened(ctx, b, inv, set)
@@ -240,43 +221,73 @@ const minFinderContrast = 4
 
 // confirmFinder cross-checks a horizontal hit centred at (cx, cy) (pixel
 // coordinates) vertically, horizontally again and diagonally.
-func confirmFinder(b *bitmap, inv byte, cx, cy, u float64, total int) (finderPattern, bool) {
+func confirmFinder(b *bitmap, inv byte, cx, cy, u float64) (finderPattern, bool) {
+	fp, _, _, ok := crossCheck(b, inv, cx, cy, u, false, func(uv float64) bool {
+		return uv <= 2.5*u && u <= 2.5*uv
+	})
+	return fp, ok
+}
+
+// crossCheck confirms a hit centred at (cx, cy) on a row (byColumn false)
+// or a column of b whose module size along that line is u: the line
+// across it must show the ratio with a module size that accept takes,
+// then the scan line again, each with enough gray level contrast, both
+// re-centring the hit; then one of the two diagonals. It returns the
+// pattern, whose module size is the smallest of the line estimates
+// (diagonal ones included, scaled by √2) unless the hit is byColumn,
+// where the diagonals only confirm, and the module sizes measured across
+// and along the scan line.
+func crossCheck(b *bitmap, inv byte, cx, cy, u float64, byColumn bool, accept func(across float64) bool) (fp finderPattern, across, along float64, ok bool) {
 	maxRun := int(3*u) + 3
 	ix, iy := int(cx), int(cy)
-	rv, off, lov, ok := lineRuns(b, inv, ix, iy, 0, 1, maxRun)
+	ax, ay := 0, 1 // across the scan line
+	if byColumn {
+		ax, ay = 1, 0
+	}
+	ra, off, loa, ok := lineRuns(b, inv, ix, iy, ax, ay, maxRun)
 	if !ok {
-		return finderPattern{}, false
+		return finderPattern{}, 0, 0, false
 	}
-	uv, ok := runsMatch(&rv)
-	if !ok || uv > 2.5*u || u > 2.5*uv {
-		return finderPattern{}, false
+	ua, ok := runsMatch(&ra)
+	if !ok || !accept(ua) {
+		return finderPattern{}, 0, 0, false
 	}
-	contrast := runContrast(b.src, inv, ix, iy, 0, 1, &rv, lov)
+	contrast := runContrast(b.src, inv, ix, iy, ax, ay, &ra, loa)
 	if contrast < b.minContrast {
-		return finderPattern{}, false
+		return finderPattern{}, 0, 0, false
 	}
-	cy = float64(iy) + off
-	iy = int(cy)
-	rh, off, loh, ok := lineRuns(b, inv, ix, iy, 1, 0, maxRun)
+	if byColumn {
+		cx = float64(ix) + off
+		ix = int(cx)
+	} else {
+		cy = float64(iy) + off
+		iy = int(cy)
+	}
+	rs, off, los, ok := lineRuns(b, inv, ix, iy, ay, ax, maxRun)
 	if !ok {
-		return finderPattern{}, false
+		return finderPattern{}, 0, 0, false
 	}
-	uh, ok := runsMatch(&rh)
+	us, ok := runsMatch(&rs)
 	if !ok {
-		return finderPattern{}, false
+		return finderPattern{}, 0, 0, false
 	}
-	contrast = min(contrast, runContrast(b.src, inv, ix, iy, 1, 0, &rh, loh))
+	contrast = min(contrast, runContrast(b.src, inv, ix, iy, ay, ax, &rs, los))
 	if contrast < b.minContrast {
-		return finderPattern{}, false
+		return finderPattern{}, 0, 0, false
 	}
-	cx = float64(ix) + off
-	ix = int(cx)
+	if byColumn {
+		cy = float64(iy) + off
+		iy = int(cy)
+	} else {
+		cx = float64(ix) + off
+		ix = int(cx)
+	}
 	// Diagonals: at least one must match. The run lengths along a line at
 	// angle φ to the pattern's sides are stretched by 1/max(|cos φ|, |sin φ|),
 	// so the smallest of the four directions' estimates is within 8 % of the
 	// module size.
 	diag := false
-	ms := min(uh, uv)
+	ms := min(ua, us)
 	for _, d := range [2][2]int{{1, 1}, {1, -1}} {
 		rd, _, _, ok := lineRuns(b, inv, ix, iy, d[0], d[1], maxRun)
 		if !ok {
@@ -284,13 +295,15 @@ func confirmFinder(b *bitmap, inv byte, cx, cy, u float64, total int) (finderPat
 		}
 		if ud, ok := runsMatch(&rd); ok {
 			diag = true
-			ms = min(ms, ud*math.Sqrt2)
+			if !byColumn {
+				ms = min(ms, ud*math.Sqrt2)
+			}
 		}
 	}
 	if !diag {
-		return finderPattern{}, false
+		return finderPattern{}, 0, 0, false
 	}
-	return finderPattern{c: geom.Point{X: cx, Y: cy}, ms: ms, count: 1, contrast: contrast}, true
+	return finderPattern{c: geom.Point{X: cx, Y: cy}, ms: ms, count: 1, contrast: contrast}, ua, us, true
 }
 
 // finderSet accumulates confirmed finder patterns, merging confirmations of
@@ -403,81 +416,49 @@ func findForeshortened(ctx context.Context, b *bitmap, inv byte, set *finderSet)
 		// Every fourth column: the 3-module centre of a pattern squeezed
 		// to 1.4 px per module is still crossed once.
 		for k := 0; k < m; k += 4 {
-			scanColumn(b, inv, x0+k, cols[k], set)
+			cx := float64(x0+k) + 0.5
+			scanLine(cols[k], inv, func(cy, u float64) {
+				if fp, ok := confirmForeshortened(b, inv, cx, cy, u); ok {
+					set.merge(fp)
+				}
+			})
 		}
 	}
 }
 
-// scanColumn looks for finder patterns squeezed horizontally along column
-// x of b, whose pixels are col.
-func scanColumn(b *bitmap, inv byte, x int, col []byte, set *finderSet) {
+// scanLine run-length encodes line (a row or a column of a bitmap, from
+// its first pixel) and calls hit with the centre of the middle run, in
+// pixels along the line, and the module size of every five runs in the
+// ratio 1:1:3:1:1 that end with a dark run (dark-light-dark-light-dark).
+func scanLine(line []byte, inv byte, hit func(centre, u float64)) {
 	var runs [5]int
-	n := 0
-	for y := 0; y < b.h; {
-		start := y
-		c := col[y] ^ inv
-		y = runEnd(col, y)
-		runs[0], runs[1], runs[2], runs[3], runs[4] = runs[1], runs[2], runs[3], runs[4], y-start
+	n := 0 // runs seen
+	for i := 0; i < len(line); {
+		start := i
+		c := line[i] ^ inv
+		i = runEnd(line, i)
+		runs[0], runs[1], runs[2], runs[3], runs[4] = runs[1], runs[2], runs[3], runs[4], i-start
 		n++
 		if n < 5 || c != 1 {
 			continue
 		}
-		u, ok := runsMatch(&runs)
-		if !ok {
-			continue
-		}
-		cy := float64(y-runs[4]-runs[3]) - float64(runs[2])/2
-		if fp, ok := confirmForeshortened(b, inv, float64(x)+0.5, cy, u); ok {
-			set.merge(fp)
+		if u, ok := runsMatch(&runs); ok {
+			hit(float64(i-runs[4]-runs[3])-float64(runs[2])/2, u)
 		}
 	}
 }
 
 // confirmForeshortened cross-checks a vertical hit centred at (cx, cy)
-// whose vertical module size is u.
+// whose vertical module size is u: horizontally, with a module size from
+// u/6 to u/2, vertically again and diagonally.
 func confirmForeshortened(b *bitmap, inv byte, cx, cy, u float64) (finderPattern, bool) {
-	maxRun := int(3*u) + 3
-	ix, iy := int(cx), int(cy)
-	rh, off, loh, ok := lineRuns(b, inv, ix, iy, 1, 0, maxRun)
+	fp, uh, uv, ok := crossCheck(b, inv, cx, cy, u, true, func(uh float64) bool {
+		return uh <= u/2 && uh >= u/6
+	})
 	if !ok {
 		return finderPattern{}, false
 	}
-	uh, ok := runsMatch(&rh)
-	if !ok || uh > u/2 || uh < u/6 {
-		return finderPattern{}, false
-	}
-	contrast := runContrast(b.src, inv, ix, iy, 1, 0, &rh, loh)
-	if contrast < b.minContrast {
-		return finderPattern{}, false
-	}
-	cx = float64(ix) + off
-	ix = int(cx)
-	rv, off, lov, ok := lineRuns(b, inv, ix, iy, 0, 1, maxRun)
-	if !ok {
-		return finderPattern{}, false
-	}
-	uv, ok := runsMatch(&rv)
-	if !ok {
-		return finderPattern{}, false
-	}
-	contrast = min(contrast, runContrast(b.src, inv, ix, iy, 0, 1, &rv, lov))
-	if contrast < b.minContrast {
-		return finderPattern{}, false
-	}
-	cy = float64(iy) + off
-	iy = int(cy)
-	diag := false
-	for _, d := range [2][2]int{{1, 1}, {1, -1}} {
-		rd, _, _, ok := lineRuns(b, inv, ix, iy, d[0], d[1], maxRun)
-		if !ok {
-			continue
-		}
-		if _, ok := runsMatch(&rd); ok {
-			diag = true
-		}
-	}
-	if !diag {
-		return finderPattern{}, false
-	}
-	return finderPattern{c: geom.Point{X: cx, Y: cy}, ms: min(uh, uv), count: 1, contrast: contrast, squeezed: true, aniso: uv / uh}, true
+	fp.squeezed = true
+	fp.aniso = uv / uh
+	return fp, true
 }
