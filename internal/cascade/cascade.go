@@ -451,10 +451,9 @@ func (c *Cascade) detectTiles(ctx context.Context, m *neural.Model, p *gray.Plan
 // the other hypotheses of retryQuads.
 func (c *Cascade) decodeCandidate(ctx context.Context, p *gray.Plane, q geom.Quad) (classic.Code, bool) {
 	if s, err := c.cfg.Locator.DecodeQuad(ctx, p, q); err == nil {
-		return classic.Code{
-			Text: s.Text, Bytes: s.Bytes, Corners: s.Corners, Version: s.Version, ECLevel: s.ECLevel,
-			Mirrored: s.Mirrored, Inverted: s.Inverted, Errors: s.ErrorsCorrected, Engine: "locator", Strategy: "quad",
-		}, true
+		code := classic.FromSymbol(s, "locator")
+		code.Strategy = "quad"
+		return code, true
 	}
 	if rect, h, ok := rectify(p, q); ok {
 		if out, _ := c.cfg.Crop.Read(ctx, rect); len(out.Codes) > 0 {
@@ -469,10 +468,9 @@ func (c *Cascade) decodeCandidate(ctx context.Context, p *gray.Plane, q geom.Qua
 			break
 		}
 		if s, err := c.cfg.Locator.DecodeQuad(ctx, p, r); err == nil {
-			return classic.Code{
-				Text: s.Text, Bytes: s.Bytes, Corners: s.Corners, Version: s.Version, ECLevel: s.ECLevel,
-				Mirrored: s.Mirrored, Inverted: s.Inverted, Errors: s.ErrorsCorrected, Engine: "locator", Strategy: "quad_retry",
-			}, true
+			code := classic.FromSymbol(s, "locator")
+			code.Strategy = "quad_retry"
+			return code, true
 		}
 	}
 	return classic.Code{}, false

@@ -8,6 +8,7 @@ import (
 
 	"qrcascade/internal/geom"
 	"qrcascade/internal/gray"
+	"qrcascade/internal/qr"
 	"qrcascade/internal/synth"
 )
 
@@ -262,6 +263,33 @@ func TestBinaryText(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := binaryText(tc.text, tc.b); got != tc.want {
 				t.Errorf("binaryText = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestFromSymbol: a symbol of our locator becomes a Code with every field
+// carried over and a binary byte-mode payload's text as ISO-8859-1.
+func TestFromSymbol(t *testing.T) {
+	corners := geom.Quad{{X: 1, Y: 2}, {X: 30, Y: 2}, {X: 30, Y: 31}, {X: 1, Y: 31}}
+	tests := []struct {
+		name     string
+		sym      qr.Symbol
+		wantText string
+	}{
+		{"text", qr.Symbol{Text: "héllo", Bytes: []byte("héllo")}, "héllo"},
+		{"binary", qr.Symbol{Text: "\x01R\uFFFD\uFFFD", Bytes: []byte{1, 'R', 0xc5, 0xe9}}, "\x01RÅé"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := tc.sym
+			s.Corners, s.Version, s.ECLevel, s.Mirrored, s.Inverted, s.ErrorsCorrected = corners, 3, "Q", true, true, 4
+			c := FromSymbol(s, "locator")
+			if c.Text != tc.wantText || string(c.Bytes) != string(s.Bytes) {
+				t.Errorf("text %q bytes %q, want %q %q", c.Text, c.Bytes, tc.wantText, s.Bytes)
+			}
+			if c.Corners != corners || c.Version != 3 || c.ECLevel != "Q" || !c.Mirrored || !c.Inverted || c.Errors != 4 || c.Engine != "locator" {
+				t.Errorf("fields not carried over: %+v", c)
 			}
 		})
 	}

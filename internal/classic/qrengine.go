@@ -52,16 +52,23 @@ func (e LocatorEngine) DecodeUnread(ctx context.Context, p *gray.Plane) ([]Code,
 	}
 	codes := make([]Code, 0, len(res.Symbols))
 	for _, s := range res.Symbols {
-		c := Code{
-			Text: s.Text, Bytes: s.Bytes, Corners: s.Corners, Version: s.Version, ECLevel: s.ECLevel,
-			Mirrored: s.Mirrored, Inverted: s.Inverted, Errors: s.ErrorsCorrected, Engine: e.Name(),
-		}
-		if len(c.Bytes) > 0 {
-			c.Text = binaryText(c.Text, c.Bytes)
-		}
-		codes = append(codes, c)
+		codes = append(codes, FromSymbol(s, e.Name()))
 	}
 	return codes, unread, nil
+}
+
+// FromSymbol returns the Code of a symbol our locator (internal/qr) read,
+// engine naming the engine; a byte-mode payload that is not valid UTF-8
+// gets its text as ISO-8859-1 (binaryText), as gozxing's reads do.
+func FromSymbol(s qr.Symbol, engine string) Code {
+	c := Code{
+		Text: s.Text, Bytes: s.Bytes, Corners: s.Corners, Version: s.Version, ECLevel: s.ECLevel,
+		Mirrored: s.Mirrored, Inverted: s.Inverted, Errors: s.ErrorsCorrected, Engine: engine,
+	}
+	if len(c.Bytes) > 0 {
+		c.Text = binaryText(c.Text, c.Bytes)
+	}
+	return c
 }
 
 // onCode reports whether q overlaps one of syms.
