@@ -158,6 +158,15 @@
 // 32.1–32.7 ms, the two binaries alternated), ClassicCleanInvoice 2–3 %
 // even with triples of one squeezed pattern skipped.
 //
+// Then the near grid's bend (refinePhase) is refined in three rounds,
+// each from the last, instead of one (phaseRounds): boofcv-dev 592 → 596
+// (curved 20 → 23/30: the label photographed on a bottle, curved/011–014,
+// reaches Reed–Solomon as version 1 and now reads; glare 18 → 19), text
+// sets unchanged, 30.5–31.2 → 32.4–34.0 ms CPU per image (the two
+// binaries alternated); BenchmarkClassicCleanInvoice unchanged (7.7 ms).
+// Synthetic bends (a cylinder seen obliquely, rows sagging quadratically)
+// read with one round already, so no unit test separates the rounds.
+//
 // Measured. Fourth session (2026-11-25), the whole classic tier (default
 // order: locator, harder, invert, locator_eq), `make bench-corpus`, 2 CPU
 // cores shared with two helpers for most steps (read rates are exact;
