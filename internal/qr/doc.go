@@ -160,8 +160,9 @@
 //
 // Then the near grid's bend (refinePhase) is refined in three rounds,
 // each from the last, instead of one (phaseRounds): boofcv-dev 592 → 596
-// (curved 20 → 23/30: the label photographed on a bottle, curved/011–014,
-// reaches Reed–Solomon as version 1 and now reads; glare 18 → 19), text
+// (curved 20 → 23/30: 011 and 012, a label on a bottle that reached
+// Reed–Solomon as version 1, and the second code of 023; 013 and 014, the
+// same label, still fail; glare 18 → 19), text
 // sets unchanged, 30.5–31.2 → 32.4–34.0 ms CPU per image (the two
 // binaries alternated); BenchmarkClassicCleanInvoice unchanged (7.7 ms).
 // Synthetic bends (a cylinder seen obliquely, rows sagging quadratically)
