@@ -390,39 +390,22 @@ func runEnd(row []byte, x int) int {
 // kept only when its horizontal module size is under half its vertical
 // one (the patterns the row scan finds are not counted twice).
 func findForeshortened(ctx context.Context, b *bitmap, inv byte, set *finderSet) {
-	// Columns are gathered eight at a time (one 64-bit load per row).
-	var cols [8][]byte
-	buf := make([]byte, 8*b.h)
-	for k := range cols {
-		cols[k] = buf[k*b.h : (k+1)*b.h]
-	}
-	for x0 := 0; x0 < b.w; x0 += 8 {
-		if x0&63 == 0 && ctx.Err() != nil {
+	col := make([]byte, b.h)
+	// Every fourth column: the 3-module centre of a pattern squeezed to
+	// 1.4 px per module is still crossed once.
+	for x := 0; x < b.w; x += 4 {
+		if x&63 == 0 && ctx.Err() != nil {
 			return
 		}
-		m := min(8, b.w-x0)
-		if m == 8 {
-			for y := 0; y < b.h; y++ {
-				v := binary.LittleEndian.Uint64(b.pix[y*b.w+x0:])
-				cols[0][y], cols[4][y] = byte(v), byte(v>>32)
-			}
-		} else {
-			for y := 0; y < b.h; y++ {
-				for k := 0; k < m; k++ {
-					cols[k][y] = b.pix[y*b.w+x0+k]
-				}
-			}
+		for y := range col {
+			col[y] = b.pix[y*b.w+x]
 		}
-		// Every fourth column: the 3-module centre of a pattern squeezed
-		// to 1.4 px per module is still crossed once.
-		for k := 0; k < m; k += 4 {
-			cx := float64(x0+k) + 0.5
-			scanLine(cols[k], inv, func(cy, u float64) {
-				if fp, ok := confirmForeshortened(b, inv, cx, cy, u); ok {
-					set.merge(fp)
-				}
-			})
-		}
+		cx := float64(x) + 0.5
+		scanLine(col, inv, func(cy, u float64) {
+			if fp, ok := confirmForeshortened(b, inv, cx, cy, u); ok {
+				set.merge(fp)
+			}
+		})
 	}
 }
 
