@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"qrcascade/internal/bench"
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/bench"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // corpusFloor is the ratchet on the real corpus (../shared/corpus, absent on

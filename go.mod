@@ -1,4 +1,4 @@
-module qrcascade
+module github.com/qrcascade/qrcascade
 
 go 1.26.0
 

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/synth"
 )
 
 // TestInvoiceRoundTrip renders invoice payloads as QR codes on an invoice

@@ -5,8 +5,8 @@ import (
 	"runtime/metrics"
 	"time"
 
-	"qrcascade/internal/cascade"
-	"qrcascade/models"
+	"github.com/qrcascade/qrcascade/internal/cascade"
+	"github.com/qrcascade/qrcascade/models"
 )
 
 // ModelOptions configures the neural detectors' lifecycle. The zero value is

@@ -18,10 +18,10 @@ import (
 
 	"golang.org/x/image/tiff"
 
-	"qrcascade/internal/bench"
-	"qrcascade/internal/gray"
-	"qrcascade/internal/imgio"
-	"qrcascade/internal/pdf/pdftest"
+	"github.com/qrcascade/qrcascade/internal/bench"
+	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/imgio"
+	"github.com/qrcascade/qrcascade/internal/pdf/pdftest"
 )
 
 // pdfReaderOnce shares one Reader (hence one PDF engine start) among the

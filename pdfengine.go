@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"qrcascade/internal/pdf"
+	"github.com/qrcascade/qrcascade/internal/pdf"
 )
 
 // PDFOptions configures a PDFEngine. The zero value is valid: compilation

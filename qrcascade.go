@@ -31,14 +31,14 @@ import (
 	"math"
 	"time"
 
-	"qrcascade/internal/cascade"
-	"qrcascade/internal/classic"
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
-	"qrcascade/internal/imgio"
-	"qrcascade/internal/invoice"
-	"qrcascade/internal/neural"
-	"qrcascade/internal/pdf"
+	"github.com/qrcascade/qrcascade/internal/cascade"
+	"github.com/qrcascade/qrcascade/internal/classic"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/imgio"
+	"github.com/qrcascade/qrcascade/internal/invoice"
+	"github.com/qrcascade/qrcascade/internal/neural"
+	"github.com/qrcascade/qrcascade/internal/pdf"
 )
 
 // Mode selects the tiers that run.

@@ -4,16 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/qrcascade/qrcascade/internal/cputime/cputimetest"
 	"image"
 	"os"
-	"qrcascade/internal/cputime/cputimetest"
 	"sync"
 	"testing"
 	"time"
 
-	"qrcascade/internal/imgio"
-	"qrcascade/internal/synth"
-	"qrcascade/models"
+	"github.com/qrcascade/qrcascade/internal/imgio"
+	"github.com/qrcascade/qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade/models"
 )
 
 func newReader(t testing.TB, o Options) *Reader {

@@ -3,7 +3,7 @@ package qrcascade
 import (
 	"time"
 
-	"qrcascade/internal/cascade"
+	"github.com/qrcascade/qrcascade/internal/cascade"
 )
 
 // Tier names, the closed set used in results and metric labels.

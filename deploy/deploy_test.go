@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"qrcascade"
-	"qrcascade/internal/server"
+	"github.com/qrcascade/qrcascade"
+	"github.com/qrcascade/qrcascade/internal/server"
 )
 
 // exportedMetrics returns the metric family names a fresh server exposes.

@@ -5,18 +5,18 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/qrcascade/qrcascade/internal/cputime"
 	"io"
 	"os"
-	"qrcascade/internal/cputime"
 	"runtime"
 	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
 
-	"qrcascade"
-	"qrcascade/internal/bench"
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade"
+	"github.com/qrcascade/qrcascade/internal/bench"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // multiFlag collects a repeatable string flag.

@@ -20,21 +20,21 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/qrcascade/qrcascade/internal/cputime"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"qrcascade/internal/cputime"
 	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
 
-	"qrcascade"
-	"qrcascade/internal/bench"
-	"qrcascade/internal/bench/plot"
-	"qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade"
+	"github.com/qrcascade/qrcascade/internal/bench"
+	"github.com/qrcascade/qrcascade/internal/bench/plot"
+	"github.com/qrcascade/qrcascade/internal/synth"
 )
 
 // childModeFlag is the hidden flag that makes bench a mode child.

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"qrcascade"
-	"qrcascade/internal/bench"
+	"github.com/qrcascade/qrcascade"
+	"github.com/qrcascade/qrcascade/internal/bench"
 )
 
 // TestMain turns the test binary into the bench child when the parent

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"qrcascade"
+	"github.com/qrcascade/qrcascade"
 )
 
 // The peer command speaks the line protocol of the side-by-side harness

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade/internal/bench"
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/bench"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // peerSession runs runPeer over pipes, as the harness's driver does: the

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"qrcascade"
+	"github.com/qrcascade/qrcascade"
 )
 
 // readerFlags are the Reader options shared by scan, bench and serve.

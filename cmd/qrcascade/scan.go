@@ -16,7 +16,7 @@ import (
 	"sync"
 	"time"
 
-	"qrcascade"
+	"github.com/qrcascade/qrcascade"
 )
 
 // imageExts are the file extensions a directory walk picks up (images and

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"qrcascade"
-	"qrcascade/internal/invoice"
-	"qrcascade/internal/server"
+	"github.com/qrcascade/qrcascade"
+	"github.com/qrcascade/qrcascade/internal/invoice"
+	"github.com/qrcascade/qrcascade/internal/server"
 )
 
 // envPrefix prefixes the environment variable of every serve flag:

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade/internal/pdf/pdftest"
+	"github.com/qrcascade/qrcascade/internal/pdf/pdftest"
 )
 
 // TestServePDFWarm: with --pdf-warm or $QRCASCADE_PDF_WARM=true serve

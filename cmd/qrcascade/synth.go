@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade/internal/synth"
 )
 
 func runSynth(ctx context.Context, args []string, stdout, stderr io.Writer) int {

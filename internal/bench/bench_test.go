@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 func writeManifest(t *testing.T, lines ...string) string {

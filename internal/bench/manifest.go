@@ -30,7 +30,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // Entry is one manifest row.

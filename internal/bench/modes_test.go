@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // handMade is a run over two sets with known answers: a text set with two

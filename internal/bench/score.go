@@ -4,7 +4,7 @@ import (
 	"strings"
 	"time"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // Decoded is one code a reader returned for an image.

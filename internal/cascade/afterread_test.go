@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
-	"qrcascade/internal/synth"
-	"qrcascade/models"
+	"github.com/qrcascade/qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade/models"
 )
 
 // TestAfterRead: the after-read policies decide whether the nano detector

@@ -80,11 +80,11 @@ import (
 	"sort"
 	"time"
 
-	"qrcascade/internal/classic"
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
-	"qrcascade/internal/neural"
-	"qrcascade/internal/qr"
+	"github.com/qrcascade/qrcascade/internal/classic"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/neural"
+	"github.com/qrcascade/qrcascade/internal/qr"
 )
 
 // Mode selects the tiers.

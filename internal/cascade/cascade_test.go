@@ -8,10 +8,10 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade/internal/classic"
-	"qrcascade/internal/geom"
-	"qrcascade/internal/neural"
-	"qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade/internal/classic"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/neural"
+	"github.com/qrcascade/qrcascade/internal/synth"
 )
 
 // tinyModel is a small valid detector (random weights) from the neural

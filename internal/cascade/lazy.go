@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"qrcascade/internal/neural"
+	"github.com/qrcascade/qrcascade/internal/neural"
 )
 
 // ErrOverBudget is returned when loading a model would exceed the memory

@@ -14,12 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade/internal/bench"
-	"qrcascade/internal/classic"
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
-	"qrcascade/internal/imgio"
-	"qrcascade/models"
+	"github.com/qrcascade/qrcascade/internal/bench"
+	"github.com/qrcascade/qrcascade/internal/classic"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/imgio"
+	"github.com/qrcascade/qrcascade/models"
 )
 
 // TestQuadCorpus tallies, per labelled code of the boofcv-dev corpus, where

@@ -3,8 +3,8 @@ package cascade
 import (
 	"math"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // Rectification sizes: the symbol (without quiet zone) is mapped onto a

@@ -5,8 +5,8 @@ import (
 	"math"
 	"testing"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/synth"
 )
 
 // TestRetryQuadsGeometry: the first hypothesis is the square whose edge

@@ -22,9 +22,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
-	"qrcascade/internal/qr"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/qr"
 )
 
 // StopPolicy says when the tier stops trying strategies.

@@ -6,10 +6,10 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
-	"qrcascade/internal/qr"
-	"qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/qr"
+	"github.com/qrcascade/qrcascade/internal/synth"
 )
 
 func render(t testing.TB, spec synth.Spec, seed uint64) *synth.Scene {

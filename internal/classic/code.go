@@ -1,6 +1,6 @@
 package classic
 
-import "qrcascade/internal/geom"
+import "github.com/qrcascade/qrcascade/internal/geom"
 
 // Code is one decoded QR symbol as the classic tier reports it.
 type Code struct {

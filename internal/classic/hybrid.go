@@ -3,7 +3,7 @@ package classic
 import (
 	"github.com/makiuchi-d/gozxing"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // hybridBinarizer is gozxing's HybridBinarizer (ZXing's local block

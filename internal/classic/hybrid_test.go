@@ -7,7 +7,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // TestHybridBinarizerMatchesGozxing: our block threshold marks exactly the

@@ -3,9 +3,9 @@ package classic
 import (
 	"context"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
-	"qrcascade/internal/qr"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/qr"
 )
 
 // LocatorEngine decodes with qrcascade's own locator and sampler

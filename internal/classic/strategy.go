@@ -3,7 +3,7 @@ package classic
 import (
 	"fmt"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // Strategy names, the closed set used as metric label values.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade/internal/synth"
 )
 
 // TestOutcomeUnread: the locator reports a located but undecodable code

@@ -1,7 +1,7 @@
 package gray
 
 import (
-	"qrcascade/internal/cputime/cputimetest"
+	"github.com/qrcascade/qrcascade/internal/cputime/cputimetest"
 	"sync"
 	"testing"
 	"time"

@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"qrcascade/internal/corpustest"
+	"github.com/qrcascade/qrcascade/internal/corpustest"
 )
 
 // corpusDir returns the shared corpus, or skips the test when it (or

@@ -10,7 +10,7 @@ import (
 	"os"
 	"testing"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // photoLike returns a w×h colour image with the statistics of a phone photo

@@ -3,7 +3,7 @@ package imgio
 import (
 	"image"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // Conversion to gray

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"qrcascade/internal/corpustest"
+	"github.com/qrcascade/qrcascade/internal/corpustest"
 )
 
 // corpusDir returns the shared corpus, or skips the test when it is

@@ -82,8 +82,8 @@ import (
 	"golang.org/x/image/tiff"
 	"golang.org/x/image/webp"
 
-	"qrcascade/internal/gray"
-	"qrcascade/internal/jpegluma"
+	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/jpegluma"
 )
 
 // Default limits, used for zero fields of Limits.

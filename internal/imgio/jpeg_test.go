@@ -7,7 +7,7 @@ import (
 	"image/jpeg"
 	"testing"
 
-	"qrcascade/internal/jpegluma"
+	"github.com/qrcascade/qrcascade/internal/jpegluma"
 )
 
 // stdJPEGGray is what Decode returned before internal/jpegluma: image/jpeg's

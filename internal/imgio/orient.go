@@ -1,6 +1,6 @@
 package imgio
 
-import "qrcascade/internal/gray"
+import "github.com/qrcascade/qrcascade/internal/gray"
 
 // orientedSize returns the displayed size of a w×h stored image under Exif
 // orientation o: orientations 5..8 swap the axes.

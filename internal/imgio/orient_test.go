@@ -6,7 +6,7 @@ import (
 	"image"
 	"testing"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // refOrient is the reference for orient: for each displayed pixel it looks

@@ -8,7 +8,7 @@ import (
 	"image"
 	"image/gif"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // DefaultMaxPages is the page limit used for a zero Limits.MaxPages.

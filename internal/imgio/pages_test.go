@@ -9,7 +9,7 @@ import (
 	"image/gif"
 	"testing"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // tiffGrayPages builds an uncompressed 8-bit gray TIFF with one IFD per

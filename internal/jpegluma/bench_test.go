@@ -3,17 +3,17 @@ package jpegluma
 import (
 	"bytes"
 	"fmt"
+	"github.com/qrcascade/qrcascade/internal/cputime/cputimetest"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"os"
 	"os/exec"
-	"qrcascade/internal/cputime/cputimetest"
 	"sync"
 	"testing"
 	"time"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // benchPair benchmarks Decode (with a fresh plane and with a reused one)

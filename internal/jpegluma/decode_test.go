@@ -8,7 +8,7 @@ import (
 	"image/jpeg"
 	"testing"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // checkSame decodes data with Decode and image/jpeg and requires the same

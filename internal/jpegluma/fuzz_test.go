@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // FuzzDecode checks that Decode never panics or hangs, and that it agrees

@@ -9,7 +9,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // encode writes m with image/jpeg at quality q.

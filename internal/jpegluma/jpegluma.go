@@ -107,7 +107,7 @@ import (
 	"fmt"
 	"sync"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // ErrUnsupported is wrapped by the error returned for a JPEG that may be

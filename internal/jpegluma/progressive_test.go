@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // Progressive scripts besides libjpeg's (scriptGray, scriptColour).

@@ -1,7 +1,7 @@
 package jpegluma
 
 import (
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // scanComp is one component of a scan (section B.2.3).

@@ -3,13 +3,13 @@ package neural
 import (
 	"context"
 	"fmt"
+	"github.com/qrcascade/qrcascade/internal/cputime"
 	"math/rand/v2"
 	"os"
-	"qrcascade/internal/cputime"
 	"testing"
 	"time"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 func loadModelFile(tb testing.TB, path string) *Model {

@@ -4,7 +4,7 @@ import (
 	"math"
 	"sort"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // decoder turns the head tensor into quads. Its candidate list is reused.

@@ -6,8 +6,8 @@ import (
 	"os"
 	"testing"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // headWith builds a 10×gh×gw head tensor with every logit at -10 (nothing

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // Detection is one QR symbol found by the detector.

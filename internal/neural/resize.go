@@ -1,6 +1,6 @@
 package neural
 
-import "qrcascade/internal/gray"
+import "github.com/qrcascade/qrcascade/internal/gray"
 
 // resizer converts a gray plane into the network input: scaled by an area
 // (box) filter so that its long side becomes the input size, values in

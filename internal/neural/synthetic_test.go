@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // readSymbol reads testdata/qr_invoice.txt: a comment line, then one row of

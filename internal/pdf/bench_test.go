@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"qrcascade/internal/pdf/pdftest"
+	"github.com/qrcascade/qrcascade/internal/pdf/pdftest"
 )
 
 // benchDoc returns a one-page A4 invoice: a line of text and a QR code,

@@ -3,7 +3,7 @@ package pdf
 import (
 	"testing"
 
-	"qrcascade/internal/pdf/pdftest"
+	"github.com/qrcascade/qrcascade/internal/pdf/pdftest"
 )
 
 // TestCandidates: symbols drawn as one path or piece by piece, on the page

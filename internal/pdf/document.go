@@ -13,8 +13,8 @@ import (
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
 
-	"qrcascade/internal/gray"
-	"qrcascade/internal/imgio"
+	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/imgio"
 )
 
 // ErrEncrypted is wrapped by the *imgio.UnsupportedError that Open returns

@@ -17,7 +17,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
 
-	"qrcascade/internal/imgio"
+	"github.com/qrcascade/qrcascade/internal/imgio"
 )
 
 // Defaults for the zero fields of Config.
@@ -117,7 +117,7 @@ func (c Config) withDefaults() Config {
 }
 
 // DefaultCacheDir returns the compilation cache directory used when
-// Config.CacheDir is empty: "qrcascade/wazero" under os.UserCacheDir, or ""
+// Config.CacheDir is empty: "github.com/qrcascade/qrcascade/wazero" under os.UserCacheDir, or ""
 // (no cache) when the user has no cache directory.
 func DefaultCacheDir() string {
 	base, err := os.UserCacheDir()

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade/internal/imgio"
-	"qrcascade/internal/pdf/pdftest"
+	"github.com/qrcascade/qrcascade/internal/imgio"
+	"github.com/qrcascade/qrcascade/internal/pdf/pdftest"
 )
 
 // fuzzSeeds returns generated documents of every kind the tests use.

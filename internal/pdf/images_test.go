@@ -7,8 +7,8 @@ import (
 	"math"
 	"testing"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/pdf/pdftest"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/pdf/pdftest"
 )
 
 // TestImages: embedded images come back at their native size, readable,

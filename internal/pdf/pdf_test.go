@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade/internal/classic"
-	"qrcascade/internal/gray"
-	"qrcascade/internal/imgio"
-	"qrcascade/internal/pdf/pdftest"
+	"github.com/qrcascade/qrcascade/internal/classic"
+	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/imgio"
+	"github.com/qrcascade/qrcascade/internal/pdf/pdftest"
 )
 
 // engine is the test binary's one Engine: starting PDFium costs seconds

@@ -5,7 +5,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // Alignment patterns (ISO/IEC 18004:2015, 6.3.6) of versions 7 and up: the

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	"qrcascade/internal/gray"
-	"qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/synth"
 )
 
 // noCodePlane renders a 12 MP (4000×3000) photo-like plane without a

@@ -4,8 +4,8 @@ import (
 	"encoding/binary"
 	"math"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // Binarisation.

@@ -6,8 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // TestNoiseLevel estimates known Gaussian noise on a flat plane and on one

@@ -5,7 +5,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // packModules packs an n×n module matrix into bytes, row-major, one bit a

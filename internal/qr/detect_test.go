@@ -7,9 +7,9 @@ import (
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
-	"qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/synth"
 )
 
 // TestVersionEstimation reads a slightly rotated and tilted symbol of every

@@ -7,8 +7,8 @@ import (
 	"math/bits"
 	"sort"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // Finder pattern detection (ISO/IEC 18004:2015, 6.3.3).

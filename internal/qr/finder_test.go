@@ -9,8 +9,8 @@ import (
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 func TestFinderPatternCentres(t *testing.T) {

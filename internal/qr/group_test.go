@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // TestGroupSheetOfSymbols lays out the finder patterns of a sheet of

@@ -5,7 +5,7 @@ import (
 	"math"
 	"sort"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // Completing finder pairs.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // TestCompletePairs reads symbols with one finder pattern wiped out (as

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"sync"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // Sentinel errors. Failures wrap one of them, so callers can test with

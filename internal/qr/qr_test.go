@@ -7,7 +7,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 func TestDetectRoundTrip(t *testing.T) {

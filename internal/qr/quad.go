@@ -6,8 +6,8 @@ import (
 	"math"
 	"sort"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // Decoding from an approximate quad: finder patterns searched in the

@@ -8,8 +8,8 @@ import (
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // perturbQuad moves each corner of q by frac of its mean side, in a

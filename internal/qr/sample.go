@@ -3,7 +3,7 @@ package qr
 import (
 	"math"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // Module sampling.

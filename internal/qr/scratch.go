@@ -1,8 +1,8 @@
 package qr
 
 import (
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // scratch lends byte buffers (reduced planes, bilevel images) to one Detect

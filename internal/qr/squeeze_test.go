@@ -6,7 +6,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // TestSqueezedSymbol: a symbol seen at a grazing angle about a vertical

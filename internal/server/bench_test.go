@@ -6,7 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"qrcascade"
+	"github.com/qrcascade/qrcascade"
 )
 
 // BenchmarkDetect measures POST /detect through the handler: "stub" is the

@@ -11,7 +11,7 @@ import (
 	"strconv"
 	"time"
 
-	"qrcascade"
+	"github.com/qrcascade/qrcascade"
 )
 
 // imageField is the multipart/form-data field that carries the image.

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade"
+	"github.com/qrcascade/qrcascade"
 )
 
 // multipartBody builds a multipart/form-data body with one file field.

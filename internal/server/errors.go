@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"strconv"
 
-	"qrcascade"
+	"github.com/qrcascade/qrcascade"
 )
 
 // Error codes of the JSON error body, a closed set that clients may switch on.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade"
+	"github.com/qrcascade/qrcascade"
 )
 
 // FuzzDetect sends arbitrary bodies (raw and declared multipart) and

@@ -14,9 +14,9 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade"
-	"qrcascade/internal/pdf/pdftest"
-	"qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade"
+	"github.com/qrcascade/qrcascade/internal/pdf/pdftest"
+	"github.com/qrcascade/qrcascade/internal/synth"
 )
 
 // fixtures are test images rendered once per test binary.

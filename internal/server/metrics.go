@@ -7,7 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"qrcascade"
+	"github.com/qrcascade/qrcascade"
 )
 
 // Request outcomes, the closed set of the outcome label. DESIGN.md lists

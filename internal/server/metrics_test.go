@@ -12,7 +12,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"qrcascade"
+	"github.com/qrcascade/qrcascade"
 )
 
 // scrape fetches /metrics through h and parses the text exposition.

@@ -60,7 +60,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"qrcascade"
+	"github.com/qrcascade/qrcascade"
 )
 
 // DefaultAddr is the listen address of the service it replaces.

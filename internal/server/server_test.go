@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade"
+	"github.com/qrcascade/qrcascade"
 )
 
 // listen starts srv on a loopback port and returns its base URL and a

@@ -4,7 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // drawBackground fills c with the spec's background.

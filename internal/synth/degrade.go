@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // degrade applies the spec's illumination, optics, sensor and compression

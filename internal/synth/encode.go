@@ -7,7 +7,7 @@ import (
 	"image/jpeg"
 	"image/png"
 
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // grayImage wraps p as an *image.Gray sharing its pixels.

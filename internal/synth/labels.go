@@ -6,7 +6,7 @@ import (
 	"io"
 	"math"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // label is one corpus-manifest line (see DESIGN.md, "Corpus manifest").

@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // Scenario names, also used as Scene.Name and manifest category.

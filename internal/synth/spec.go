@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"math"
 
-	"qrcascade/internal/geom"
-	"qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // Errors returned by Render. They are wrapped with context; test with

@@ -5,7 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // place computes each symbol's warp. Symbols with an explicit Quad or Center

@@ -3,7 +3,7 @@ package synth
 import (
 	"math"
 
-	"qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
 // warp maps module space to image pixels: first the cylinder bend (module

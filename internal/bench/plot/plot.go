@@ -29,7 +29,7 @@ import (
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
 
-	"qrcascade/internal/bench"
+	"github.com/qrcascade/qrcascade/internal/bench"
 )
 
 // ErrNoData is returned when no mode of the comparison ran, so there is

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"qrcascade/internal/bench"
+	"github.com/qrcascade/qrcascade/internal/bench"
 )
 
 func comparison() *bench.Comparison {

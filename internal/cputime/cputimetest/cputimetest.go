@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"qrcascade/internal/cputime"
+	"github.com/qrcascade/qrcascade/internal/cputime"
 )
 
 // Loop runs body b.N times (b.Loop) on a locked OS thread, reports
