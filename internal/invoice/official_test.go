@@ -69,13 +69,13 @@ func officialExamples() []official {
 			corrupt: replace("documentkey=8bb9", "documentkey=8bb8"), fails: "url_documentkey"},
 		{section: "7 CL", name: "cl-ted (PDF417, out of scope)", scheme: "",
 			text: `<TED version="1.0"><DD><RE>76555807-7</RE><TD>33</TD><F>44</F><FE>2017-01-11</FE><RR>10488997-2</RR>…<MNT>395080</MNT>…<TSTED>2017-01-11T10:38:25</TSTED></DD><FRMT algoritmo="SHA1withRSA">…</FRMT></TED>`,
-			why: "a PDF417 symbol, not a QR code; no QR scheme claims it"},
+			why:  "a PDF417 symbol, not a QR code; no QR scheme claims it"},
 		{section: "8 UY", name: "uy-cfe/e-ticket", scheme: "uy-cfe", valid: true,
 			corrupt: replace("cfe?215080550011", "cfe?215080550012"), fails: "rut_check_digit"},
 		{section: "8 UY", name: "uy-cfe/e-factura", scheme: "uy-cfe", valid: true,
 			corrupt: replace("cfe?216753930012", "cfe?216753930013"), fails: "rut_check_digit"},
 		{section: "11 PA", name: "pa-fe/real-truncated-jwt", scheme: "pa-fe", valid: false,
-			why: "the reference prints the JWT truncated (…), so it cannot be decoded",
+			why:     "the reference prints the JWT truncated (…), so it cannot be decoded",
 			corrupt: replace("1091727&", "1091728&"), fails: "cufe_check_digit"},
 		{section: "11 PA", name: "pa-fe/full-jwt", scheme: "pa-fe", valid: true,
 			corrupt: replace("1091727&", "1091728&"), fails: "cufe_check_digit"},
@@ -86,12 +86,12 @@ func officialExamples() []official {
 		{section: "13 BO", name: "bo-siat/half-page", scheme: "bo-siat", valid: true}, // no check digit
 		{section: "14 PY", name: "py-sifen/test-env", scheme: "py-sifen", valid: true,
 			corrupt: replace("11234567893&", "11234567894&"), fails: "cdc_check_digit"},
-		{section: "15 SV", name: "sv-dte/production", scheme: "sv-dte", valid: true}, // no check digit
+		{section: "15 SV", name: "sv-dte/production", scheme: "sv-dte", valid: true},   // no check digit
 		{section: "10 GT", name: "gt-fel/autorizacion", scheme: "gt-fel", valid: true}, // NIT mod 11 unverified
 		{section: "17 BR", name: "br-nfce/v3-online", scheme: "br-nfce", valid: true,
 			corrupt: replace("010235|", "010236|"), fails: "chave_check_digit"},
 		{section: "17 BR", name: "br-nfce/v1-truncated", scheme: "br-nfce", valid: false,
-			why: "the reference prints digVal truncated (…)",
+			why:     "the reference prints digVal truncated (…)",
 			corrupt: replace("010235&", "010236&"), fails: "chave_check_digit"},
 		{section: "18 ES VERI*FACTU", name: "es-verifactu/aeat-sample", scheme: "es-verifactu", valid: true,
 			corrupt: replace("nif=89890001K", "nif=89890001T"), fails: "nif_check"},
