@@ -14,6 +14,7 @@
 # GOMEMLIMIT (unset by default: the natural peak), BIN (default
 # bin/qrcascade, built by `make build`). Traffic goes to 127.0.0.1 only;
 # every loop is bounded by N and by curl's --max-time.
+# Needs curl and bc (Debian packages of the same names).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
