@@ -9,8 +9,9 @@
 # Each workload runs in a fresh process, so each peak is its own.
 #
 # Knobs: N (requests per workload, default 24), CLIENTS (default 6), PORT,
-# TIMEOUT (request deadline, default 30s: longer than the manifests' 10s so
-# that a busy test machine does not drop work and understate the peak),
+# TIMEOUT (request deadline, default 120s: longer than the manifests' 10s so
+# that a busy test machine neither drops work nor cuts the PDF engine's
+# first compile short, which would understate the peaks),
 # GOMEMLIMIT (unset by default: the natural peak), BIN (default
 # bin/qrcascade, built by `make build`). Traffic goes to 127.0.0.1 only;
 # every loop is bounded by N and by curl's --max-time.
@@ -22,7 +23,7 @@ BIN=${BIN:-bin/qrcascade}
 PORT=${PORT:-18431}
 N=${N:-24}
 CLIENTS=${CLIENTS:-6}
-TIMEOUT=${TIMEOUT:-30s}
+TIMEOUT=${TIMEOUT:-120s}
 work=$(mktemp -d)
 pid=""
 cleanup() {
@@ -74,7 +75,7 @@ drive() {
 		(
 			for i in $(seq 1 "$per"); do
 				f=${files[$(((c * per + i) % ${#files[@]}))]}
-				curl -s -o /dev/null -w '%{http_code}\n' --max-time 60 --data-binary "@$f" \
+				curl -s -o /dev/null -w '%{http_code}\n' --max-time 180 --data-binary "@$f" \
 					-H 'Content-Type: application/octet-stream' "http://127.0.0.1:$PORT/detect" >>"$work/codes"
 			done
 		) &
