@@ -2,6 +2,7 @@ package qrcascade
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/qrcascade/qrcascade/internal/geom"
@@ -52,5 +53,22 @@ func TestInvoiceRoundTrip(t *testing.T) {
 				t.Error("invoice parsed without Options.Invoices")
 			}
 		})
+	}
+}
+
+// TestBundledSampleInvoiceValid: the README's main command with --invoice
+// shows a valid invoice (#14: the sample's IBAN used to fail mod 97).
+func TestBundledSampleInvoiceValid(t *testing.T) {
+	data, err := os.ReadFile("testdata/invoice.jpg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := newReader(t, Options{Invoices: true}).Read(context.Background(), data)
+	if err != nil || !res.Success() {
+		t.Fatalf("no read: %v", err)
+	}
+	inv := res.Codes[0].Invoice
+	if inv == nil || inv.Scheme != "eu-epc" || !inv.Valid || len(inv.Errors) > 0 || len(inv.Warnings) > 0 {
+		t.Fatalf("invoice %+v", inv)
 	}
 }

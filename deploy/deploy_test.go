@@ -116,7 +116,7 @@ func TestAlertRulesUseExportedMetrics(t *testing.T) {
 		if n := checkRefs(t, file, string(b), exported); n < 5 {
 			t.Errorf("%s: only %d metric references", file, n)
 		}
-		for _, alert := range []string{"QrcascadeMemoryOverBudget", "QrcascadeLatencyHigh", "QrcascadeReadRateLow"} {
+		for _, alert := range []string{"QrcascadeMemoryOverBudget", "QrcascadeLatencyHigh", "QrcascadeReadRateLow", "QrcascadeTargetDown", "QrcascadeTargetsMissing"} {
 			if !strings.Contains(string(b), "alert: "+alert) {
 				t.Errorf("%s: no alert %s", file, alert)
 			}

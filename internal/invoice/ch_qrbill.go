@@ -110,7 +110,10 @@ func parseCH(text string) *Invoice {
 }
 
 // parseSwicoS1 reads the Swico S1 tags /10/ invoice number, /11/ date
-// YYMMDD, /30/ UID and records a check on the date.
+// YYMMDD, /30/ UID. The structured billing information is advisory — a
+// bank pays a bill whatever it holds — so its checks are warnings: a date
+// in an older or foreign form (YYYYMMDD, DD.MM.YY, DD.MM.YYYY) is still
+// read into Fields.Date, with a warning that it is not Swico's YYMMDD.
 func parseSwicoS1(b *builder, bill string) {
 	f := &b.inv.Fields
 	parts := strings.Split(strings.TrimPrefix(bill, "//S1"), "/")
@@ -122,14 +125,30 @@ func parseSwicoS1(b *builder, bill string) {
 		case "10":
 			f.DocumentID = v
 		case "11":
-			date, ok := "", false
-			if len(v) == 6 {
-				date, ok = parseDate("20"+v, "20060102")
-			}
-			b.checkf("s1_invoice_date", ok, "Swico invoice date is valid", "Swico /11/ "+quote(v)+" is not a valid YYMMDD date")
+			date, ok := swicoDate(v)
 			f.Date = date
+			switch {
+			case ok:
+				b.advise("s1_invoice_date", true, "Swico invoice date is a valid YYMMDD date")
+			case date != "":
+				b.advise("s1_invoice_date", false, "Swico /11/ "+quote(v)+" is a date but not in Swico's YYMMDD form")
+			default:
+				b.advise("s1_invoice_date", false, "Swico /11/ "+quote(v)+" is not a date")
+			}
 		case "30":
 			f.IssuerTaxID = "CHE" + v
 		}
 	}
+}
+
+// swicoDate parses a Swico /11/ date: YYMMDD (ok true) or, for older
+// billing software, YYYYMMDD, DD.MM.YY or DD.MM.YYYY (a date, ok false).
+func swicoDate(v string) (date string, ok bool) {
+	if isDigits(v, 6) {
+		if d, ok := parseDate("20"+v, "20060102"); ok {
+			return d, true
+		}
+	}
+	d, _ := parseDate(v, "20060102", "02.01.06", "02.01.2006")
+	return d, false
 }

@@ -16,6 +16,7 @@ var cannotFailByOneChar = map[string]string{
 	"ch-qrbill/additional_information": "a length limit (140) far above the sample's length",
 	"ch-qrbill/element_count":          "the sample has 33 elements and 31–34 are valid",
 	"eu-epc/information":               "a length limit (70) above the sample's length",
+	"eu-epc/reference_length":          "a length limit (35) far above the non-RF sample reference's length",
 	"eu-epc/name":                      "a length limit (1–70) the sample's name is far from",
 	"ar-afip/tipo_doc_rec":             "inside Base64 JSON: one Base64 character rewrites 6 bits of 3 bytes, breaking the JSON first",
 	"in-gst/seller_gstin_state":        "inside the Base64URL JWT payload (see ar-afip)",

@@ -7,7 +7,8 @@ import (
 
 // SEPA — EPC QR code, "GiroCode" (EPC069-12 v3.0): up to 12 lines (LF or
 // CR LF): BCD, version 001/002, character set 1–8, SCT, BIC, beneficiary
-// name, IBAN, EUR+amount, purpose, structured RF reference or unstructured
+// name, IBAN, EUR+amount, purpose, structured reference (ISO 11649 RF,
+// mod 97 checked, or another creditor reference, which is not) or unstructured
 // text (never both), beneficiary-to-originator information; at most 331 bytes.
 
 var (
@@ -64,7 +65,14 @@ func epcGiroCode() scheme {
 			b.checkf("remittance", ref == "" || txt == "", "reference or text, not both", "a structured reference and a text are both present")
 			if ref != "" {
 				f.DocumentID = ref
-				b.checkf("reference", len(ref) <= 35 && validRF(ref), "RF creditor reference mod 97 right", "reference "+quote(ref)+" fails ISO 11649")
+				// The guideline says an ISO 11649 RF reference *may* be
+				// used: only an RF reference has a check a reader can run.
+				if strings.HasPrefix(ref, "RF") {
+					b.checkf("reference", len(ref) <= 35 && validRF(ref), "RF creditor reference mod 97 right", "reference "+quote(ref)+" fails ISO 11649")
+				} else {
+					b.checkf("reference_length", len(ref) <= 35, "structured reference ≤ 35 characters (not RF: no check digit to verify)",
+						"structured reference longer than 35 characters")
+				}
 			}
 			if txt != "" {
 				b.checkf("text", runeLen(txt) <= 140, "text ≤ 140 characters", "text longer than 140 characters")

@@ -10,7 +10,8 @@ import (
 // real or constructed as the reference marks it, with the fields it must
 // yield. wantFailed lists the checks that must fail, for the few reference
 // payloads that are themselves flawed (truncated or dummy values); it is
-// empty for all others, which must be Valid.
+// empty for all others, which must be Valid. wantWarned lists the
+// advisory checks that must fail (warnings, which leave Valid alone).
 type example struct {
 	name       string
 	real       bool
@@ -20,6 +21,7 @@ type example struct {
 	date       string
 	total      Decimal
 	wantFailed []string
+	wantWarned []string
 }
 
 // jwtOf builds an unsigned-looking compact JWT around payload; the signature
@@ -33,6 +35,8 @@ const (
 	inGSTPayload = `{"iss":"NIC","data":"{\"SellerGstin\":\"27AAPFU0939F1ZV\",\"BuyerGstin\":\"29AAGCB7383J1Z4\",\"DocNo\":\"INV/2025/0457\",\"DocTyp\":\"INV\",\"DocDt\":\"14/03/2025\",\"TotInvVal\":118000.0,\"ItemCnt\":3,\"MainHsnCode\":\"8471\",\"Irn\":\"a3c1f0d2e4b5968778695a4b3c2d1e0f9a8b7c6d5e4f30211203f4e5d6c7b8a9\",\"IrnDt\":\"2025-03-14 11:02:45\"}"}`
 	paCUFE       = "FE012000000521-136-113133-0270062022051590000008910080125781091727"
 	paDigest     = "6DAmQE2MHCLS5sCNiivAVTFcSVz4VcVcWkrEFIpT8RY="
+	chSIXSample  = "SPC\n0200\n1\nCH4431999123000889012\nS\nMax Muster & Söhne\nMusterstrasse\n123\n8000\nSeldwyla\nCH\n\n\n\n\n\n\n\n1949.75\nCHF\nS\nSimon Muster\nMusterstrasse\n1\n8000\nSeldwyla\nCH\nQRR\n210000000003139471430009017\nOrder from 15.10.2020\nEPD\n//S1/10/1234/11/201021/30/102673386/32/7.7/40/0:30\neBill/B/simon.muster@example.com"
+	ptFTExample  = "A:123456789*B:999999990*C:PT*D:FT*E:N*F:20191231*G:FT AB2019/0035*H:CSDF7T5H-0035*I1:PT*I2:12000.00*I3:15000.00*I4:900.00*I5:50000.00*I6:6500.00*I7:80000.00*I8:18400.00*J1:PT-AC*J2:10000.00*J3:25000.56*J4:1000.02*J5:75000.00*J6:6750.00*J7:100000.00*J8:18000.00*K1:PT-MA*K2:5000.00*K3:12500.00*K4:625.00*K5:25000.00*K6:3000.00*K7:40000.00*K8:8800.00*L:100.00*M:25.00*N:64000.02*O:513600.58*P:100.00*Q:kLp0*R:9999*S:TB;PT00000000000000000000000;513500.58"
 )
 
 func examples() []example {
@@ -45,6 +49,9 @@ func examples() []example {
 			text: "https://verificacfdi.facturaelectronica.sat.gob.mx/default.aspx?id=CEE4BE01-ADFA-4DEB-8421-ADD60F0BEDAC&re=POT9207213D6&rr=DIM8701081LA&tt=2010.01&fe=/OAgdg=="},
 		{name: "mx-cfdi/3.2-legacy", scheme: "mx-cfdi", issuer: "XOCD720319T86", total: "1234.5678",
 			text: "?re=XOCD720319T86&rr=CARR861127SB0&tt=0000001234.567800&id=5803EB8D-81CD-4557-8719-26632D2FA434"},
+		// Retenciones 1.0 has no fe (#14: it was rejected as "missing fe").
+		{name: "mx-retenciones/1.0-no-fe", scheme: "mx-retenciones", issuer: "XOCD720319T86", total: "14300",
+			text: "https://prodretencionverificacion.clouda.sat.gob.mx/?id=5803EB8D-81CD-4557-8719-26632D2FA434&re=XOCD720319T86&rr=CARR861127SB0&tt=14300.00"},
 		{name: "mx-retenciones/foreign-receiver", scheme: "mx-retenciones", issuer: "XOCD720319T86", total: "14300",
 			text: "https://prodretencionverificacion.clouda.sat.gob.mx/?id=5803EB8D-81CD-4557-8719-26632D2FA434&re=XOCD720319T86&nr=DE811128135&tt=14300.00&fe=rH8/bw=="},
 		{name: "ar-afip/spec", real: true, scheme: "ar-afip", issuer: "30000000007", date: "2020-10-13", total: "12100",
@@ -82,17 +89,32 @@ func examples() []example {
 		{name: "es-verifactu/aeat-sample", real: true, scheme: "es-verifactu", issuer: "89890001K", date: "2024-09-01", total: "241.4",
 			text: "https://www2.agenciatributaria.gob.es/wlpl/TIKE-CONT/ValidarQR?nif=89890001K&numserie=12345678-G33&fecha=01-09-2024&importe=241.4"},
 		{name: "es-verifactu/fiskaly", real: true, scheme: "es-verifactu", issuer: "B88752210", date: "2025-01-05", total: "567",
-			text: "https://www2.agenciatributaria.gob.es/wlpl/TIKE-CONT/ValidarQR?nif=B88752210&numserie=1%2F25A-321&fecha=05-01-2025&importe=567.00"},
+			text:       "https://www2.agenciatributaria.gob.es/wlpl/TIKE-CONT/ValidarQR?nif=B88752210&numserie=1%2F25A-321&fecha=05-01-2025&importe=567.00",
+			wantWarned: []string{"nif_check"}}, // B88752210's CIF control digit is 7 by the (unconfirmed) rule, not 0
 		{name: "es-ticketbai/bizkaia", real: true, scheme: "es-ticketbai", issuer: "A99805061", date: "2022-12-25", total: "7561",
 			text: "https://batuz.eus/QRTBAI/?id=TBAI-A99805061-251222-DSI1XA1ErCoqa-159&s=&nf=FAC23&i=7561.00&cr=073"},
 		{name: "pt-atcud/fs", real: true, scheme: "pt-atcud", issuer: "123456789", date: "2019-08-12", total: "0.8",
 			text: "A:123456789*B:999999990*C:PT*D:FS*E:N*F:20190812*G:FS CDVF/12345*H:CDF7T5HD12345*I1:PT*I7:0.65*I8:0.15*N:0.15*O:0.80*Q:YhGV*R:9999*S:NU;0.80"},
+		// The AT technical specification's invoice example: three tax
+		// spaces and stamp duty; N = VAT 63975.02 + M 25.00 (#14).
+		{name: "pt-atcud/ft-stamp-duty", real: true, scheme: "pt-atcud", issuer: "123456789", date: "2019-12-31", total: "513600.58",
+			text: ptFTExample},
+		{name: "pt-atcud/pf", real: true, scheme: "pt-atcud", issuer: "500000000", date: "2019-01-23", total: "125165.12",
+			text: "A:500000000*B:123456789*C:PT*D:PF*E:N*F:20190123*G:PF G2019CB/145789*H:HB6FT7RV-145789*I1:PT*I2:12345.34*I3:12532.65*I4:751.96*I5:52789.00*I6:6862.57*I7:32425.69*I8:7457.91*N:15072.44*O:125165.12*Q:r/fY*R:9999"},
 		{name: "pt-atcud/gt", real: true, scheme: "pt-atcud", issuer: "500000000", date: "2019-07-20", total: "0",
 			text: "A:500000000*B:123456789*C:PT*D:GT*E:N*F:20190720*G:GT G234CB/50987*H:GTVX4Y8B-50987*I1:0*N:0.00*O:0.00*Q:5uIg*R:9999"},
 		{name: "ch-qrbill/six-sample", real: true, scheme: "ch-qrbill", issuer: "CHE102673386", date: "2020-10-21", total: "1949.75",
-			text: "SPC\n0200\n1\nCH4431999123000889012\nS\nMax Muster & Söhne\nMusterstrasse\n123\n8000\nSeldwyla\nCH\n\n\n\n\n\n\n\n1949.75\nCHF\nS\nSimon Muster\nMusterstrasse\n1\n8000\nSeldwyla\nCH\nQRR\n210000000003139471430009017\nOrder from 15.10.2020\nEPD\n//S1/10/1234/11/201021/30/102673386/32/7.7/40/0:30\neBill/B/simon.muster@example.com"},
+			text: chSIXSample},
+		// The SIX sample with the Swico date in an older form: the bill is
+		// payable, the billing information earns a warning (#14).
+		{name: "ch-qrbill/swico-old-date", scheme: "ch-qrbill", issuer: "CHE102673386", date: "2020-10-21", total: "1949.75",
+			text: strings.Replace(chSIXSample, "/11/201021/", "/11/20201021/", 1), wantWarned: []string{"s1_invoice_date"}},
 		{name: "eu-epc/girocode", scheme: "eu-epc", total: "100.5",
 			text: "BCD\n002\n1\nSCT\nBFSWDE33MUC\nJohn Doe\nDE89370400440532013000\nEUR100.50\n\nRF18539007547034\n\nFactura 2025-0457"},
+		// A structured reference that is not ISO 11649 RF: the EPC guideline
+		// says RF *may* be used (#14: it was rejected).
+		{name: "eu-epc/non-rf-reference", scheme: "eu-epc", total: "100.5",
+			text: "BCD\n002\n1\nSCT\nBFSWDE33MUC\nJohn Doe\nDE89370400440532013000\nEUR100.50\n\n539007547034\n\nFactura 2025-0457"},
 		{name: "sa-zatca/salla-dummy-vat", real: true, scheme: "sa-zatca", issuer: "1234567891", date: "2021-07-12", total: "100",
 			text: "AQVTYWxsYQIKMTIzNDU2Nzg5MQMUMjAyMS0wNy0xMlQxNDoyNTowOVoEBjEwMC4wMAUFMTUuMDA=", wantFailed: []string{"vat_number"}},
 		{name: "sa-zatca/utf8-seller", scheme: "sa-zatca", issuer: "310122393500003", date: "2025-05-04", total: "1150",
@@ -128,6 +150,12 @@ func TestExamples(t *testing.T) {
 			}
 			if inv.Valid != (len(ex.wantFailed) == 0) {
 				t.Errorf("Valid = %v", inv.Valid)
+			}
+			if w := inv.Advised(); strings.Join(w, ",") != strings.Join(ex.wantWarned, ",") {
+				t.Errorf("warnings = %v, want %v", w, ex.wantWarned)
+			}
+			if len(inv.Errors) != len(ex.wantFailed) || len(inv.Warnings) != len(ex.wantWarned) {
+				t.Errorf("errors %v, warnings %v: not the failed checks", inv.Errors, inv.Warnings)
 			}
 			f := inv.Fields
 			if ex.issuer != "" && f.IssuerTaxID != ex.issuer {

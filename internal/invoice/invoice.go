@@ -9,7 +9,14 @@ import "strings"
 //	{"scheme": "mx-cfdi", "country": "MX",
 //	 "fields": {"issuer_tax_id": "XOCD720319T86", "total": "14300", ...},
 //	 "checks": [{"name": "issuer_rfc_check_digit", "ok": true, "detail": "..."}, ...],
-//	 "valid": true}
+//	 "valid": true, "errors": [], "warnings": []}
+//
+// Valid means "the authority would accept this code": every check that is
+// neither Skipped nor Advisory passed. Errors lists the failed checks that
+// make it invalid (check digits, IBANs, totals, required fields, the
+// scheme's mandatory syntax); Warnings lists the failed Advisory checks
+// (optional or advisory formats, such as Swico billing details, and rules
+// the reference marks unconfirmed), which leave Valid untouched.
 type Invoice struct {
 	// Scheme is the scheme id, one of the ids listed by Schemes.
 	Scheme string `json:"scheme"`
@@ -23,6 +30,21 @@ type Invoice struct {
 	// Valid reports whether every check that is neither Skipped nor
 	// Advisory passed.
 	Valid bool `json:"valid"`
+	// Errors lists the failed checks that make the invoice invalid, in
+	// order; it is empty (never null) when Valid is true.
+	Errors []Finding `json:"errors"`
+	// Warnings lists the failed Advisory checks, in order: worth showing,
+	// but they do not affect Valid. Never null.
+	Warnings []Finding `json:"warnings"`
+}
+
+// Finding is a failed check as listed in Invoice.Errors or
+// Invoice.Warnings: the check's name and its detail.
+type Finding struct {
+	// Check is the Name of the failed check.
+	Check string `json:"check"`
+	// Detail is the check's Detail.
+	Detail string `json:"detail,omitempty"`
 }
 
 // Fields are the invoice fields common to all schemes, normalised; a field
@@ -86,6 +108,18 @@ func (inv *Invoice) Failed() []string {
 	var out []string
 	for _, c := range inv.Checks {
 		if !c.OK && !c.Skipped && !c.Advisory {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// Advised returns the names of the Advisory checks that failed (the
+// warnings).
+func (inv *Invoice) Advised() []string {
+	var out []string
+	for _, c := range inv.Checks {
+		if !c.OK && !c.Skipped && c.Advisory {
 			out = append(out, c.Name)
 		}
 	}
@@ -171,7 +205,17 @@ func (b *builder) decimal(name, s string, limitInt, limitFrac int, allowNegative
 const anyFrac = -1
 
 func (b *builder) done() *Invoice {
-	b.inv.Valid = len(b.inv.Failed()) == 0
+	b.inv.Errors, b.inv.Warnings = []Finding{}, []Finding{}
+	for _, c := range b.inv.Checks {
+		switch {
+		case c.OK || c.Skipped:
+		case c.Advisory:
+			b.inv.Warnings = append(b.inv.Warnings, Finding{Check: c.Name, Detail: c.Detail})
+		default:
+			b.inv.Errors = append(b.inv.Errors, Finding{Check: c.Name, Detail: c.Detail})
+		}
+	}
+	b.inv.Valid = len(b.inv.Errors) == 0
 	if len(b.inv.Fields.Extra) == 0 {
 		b.inv.Fields.Extra = nil
 	}

@@ -56,9 +56,19 @@ func parseMXQuery(id, url, rawQuery string, retenciones bool) *Invoice {
 	if retenciones && !hasRR && hasNR {
 		receiverKey, rr = "nr", nr
 	}
+	// fe is required by CFDI 3.3/4.0 and Retenciones 2.0; the 3.2 form and
+	// Retenciones 1.0 have no seal fragment.
+	needFE := url != "" && !retenciones || hasFE
+	if retenciones {
+		if hasFE {
+			b.inv.Fields.Extra["version"] = "2.0"
+		} else {
+			b.inv.Fields.Extra["version"] = "1.0"
+		}
+	}
 	keys := []string{"id", "re", receiverKey, "tt"}
-	if url != "" || hasFE {
-		keys = append(keys, "fe") // the 3.2 form has no seal fragment
+	if needFE {
+		keys = append(keys, "fe")
 	}
 	b.requireKeys(q.get, keys...)
 
@@ -78,7 +88,7 @@ func parseMXQuery(id, url, rawQuery string, retenciones bool) *Invoice {
 			b.amend(false, "total must be > 0")
 		}
 	}
-	if url != "" || hasFE {
+	if needFE {
 		b.checkf("seal_fragment", len(fe) == 8 && isBase64Chars(fe),
 			"fe holds the last 8 Base64 characters of the seal", "fe "+quote(fe)+" is not 8 Base64 characters")
 	}

@@ -3,7 +3,9 @@ package invoice
 // Mexico — CFDI de Retenciones 1.0/2.0 verification QR (SAT): the CFDI
 // parameters on prodretencionverificacion.clouda.sat.gob.mx, except that a
 // foreign receiver is given as nr (a tax id of up to 20 characters) in
-// place of rr.
+// place of rr. Retenciones 1.0 codes have no fe (the seal fragment
+// arrived with 2.0): a code without fe is read as 1.0 and one with fe as
+// 2.0, whose fe must then be well formed.
 
 func mxRetenciones() scheme {
 	return scheme{

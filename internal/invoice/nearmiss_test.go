@@ -118,7 +118,7 @@ func TestInvoiceJSON(t *testing.T) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"scheme", "country", "fields", "checks", "valid"} {
+	for _, k := range []string{"scheme", "country", "fields", "checks", "valid", "errors", "warnings"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("missing %q in %s", k, raw)
 		}
@@ -140,6 +140,18 @@ func TestInvoiceJSON(t *testing.T) {
 	}
 	if m["valid"] != true {
 		t.Errorf("valid = %v", m["valid"])
+	}
+	// errors and warnings are arrays, never null, even when empty.
+	for _, k := range []string{"errors", "warnings"} {
+		if l, ok := m[k].([]any); !ok || len(l) != 0 {
+			t.Errorf("%s = %#v, want []", k, m[k])
+		}
+	}
+	// A failed advisory check is a warning, in the JSON too.
+	inv, _ = Parse(strings.Replace(exampleText("ch-qrbill/six-sample"), "/11/201021/", "/11/21.10.20/", 1))
+	raw, _ = json.Marshal(inv)
+	if !strings.Contains(string(raw), `"valid":true,"errors":[],"warnings":[{"check":"s1_invoice_date","detail":`) {
+		t.Errorf("Swico warning JSON: %s", raw)
 	}
 }
 

@@ -9,7 +9,7 @@ import (
 // specification v1.1): '*'-separated CODE:value fields in a fixed order —
 // A issuer NIF, B acquirer NIF, C country, D document type, E status, F date
 // AAAAMMDD, G document id, H ATCUD, I1–I8 / J1–J8 / K1–K8 VAT breakdown per
-// tax space, L, M, N total taxes, O document total, P withholding, Q four
+// tax space, L, M stamp duty, N total taxes (VAT plus M), O document total, P withholding, Q four
 // hash characters, R certificate number, S other info.
 
 var (
@@ -105,6 +105,7 @@ func parsePT(t string) *Invoice {
 
 	amountsOK := true
 	var vat []Decimal
+	var stamp Decimal
 	for _, c := range ptCodes {
 		v, has := vals[c]
 		if !has || !ptAmountCode(c) {
@@ -119,6 +120,8 @@ func parsePT(t string) *Invoice {
 		switch c {
 		case "I4", "I6", "I8", "J4", "J6", "J8", "K4", "K6", "K8":
 			vat = append(vat, d)
+		case "M":
+			stamp = d
 		case "N":
 			f.Tax = d
 		case "O":
@@ -127,8 +130,12 @@ func parsePT(t string) *Invoice {
 	}
 	b.checkf("amounts", amountsOK, "every amount has 2 decimals", "some amounts are malformed")
 	if amountsOK && f.Tax != "" && f.Total != "" {
-		sum := sumDecimals(vat...)
-		b.checkf("taxes_sum", sum.Cmp(f.Tax) == 0, "N equals the sum of the VAT amounts", "N "+f.Tax.String()+" differs from the VAT sum "+sum.String())
+		// N is the total of taxes: every VAT amount plus the stamp duty M
+		// (the AT specification's FT example: VAT 63975.02 + M 25.00 =
+		// N 64000.02). All are 2-decimal amounts, so the sum is exact.
+		sum := sumDecimals(append(vat, stamp)...)
+		b.checkf("taxes_sum", sum.Cmp(f.Tax) == 0, "N equals the VAT amounts plus stamp duty M ("+sum.String()+")",
+			"N "+f.Tax.String()+" differs from the VAT amounts plus stamp duty M, "+sum.String())
 		b.checkf("total_ge_taxes", f.Total.Cmp(f.Tax) >= 0, "O ≥ N", "O "+f.Total.String()+" is below N "+f.Tax.String())
 	}
 	h := vals["H"]

@@ -81,8 +81,12 @@ func parseSA(tlv map[byte][]string) *Invoice {
 	name, vat, ts, total, tax := tlv[1][0], tlv[2][0], tlv[3][0], tlv[4][0], tlv[5][0]
 	f.IssuerName, f.IssuerTaxID = name, vat
 	b.checkf("seller_name", utf8.ValidString(name), "seller name is UTF-8", "seller name is not valid UTF-8")
-	b.checkf("vat_number", saVAT.MatchString(vat), "VAT number is 15 digits starting and ending with 3",
-		"VAT number "+quote(vat)+" is not 15 digits starting and ending with 3 (the commonly stated rule)")
+	// 15 digits is the registration number's shape; the leading and
+	// trailing 3 is the commonly stated rule the reference marks
+	// unconfirmed, so it is a warning.
+	if b.checkf("vat_number", isDigits(vat, 15), "VAT number is 15 digits", "VAT number "+quote(vat)+" is not 15 digits") {
+		b.advise("vat_number_pattern", saVAT.MatchString(vat), "VAT number starts and ends with 3 (commonly stated rule, [UNCONFIRMED] in the reference, so advisory)")
+	}
 	date, ok := parseDate(ts, "2006-01-02T15:04:05Z07:00", "2006-01-02T15:04:05", "2006-01-02T15:04:05.000Z07:00", "2006-01-02 15:04:05")
 	b.checkf("timestamp", ok, "timestamp is ISO 8601", "timestamp "+quote(ts)+" does not parse")
 	f.Date = date

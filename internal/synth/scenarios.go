@@ -193,9 +193,11 @@ func versionFor(text string) int {
 	return s.n
 }
 
-// invoiceText returns a payload in the shape of a tax-authority invoice QR:
-// a Mexican CFDI verification URL, an EPC (SEPA credit transfer) record, or
-// a Spanish VeriFactu / TicketBAI-style URL.
+// invoiceText returns a tax-authority invoice QR payload that
+// internal/invoice judges valid: a Mexican CFDI verification URL (RFCs with
+// valid dates and check digits), an EPC (SEPA credit transfer) record (an
+// IBAN that passes mod 97) or a Spanish VERI*FACTU URL (a CIF with its
+// control digit).
 func invoiceText(rng *rand.Rand) string {
 	digits := func(k int) string {
 		var b strings.Builder
@@ -220,16 +222,24 @@ func invoiceText(rng *rand.Rand) string {
 		return b.String()
 	}
 	amount := fmt.Sprintf("%d.%02d", 1+rng.IntN(99999), rng.IntN(100))
+	// The draws below are those of the earlier generator, in the same
+	// order, so every scenario keeps its geometry; the identifiers are then
+	// completed with valid dates and check digits (taxid.go).
 	switch rng.IntN(3) {
 	case 0:
-		return fmt.Sprintf("https://verificacfdi.facturaelectronica.sat.gob.mx/default.aspx?id=%s-%s-%s-%s-%s&re=%s%s%s&rr=%s%s%s&tt=%s&fe=%s",
-			hex(8), hex(4), hex(4), hex(4), hex(12), upper(3), digits(6), hex(3), upper(4), digits(6), hex(3), amount, hex(8))
+		id := hex(8) + "-" + hex(4) + "-" + hex(4) + "-" + hex(4) + "-" + hex(12)
+		re := upper(3) + validYYMMDD(digits(6)) + hex(3)
+		rr := upper(4) + validYYMMDD(digits(6)) + hex(3)
+		return fmt.Sprintf("https://verificacfdi.facturaelectronica.sat.gob.mx/default.aspx?id=%s&re=%s&rr=%s&tt=%s&fe=%s",
+			id, rfcMX(re[:11]), rfcMX(rr[:12]), amount, hex(8))
 	case 1:
-		return fmt.Sprintf("BCD\n002\n1\nSCT\n%s\n%s GmbH\nDE%s\nEUR%s\n\n\nRE-%s",
-			upper(8), upper(6), digits(20), amount, digits(8))
+		bic, name := upper(8), upper(6)
+		return fmt.Sprintf("BCD\n002\n1\nSCT\n%s\n%s GmbH\n%s\nEUR%s\n\n\nRE-%s",
+			bic, name, ibanDE(digits(20)[2:]), amount, digits(8))
 	default:
-		return fmt.Sprintf("https://www2.agenciatributaria.gob.es/wlpl/TIKE-CONT/ValidarQR?nif=B%s&numserie=F%s&fecha=%02d-%02d-2025&importe=%s",
-			digits(8), digits(6), 1+rng.IntN(28), 1+rng.IntN(12), amount)
+		nif := cifES('B', digits(8)[:7])
+		return fmt.Sprintf("https://www2.agenciatributaria.gob.es/wlpl/TIKE-CONT/ValidarQR?nif=%s&numserie=F%s&fecha=%02d-%02d-2025&importe=%s",
+			nif, digits(6), 1+rng.IntN(28), 1+rng.IntN(12), amount)
 	}
 }
 
