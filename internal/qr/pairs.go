@@ -32,7 +32,7 @@ import (
 // sheet or a photo (bright_spots 46 → 49 of 49 codes), at no measurable
 // cost on a clean invoice page, whose text leaves no such pattern.
 //
-// Measured: see doc.go.
+// Measured: docs/DECISIONS.md (2026-11-25, pair completion).
 
 // Pair completion budgets: patterns considered (strongest first), spacing
 // in modules between the pair's centres (version 1 has 14, version 10 50),

@@ -171,3 +171,47 @@ func thresholdModules(vals []float64, n int, th moduleThreshold, buf *gridBufs) 
 	}
 	return m
 }
+
+// minFunctionAgreement is the smallest share of the finder and timing
+// pattern modules a sampled matrix must show as specified before its
+// codewords are decoded. A grid on a true symbol matches nearly all of them
+// even where the data modules are too damaged to correct; a grid on a
+// triple of look-alikes matches about half of them by chance. The gate
+// saves the Reed–Solomon attempts, which dominated the cost on images
+// without symbols.
+const minFunctionAgreement = 0.75
+
+// functionAgreement returns the share of the modules of the three finder
+// patterns (7×7 each) and of both timing patterns (6.3.5) that m shows as
+// specified. The set is symmetric under transposition, so a mirror image
+// scores the same.
+func functionAgreement(m [][]bool) float64 {
+	n := len(m)
+	match, total := 0, 0
+	finder := func(x0, y0 int) {
+		for y := 0; y < 7; y++ {
+			for x := 0; x < 7; x++ {
+				// dark: the outer ring and the 3×3 centre
+				d := max(abs(x-3), abs(y-3))
+				if m[y0+y][x0+x] == (d != 2) {
+					match++
+				}
+				total++
+			}
+		}
+	}
+	finder(0, 0)
+	finder(n-7, 0)
+	finder(0, n-7)
+	for i := 8; i < n-8; i++ {
+		dark := i%2 == 0
+		if m[6][i] == dark {
+			match++
+		}
+		if m[i][6] == dark {
+			match++
+		}
+		total += 2
+	}
+	return float64(match) / float64(total)
+}

@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
-
 	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
@@ -16,7 +15,7 @@ import (
 // modules from the finder patterns for a lens distortion or a sheet bent by
 // a fraction of a percent. The alignment patterns, every 20–28 modules on a
 // square lattice (Annex E), anchor one homography per lattice cell instead
-// (refineLocal, grid.go). Locating them is a walk outward from the top-left
+// (refineLocal). Locating them is a walk outward from the top-left
 // finder pattern, diagonal by diagonal:
 //
 //  1. Prediction: the global homography (finder centres and the located
@@ -55,6 +54,7 @@ import (
 // prediction; each cell is one homography, so a strong cylinder (v32 wrapped
 // over 1.2 radians: 0.5 module off inside the edge cells) is not followed to
 // the module; the local grid needs half the patterns located.
+
 // alignOffsets are the module offsets of the 25 module centres of an
 // alignment pattern: index 0 the dark centre, 1–8 the light ring, 9–24
 // the dark outer ring.
@@ -209,28 +209,6 @@ func centreAlignment(s sampler, p, ex, ey geom.Point, inv bool) (geom.Point, boo
 	return geom.Point{X: p.X + dx*ex.X + dy*ey.X, Y: p.Y + dx*ex.Y + dy*ey.Y}, true
 }
 
-// sameGrid reports whether grids a and b (of one side) put every point of a
-// 5×5 lattice over the symbol, corners included, within half a module of
-// each other: sampling b after a would read the same modules. Local grids
-// fitted from different global transforms can share their bottom-right
-// corner and still differ inside, so the corner alone does not tell.
-func sameGrid(a, b *grid) bool {
-	if a == nil || b == nil || a.n != b.n {
-		return false
-	}
-	tol := 0.5 * a.moduleSize()
-	nf := float64(a.n)
-	for j := 0; j <= 4; j++ {
-		for i := 0; i <= 4; i++ {
-			x, y := nf*float64(i)/4, nf*float64(j)/4
-			if a.toImage(x, y).Dist(b.toImage(x, y)) >= tol {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // alignmentEvidence reports whether the two alignment patterns nearest the
 // top-left finder pattern, on the timing pattern row and column (Annex E:
 // versions 7+), are found within 2 modules of where grid g puts them, both
@@ -261,38 +239,256 @@ func alignmentEvidence(s sampler, g *grid, f *finderFrame) bool {
 	return true
 }
 
-// showsAlignment reports whether alignmentEvidence holds on the
-// parallelogram grid (fitGrid mode 2) of one of the first two sides in
-// sizes (the most likely), if of 45 modules or more. The evidence tells a
-// symbol from look-alikes, not one side from its neighbours: the two
-// patterns move by at most 2 modules from one version to the next.
-func showsAlignment(s sampler, f *finderFrame, sizes []int) bool {
-	for _, n := range sizes[:min(2, len(sizes))] {
-		if n < 45 {
+// locateAlignment searches for an alignment pattern (6.3.6: a dark module
+// in a light 3×3 ring in a dark 5×5 ring) centred near module coordinates
+// (mx, my) of g, within radius modules, and returns its pixel centre. The
+// template's module axes are those of g at (mx, my) times scale.
+func locateAlignment(s sampler, g *grid, mx, my, radius, scale, contrast float64, inv bool) (geom.Point, bool) {
+	c := g.toImage(mx, my)
+	ex := g.toImage(mx+1, my).Sub(c)
+	ey := g.toImage(mx, my+1).Sub(c)
+	if scale > 0.5 && scale < 2 {
+		ex, ey = ex.Scale(scale), ey.Scale(scale)
+	}
+	score := func(dx, dy float64) float64 {
+		p := c.Add(ex.Scale(dx)).Add(ey.Scale(dy))
+		centre := s.at(p)
+		var ring1, ring2 float64
+		for _, o := range [8][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {1, -1}, {-1, 1}, {-1, -1}} {
+			ring1 += s.at(p.Add(ex.Scale(o[0])).Add(ey.Scale(o[1])))
+			ring2 += s.at(p.Add(ex.Scale(2 * o[0])).Add(ey.Scale(2 * o[1])))
+		}
+		ring1 /= 8
+		ring2 /= 8
+		v := ring1 - math.Max(centre, ring2)
+		if inv {
+			v = math.Min(centre, ring2) - ring1
+		}
+		return v
+	}
+	best, bx, by := math.Inf(-1), 0.0, 0.0
+	step := 0.5
+	for dy := -radius; dy <= radius; dy += step {
+		for dx := -radius; dx <= radius; dx += step {
+			if v := score(dx, dy); v > best {
+				best, bx, by = v, dx, dy
+			}
+		}
+	}
+	for _, st := range []float64{0.25, 0.125} {
+		cx, cy := bx, by
+		for dy := -2.0; dy <= 2; dy++ {
+			for dx := -2.0; dx <= 2; dx++ {
+				if v := score(cx+dx*st, cy+dy*st); v > best {
+					best, bx, by = v, cx+dx*st, cy+dy*st
+				}
+			}
+		}
+	}
+	if best < 0.25*contrast {
+		return geom.Point{}, false
+	}
+	return c.Add(ex.Scale(bx)).Add(ey.Scale(by)), true
+}
+
+// refineLocal locates every alignment pattern of the version, walking
+// outward from the top-left finder pattern (see the top of this file), and switches g to
+// one homography per cell of the alignment lattice. g is left as it was
+// when fewer than half the patterns are found or a cell degenerates.
+// minAlignScore is the smallest alignScore, relative to the finder
+// contrast, of a located alignment pattern.
+const minAlignScore = 0.1
+
+func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
+	v, err := decoder.Version_GetVersionForNumber((g.n - 17) / 4)
+	if err != nil {
+		return
+	}
+	centres := v.GetAlignmentPatternCenters()
+	k := len(centres)
+	if k < 2 {
+		return
+	}
+	pos := make([]float64, k)
+	for i, c := range centres {
+		pos[i] = float64(c) + 0.5
+	}
+	pts := make([]geom.Point, k*k)
+	placed := make([]bool, k*k) // located, or given its prediction
+	located := make([]bool, k*k)
+	glob := func(i, j int) geom.Point { return g.global.Apply(geom.Point{X: pos[i], Y: pos[j]}) }
+	// disp returns the displacement from the global homography seen at
+	// lattice point (i, j), if it has been placed.
+	disp := func(i, j int) (geom.Point, bool) {
+		if i < 0 || j < 0 || i >= k || j >= k || !placed[j*k+i] {
+			return geom.Point{}, false
+		}
+		return pts[j*k+i].Sub(glob(i, j)), true
+	}
+	// fewer located patterns than need leave g as it was
+	need := (k*k - 3) / 2
+	nFound, tried := 0, 0
+	for d := 0; d <= 2*(k-1); d++ {
+		for j := max(0, d-(k-1)); j <= min(d, k-1); j++ {
+			i := d - j
+			base := glob(i, j)
+			if (i == 0 && j == 0) || (i == 0 && j == k-1) || (i == k-1 && j == 0) {
+				// inside a finder pattern: the global transform passes
+				// through the finder centres
+				pts[j*k+i], placed[j*k+i] = base, true
+				continue
+			}
+			// displacement extrapolated from the placed neighbours
+			dl, okl := disp(i-1, j)
+			du, oku := disp(i, j-1)
+			dd, okd := disp(i-1, j-1)
+			var shift geom.Point
+			switch {
+			case okl && oku && okd:
+				shift = dl.Add(du).Sub(dd)
+			case okl && oku:
+				shift = dl.Add(du).Scale(0.5)
+			case okl:
+				shift = dl
+			case oku:
+				shift = du
+			default:
+				if da, ok := disp(i+1, j-1); ok {
+					shift = da
+				} else if okd {
+					shift = dd
+				}
+			}
+			pred := base.Add(shift)
+			if !finitePoint(pred) {
+				return // a singular transform
+			}
+			// local module axes: the pitch from the left and upper
+			// neighbours where they were located, else the global one
+			ex := g.global.Apply(geom.Point{X: pos[i] + 1, Y: pos[j]}).Sub(base)
+			ey := g.global.Apply(geom.Point{X: pos[i], Y: pos[j] + 1}).Sub(base)
+			if i > 0 && located[j*k+i-1] {
+				ex = pred.Sub(pts[j*k+i-1]).Scale(1 / (pos[i] - pos[i-1]))
+			}
+			if j > 0 && located[(j-1)*k+i] {
+				ey = pred.Sub(pts[(j-1)*k+i]).Scale(1 / (pos[j] - pos[j-1]))
+			}
+			if nFound+(k*k-3-tried) < need {
+				return // too few patterns left to reach need
+			}
+			tried++
+			floor := minAlignScore * contrast
+			p, ok := searchAlignment(s, pred, ex, ey, 1.5, f.inv, floor)
+			if !ok && (nFound > 0 || i+j == 1 || k-1-i+j == 1 || i+k-1-j == 1) {
+				// The prediction may be further off than the search: the
+				// first patterns away from the finder patterns rest on
+				// the global transform alone. Not before one pattern was
+				// located, but next to a finder pattern: a look-alike
+				// triple has none.
+				p, ok = searchAlignment(s, pred, ex, ey, 3, f.inv, floor)
+			}
+			if ok {
+				pts[j*k+i] = p
+				located[j*k+i] = true
+				nFound++
+			} else {
+				pts[j*k+i] = pred
+			}
+			placed[j*k+i] = true
+		}
+	}
+	// Second chance for the patterns not located: predicted now from the
+	// located neighbours on all sides, the displacement extrapolated
+	// linearly where two located patterns line up towards the point; two
+	// rounds, so that patterns located in the first help the second.
+	isAnchor := func(i, j int) bool { return (i == 0 || i == k-1) && j == 0 || i == 0 && j == k-1 }
+	dispAt := func(i, j int) (geom.Point, bool) {
+		if i < 0 || j < 0 || i >= k || j >= k || !located[j*k+i] {
+			return geom.Point{}, false
+		}
+		return pts[j*k+i].Sub(glob(i, j)), true
+	}
+	for round := 0; round < 2 && nFound < k*k-3; round++ {
+		before := nFound
+		for j := 0; j < k; j++ {
+			for i := 0; i < k; i++ {
+				if located[j*k+i] || isAnchor(i, j) {
+					continue
+				}
+				var sum geom.Point
+				cnt := 0
+				for _, o := range [4][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
+					d1, ok1 := dispAt(i+o[0], j+o[1])
+					if !ok1 {
+						continue
+					}
+					if d2, ok2 := dispAt(i+2*o[0], j+2*o[1]); ok2 {
+						d1 = d1.Scale(2).Sub(d2)
+					}
+					sum = sum.Add(d1)
+					cnt++
+				}
+				if cnt == 0 {
+					continue
+				}
+				base := glob(i, j)
+				pred := base.Add(sum.Scale(1 / float64(cnt)))
+				ex := g.global.Apply(geom.Point{X: pos[i] + 1, Y: pos[j]}).Sub(base)
+				ey := g.global.Apply(geom.Point{X: pos[i], Y: pos[j] + 1}).Sub(base)
+				if p, ok := searchAlignment(s, pred, ex, ey, 1.5, f.inv, minAlignScore*contrast); ok {
+					pts[j*k+i] = p
+					located[j*k+i] = true
+					nFound++
+				} else {
+					pts[j*k+i] = pred
+				}
+			}
+		}
+		if nFound == before {
+			break
+		}
+	}
+	g.aligned = nFound
+	if nFound < need {
+		return
+	}
+	// The lattice points inside the finder patterns were predicted by the
+	// global transform, which is exact at the finder centres only: where
+	// the three lattice neighbours of one were located, the homography
+	// through them and the finder centre places it instead.
+	nf := float64(g.n)
+	for _, a := range [3]struct {
+		i, j, di, dj int
+		centre       geom.Point
+		mx, my       float64
+	}{
+		{0, 0, 1, 1, f.tl.c, 3.5, 3.5},
+		{k - 1, 0, -1, 1, f.tr.c, nf - 3.5, 3.5},
+		{0, k - 1, 1, -1, f.bl.c, 3.5, nf - 3.5},
+	} {
+		i2, j2 := a.i+a.di, a.j+a.dj
+		if !located[a.j*k+i2] || !located[j2*k+a.i] || !located[j2*k+i2] {
 			continue
 		}
-		if g := fitGrid(s, f, n, false, 2); g != nil && alignmentEvidence(s, g, f) {
-			return true
+		src := geom.Quad{{X: pos[i2], Y: pos[a.j]}, {X: pos[i2], Y: pos[j2]}, {X: pos[a.i], Y: pos[j2]}, {X: a.mx, Y: a.my}}
+		dst := geom.Quad{pts[a.j*k+i2], pts[j2*k+i2], pts[j2*k+a.i], a.centre}
+		if h, ok := geom.QuadToQuad(src, dst); ok {
+			if q := h.Apply(geom.Point{X: pos[a.i], Y: pos[a.j]}); finitePoint(q) {
+				pts[a.j*k+a.i] = q
+			}
 		}
 	}
-	return false
-}
-
-// finiteOver reports whether h maps the corners and the centre of the n×n
-// module square to finite pixel coordinates. A finder triple with two
-// coincident centres (which grouping never forms, but an arbitrary quad can)
-// gives a singular map whose points are NaN, and the sampler cannot index
-// NaN.
-func finiteOver(h geom.Homography, n float64) bool {
-	for _, q := range [5][2]float64{{0, 0}, {n, 0}, {n, n}, {0, n}, {n / 2, n / 2}} {
-		if !finitePoint(h.Apply(geom.Point{X: q[0], Y: q[1]})) {
-			return false
+	cells := make([]geom.Homography, (k-1)*(k-1))
+	for j := 0; j+1 < k; j++ {
+		for i := 0; i+1 < k; i++ {
+			src := geom.Quad{{X: pos[i], Y: pos[j]}, {X: pos[i+1], Y: pos[j]}, {X: pos[i+1], Y: pos[j+1]}, {X: pos[i], Y: pos[j+1]}}
+			dst := geom.Quad{pts[j*k+i], pts[j*k+i+1], pts[(j+1)*k+i+1], pts[(j+1)*k+i]}
+			h, ok := geom.QuadToQuad(src, dst)
+			if !ok {
+				return
+			}
+			cells[j*(k-1)+i] = h
 		}
 	}
-	return true
-}
-
-// finitePoint reports whether both coordinates of p are finite.
-func finitePoint(p geom.Point) bool {
-	return !math.IsNaN(p.X) && !math.IsNaN(p.Y) && !math.IsInf(p.X, 0) && !math.IsInf(p.Y, 0)
+	g.pos, g.cells = pos, cells
 }
