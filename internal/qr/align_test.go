@@ -347,7 +347,7 @@ func FuzzFitGridLocal(f *testing.F) {
 		fp := func(q geom.Point) finderPattern { return finderPattern{c: q, ms: ms, count: 1} }
 		fr := newFinderFrame(s, fp(pt(0)), fp(pt(2)), fp(pt(4)), in[7]&1 == 1)
 		side := dimensionForVersion(7 + int(in[7])%34)
-		for mode := 0; mode <= 3; mode++ {
+		for _, mode := range gridLadder {
 			gr := fitGrid(s, &fr, side, true, mode)
 			if gr == nil || gr.cells == nil {
 				continue

@@ -291,14 +291,16 @@ func locateAlignment(s sampler, g *grid, mx, my, radius, scale, contrast float64
 	return c.Add(ex.Scale(bx)).Add(ey.Scale(by)), true
 }
 
-// refineLocal locates every alignment pattern of the version, walking
-// outward from the top-left finder pattern (see the top of this file), and switches g to
-// one homography per cell of the alignment lattice. g is left as it was
-// when fewer than half the patterns are found or a cell degenerates.
 // minAlignScore is the smallest alignScore, relative to the finder
 // contrast, of a located alignment pattern.
 const minAlignScore = 0.1
 
+// refineLocal locates every alignment pattern of the version, walking
+// outward from the top-left finder pattern (see the top of this file), and
+// switches g to one homography per cell of the alignment lattice. g is
+// left as it was when fewer than half the patterns are found or a cell
+// degenerates; g.aligned counts the patterns located when the walk ran to
+// its end.
 func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 	v, err := decoder.Version_GetVersionForNumber((g.n - 17) / 4)
 	if err != nil {
@@ -309,120 +311,178 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 	if k < 2 {
 		return
 	}
-	pos := make([]float64, k)
-	for i, c := range centres {
-		pos[i] = float64(c) + 0.5
+	l := alignLattice{
+		g: g, k: k, inv: f.inv, floor: minAlignScore * contrast,
+		pos:     make([]float64, k),
+		pts:     make([]geom.Point, k*k),
+		placed:  make([]bool, k*k),
+		located: make([]bool, k*k),
 	}
-	pts := make([]geom.Point, k*k)
-	placed := make([]bool, k*k) // located, or given its prediction
-	located := make([]bool, k*k)
-	glob := func(i, j int) geom.Point { return g.global.Apply(geom.Point{X: pos[i], Y: pos[j]}) }
-	// disp returns the displacement from the global homography seen at
-	// lattice point (i, j), if it has been placed.
-	disp := func(i, j int) (geom.Point, bool) {
-		if i < 0 || j < 0 || i >= k || j >= k || !placed[j*k+i] {
-			return geom.Point{}, false
-		}
-		return pts[j*k+i].Sub(glob(i, j)), true
+	for i, c := range centres {
+		l.pos[i] = float64(c) + 0.5
 	}
 	// fewer located patterns than need leave g as it was
 	need := (k*k - 3) / 2
-	nFound, tried := 0, 0
+	if !l.walk(s, need) {
+		return
+	}
+	l.retry(s)
+	g.aligned = l.found
+	if l.found < need {
+		return
+	}
+	l.placeFinderPoints(f)
+	if cells, ok := l.cells(); ok {
+		g.pos, g.cells = l.pos, cells
+	}
+}
+
+// alignLattice is the k×k lattice of alignment pattern centres (Annex E)
+// of grid g being located by refineLocal: pos are the module coordinates
+// of the lattice lines, pts the pixel positions, row-major; placed marks
+// the points located or given their prediction, located those found.
+type alignLattice struct {
+	g       *grid
+	k       int
+	inv     bool
+	floor   float64 // smallest alignScore accepted
+	pos     []float64
+	pts     []geom.Point
+	placed  []bool
+	located []bool
+	found   int // located points
+}
+
+// glob returns where the global homography puts lattice point (i, j).
+func (l *alignLattice) glob(i, j int) geom.Point {
+	return l.g.global.Apply(geom.Point{X: l.pos[i], Y: l.pos[j]})
+}
+
+// disp returns the displacement from the global homography seen at
+// lattice point (i, j), if it is marked in set (placed or located).
+func (l *alignLattice) disp(set []bool, i, j int) (geom.Point, bool) {
+	k := l.k
+	if i < 0 || j < 0 || i >= k || j >= k || !set[j*k+i] {
+		return geom.Point{}, false
+	}
+	return l.pts[j*k+i].Sub(l.glob(i, j)), true
+}
+
+// isFinder reports whether lattice point (i, j) lies inside a finder
+// pattern, where the global transform passes through the finder centres.
+func (l *alignLattice) isFinder(i, j int) bool {
+	k := l.k
+	return (i == 0 || i == k-1) && j == 0 || i == 0 && j == k-1
+}
+
+// predict returns the displacement of lattice point (i, j) extrapolated
+// from its placed neighbours: left + up − up-left when all three are
+// placed, their mean, or one of them.
+func (l *alignLattice) predict(i, j int) geom.Point {
+	dl, okl := l.disp(l.placed, i-1, j)
+	du, oku := l.disp(l.placed, i, j-1)
+	dd, okd := l.disp(l.placed, i-1, j-1)
+	switch {
+	case okl && oku && okd:
+		return dl.Add(du).Sub(dd)
+	case okl && oku:
+		return dl.Add(du).Scale(0.5)
+	case okl:
+		return dl
+	case oku:
+		return du
+	}
+	if da, ok := l.disp(l.placed, i+1, j-1); ok {
+		return da
+	} else if okd {
+		return dd
+	}
+	return geom.Point{}
+}
+
+// walk places the lattice points diagonal by diagonal from the top-left
+// finder pattern, each searched around its prediction (step 1–3 at the
+// top of this file). It reports false when a prediction is not finite (a
+// singular transform) or fewer than need patterns can still be located.
+func (l *alignLattice) walk(s sampler, need int) bool {
+	k := l.k
+	tried := 0
 	for d := 0; d <= 2*(k-1); d++ {
 		for j := max(0, d-(k-1)); j <= min(d, k-1); j++ {
 			i := d - j
-			base := glob(i, j)
-			if (i == 0 && j == 0) || (i == 0 && j == k-1) || (i == k-1 && j == 0) {
-				// inside a finder pattern: the global transform passes
-				// through the finder centres
-				pts[j*k+i], placed[j*k+i] = base, true
+			base := l.glob(i, j)
+			if l.isFinder(i, j) {
+				l.pts[j*k+i], l.placed[j*k+i] = base, true
 				continue
 			}
-			// displacement extrapolated from the placed neighbours
-			dl, okl := disp(i-1, j)
-			du, oku := disp(i, j-1)
-			dd, okd := disp(i-1, j-1)
-			var shift geom.Point
-			switch {
-			case okl && oku && okd:
-				shift = dl.Add(du).Sub(dd)
-			case okl && oku:
-				shift = dl.Add(du).Scale(0.5)
-			case okl:
-				shift = dl
-			case oku:
-				shift = du
-			default:
-				if da, ok := disp(i+1, j-1); ok {
-					shift = da
-				} else if okd {
-					shift = dd
-				}
-			}
-			pred := base.Add(shift)
+			pred := base.Add(l.predict(i, j))
 			if !finitePoint(pred) {
-				return // a singular transform
+				return false
 			}
 			// local module axes: the pitch from the left and upper
 			// neighbours where they were located, else the global one
-			ex := g.global.Apply(geom.Point{X: pos[i] + 1, Y: pos[j]}).Sub(base)
-			ey := g.global.Apply(geom.Point{X: pos[i], Y: pos[j] + 1}).Sub(base)
-			if i > 0 && located[j*k+i-1] {
-				ex = pred.Sub(pts[j*k+i-1]).Scale(1 / (pos[i] - pos[i-1]))
+			ex := l.g.global.Apply(geom.Point{X: l.pos[i] + 1, Y: l.pos[j]}).Sub(base)
+			ey := l.g.global.Apply(geom.Point{X: l.pos[i], Y: l.pos[j] + 1}).Sub(base)
+			if i > 0 && l.located[j*k+i-1] {
+				ex = pred.Sub(l.pts[j*k+i-1]).Scale(1 / (l.pos[i] - l.pos[i-1]))
 			}
-			if j > 0 && located[(j-1)*k+i] {
-				ey = pred.Sub(pts[(j-1)*k+i]).Scale(1 / (pos[j] - pos[j-1]))
+			if j > 0 && l.located[(j-1)*k+i] {
+				ey = pred.Sub(l.pts[(j-1)*k+i]).Scale(1 / (l.pos[j] - l.pos[j-1]))
 			}
-			if nFound+(k*k-3-tried) < need {
-				return // too few patterns left to reach need
+			if l.found+(k*k-3-tried) < need {
+				return false // too few patterns left to reach need
 			}
 			tried++
-			floor := minAlignScore * contrast
-			p, ok := searchAlignment(s, pred, ex, ey, 1.5, f.inv, floor)
-			if !ok && (nFound > 0 || i+j == 1 || k-1-i+j == 1 || i+k-1-j == 1) {
+			p, ok := searchAlignment(s, pred, ex, ey, 1.5, l.inv, l.floor)
+			if !ok && (l.found > 0 || i+j == 1 || k-1-i+j == 1 || i+k-1-j == 1) {
 				// The prediction may be further off than the search: the
 				// first patterns away from the finder patterns rest on
 				// the global transform alone. Not before one pattern was
 				// located, but next to a finder pattern: a look-alike
 				// triple has none.
-				p, ok = searchAlignment(s, pred, ex, ey, 3, f.inv, floor)
+				p, ok = searchAlignment(s, pred, ex, ey, 3, l.inv, l.floor)
 			}
-			if ok {
-				pts[j*k+i] = p
-				located[j*k+i] = true
-				nFound++
-			} else {
-				pts[j*k+i] = pred
-			}
-			placed[j*k+i] = true
+			l.set(i, j, p, pred, ok)
+			l.placed[j*k+i] = true
 		}
 	}
-	// Second chance for the patterns not located: predicted now from the
-	// located neighbours on all sides, the displacement extrapolated
-	// linearly where two located patterns line up towards the point; two
-	// rounds, so that patterns located in the first help the second.
-	isAnchor := func(i, j int) bool { return (i == 0 || i == k-1) && j == 0 || i == 0 && j == k-1 }
-	dispAt := func(i, j int) (geom.Point, bool) {
-		if i < 0 || j < 0 || i >= k || j >= k || !located[j*k+i] {
-			return geom.Point{}, false
-		}
-		return pts[j*k+i].Sub(glob(i, j)), true
+	return true
+}
+
+// set puts lattice point (i, j) at p when it was located (ok), else at its
+// prediction pred.
+func (l *alignLattice) set(i, j int, p, pred geom.Point, ok bool) {
+	k := l.k
+	if ok {
+		l.pts[j*k+i] = p
+		l.located[j*k+i] = true
+		l.found++
+	} else {
+		l.pts[j*k+i] = pred
 	}
-	for round := 0; round < 2 && nFound < k*k-3; round++ {
-		before := nFound
+}
+
+// retry is the second chance for the patterns not located: predicted now
+// from the located neighbours on all sides, the displacement extrapolated
+// linearly where two located patterns line up towards the point; two
+// rounds, so that patterns located in the first help the second.
+func (l *alignLattice) retry(s sampler) {
+	k := l.k
+	for round := 0; round < 2 && l.found < k*k-3; round++ {
+		before := l.found
 		for j := 0; j < k; j++ {
 			for i := 0; i < k; i++ {
-				if located[j*k+i] || isAnchor(i, j) {
+				if l.located[j*k+i] || l.isFinder(i, j) {
 					continue
 				}
 				var sum geom.Point
 				cnt := 0
 				for _, o := range [4][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
-					d1, ok1 := dispAt(i+o[0], j+o[1])
+					d1, ok1 := l.disp(l.located, i+o[0], j+o[1])
 					if !ok1 {
 						continue
 					}
-					if d2, ok2 := dispAt(i+2*o[0], j+2*o[1]); ok2 {
+					if d2, ok2 := l.disp(l.located, i+2*o[0], j+2*o[1]); ok2 {
 						d1 = d1.Scale(2).Sub(d2)
 					}
 					sum = sum.Add(d1)
@@ -431,32 +491,27 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 				if cnt == 0 {
 					continue
 				}
-				base := glob(i, j)
+				base := l.glob(i, j)
 				pred := base.Add(sum.Scale(1 / float64(cnt)))
-				ex := g.global.Apply(geom.Point{X: pos[i] + 1, Y: pos[j]}).Sub(base)
-				ey := g.global.Apply(geom.Point{X: pos[i], Y: pos[j] + 1}).Sub(base)
-				if p, ok := searchAlignment(s, pred, ex, ey, 1.5, f.inv, minAlignScore*contrast); ok {
-					pts[j*k+i] = p
-					located[j*k+i] = true
-					nFound++
-				} else {
-					pts[j*k+i] = pred
-				}
+				ex := l.g.global.Apply(geom.Point{X: l.pos[i] + 1, Y: l.pos[j]}).Sub(base)
+				ey := l.g.global.Apply(geom.Point{X: l.pos[i], Y: l.pos[j] + 1}).Sub(base)
+				p, ok := searchAlignment(s, pred, ex, ey, 1.5, l.inv, l.floor)
+				l.set(i, j, p, pred, ok)
 			}
 		}
-		if nFound == before {
+		if l.found == before {
 			break
 		}
 	}
-	g.aligned = nFound
-	if nFound < need {
-		return
-	}
-	// The lattice points inside the finder patterns were predicted by the
-	// global transform, which is exact at the finder centres only: where
-	// the three lattice neighbours of one were located, the homography
-	// through them and the finder centre places it instead.
-	nf := float64(g.n)
+}
+
+// placeFinderPoints places the lattice points inside the finder patterns,
+// predicted by the global transform, which is exact at the finder centres
+// only: where the three lattice neighbours of one were located, the
+// homography through them and the finder centre places it instead.
+func (l *alignLattice) placeFinderPoints(f *finderFrame) {
+	k, pos, pts, located := l.k, l.pos, l.pts, l.located
+	nf := float64(l.g.n)
 	for _, a := range [3]struct {
 		i, j, di, dj int
 		centre       geom.Point
@@ -478,6 +533,12 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 			}
 		}
 	}
+}
+
+// cells returns the homography of each cell between four neighbouring
+// lattice points, row-major; false when one degenerates.
+func (l *alignLattice) cells() ([]geom.Homography, bool) {
+	k, pos, pts := l.k, l.pos, l.pts
 	cells := make([]geom.Homography, (k-1)*(k-1))
 	for j := 0; j+1 < k; j++ {
 		for i := 0; i+1 < k; i++ {
@@ -485,10 +546,10 @@ func refineLocal(s sampler, g *grid, f *finderFrame, contrast float64) {
 			dst := geom.Quad{pts[j*k+i], pts[j*k+i+1], pts[(j+1)*k+i+1], pts[(j+1)*k+i]}
 			h, ok := geom.QuadToQuad(src, dst)
 			if !ok {
-				return
+				return nil, false
 			}
 			cells[j*(k-1)+i] = h
 		}
 	}
-	g.pos, g.cells = pos, cells
+	return cells, true
 }

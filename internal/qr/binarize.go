@@ -46,6 +46,16 @@ type scene struct {
 	buf   *scratch    // where the reduced plane and bitmaps live (nil: heap)
 }
 
+// sampler returns a sampler of the full-resolution plane that borrows the
+// scene's grid buffers.
+func (s *scene) sampler() sampler {
+	smp := sampler{p: s.full}
+	if s.buf != nil {
+		smp.buf = &s.buf.grid
+	}
+	return smp
+}
+
 // bitmap returns the bilevel image of a locating pass: 0 thresholds the
 // reduced plane, 1 its histogram-equalised copy. Equalisation spreads the
 // crowded gray levels of an image dominated by glare or a bright spot, so

@@ -119,12 +119,12 @@ func (d *Detector) sampleQuad(ctx context.Context, s sampler, q geom.Quad) (Symb
 			return finderPattern{c: ft.g.toImage(x, y), ms: ms, count: 1}
 		}
 		f := newFinderFrame(s, mk(3.5, 3.5), mk(nf-3.5, 3.5), mk(3.5, nf-3.5), ft.inv)
-		g := fitGrid(s, &f, ft.n, !d.opts.NoLocalGrid, 0)
+		g := fitGrid(s, &f, ft.n, !d.opts.NoLocalGrid, alignNear)
 		if g == nil {
 			g = ft.g
 		}
-		for variant := 0; variant < 2; variant++ {
-			sym, cerr := readGrid(s, g, ft.inv, variant)
+		for _, sm := range samplings {
+			sym, cerr := readGrid(s, g, ft.inv, sm)
 			if cerr == nil {
 				return sym, nil
 			}

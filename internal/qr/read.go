@@ -4,16 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"sort"
 
 	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
-// Reading one candidate: the procedure of ISO/IEC 18004:2015, 12, with the
+// Reading candidates: the procedure of ISO/IEC 18004:2015, 12, with the
 // geometry of transform.go and alignment.go and the sampling of sample.go
-// in front. Reed–Solomon
-// decoding and bit stream parsing are gozxing's (decoder.Decoder, gozxing.go), which
-// also retries a transposed (mirrored) reading.
+// in front. Reed–Solomon decoding and bit stream parsing are gozxing's
+// (decoder.Decoder, gozxing.go), which also retries a transposed (mirrored)
+// reading.
+//
+// Both kinds of candidate, finder triples (decodeTriples) and completed
+// pairs (pairs.go), go through the same three steps: screen every one
+// (screenAll), rank them, and read them best first under a failed-grid
+// budget (readInOrder). Each candidate is read grid by grid (readCandidate):
+// gridGuesses yields one grid at a time from the sides and gridLadder,
+// each is read with each sampling, and once the candidate's own budget is
+// spent the first grid that reached Reed–Solomon gets the rescue rungs
+// (readNear: the bend, then deconvolution).
 
 // decodeTriples screens the grouped triples of fps, reads the screened
 // ones best first and appends decoded symbols and failures to res.
@@ -48,28 +58,18 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 		maxTriples = max(80, 3*len(fps))
 	}
 	triples := groupFinderPatterns(fps, maxTriples)
-	s := sampler{p: sc.full}
-	if sc.buf != nil {
-		s.buf = &sc.buf.grid
-	}
+	s := sc.sampler()
 	fail := func(cerr *candidateError) {
 		if len(res.Failures) < 100 {
 			res.Failures = append(res.Failures, Failure{Stage: cerr.stage, Corners: cerr.corners, Err: cerr.err})
 		}
 	}
-	var cands []candidate
-	for _, t := range triples {
-		if ctx.Err() != nil {
-			return
-		}
-		res.Stats.Triples++
-		c, cerr := screenCandidate(s, t, newFinderFrame(s, fps[t.tl], fps[t.tr], fps[t.bl], inv))
-		if cerr != nil {
-			fail(cerr)
-			continue
-		}
-		res.Stats.Screened++
-		cands = append(cands, c)
+	cands, ok := screenAll(ctx, s, len(triples), func(i int) (triple, finderFrame) {
+		t := triples[i]
+		return t, newFinderFrame(s, fps[t.tl], fps[t.tr], fps[t.bl], inv)
+	}, &res.Stats, fail)
+	if !ok {
+		return
 	}
 	// Candidates whose two version information blocks agree are read
 	// first: on a high-version symbol, dozens of look-alike triples made of
@@ -81,41 +81,28 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 		return cands[i].rank > cands[j].rank
 	})
 	used := make([]bool, len(fps))
-	failed0 := res.Stats.FailedGrids
 	misses := 0 // candidates failed since the last symbol read
-	for i := range cands {
-		c := &cands[i]
-		t := c.t
-		left := d.opts.MaxFailedGrids - (res.Stats.FailedGrids - failed0)
-		if ctx.Err() != nil || left <= 0 {
-			return
-		}
+	pick := func(c *candidate) (skip, stop bool) {
 		// Candidates are read best rank first, so once a symbol has been
 		// read, a long run of failures means the rest are look-alikes
 		// (text, logos): stop instead of spending the whole budget.
 		if len(res.Symbols) > 0 && misses >= d.opts.MaxMissesAfterRead {
-			return
+			return false, true
 		}
-		if used[t.tl] || used[t.tr] || used[t.bl] {
-			continue
-		}
+		t := c.t
 		// Once a symbol has been read, candidates whose timing patterns
 		// barely agree are look-alikes far more often than symbols.
-		if len(res.Symbols) > 0 && c.rank < minRankAfterRead {
-			continue
-		}
-		sym, cerr := d.readCandidate(ctx, s, c, left, &res.Stats)
+		return used[t.tl] || used[t.tr] || used[t.bl] || len(res.Symbols) > 0 && c.rank < minRankAfterRead, false
+	}
+	d.readInOrder(ctx, s, cands, d.opts.MaxFailedGrids, res, pick, func(c *candidate, cerr *candidateError) {
 		if cerr != nil {
 			fail(cerr)
 			misses++
-			continue
+			return
 		}
 		misses = 0
-		used[t.tl], used[t.tr], used[t.bl] = true, true, true
-		if !duplicate(res.Symbols, sym) {
-			res.Symbols = append(res.Symbols, sym)
-		}
-	}
+		used[c.t.tl], used[c.t.tr], used[c.t.bl] = true, true, true
+	})
 }
 
 // minCountAfterRead is the number of confirming scan lines a finder
@@ -125,6 +112,60 @@ const minCountAfterRead = 2
 // minRankAfterRead is the timing rank (tenths) a candidate needs to be read
 // once the image has yielded a symbol.
 const minRankAfterRead = 6
+
+// screenAll screens the candidates frame(0), …, frame(n−1) in turn
+// (screenCandidate), counting them in st, and returns those that pass
+// (candidate.index: i);
+// each failure goes to fail when it is not nil. ok is false when ctx was
+// done before all were screened.
+func screenAll(ctx context.Context, s sampler, n int, frame func(i int) (triple, finderFrame), st *Stats, fail func(*candidateError)) (cands []candidate, ok bool) {
+	for i := 0; i < n; i++ {
+		if ctx.Err() != nil {
+			return nil, false
+		}
+		st.Triples++
+		t, f := frame(i)
+		c, cerr := screenCandidate(s, t, f)
+		if cerr != nil {
+			if fail != nil {
+				fail(cerr)
+			}
+			continue
+		}
+		st.Screened++
+		c.index = i
+		cands = append(cands, c)
+	}
+	return cands, true
+}
+
+// readInOrder reads the ranked candidates cands in order while fewer than
+// maxFailed grids have failed since the call and ctx is not done. pick is
+// asked first about each candidate: skip passes it over, stop ends the
+// loop. Each symbol read is added to res unless it is a duplicate, and
+// done learns each candidate's outcome (cerr nil on a read).
+func (d *Detector) readInOrder(ctx context.Context, s sampler, cands []candidate, maxFailed int, res *Result, pick func(*candidate) (skip, stop bool), done func(c *candidate, cerr *candidateError)) {
+	failed0 := res.Stats.FailedGrids
+	for i := range cands {
+		c := &cands[i]
+		left := maxFailed - (res.Stats.FailedGrids - failed0)
+		if ctx.Err() != nil || left <= 0 {
+			return
+		}
+		if skip, stop := pick(c); stop {
+			return
+		} else if skip {
+			continue
+		}
+		sym, cerr := d.readCandidate(ctx, s, c, left, &res.Stats)
+		if done != nil {
+			done(c, cerr)
+		}
+		if cerr == nil && !duplicate(res.Symbols, sym) {
+			res.Symbols = append(res.Symbols, sym)
+		}
+	}
+}
 
 // onSymbol reports whether p lies inside one of the symbols read.
 func onSymbol(syms []Symbol, p geom.Point) bool {
@@ -136,6 +177,8 @@ func onSymbol(syms []Symbol, p geom.Point) bool {
 	return false
 }
 
+// duplicate reports whether s repeats a symbol of syms: the same text
+// where their corners overlap.
 func duplicate(syms []Symbol, s Symbol) bool {
 	for _, o := range syms {
 		if o.Text == s.Text && o.Corners.Overlaps(s.Corners) {
@@ -145,129 +188,203 @@ func duplicate(syms []Symbol, s Symbol) bool {
 	return false
 }
 
-// readCandidate tries the candidate sizes and sampling variants of one
-// screened finder triple within the transform budget.
-func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, left int, st *Stats) (Symbol, *candidateError) {
-	var best *candidateError
-	budget := min(d.opts.MaxTransforms, left, c.budget)
-	keep := func(e *candidateError) {
-		if best == nil || e.stage > best.stage {
-			best = e
-		}
-	}
-	f, sizes := &c.f, c.sizes
-	// near is the first grid that matched the function patterns and the
-	// format information but whose codewords did not correct: bent by
-	// refinePhase, it gets one more try once the budget is spent.
-	var near *grid
-	for _, n := range sizes {
-		if budget <= 0 || ctx.Err() != nil {
-			break
-		}
-		// alignment pattern near, far, fourth corner by sharpness,
-		// parallelogram (see fitGrid)
-		modes := []int{0, 1, 3, 2}
-		if n < 25 {
-			modes = modes[2:]
-		}
-		var prev *grid
-		for _, mode := range modes {
-			if budget <= 0 || ctx.Err() != nil {
-				break
-			}
-			g := fitGrid(s, f, n, !d.opts.NoLocalGrid, mode)
-			if g == nil {
-				keep(&candidateError{stage: StageAlignment, err: fmt.Errorf("qr: side %d: %w", n, ErrAlignment)})
-				break
-			}
-			if mode > 0 && sameGrid(g, prev) {
-				continue // same grid as the previous mode
-			}
-			prev = g
-			for variant := 0; variant < 2 && budget > 0; variant++ {
-				budget--
-				st.Grids++
-				sym, cerr := readGrid(s, g, f.inv, variant)
-				if cerr == nil {
-					return sym, nil
-				}
-				st.FailedGrids++
-				keep(cerr)
-				if near == nil && cerr.stage >= StageErrorCorrection {
-					near = g
-				}
-				if (cerr.stage <= StageFormat || errors.Is(cerr.err, ErrAlignment)) && variant == 0 {
-					// the geometry is probably wrong (no format
-					// information, or the finder and timing patterns do
-					// not match): a shifted grid will not help
-					break
-				}
-			}
-		}
-	}
-	if near != nil && ctx.Err() == nil {
-		// The bend is refined in rounds, each from the last: control
-		// points that moved in one round change the cells around the
-		// others. The first round's grid is also read deconvolved.
-		bent := near
-		for round := 0; round < phaseRounds && ctx.Err() == nil; round++ {
-			if bent = refinePhase(s, bent); bent == nil {
-				break
-			}
-			st.Grids++
-			sym, cerr := readGrid(s, bent, f.inv, 0)
-			if cerr == nil {
-				return sym, nil
-			}
-			st.FailedGrids++
-			keep(cerr)
-			if round == 0 && cerr.stage >= StageErrorCorrection && ctx.Err() == nil {
-				st.Grids++
-				if sym, cerr := readGridDeblurred(s, bent, f.inv); cerr == nil {
-					return sym, nil
-				}
-				st.FailedGrids++
-			}
-		}
-		// Blurred symbols: the module values deconvolved in module
-		// space (deblur.go), once per candidate. boofcv-dev
-		// (classic tier): 580 -> 589 of 648 codes with the merged
-		// local-grid work, blurred 16 -> 21 of 35, damaged 13 -> 14.
-		if ctx.Err() == nil {
-			st.Grids++
-			sym, cerr := readGridDeblurred(s, near, f.inv)
-			if cerr == nil {
-				return sym, nil
-			}
-			st.FailedGrids++
-			keep(cerr)
-		}
-	}
-	if f.tl.squeezed || f.tr.squeezed || f.bl.squeezed {
-		if q, ok := centreQuad(f, sizes[0]); ok && ctx.Err() == nil {
-			ns := 0
-			for _, x := range []bool{f.tl.squeezed, f.tr.squeezed, f.bl.squeezed} {
-				if x {
-					ns++
-				}
-			}
-			var sym Symbol
-			err := ErrNotFound
-			if ns >= 2 {
-				sym, err = d.decodeQuadFinders(ctx, s, q)
-			}
-			if err == nil {
-				return sym, nil
-			}
-		}
-	}
-	if best == nil {
-		best = &candidateError{stage: StageGrouping, err: fmt.Errorf("qr: no plausible symbol size: %w", ErrNotFound)}
-	}
-	return Symbol{}, best
+// gridLadder is the order in which the grid methods are tried on each side
+// of a candidate, most likely first. Each grid read costs one or two of
+// the candidate's transforms (Options.MaxTransforms, candidate.budget, one
+// per sampling); adding or dropping a rung is one line here.
+var gridLadder = [...]gridMethod{
+	alignNear,     // bottom-right alignment pattern near its prediction
+	alignWide,     // the same, searched wide: strong perspective
+	cornerByPhase, // fourth corner by grid phase: version 1, damage
+	parallelogram, // the affine grid
 }
 
-// readGrid samples g and decodes the module matrix.
+// gridGuess is one grid offered for reading: side n fitted by method, or
+// g nil when the side could not be fitted.
+type gridGuess struct {
+	n      int
+	method gridMethod
+	g      *grid
+}
+
+// gridGuesses yields the grids to read for the finder frame f, one at a
+// time, as zxing-cpp's SampleQR does: for each side in sizes, most likely
+// first, each method of gridLadder that applies to it (the alignment
+// methods from side 25), skipping a grid that samples the same modules as
+// the one before it on that side (sameGrid). A side that cannot be fitted
+// yields one guess with a nil grid and no more. more is asked before each
+// fit; false ends the sequence.
+func gridGuesses(s sampler, f *finderFrame, sizes []int, local bool, more func() bool) iter.Seq[gridGuess] {
+	return func(yield func(gridGuess) bool) {
+		for _, n := range sizes {
+			var prev *grid
+			for _, m := range gridLadder {
+				if m.usesAlignment() && n < 25 {
+					continue
+				}
+				if !more() {
+					return
+				}
+				g := fitGrid(s, f, n, local, m)
+				if g == nil {
+					if !yield(gridGuess{n: n, method: m}) {
+						return
+					}
+					break
+				}
+				if sameGrid(g, prev) {
+					continue
+				}
+				prev = g
+				if !yield(gridGuess{n: n, method: m, g: g}) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// attempts is the account of one candidate's reads: the transforms left,
+// the failure that got furthest, and near, the first grid that matched the
+// function patterns and the format information but whose codewords did
+// not correct.
+type attempts struct {
+	left int
+	best *candidateError
+	near *grid
+	st   *Stats
+}
+
+// keep records e when it got further than the failures before it.
+func (a *attempts) keep(e *candidateError) {
+	if a.best == nil || e.stage > a.best.stage {
+		a.best = e
+	}
+}
+
+// readCandidate reads one screened candidate: for each grid gridGuesses
+// yields, each sampling while transforms are left (at most left failed
+// grids, Options.MaxTransforms and the candidate's budget); then the
+// rescue of the near grid (readNear); then, for a triple of squeezed
+// finder patterns, the finder search in the quad its centres imply.
+func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, left int, st *Stats) (Symbol, *candidateError) {
+	a := attempts{left: min(d.opts.MaxTransforms, left, c.budget), st: st}
+	f := &c.f
+	more := func() bool { return a.left > 0 && ctx.Err() == nil }
+	for gg := range gridGuesses(s, f, c.sizes, !d.opts.NoLocalGrid, more) {
+		if gg.g == nil {
+			a.keep(&candidateError{stage: StageAlignment, err: fmt.Errorf("qr: side %d: %w", gg.n, ErrAlignment)})
+			continue
+		}
+		if sym, ok := a.readSamplings(s, gg.g, f.inv); ok {
+			return sym, nil
+		}
+	}
+	if a.near != nil && ctx.Err() == nil {
+		if sym, ok := a.readNear(ctx, s, f.inv); ok {
+			return sym, nil
+		}
+	}
+	if sym, ok := d.readSqueezed(ctx, s, f, c.sizes[0]); ok {
+		return sym, nil
+	}
+	if a.best == nil {
+		a.best = &candidateError{stage: StageGrouping, err: fmt.Errorf("qr: no plausible symbol size: %w", ErrNotFound)}
+	}
+	return Symbol{}, a.best
+}
+
+// readSamplings reads g with each sampling in turn while transforms are
+// left. After a first sampling that fails before Reed–Solomon the geometry
+// is probably wrong (no format information, or the finder and timing
+// patterns do not match), and a shifted grid will not help.
+func (a *attempts) readSamplings(s sampler, g *grid, inv bool) (Symbol, bool) {
+	for i, sm := range samplings {
+		if a.left <= 0 {
+			break
+		}
+		a.left--
+		a.st.Grids++
+		sym, cerr := readGrid(s, g, inv, sm)
+		if cerr == nil {
+			return sym, true
+		}
+		a.st.FailedGrids++
+		a.keep(cerr)
+		if a.near == nil && cerr.stage >= StageErrorCorrection {
+			a.near = g
+		}
+		if i == 0 && (cerr.stage <= StageFormat || errors.Is(cerr.err, ErrAlignment)) {
+			break
+		}
+	}
+	return Symbol{}, false
+}
+
+// readNear is the rescue of the near grid, beyond the transform budget:
+// the grid bent by refinePhase in phaseRounds rounds, each from the last
+// (control points that moved in one round change the cells around the
+// others), the first round's grid also read deconvolved; then the near
+// grid's module values deconvolved in module space (deblur.go), once per
+// candidate. boofcv-dev (classic tier): 580 → 589 of 648 codes with the
+// deconvolution, blurred 16 → 21 of 35, damaged 13 → 14.
+func (a *attempts) readNear(ctx context.Context, s sampler, inv bool) (Symbol, bool) {
+	bent := a.near
+	for round := 0; round < phaseRounds && ctx.Err() == nil; round++ {
+		if bent = refinePhase(s, bent); bent == nil {
+			break
+		}
+		a.st.Grids++
+		sym, cerr := readGrid(s, bent, inv, samplingCentred)
+		if cerr == nil {
+			return sym, true
+		}
+		a.st.FailedGrids++
+		a.keep(cerr)
+		if round == 0 && cerr.stage >= StageErrorCorrection && ctx.Err() == nil {
+			a.st.Grids++
+			if sym, cerr := readGridDeblurred(s, bent, inv); cerr == nil {
+				return sym, true
+			}
+			a.st.FailedGrids++
+		}
+	}
+	if ctx.Err() != nil {
+		return Symbol{}, false
+	}
+	a.st.Grids++
+	sym, cerr := readGridDeblurred(s, a.near, inv)
+	if cerr == nil {
+		return sym, true
+	}
+	a.st.FailedGrids++
+	a.keep(cerr)
+	return Symbol{}, false
+}
+
+// readSqueezed reads a triple with two or three finder patterns squeezed
+// by a grazing view (findForeshortened) by the finder search of
+// quadfinder.go in the quad extrapolated from its centres (centreQuad) for
+// side n.
+func (d *Detector) readSqueezed(ctx context.Context, s sampler, f *finderFrame, n int) (Symbol, bool) {
+	squeezed := 0
+	for _, fp := range [...]finderPattern{f.tl, f.tr, f.bl} {
+		if fp.squeezed {
+			squeezed++
+		}
+	}
+	if squeezed < 2 || ctx.Err() != nil {
+		return Symbol{}, false
+	}
+	q, ok := centreQuad(f, n)
+	if !ok {
+		return Symbol{}, false
+	}
+	sym, err := d.decodeQuadFinders(ctx, s, q)
+	return sym, err == nil
+}
+
+// readGrid samples g by sm and decodes the module matrix.
 //
 // The format information is read here (formatCandidates), not by gozxing:
 // the matrix handed to the decoder carries clean format information
@@ -278,10 +395,10 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 // Reed–Solomon decoding, which then fails: the codewords, not the format
 // information, guard against false reads. Up to two format candidates are
 // tried (the nearest codewords of the two copies and orientations).
-func readGrid(s sampler, g *grid, inv bool, variant int) (Symbol, *candidateError) {
+func readGrid(s sampler, g *grid, inv bool, sm sampling) (Symbol, *candidateError) {
 	lat := newLattice(g, s.buf)
-	vals := sampleValues(s, lat, inv, variantShift(variant))
-	ths := sampleThresholds(variant)
+	vals := sampleValues(s, lat, inv, sm.shift())
+	ths := sampleThresholds(sm)
 	return decodeEach(g, inv, len(ths), func(i int) [][]bool {
 		return thresholdModules(vals, lat.n, ths[i], s.buf)
 	})
@@ -352,11 +469,11 @@ func (d *Detector) readQuadTriple(ctx context.Context, s sampler, t quadTriple) 
 	if cerr == nil {
 		return sym, nil
 	}
-	for _, mode := range [...]int{0, 3} {
+	for _, m := range [...]gridMethod{alignNear, cornerByPhase} {
 		if ctx.Err() != nil {
 			break
 		}
-		g := fitGrid(s, &c.f, c.sizes[0], !d.opts.NoLocalGrid, mode)
+		g := fitGrid(s, &c.f, c.sizes[0], !d.opts.NoLocalGrid, m)
 		if g == nil {
 			continue
 		}

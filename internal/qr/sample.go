@@ -12,12 +12,12 @@ import (
 // four points a quarter module away along the module axes, so a single
 // noisy pixel or a slightly misplaced grid does not flip it. The module
 // values are then thresholded in module space, which matches the threshold
-// scale to the module size whatever the resolution: variant 0 compares each
-// module with the mean of the 9×9 modules around it, blended half and half
-// with the symbol's global mid level (robust to shadows and gradients);
-// variant 1 uses the mean of a 5×5-module window only and a grid shifted by
-// a fifth of a module towards the bottom right (a second chance for blur
-// and small grid errors).
+// scale to the module size whatever the resolution: samplingCentred compares
+// each module with the mean of the 9×9 modules around it, blended half and
+// half with the symbol's global mid level (robust to shadows and
+// gradients); samplingShifted uses the mean of a 5×5-module window only
+// and a grid shifted by a fifth of a module towards the bottom right (a
+// second chance for blur and small grid errors).
 
 // lattice holds the pixel positions of the integer module coordinates
 // (i, j), 0 ≤ i, j ≤ n, of a grid. Points in between are interpolated
@@ -54,17 +54,34 @@ func (l *lattice) at(u, v float64) geom.Point {
 	return geom.Point{X: x, Y: y}
 }
 
+// sampling is one way of sampling and thresholding a grid's modules.
+type sampling int
+
+const (
+	// samplingCentred samples the grid as fitted and thresholds each
+	// module against the mean of the 9×9 modules around it, blended half
+	// and half with the symbol's mean.
+	samplingCentred sampling = iota
+	// samplingShifted samples the grid shifted by a fifth of a module
+	// towards the bottom right and thresholds against a 5×5-module mean
+	// only: a second chance for blur and small grid errors.
+	samplingShifted
+)
+
+// samplings are the samplings readCandidate tries on each grid, in order.
+var samplings = [...]sampling{samplingCentred, samplingShifted}
+
 // sampleModules returns the n×n module matrix (dark = true) of g, sampled
-// and thresholded as sampling variant variant (see sampleThresholds).
-func sampleModules(s sampler, g *grid, inv bool, variant int) [][]bool {
+// and thresholded by sm (its first threshold, see sampleThresholds).
+func sampleModules(s sampler, g *grid, inv bool, sm sampling) [][]bool {
 	lat := newLattice(g, s.buf)
-	vals := sampleValues(s, lat, inv, variantShift(variant))
-	return thresholdModules(vals, lat.n, sampleThresholds(variant)[0], s.buf)
+	vals := sampleValues(s, lat, inv, sm.shift())
+	return thresholdModules(vals, lat.n, sampleThresholds(sm)[0], s.buf)
 }
 
-// variantShift is the grid shift, in modules, of a sampling variant.
-func variantShift(variant int) float64 {
-	if variant == 1 {
+// shift is the grid shift of sm, in modules towards the bottom right.
+func (sm sampling) shift() float64 {
+	if sm == samplingShifted {
 		return 0.2
 	}
 	return 0
@@ -78,7 +95,7 @@ type moduleThreshold struct {
 }
 
 // sampleThresholds returns the thresholds tried, in order, on the module
-// values of a sampling variant: the first is always tried; the others only
+// values of sampling sm: the first is always tried; the others only
 // when the format information read but the codewords did not correct, and
 // cost a threshold pass and a Reed–Solomon decoding, not a new sampling.
 //
@@ -86,8 +103,8 @@ type moduleThreshold struct {
 // modules: blur spreads each module into its neighbours, so a light module
 // between dark ones reads darker than a light module among light ones, and
 // the mask undoes a first-order share of that.
-func sampleThresholds(variant int) []moduleThreshold {
-	if variant == 1 {
+func sampleThresholds(sm sampling) []moduleThreshold {
+	if sm == samplingShifted {
 		return []moduleThreshold{{r: 2}, {r: 2, sharpen: 0.7}}
 	}
 	return []moduleThreshold{{r: 4, global: 0.5}, {r: 4, global: 0.5, sharpen: 0.7}}

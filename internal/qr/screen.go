@@ -14,6 +14,7 @@ type candidate struct {
 	sizes  []int // symbol sides to try, most likely first
 	budget int   // transforms allowed
 	rank   int   // timing pattern agreement in tenths: read high ranks first
+	index  int   // which of the candidates screened together (screenAll)
 }
 
 // screenCandidate estimates the symbol sizes of a triple and screens it by
@@ -28,7 +29,7 @@ func screenCandidate(s sampler, t triple, f finderFrame) (candidate, *candidateE
 	// patterns, where the affine grid is accurate whatever the size error;
 	// a triple whose format information reads in no size is no symbol.
 	for _, n := range c.sizes {
-		if g := fitGrid(s, &c.f, n, false, 2); g != nil && formatReadable(s, g, &c.f) {
+		if g := fitGrid(s, &c.f, n, false, parallelogram); g != nil && formatReadable(s, g, &c.f) {
 			c.rank = timingRank(s, g, &c.f)
 			if c.rank < 10 && showsAlignment(s, &c.f, c.sizes) {
 				// Alignment patterns where a version 7+ symbol has
@@ -48,7 +49,7 @@ func screenCandidate(s sampler, t triple, f finderFrame) (candidate, *candidateE
 	}
 	// The strict screen misses some blurred symbols: let those that read
 	// loosely through with a small budget.
-	g := fitGrid(s, &c.f, c.sizes[0], false, 2)
+	g := fitGrid(s, &c.f, c.sizes[0], false, parallelogram)
 	if g != nil && formatReadableLoose(s, g, &c.f) {
 		c.budget = 2
 		c.rank = timingRank(s, g, &c.f)
@@ -126,7 +127,7 @@ func screenFormat(s sampler, g *grid, f *finderFrame, strict bool) bool {
 }
 
 // showsAlignment reports whether alignmentEvidence holds on the
-// parallelogram grid (fitGrid mode 2) of one of the first two sides in
+// parallelogram grid of one of the first two sides in
 // sizes (the most likely), if of 45 modules or more. The evidence tells a
 // symbol from look-alikes, not one side from its neighbours: the two
 // patterns move by at most 2 modules from one version to the next.
@@ -135,7 +136,7 @@ func showsAlignment(s sampler, f *finderFrame, sizes []int) bool {
 		if n < 45 {
 			continue
 		}
-		if g := fitGrid(s, f, n, false, 2); g != nil && alignmentEvidence(s, g, f) {
+		if g := fitGrid(s, f, n, false, parallelogram); g != nil && alignmentEvidence(s, g, f) {
 			return true
 		}
 	}

@@ -33,18 +33,56 @@ import (
 //     homography cannot.
 //
 // Weak spots: a symbol whose bottom-right quarter is damaged loses its
-// perspective correction; the bottom-right search of modes 0 and 1 (not the
+// perspective correction; the bottom-right search of alignNear and alignWide (not the
 // local walk) accepts the best local match above a contrast floor and may
 // lock onto a look-alike data pattern.
 
-// fitGrid returns the module grid for a symbol of side n.
-//
-// mode selects the bottom-right alignment pattern search: 0 near the affine
-// prediction, 1 a wide search with larger templates (strong perspective), 2
-// none (parallelogram completion), 3 none but the fourth corner searched for
-// the grid most in phase with the module edges (searchCorner), for versions 1 without an alignment
-// pattern and symbols whose alignment pattern is damaged.
-func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
+// gridMethod is one way of fitting the global transform of a candidate:
+// how the fourth point of the homography, beyond the three finder centres,
+// is found.
+type gridMethod int
+
+const (
+	// alignNear places the bottom-right alignment pattern (6.3.6) found
+	// within 4 modules of the affine prediction.
+	alignNear gridMethod = iota
+	// alignWide searches it within a fifth of the side, with the template
+	// also 1.4 times larger: strong perspective.
+	alignWide
+	// parallelogram completes the three finder centres to a parallelogram
+	// (an affine grid); the screen uses it, and it is the last resort.
+	parallelogram
+	// cornerByPhase puts the fourth corner where the grid is most in phase
+	// with the module edges (searchCorner): version 1, which has no
+	// alignment pattern, damaged alignment patterns, strong perspective.
+	cornerByPhase
+)
+
+// String returns the method's name, for test and debug output.
+func (m gridMethod) String() string {
+	switch m {
+	case alignNear:
+		return "alignNear"
+	case alignWide:
+		return "alignWide"
+	case parallelogram:
+		return "parallelogram"
+	case cornerByPhase:
+		return "cornerByPhase"
+	}
+	return "gridMethod(?)"
+}
+
+// usesAlignment reports whether m searches the bottom-right alignment
+// pattern, which versions 2 and up have (side 25 and up).
+func (m gridMethod) usesAlignment() bool { return m == alignNear || m == alignWide }
+
+// fitGrid returns the module grid for a symbol of side n fitted by method
+// m, with one homography per alignment-pattern cell (refineLocal) for sides
+// 45 and up when local is set; nil when the finder centres give a singular
+// map or, for cornerByPhase, when the finder and timing patterns do not
+// match near the finder patterns.
+func fitGrid(s sampler, f *finderFrame, n int, local bool, m gridMethod) *grid {
 	nf := float64(n)
 	src := geom.Quad{{X: 3.5, Y: 3.5}, {X: nf - 3.5, Y: 3.5}, {X: nf - 3.5, Y: nf - 3.5}, {X: 3.5, Y: nf - 3.5}}
 	br := f.tr.c.Add(f.bl.c).Sub(f.tl.c)
@@ -54,34 +92,8 @@ func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
 		return nil
 	}
 	g := &grid{n: n, global: affine}
-	if mode == 3 {
-		// The parallelogram is close to the symbol near the three finder
-		// patterns whatever the perspective: a triple whose finder and
-		// timing patterns do not match there is no symbol, and not worth
-		// the search. The bar is lower than minFunctionAgreement: under
-		// strong perspective the parallelogram already strays from the
-		// outer parts of the top-right and bottom-left finder patterns;
-		// look-alike triples score about 0.5.
-		agree := functionAgreement(sampleModules(s, g, f.inv, 0))
-		h0 := affine
-		// Under strong perspective the corner implied by the finder
-		// patterns' own perspective (projectiveGuess) is closer than the
-		// parallelogram's: start the search there when its grid matches
-		// the function patterns better.
-		if hp, ok := f.projectiveGuess(s, n); ok && hp.Apply(src[2]).Dist(br) > g.moduleSize() {
-			pg := &grid{n: n, global: hp}
-			if a := functionAgreement(sampleModules(s, pg, f.inv, 0)); a > agree {
-				agree, h0 = a, hp
-			}
-		}
-		if agree < 0.62 {
-			return nil
-		}
-		g.global = searchCorner(s, f, n, h0)
-		if n >= 45 && local {
-			refineLocal(s, g, f, math.Abs(f.light-f.dark))
-		}
-		return g
+	if m == cornerByPhase {
+		return fitCornerByPhase(s, f, g, src, br, local)
 	}
 	if n < 25 {
 		return g
@@ -96,10 +108,10 @@ func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
 	scale := f.tr.ms * f.bl.ms / f.tl.ms / msAffine
 	var p geom.Point
 	ok = false
-	switch mode {
-	case 0:
+	switch m {
+	case alignNear:
 		p, ok = locateAlignment(s, g, ap, ap, 4, scale, contrast, f.inv)
-	case 1:
+	case alignWide:
 		// Strong perspective: widen the search and try a larger template.
 		for _, sc := range []float64{scale, 1.4 * scale} {
 			if p, ok = locateAlignment(s, g, ap, ap, 0.2*nf+4, sc, contrast, f.inv); ok {
@@ -118,6 +130,40 @@ func fitGrid(s sampler, f *finderFrame, n int, local bool, mode int) *grid {
 		return g
 	}
 	refineLocal(s, g, f, contrast)
+	return g
+}
+
+// fitCornerByPhase is fitGrid's cornerByPhase method on the affine grid g
+// (src: the module positions of the finder centres and the fourth point,
+// br: the parallelogram's fourth point in the image).
+func fitCornerByPhase(s sampler, f *finderFrame, g *grid, src geom.Quad, br geom.Point, local bool) *grid {
+	n, affine := g.n, g.global
+	// The parallelogram is close to the symbol near the three finder
+	// patterns whatever the perspective: a triple whose finder and
+	// timing patterns do not match there is no symbol, and not worth
+	// the search. The bar is lower than minFunctionAgreement: under
+	// strong perspective the parallelogram already strays from the
+	// outer parts of the top-right and bottom-left finder patterns;
+	// look-alike triples score about 0.5.
+	agree := functionAgreement(sampleModules(s, g, f.inv, samplingCentred))
+	h0 := affine
+	// Under strong perspective the corner implied by the finder
+	// patterns' own perspective (projectiveGuess) is closer than the
+	// parallelogram's: start the search there when its grid matches
+	// the function patterns better.
+	if hp, ok := f.projectiveGuess(s, n); ok && hp.Apply(src[2]).Dist(br) > g.moduleSize() {
+		pg := &grid{n: n, global: hp}
+		if a := functionAgreement(sampleModules(s, pg, f.inv, samplingCentred)); a > agree {
+			agree, h0 = a, hp
+		}
+	}
+	if agree < 0.62 {
+		return nil
+	}
+	g.global = searchCorner(s, f, n, h0)
+	if n >= 45 && local {
+		refineLocal(s, g, f, math.Abs(f.light-f.dark))
+	}
 	return g
 }
 
