@@ -75,14 +75,14 @@ func TestRefineLocalWarped(t *testing.T) {
 				}
 				return w
 			}
-			gh := fitGrid(s, &f, n, false, 0)
+			gh := fitGrid(s, &f, n, false, alignNear)
 			if gh == nil {
 				t.Fatal("no homography grid")
 			}
-			if _, cerr := readGrid(s, gh, tc.inv, 0); cerr == nil {
+			if _, cerr := readGrid(s, gh, tc.inv, samplingCentred); cerr == nil {
 				t.Fatalf("one homography read the symbol (worst module %.2f off): the case does not test the local grid", worst(gh))
 			}
-			gl := fitGrid(s, &f, n, true, 0)
+			gl := fitGrid(s, &f, n, true, alignNear)
 			if gl == nil || gl.cells == nil {
 				t.Fatal("no local grid")
 			}
@@ -92,7 +92,7 @@ func TestRefineLocalWarped(t *testing.T) {
 			if w := worst(gl); w > 0.4 {
 				t.Errorf("local grid: worst module centre %.2f modules off (homography %.2f)", w, worst(gh))
 			}
-			if sym, cerr := readGrid(s, gl, tc.inv, 0); cerr != nil || sym.Text != text {
+			if sym, cerr := readGrid(s, gl, tc.inv, samplingCentred); cerr != nil || sym.Text != text {
 				t.Errorf("local grid read %q, %v", sym.Text, cerr)
 			}
 		})
@@ -268,7 +268,7 @@ func BenchmarkRefineLocal40(b *testing.B) {
 		return finderPattern{c: c, ms: ms, count: 1}
 	}
 	f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
-	g0 := fitGrid(s, &f, n, false, 0)
+	g0 := fitGrid(s, &f, n, false, alignNear)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -302,7 +302,7 @@ func TestAlignmentEvidence(t *testing.T) {
 		f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
 		// the parallelogram grid of the screen, modules off near the
 		// bottom-right but close next to the top-left finder pattern
-		g := fitGrid(s, &f, n, false, 2)
+		g := fitGrid(s, &f, n, false, parallelogram)
 		if !alignmentEvidence(s, g, &f) {
 			t.Error("no evidence on a version 25 symbol")
 		}
