@@ -6,6 +6,11 @@ import (
 	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
+// The top of the pipeline: the locating passes of Detect (plain,
+// histogram-equalised, and a finer one after small symbols at a coarse
+// scale), each running the finder search, the triples (read.go) and the
+// pair completion (pairs.go) for each polarity.
+
 // Detect finds and decodes every QR symbol in p. It does not modify p. When
 // ctx is done it stops at the next candidate and returns what it has.
 func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {

@@ -6,6 +6,8 @@ import (
 	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
+// Small numeric functions shared by the stages.
+
 func abs(x int) int {
 	if x < 0 {
 		return -x

@@ -8,6 +8,11 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 )
 
+// The bridge to gozxing's decoder (decoder.Decoder: Reed–Solomon, 7.5, and
+// the bit stream, 7.4): a sampled module matrix, gated on its finder and
+// timing modules, gets clean format and version information codewords and
+// is decoded; failures are classified by the stage where they stopped.
+
 // decodeEach decodes the module matrices modules(0), modules(1), … of
 // grid g (count of them, thresholded differently) until one decodes, and
 // returns the failure that got furthest. It stops early when a matrix

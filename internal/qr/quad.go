@@ -9,6 +9,11 @@ import (
 	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
+// Decoding from an approximate quad (Detector.DecodeQuad): Detect on a
+// crop around the quad, then the finder search in the quad's own frame
+// (quadfinder.go, read by read.go's decodeQuadFinders), then grids fitted
+// directly to the quad (sampleQuad).
+
 // DecodeQuad samples and decodes one symbol whose outer corners q (TL, TR,
 // BR, BL in any rotation or reflection) are approximately known, as a
 // detector would predict them. It searches finder patterns in the region

@@ -7,6 +7,12 @@ import (
 	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
+// Screening (ISO/IEC 18004:2015, 7.9 and 6.3.5): a cheap test of each
+// candidate before any grid is read. The format information must read on
+// the affine grid near the finder patterns, where it is accurate whatever
+// the side error; the timing patterns' agreement, the alignment evidence of
+// versions 7+ and agreeing version information rank the survivors.
+
 // candidate is a finder triple that passed the screen.
 type candidate struct {
 	t      triple

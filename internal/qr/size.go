@@ -6,6 +6,12 @@ import (
 	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
+// Symbol size from the finder patterns: the side in modules from their
+// spacing and module sizes, from module sizes measured along the lines
+// joining them (exact under a projective map), from counting the timing
+// pattern modules (6.3.5), and the projective fourth corner implied by the
+// patterns' own perspective.
+
 // sizeEstimate returns the symbol side in modules estimated from finder
 // spacing (not rounded).
 func (f *finderFrame) sizeEstimate() float64 {

@@ -6,6 +6,10 @@ import (
 	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
+// Version information (ISO/IEC 18004:2015, 7.10) read from the image in
+// frames local to the finder patterns or on the projective guess, and the
+// sides a candidate tries, most likely first.
+
 // readVersion reads the version information blocks in frames local to the
 // top-right and bottom-left finder patterns, returning the version (0 when
 // neither block decodes) and whether both blocks decoded to it.

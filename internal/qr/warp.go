@@ -6,6 +6,12 @@ import (
 	"github.com/qrcascade/qrcascade/internal/geom"
 )
 
+// Bending the grid: a symbol on a curved surface (a can, bent paper)
+// follows no single homography. refinePhase moves a 3×3 lattice of
+// control points to where the grid is most in phase with the module edges
+// and gives each cell its own homography; read.go applies it to the first
+// grid that reached Reed–Solomon.
+
 // phaseRounds is how many times the near grid's bend is refined
 // (refinePhase), each round from the last. Measured (make bench-corpus):
 // 1 round 592/648 boofcv-dev codes, 2 rounds 594, 3 rounds 596 (curved
