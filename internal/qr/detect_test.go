@@ -83,48 +83,6 @@ func TestDecodeQuad(t *testing.T) {
 	}
 }
 
-// FuzzDecodeQuad feeds arbitrary module matrices (and corner jitter) through
-// sampling and decoding: nothing may panic, and whatever decodes must carry
-// a valid version and EC level.
-func FuzzDecodeQuad(f *testing.F) {
-	m := encodeSymbol(f, "fuzz seed", decoder.ErrorCorrectionLevel_M, 1)
-	seed := make([]byte, 0, 21*21/8+1)
-	var b byte
-	for i := 0; i < 21*21; i++ {
-		if m[i/21][i%21] {
-			b |= 1 << uint(i%8)
-		}
-		if i%8 == 7 {
-			seed = append(seed, b)
-			b = 0
-		}
-	}
-	seed = append(seed, b)
-	f.Add(seed, int8(0), int8(0))
-	f.Add([]byte{}, int8(3), int8(-5))
-	d := NewDetector(Options{})
-	f.Fuzz(func(t *testing.T, bits []byte, jx, jy int8) {
-		const n, ms = 21, 4
-		mm := make([][]bool, n)
-		for y := range mm {
-			mm[y] = make([]bool, n)
-			for x := range mm[y] {
-				i := y*n + x
-				if i/8 < len(bits) {
-					mm[y][x] = bits[i/8]&(1<<uint(i%8)) != 0
-				}
-			}
-		}
-		q := geom.Quad{{X: 20, Y: 20}, {X: 20 + n*ms, Y: 20}, {X: 20 + n*ms, Y: 20 + n*ms}, {X: 20, Y: 20 + n*ms}}
-		p := homographyScene(n*ms+40, n*ms+40, n, q).render(mm)
-		q[0] = q[0].Add(geom.Point{X: float64(jx) / 16, Y: float64(jy) / 16})
-		s, err := d.DecodeQuad(context.Background(), p, q)
-		if err == nil && (s.Version < 1 || s.Version > 40 || s.ECLevel == "" || s.Mask < 0 || s.Mask > 7) {
-			t.Errorf("invalid symbol %+v", s)
-		}
-	})
-}
-
 // invoicePlane renders a 2 MP (1600×1250) page with one version 10 symbol
 // of 4-pixel modules in a corner, like a scanned invoice.
 func invoicePlane(tb testing.TB) *gray.Plane {

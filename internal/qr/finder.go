@@ -42,7 +42,7 @@ import (
 // Weak spots: a pattern cut by glare or a deep scratch across its centre
 // fails step 2; strong blur merges the 1-module light ring into its
 // neighbours below about 2 pixels per module; patterns squeezed vertically
-// are not searched (tried: doc.go, fifth session).
+// are not searched (tried and dropped on 2026-11-25: docs/DECISIONS.md).
 
 // finderPattern is a confirmed finder pattern candidate.
 type finderPattern struct {
@@ -208,16 +208,6 @@ func findFinders(ctx context.Context, b *bitmap, inverted bool, maxN int, squeez
 	}
 	return cands
 }
-
-// minFinderContrast is the smallest gray level contrast (runContrast, on
-// the unequalised plane) of a finder pattern confirmation on a plane with
-// little noise (see finderContrastFloor). Measured on
-// boofcv-dev, the confirmations of finder patterns of decoded symbols are
-// above 4 levels but for about 1 %, and run-length look-alikes in sensor
-// noise on smooth backgrounds are below it. The gate is absolute: white
-// noise of more than about 3 levels with 1-pixel runs still passes it now
-// and then; a gate relative to the local noise level would be better.
-const minFinderContrast = 4
 
 // confirmFinder cross-checks a horizontal hit centred at (cx, cy) (pixel
 // coordinates) vertically, horizontally again and diagonally.
@@ -444,4 +434,16 @@ func confirmForeshortened(b *bitmap, inv byte, cx, cy, u float64) (finderPattern
 	fp.squeezed = true
 	fp.aniso = uv / uh
 	return fp, true
+}
+
+// scaleFinders maps finder patterns found on the reduced copy to full
+// resolution coordinates.
+func (s *scene) scaleFinders(fps []finderPattern) {
+	if s.scale == 1 {
+		return
+	}
+	for i := range fps {
+		fps[i].c = fps[i].c.Scale(s.scale)
+		fps[i].ms *= s.scale
+	}
 }

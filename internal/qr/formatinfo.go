@@ -66,17 +66,11 @@ func decodeFormatWord(w uint32) (formatInfo, bool) {
 	return best, best.dist <= 3
 }
 
-// readFormatInfo reads both copies of the format information from the module
-// matrix m (dark = true, m[y][x]); transposed reads a mirror image. It
-// returns the copy nearest to a codeword. When strict, it also requires the
-// two copies to agree or one of them to be within 1 bit of a codeword.
-func readFormatInfo(m [][]bool, transposed, strict bool) (formatInfo, bool) {
-	return readFormatBits(func(x, y int) bool { return m[y][x] }, len(m), transposed, strict)
-}
-
-// readFormatBits is readFormatInfo over any module source: dark(x, y)
-// reports whether module (x, y) of an n×n symbol is dark. Only the 30
-// format information modules are read.
+// readFormatBits reads both copies of the format information (7.9) of an
+// n×n symbol whose module (x, y) is dark when dark(x, y); transposed reads
+// a mirror image. Only the 30 format information modules are read. It
+// returns the copy nearest to a codeword. When strict, it also requires
+// the two copies to agree or one of them to be within 1 bit of a codeword.
 func readFormatBits(dark func(x, y int) bool, n int, transposed, strict bool) (formatInfo, bool) {
 	w1, w2 := formatWords(dark, n, transposed)
 	f1, ok1 := decodeFormatWord(w1)

@@ -163,3 +163,43 @@ func squeeze(a, b, c finderPattern) float64 {
 	}
 	return sum / float64(n)
 }
+
+// finderFrame holds the three finder patterns of a candidate in the symbol's
+// frame and the gray levels measured on them.
+type finderFrame struct {
+	tl, tr, bl  finderPattern
+	dark, light float64 // gray levels of the finder centres and light rings
+	inv         bool
+	// symbol sides implied by counting the modules of the two timing
+	// patterns (0 when not counted), set by candidateSizes
+	timingTop, timingLeft int
+	// versionAgreed is set by candidateSizes when both version information
+	// blocks decode to the same version, plausible for the finder spacing:
+	// a symbol, almost never a look-alike triple.
+	versionAgreed bool
+}
+
+// newFinderFrame measures the contrast of the candidate on s.
+func newFinderFrame(s sampler, tl, tr, bl finderPattern, inv bool) finderFrame {
+	f := finderFrame{tl: tl, tr: tr, bl: bl, inv: inv}
+	ex := unit(tr.c.Sub(tl.c))
+	ey := unit(bl.c.Sub(tl.c))
+	var dark, light float64
+	for _, fp := range []finderPattern{tl, tr, bl} {
+		dark += s.at(fp.c)
+		for _, d := range [4][2]float64{{2, 0}, {-2, 0}, {0, 2}, {0, -2}} {
+			light += s.at(fp.c.Add(ex.Scale(d[0] * fp.ms)).Add(ey.Scale(d[1] * fp.ms)))
+		}
+	}
+	f.dark, f.light = dark/3, light/12
+	return f
+}
+
+// isDark reports whether gray level v is dark in the candidate's polarity.
+func (f *finderFrame) isDark(v float64) bool {
+	t := (f.dark + f.light) / 2
+	if f.inv {
+		return v > t
+	}
+	return v < t
+}

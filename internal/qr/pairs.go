@@ -15,7 +15,7 @@ import (
 // of its three finder patterns to the run-length search, and no triple is
 // formed. After each pass's triples, completePairs takes pairs of the
 // strongest finder patterns left outside the symbols read, of similar
-// module sizes and a plausible spacing, and predicts the third pattern for each of the six ways the
+// module sizes and a plausible spacing, and predicts the third pattern for each of the six ways (pairRole) the
 // pair can belong to a mirror-free symbol: a side with the top-left
 // pattern (top-left and top-right, or top-left and bottom-left, either
 // pattern top-left; the third a side's length away at a right angle), or
@@ -32,7 +32,7 @@ import (
 // sheet or a photo (bright_spots 46 → 49 of 49 codes), at no measurable
 // cost on a clean invoice page, whose text leaves no such pattern.
 //
-// Measured: see doc.go.
+// Measured: docs/DECISIONS.md (2026-11-25, pair completion).
 
 // Pair completion budgets: patterns considered (strongest first), spacing
 // in modules between the pair's centres (version 1 has 14, version 10 50),
@@ -53,14 +53,70 @@ const (
 // completePairs reads symbols of which only two finder patterns were found
 // (see above). It returns early when ctx is done.
 func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPattern, inv bool, res *Result) {
-	s := sampler{p: sc.full}
-	if sc.buf != nil {
-		s.buf = &sc.buf.grid
-	}
+	s := sc.sampler()
 	// Once the image has yielded a symbol, only pairs whose third pattern
 	// is seen are worth their screens: more symbols of a sheet or a
 	// photo, not a wiped one among invoice text.
 	afterRead := len(res.Symbols) > 0
+	hyps, ok := pairHypotheses(ctx, s, pairPool(fps, res.Symbols, afterRead), inv, afterRead)
+	if !ok {
+		return
+	}
+	// Screen every hypothesis (format information), then read them by
+	// timing-pattern agreement, then template match: data modules and text
+	// make look-alike pairs whose predicted pattern the template may
+	// confirm, but whose timing patterns do not alternate.
+	cands, ok := screenAll(ctx, s, len(hyps), func(i int) (triple, finderFrame) {
+		hy := hyps[i]
+		f := newFinderFrame(s, hy.tl, hy.tr, hy.bl, inv)
+		// gray levels from the two found patterns only
+		f.dark, f.light = pairLevels(s, hy.found[0], hy.found[1], f)
+		return triple{}, f
+	}, &res.Stats, nil)
+	if !ok {
+		return
+	}
+	// Confirmed hypotheses first, by timing rank then template match, with
+	// their own failed-grid budget; then the unconfirmed ones whose timing
+	// pattern counts match the size (rank 8 or more), with a smaller one.
+	sort.SliceStable(cands, func(i, j int) bool {
+		ci, cj := hyps[cands[i].index].score > 0, hyps[cands[j].index].score > 0
+		if ci != cj {
+			return ci
+		}
+		if cands[i].rank != cands[j].rank {
+			return cands[i].rank > cands[j].rank
+		}
+		return hyps[cands[i].index].score > hyps[cands[j].index].score
+	})
+	split := sort.Search(len(cands), func(i int) bool { return hyps[cands[i].index].score == 0 })
+	pick := func(c *candidate) (skip, stop bool) {
+		found := hyps[c.index].found
+		return onSymbol(res.Symbols, found[0].c) || onSymbol(res.Symbols, found[1].c), false
+	}
+	d.readInOrder(ctx, s, cands[:split], maxPairFailedGrid, res, pick, nil)
+	var wiped []candidate
+	for _, c := range cands[split:] {
+		if c.rank >= 8 {
+			wiped = append(wiped, c)
+		}
+	}
+	d.readInOrder(ctx, s, wiped, maxWipedFailedGrid, res, pick, nil)
+}
+
+// pairHypothesis is a finder triple completed from a pair: found are the
+// two patterns seen, and score is the finder template match of the third
+// relative to theirs (0: not seen, kept where predicted).
+type pairHypothesis struct {
+	tl, tr, bl finderPattern
+	found      [2]finderPattern
+	score      float64
+}
+
+// pairPool returns the finder patterns of fps that may pair up, strongest
+// first: outside the symbols read, confirmed by two scan lines (four once
+// the image has yielded a symbol), at most maxPairPatterns.
+func pairPool(fps []finderPattern, syms []Symbol, afterRead bool) []finderPattern {
 	var pool []finderPattern
 	minCount := 2
 	if afterRead {
@@ -70,7 +126,7 @@ func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPat
 		if fp.count < minCount {
 			continue
 		}
-		if onSymbol(res.Symbols, fp.c) {
+		if onSymbol(syms, fp.c) {
 			continue
 		}
 		pool = append(pool, fp)
@@ -78,14 +134,28 @@ func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPat
 			break
 		}
 	}
-	// Hypotheses whose missing pattern the template confirms first, best
-	// match first; then those where nothing was found (wiped patterns).
-	type hypothesis struct {
-		tl, tr, bl finderPattern
-		found      [2]finderPattern // the pair
-		score      float64          // template match relative to the pair's
-	}
-	var hyps []hypothesis
+	return pool
+}
+
+// pairRole is one of the six ways a pair of finder patterns a, b can
+// belong to a mirror-free symbol.
+type pairRole int
+
+const (
+	aTopLeftBTopRight   pairRole = iota // a top-left, b top-right
+	aTopLeftBBottomLeft                 // a top-left, b bottom-left
+	bTopLeftATopRight                   // b top-left, a top-right
+	bTopLeftABottomLeft                 // b top-left, a bottom-left
+	diagonalATopRight                   // a top-right, b bottom-left
+	diagonalBTopRight                   // b top-right, a bottom-left
+	pairRoles                           // the number of roles
+)
+
+// pairHypotheses returns the hypotheses of every pair of pool in every
+// role whose spacing fits, their missing pattern placed by placeMissing;
+// once a symbol was read (afterRead), only those whose missing pattern the
+// template confirms. ok is false when ctx is done.
+func pairHypotheses(ctx context.Context, s sampler, pool []finderPattern, inv, afterRead bool) (hyps []pairHypothesis, ok bool) {
 	for i := range pool {
 		for j := i + 1; j < len(pool); j++ {
 			a, b := pool[i], pool[j]
@@ -97,53 +167,14 @@ func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPat
 			if dist < minPairSpacing || dist > maxPairSpacing*math.Sqrt2 {
 				continue
 			}
-			for h := 0; h < 6; h++ {
-				hy := hypothesis{found: [2]finderPattern{a, b}}
-				var missing *finderPattern
-				switch {
-				case h < 4:
-					if dist > maxPairSpacing {
-						continue
-					}
-					tl, other := a, b
-					if h >= 2 {
-						tl, other = b, a
-					}
-					// other is the top-right pattern (h even) or the
-					// bottom-left one (h odd); the missing pattern is
-					// the side vector turned by a right angle,
-					// clockwise from top-right to bottom-left in image
-					// coordinates (y down).
-					v := other.c.Sub(tl.c)
-					hy.tl = tl
-					if h%2 == 0 {
-						hy.tr = other
-						hy.bl = finderPattern{c: tl.c.Add(geom.Point{X: -v.Y, Y: v.X}), ms: ms}
-						missing = &hy.bl
-					} else {
-						hy.bl = other
-						hy.tr = finderPattern{c: tl.c.Add(geom.Point{X: v.Y, Y: -v.X}), ms: ms}
-						missing = &hy.tr
-					}
-				default:
-					// the pair is the diagonal, top-right to
-					// bottom-left: the top-left pattern is off its
-					// middle by half the diagonal turned a right angle
-					if dist < minPairSpacing*math.Sqrt2 {
-						continue
-					}
-					hy.tr, hy.bl = a, b
-					if h == 5 {
-						hy.tr, hy.bl = b, a
-					}
-					v := hy.bl.c.Sub(hy.tr.c)
-					mid := hy.tr.c.Add(hy.bl.c).Scale(0.5)
-					hy.tl = finderPattern{c: mid.Add(geom.Point{X: -v.Y, Y: v.X}.Scale(0.5)), ms: ms}
-					missing = &hy.tl
+			for r := pairRole(0); r < pairRoles; r++ {
+				hy, missing, fits := completePair(a, b, r, ms, dist)
+				if !fits {
+					continue
 				}
 				ex := unit(hy.tr.c.Sub(hy.tl.c)).Scale(ms)
 				ey := unit(hy.bl.c.Sub(hy.tl.c)).Scale(ms)
-				sc, ok := placeMissing(s, hy.found, missing, ex, ey, inv)
+				sc, ok := placeMissing(s, hy.found, missing(&hy), ex, ey, inv)
 				if !ok || (afterRead && sc == 0) {
 					continue
 				}
@@ -152,79 +183,56 @@ func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPat
 			}
 		}
 		if ctx.Err() != nil {
-			return
+			return nil, false
 		}
 	}
-	// Screen every hypothesis (format information), then read them by
-	// timing-pattern agreement, then template match: data modules and text
-	// make look-alike pairs whose predicted pattern the template may
-	// confirm, but whose timing patterns do not alternate.
-	type screened struct {
-		c     candidate
-		found [2]finderPattern
-		score float64
+	return hyps, true
+}
+
+// completePair predicts the third finder pattern of the pair a, b (module
+// size ms, dist modules apart) in role r: on a side with the top-left
+// pattern, the third is a side's length away at a right angle; on the
+// diagonal, the top-left pattern is half the diagonal off its middle.
+// missing returns the predicted pattern of a hypothesis; fits is false
+// when the spacing does not fit the role.
+func completePair(a, b finderPattern, r pairRole, ms, dist float64) (hy pairHypothesis, missing func(*pairHypothesis) *finderPattern, fits bool) {
+	hy.found = [2]finderPattern{a, b}
+	if r >= diagonalATopRight {
+		// the pair is the diagonal, top-right to bottom-left: the
+		// top-left pattern is off its middle by half the diagonal
+		// turned a right angle
+		if dist < minPairSpacing*math.Sqrt2 {
+			return hy, nil, false
+		}
+		hy.tr, hy.bl = a, b
+		if r == diagonalBTopRight {
+			hy.tr, hy.bl = b, a
+		}
+		v := hy.bl.c.Sub(hy.tr.c)
+		mid := hy.tr.c.Add(hy.bl.c).Scale(0.5)
+		hy.tl = finderPattern{c: mid.Add(geom.Point{X: -v.Y, Y: v.X}.Scale(0.5)), ms: ms}
+		return hy, func(h *pairHypothesis) *finderPattern { return &h.tl }, true
 	}
-	var cands []screened
-	for _, hy := range hyps {
-		if ctx.Err() != nil {
-			return
-		}
-		f := newFinderFrame(s, hy.tl, hy.tr, hy.bl, inv)
-		// gray levels from the two found patterns only
-		f.dark, f.light = pairLevels(s, hy.found[0], hy.found[1], f)
-		c, cerr := screenCandidate(s, triple{}, f)
-		res.Stats.Triples++
-		if cerr != nil {
-			continue
-		}
-		res.Stats.Screened++
-		cands = append(cands, screened{c, hy.found, hy.score})
+	if dist > maxPairSpacing {
+		return hy, nil, false
 	}
-	// Confirmed hypotheses first, by timing rank then template match, with
-	// their own failed-grid budget; then the unconfirmed ones whose timing
-	// pattern counts match the size (rank 8 or more), with a smaller one.
-	sort.SliceStable(cands, func(i, j int) bool {
-		ci, cj := cands[i].score > 0, cands[j].score > 0
-		if ci != cj {
-			return ci
-		}
-		if cands[i].c.rank != cands[j].c.rank {
-			return cands[i].c.rank > cands[j].c.rank
-		}
-		return cands[i].score > cands[j].score
-	})
-	failed0 := res.Stats.FailedGrids
-	budget := maxPairFailedGrid
-	for i := range cands {
-		c := &cands[i]
-		if c.score == 0 && budget == maxPairFailedGrid {
-			// entering the unconfirmed hypotheses
-			failed0, budget = res.Stats.FailedGrids, maxWipedFailedGrid
-		}
-		if c.score == 0 && c.c.rank < 8 {
-			continue
-		}
-		if ctx.Err() != nil {
-			return
-		}
-		left := budget - (res.Stats.FailedGrids - failed0)
-		if left <= 0 {
-			if c.score > 0 {
-				continue // skip to the unconfirmed ones
-			}
-			return
-		}
-		if onSymbol(res.Symbols, c.found[0].c) || onSymbol(res.Symbols, c.found[1].c) {
-			continue
-		}
-		sym, cerr := d.readCandidate(ctx, s, &c.c, left, &res.Stats)
-		if cerr != nil {
-			continue
-		}
-		if !duplicate(res.Symbols, sym) {
-			res.Symbols = append(res.Symbols, sym)
-		}
+	tl, other := a, b
+	if r == bTopLeftATopRight || r == bTopLeftABottomLeft {
+		tl, other = b, a
 	}
+	// other is the top-right pattern or the bottom-left one; the missing
+	// pattern is the side vector turned by a right angle, clockwise from
+	// top-right to bottom-left in image coordinates (y down).
+	v := other.c.Sub(tl.c)
+	hy.tl = tl
+	if r == aTopLeftBTopRight || r == bTopLeftATopRight {
+		hy.tr = other
+		hy.bl = finderPattern{c: tl.c.Add(geom.Point{X: -v.Y, Y: v.X}), ms: ms}
+		return hy, func(h *pairHypothesis) *finderPattern { return &h.bl }, true
+	}
+	hy.bl = other
+	hy.tr = finderPattern{c: tl.c.Add(geom.Point{X: v.Y, Y: -v.X}), ms: ms}
+	return hy, func(h *pairHypothesis) *finderPattern { return &h.tr }, true
 }
 
 // pairLevels returns the dark and light gray levels of the two found

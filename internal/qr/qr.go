@@ -1,13 +1,11 @@
 package qr
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sync"
 
 	"github.com/qrcascade/qrcascade/internal/geom"
-	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
 // Sentinel errors. Failures wrap one of them, so callers can test with
@@ -199,94 +197,9 @@ type Stats struct {
 	FailedGrids    int // grids that did not decode
 }
 
-// Detect finds and decodes every QR symbol in p. It does not modify p. When
-// ctx is done it stops at the next candidate and returns what it has.
-func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
-	var res Result
-	if p == nil || p.W < 21 || p.H < 21 {
-		return res
-	}
-	buf, _ := d.scratch.Get().(*scratch)
-	if buf == nil {
-		buf = new(scratch)
-	}
-	defer func() {
-		if buf.release() {
-			d.scratch.Put(buf)
-		}
-	}()
-	sc := newScene(p, d.opts.LocateMaxDim, buf)
-	polarities := []bool{false}
-	if d.opts.TryInverted {
-		polarities = append(polarities, true)
-	}
-	passes := 2
-	if d.opts.SinglePass {
-		passes = 1
-	}
-	for pass := 0; pass < passes; pass++ {
-		if !d.locate(ctx, sc, pass, polarities, &res) {
-			return res
-		}
-	}
-	// Small symbols found at a coarse scale: one more pass (without
-	// equalisation) at a finer one for those too small to be found there.
-	if fine := fineScale(sc.scale, res.Symbols); fine > 0 {
-		d.locate(ctx, newSceneAt(p, fine, buf), 0, polarities, &res)
-	}
-	return res
-}
-
-// locate runs one locating pass of sc for each polarity: finder patterns on
-// the pass's bitmap, then their triples. It reports false when ctx is done.
-func (d *Detector) locate(ctx context.Context, sc *scene, pass int, polarities []bool, res *Result) bool {
-	for _, inv := range polarities {
-		if ctx.Err() != nil {
-			return false
-		}
-		res.Stats.Passes++
-		// Patterns squeezed by a grazing view are searched while the
-		// image has yielded no symbol: a page whose code was read in the
-		// first pass does not pay the column scan again.
-		fps := findFinders(ctx, sc.bitmap(pass), inv, d.opts.MaxFinderCandidates, len(res.Symbols) == 0)
-		sc.scaleFinders(fps)
-		res.Stats.FinderPatterns += len(fps)
-		d.decodeTriples(ctx, sc, fps, inv, res)
-		if !d.opts.NoPairCompletion {
-			d.completePairs(ctx, sc, fps, inv, res)
-		}
-	}
-	return true
-}
-
-// fineScale returns the reduction factor of an extra locating pass when the
-// image was located at a coarse scale (3 or more) and yielded symbols whose
-// modules are under two pixels there: where some small symbols are, others
-// too small to be found at that scale are likely (sheets of labels). 0: no
-// extra pass. Measured on boofcv-dev (Detector alone, after keepPerPattern):
-// 512 → 533 of 648 codes (lots 221 → 238 of 240, brightness 35 → 39), no
-// category lower; a second, equalised fine pass read nothing more. Images
-// without such symbols (a 12 MP photo without a code) pay nothing.
-func fineScale(scale float64, syms []Symbol) int {
-	if scale < 3 {
-		return 0
-	}
-	for _, s := range syms {
-		if s.ModuleSize/scale < 2 {
-			return max(1, (int(scale)+1)/2)
-		}
-	}
-	return 0
-}
-
-// DecodeQuad samples and decodes one symbol whose outer corners q (TL, TR,
-// BR, BL in any rotation or reflection) are approximately known, as a
-// detector would predict them. It searches finder patterns in the region
-// around q first, then falls back to sampling directly from q for every
-// rotation and plausible version. It does not modify p.
-func (d *Detector) DecodeQuad(ctx context.Context, p *gray.Plane, q geom.Quad) (Symbol, error) {
-	if p == nil || p.W == 0 || p.H == 0 {
-		return Symbol{}, fmt.Errorf("qr: decode quad: empty plane: %w", ErrNotFound)
-	}
-	return d.decodeQuad(ctx, p, q)
+// candidateError records how far a candidate got.
+type candidateError struct {
+	stage   Stage
+	corners geom.Quad
+	err     error
 }

@@ -12,12 +12,12 @@ import (
 // four points a quarter module away along the module axes, so a single
 // noisy pixel or a slightly misplaced grid does not flip it. The module
 // values are then thresholded in module space, which matches the threshold
-// scale to the module size whatever the resolution: variant 0 compares each
-// module with the mean of the 9×9 modules around it, blended half and half
-// with the symbol's global mid level (robust to shadows and gradients);
-// variant 1 uses the mean of a 5×5-module window only and a grid shifted by
-// a fifth of a module towards the bottom right (a second chance for blur
-// and small grid errors).
+// scale to the module size whatever the resolution: samplingCentred compares
+// each module with the mean of the 9×9 modules around it, blended half and
+// half with the symbol's global mid level (robust to shadows and
+// gradients); samplingShifted uses the mean of a 5×5-module window only
+// and a grid shifted by a fifth of a module towards the bottom right (a
+// second chance for blur and small grid errors).
 
 // lattice holds the pixel positions of the integer module coordinates
 // (i, j), 0 ≤ i, j ≤ n, of a grid. Points in between are interpolated
@@ -54,17 +54,34 @@ func (l *lattice) at(u, v float64) geom.Point {
 	return geom.Point{X: x, Y: y}
 }
 
+// sampling is one way of sampling and thresholding a grid's modules.
+type sampling int
+
+const (
+	// samplingCentred samples the grid as fitted and thresholds each
+	// module against the mean of the 9×9 modules around it, blended half
+	// and half with the symbol's mean.
+	samplingCentred sampling = iota
+	// samplingShifted samples the grid shifted by a fifth of a module
+	// towards the bottom right and thresholds against a 5×5-module mean
+	// only: a second chance for blur and small grid errors.
+	samplingShifted
+)
+
+// samplings are the samplings readCandidate tries on each grid, in order.
+var samplings = [...]sampling{samplingCentred, samplingShifted}
+
 // sampleModules returns the n×n module matrix (dark = true) of g, sampled
-// and thresholded as sampling variant variant (see sampleThresholds).
-func sampleModules(s sampler, g *grid, inv bool, variant int) [][]bool {
+// and thresholded by sm (its first threshold, see sampleThresholds).
+func sampleModules(s sampler, g *grid, inv bool, sm sampling) [][]bool {
 	lat := newLattice(g, s.buf)
-	vals := sampleValues(s, lat, inv, variantShift(variant))
-	return thresholdModules(vals, lat.n, sampleThresholds(variant)[0], s.buf)
+	vals := sampleValues(s, lat, inv, sm.shift())
+	return thresholdModules(vals, lat.n, sampleThresholds(sm)[0], s.buf)
 }
 
-// variantShift is the grid shift, in modules, of a sampling variant.
-func variantShift(variant int) float64 {
-	if variant == 1 {
+// shift is the grid shift of sm, in modules towards the bottom right.
+func (sm sampling) shift() float64 {
+	if sm == samplingShifted {
 		return 0.2
 	}
 	return 0
@@ -78,7 +95,7 @@ type moduleThreshold struct {
 }
 
 // sampleThresholds returns the thresholds tried, in order, on the module
-// values of a sampling variant: the first is always tried; the others only
+// values of sampling sm: the first is always tried; the others only
 // when the format information read but the codewords did not correct, and
 // cost a threshold pass and a Reed–Solomon decoding, not a new sampling.
 //
@@ -86,8 +103,8 @@ type moduleThreshold struct {
 // modules: blur spreads each module into its neighbours, so a light module
 // between dark ones reads darker than a light module among light ones, and
 // the mask undoes a first-order share of that.
-func sampleThresholds(variant int) []moduleThreshold {
-	if variant == 1 {
+func sampleThresholds(sm sampling) []moduleThreshold {
+	if sm == samplingShifted {
 		return []moduleThreshold{{r: 2}, {r: 2, sharpen: 0.7}}
 	}
 	return []moduleThreshold{{r: 4, global: 0.5}, {r: 4, global: 0.5, sharpen: 0.7}}
@@ -170,4 +187,48 @@ func thresholdModules(vals []float64, n int, th moduleThreshold, buf *gridBufs) 
 		}
 	}
 	return m
+}
+
+// minFunctionAgreement is the smallest share of the finder and timing
+// pattern modules a sampled matrix must show as specified before its
+// codewords are decoded. A grid on a true symbol matches nearly all of them
+// even where the data modules are too damaged to correct; a grid on a
+// triple of look-alikes matches about half of them by chance. The gate
+// saves the Reed–Solomon attempts, which dominated the cost on images
+// without symbols.
+const minFunctionAgreement = 0.75
+
+// functionAgreement returns the share of the modules of the three finder
+// patterns (7×7 each) and of both timing patterns (6.3.5) that m shows as
+// specified. The set is symmetric under transposition, so a mirror image
+// scores the same.
+func functionAgreement(m [][]bool) float64 {
+	n := len(m)
+	match, total := 0, 0
+	finder := func(x0, y0 int) {
+		for y := 0; y < 7; y++ {
+			for x := 0; x < 7; x++ {
+				// dark: the outer ring and the 3×3 centre
+				d := max(abs(x-3), abs(y-3))
+				if m[y0+y][x0+x] == (d != 2) {
+					match++
+				}
+				total++
+			}
+		}
+	}
+	finder(0, 0)
+	finder(n-7, 0)
+	finder(0, n-7)
+	for i := 8; i < n-8; i++ {
+		dark := i%2 == 0
+		if m[6][i] == dark {
+			match++
+		}
+		if m[i][6] == dark {
+			match++
+		}
+		total += 2
+	}
+	return float64(match) / float64(total)
 }

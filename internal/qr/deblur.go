@@ -311,16 +311,6 @@ func deconvolve(vals []float64, known []int8, n int, m *blurModel) []float64 {
 	return out
 }
 
-func clamp01(v float64) float64 {
-	if v < 0 {
-		return 0
-	}
-	if v > 1 {
-		return 1
-	}
-	return v
-}
-
 // readGridDeblurred samples g, deconvolves the module values
 // (deblurModules, radius 2: on boofcv-dev it read every code radius 1 read
 // and one more) and decodes the modules darker than each of a few levels.

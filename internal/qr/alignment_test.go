@@ -75,14 +75,14 @@ func TestRefineLocalWarped(t *testing.T) {
 				}
 				return w
 			}
-			gh := fitGrid(s, &f, n, false, 0)
+			gh := fitGrid(s, &f, n, false, alignNear)
 			if gh == nil {
 				t.Fatal("no homography grid")
 			}
-			if _, cerr := readGrid(s, gh, tc.inv, 0); cerr == nil {
+			if _, cerr := readGrid(s, gh, tc.inv, samplingCentred); cerr == nil {
 				t.Fatalf("one homography read the symbol (worst module %.2f off): the case does not test the local grid", worst(gh))
 			}
-			gl := fitGrid(s, &f, n, true, 0)
+			gl := fitGrid(s, &f, n, true, alignNear)
 			if gl == nil || gl.cells == nil {
 				t.Fatal("no local grid")
 			}
@@ -92,7 +92,7 @@ func TestRefineLocalWarped(t *testing.T) {
 			if w := worst(gl); w > 0.4 {
 				t.Errorf("local grid: worst module centre %.2f modules off (homography %.2f)", w, worst(gh))
 			}
-			if sym, cerr := readGrid(s, gl, tc.inv, 0); cerr != nil || sym.Text != text {
+			if sym, cerr := readGrid(s, gl, tc.inv, samplingCentred); cerr != nil || sym.Text != text {
 				t.Errorf("local grid read %q, %v", sym.Text, cerr)
 			}
 		})
@@ -268,7 +268,7 @@ func BenchmarkRefineLocal40(b *testing.B) {
 		return finderPattern{c: c, ms: ms, count: 1}
 	}
 	f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
-	g0 := fitGrid(s, &f, n, false, 0)
+	g0 := fitGrid(s, &f, n, false, alignNear)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -302,7 +302,7 @@ func TestAlignmentEvidence(t *testing.T) {
 		f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
 		// the parallelogram grid of the screen, modules off near the
 		// bottom-right but close next to the top-left finder pattern
-		g := fitGrid(s, &f, n, false, 2)
+		g := fitGrid(s, &f, n, false, parallelogram)
 		if !alignmentEvidence(s, g, &f) {
 			t.Error("no evidence on a version 25 symbol")
 		}
@@ -319,43 +319,4 @@ func TestAlignmentEvidence(t *testing.T) {
 			}
 		})
 	}
-}
-
-// FuzzFitGridLocal fits local grids (every mode) to arbitrary finder
-// triples, sizes and module sizes on a rendered version 25 symbol: nothing
-// may panic, and a local grid must have one homography per lattice cell.
-func FuzzFitGridLocal(f *testing.F) {
-	m := encodeSymbol(f, "fuzz local grid", decoder.ErrorCorrectionLevel_M, 25)
-	n := len(m)
-	nf := float64(n)
-	sc := homographyScene(800, 800, n, geom.Quad{{X: 60, Y: 80}, {X: 700, Y: 40}, {X: 740, Y: 720}, {X: 40, Y: 690}})
-	p := sc.render(m)
-	s := sampler{p: p}
-	seed := func(x, y float64) (byte, byte) { return byte(x / 4), byte(y / 4) }
-	a, b := seed(sc.toImage(geom.Point{X: 3.5, Y: 3.5}).X, sc.toImage(geom.Point{X: 3.5, Y: 3.5}).Y)
-	c, d := seed(sc.toImage(geom.Point{X: nf - 3.5, Y: 3.5}).X, sc.toImage(geom.Point{X: nf - 3.5, Y: 3.5}).Y)
-	e, g := seed(sc.toImage(geom.Point{X: 3.5, Y: nf - 3.5}).X, sc.toImage(geom.Point{X: 3.5, Y: nf - 3.5}).Y)
-	f.Add([]byte{a, b, c, d, e, g, 24, 18})
-	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0})
-	f.Add([]byte{10, 10, 200, 10, 10, 10, 255, 255})
-	f.Fuzz(func(t *testing.T, in []byte) {
-		if len(in) < 8 {
-			return
-		}
-		pt := func(i int) geom.Point { return geom.Point{X: float64(in[i]) * 4, Y: float64(in[i+1]) * 4} }
-		ms := 1 + float64(in[6])/8
-		fp := func(q geom.Point) finderPattern { return finderPattern{c: q, ms: ms, count: 1} }
-		fr := newFinderFrame(s, fp(pt(0)), fp(pt(2)), fp(pt(4)), in[7]&1 == 1)
-		side := dimensionForVersion(7 + int(in[7])%34)
-		for mode := 0; mode <= 3; mode++ {
-			gr := fitGrid(s, &fr, side, true, mode)
-			if gr == nil || gr.cells == nil {
-				continue
-			}
-			if k := len(gr.pos) - 1; len(gr.cells) != k*k {
-				t.Fatalf("%d cells for %d lattice positions", len(gr.cells), len(gr.pos))
-			}
-			readGrid(s, gr, fr.inv, 0)
-		}
-	})
 }

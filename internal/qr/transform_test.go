@@ -39,8 +39,8 @@ func TestSearchCorner(t *testing.T) {
 			f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
 			want := sc.toImage(geom.Point{X: nf, Y: nf})
 			ms := sc.toImage(geom.Point{X: nf - 1, Y: nf}).Dist(want)
-			g2 := fitGrid(s, &f, n, false, 2)
-			g3 := fitGrid(s, &f, n, false, 3)
+			g2 := fitGrid(s, &f, n, false, parallelogram)
+			g3 := fitGrid(s, &f, n, false, cornerByPhase)
 			if g3 == nil {
 				t.Fatal("no grid from the corner search")
 			}
@@ -51,7 +51,7 @@ func TestSearchCorner(t *testing.T) {
 			if d3 > 0.5 {
 				t.Errorf("searched corner %.2f modules off (parallelogram %.2f)", d3, d2)
 			}
-			if sym, cerr := readGrid(s, g3, false, 0); cerr != nil || sym.Text != text {
+			if sym, cerr := readGrid(s, g3, false, samplingCentred); cerr != nil || sym.Text != text {
 				t.Errorf("read %q, %v", sym.Text, cerr)
 			}
 		})
@@ -107,18 +107,18 @@ func TestRefinePhase(t *testing.T) {
 				return finderPattern{c: c, ms: ms, count: 1}
 			}
 			f := newFinderFrame(s, fp(3.5, 3.5), fp(nf-3.5, 3.5), fp(3.5, nf-3.5), false)
-			g := fitGrid(s, &f, n, false, 0)
+			g := fitGrid(s, &f, n, false, alignNear)
 			if g == nil {
 				t.Fatal("no grid")
 			}
-			if _, cerr := readGrid(s, g, false, 0); cerr == nil || cerr.stage < StageErrorCorrection {
+			if _, cerr := readGrid(s, g, false, samplingCentred); cerr == nil || cerr.stage < StageErrorCorrection {
 				t.Fatalf("homography grid: %v; want a Reed–Solomon failure", cerr)
 			}
 			rg := refinePhase(s, g)
 			if rg == nil {
 				t.Fatal("refinePhase returned no grid")
 			}
-			if sym, cerr := readGrid(s, rg, false, 0); cerr != nil || sym.Text != text {
+			if sym, cerr := readGrid(s, rg, false, samplingCentred); cerr != nil || sym.Text != text {
 				t.Errorf("bent grid: %q, %v", sym.Text, cerr)
 			}
 		})

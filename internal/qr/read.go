@@ -1,0 +1,489 @@
+package qr
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"sort"
+
+	"github.com/qrcascade/qrcascade/internal/geom"
+)
+
+// Reading candidates: the procedure of ISO/IEC 18004:2015, 12, with the
+// geometry of transform.go and alignment.go and the sampling of sample.go
+// in front. Reed–Solomon decoding and bit stream parsing are gozxing's
+// (decoder.Decoder, gozxing.go), which also retries a transposed (mirrored)
+// reading.
+//
+// Both kinds of candidate, finder triples (decodeTriples) and completed
+// pairs (pairs.go), go through the same three steps: screen every one
+// (screenAll), rank them, and read them best first under a failed-grid
+// budget (readInOrder). Each candidate is read grid by grid (readCandidate):
+// gridGuesses yields one grid at a time from the sides and gridLadder,
+// each is read with each sampling, and once the candidate's own budget is
+// spent the first grid that reached Reed–Solomon gets the rescue rungs
+// (readNear: the bend, then deconvolution).
+
+// decodeTriples screens the grouped triples of fps, reads the screened
+// ones best first and appends decoded symbols and failures to res.
+//
+// Screening every triple before reading any matters on images with many
+// symbols side by side: "cross" triples made of finder patterns of
+// different symbols pass the format information screen (copy 1 lies
+// entirely around the top-left pattern), but their timing patterns do not
+// alternate. Reading triples in order of timing agreement decodes the true
+// symbols first, and their finder patterns are then skipped by the cross
+// triples.
+func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPattern, inv bool, res *Result) {
+	// Finder patterns of symbols decoded by an earlier pass are dropped,
+	// and so are those confirmed by a single scan line: once the image has
+	// yielded a symbol, they are text and texture (a clean invoice page's
+	// equalised pass: 121 → 37 triples, 12.4 → 9.3 ms per Detect; boofcv-dev
+	// and the text sets read the same codes).
+	if len(res.Symbols) > 0 {
+		kept := fps[:0]
+		for _, fp := range fps {
+			if fp.count < minCountAfterRead {
+				continue
+			}
+			if !onSymbol(res.Symbols, fp.c) {
+				kept = append(kept, fp)
+			}
+		}
+		fps = kept
+	}
+	maxTriples := d.opts.MaxTriples
+	if maxTriples <= 0 {
+		maxTriples = max(80, 3*len(fps))
+	}
+	triples := groupFinderPatterns(fps, maxTriples)
+	s := sc.sampler()
+	fail := func(cerr *candidateError) {
+		if len(res.Failures) < 100 {
+			res.Failures = append(res.Failures, Failure{Stage: cerr.stage, Corners: cerr.corners, Err: cerr.err})
+		}
+	}
+	cands, ok := screenAll(ctx, s, len(triples), func(i int) (triple, finderFrame) {
+		t := triples[i]
+		return t, newFinderFrame(s, fps[t.tl], fps[t.tr], fps[t.bl], inv)
+	}, &res.Stats, fail)
+	if !ok {
+		return
+	}
+	// Candidates whose two version information blocks agree are read
+	// first: on a high-version symbol, dozens of look-alike triples made of
+	// data modules pass the format screen and would spend the grid budget.
+	sort.SliceStable(cands, func(i, j int) bool {
+		if a, b := cands[i].f.versionAgreed, cands[j].f.versionAgreed; a != b {
+			return a
+		}
+		return cands[i].rank > cands[j].rank
+	})
+	used := make([]bool, len(fps))
+	misses := 0 // candidates failed since the last symbol read
+	pick := func(c *candidate) (skip, stop bool) {
+		// Candidates are read best rank first, so once a symbol has been
+		// read, a long run of failures means the rest are look-alikes
+		// (text, logos): stop instead of spending the whole budget.
+		if len(res.Symbols) > 0 && misses >= d.opts.MaxMissesAfterRead {
+			return false, true
+		}
+		t := c.t
+		// Once a symbol has been read, candidates whose timing patterns
+		// barely agree are look-alikes far more often than symbols.
+		return used[t.tl] || used[t.tr] || used[t.bl] || len(res.Symbols) > 0 && c.rank < minRankAfterRead, false
+	}
+	d.readInOrder(ctx, s, cands, d.opts.MaxFailedGrids, res, pick, func(c *candidate, cerr *candidateError) {
+		if cerr != nil {
+			fail(cerr)
+			misses++
+			return
+		}
+		misses = 0
+		used[c.t.tl], used[c.t.tr], used[c.t.bl] = true, true, true
+	})
+}
+
+// minCountAfterRead is the number of confirming scan lines a finder
+// pattern needs in the passes that follow a read.
+const minCountAfterRead = 2
+
+// minRankAfterRead is the timing rank (tenths) a candidate needs to be read
+// once the image has yielded a symbol.
+const minRankAfterRead = 6
+
+// screenAll screens the candidates frame(0), …, frame(n−1) in turn
+// (screenCandidate), counting them in st, and returns those that pass
+// (candidate.index: i);
+// each failure goes to fail when it is not nil. ok is false when ctx was
+// done before all were screened.
+func screenAll(ctx context.Context, s sampler, n int, frame func(i int) (triple, finderFrame), st *Stats, fail func(*candidateError)) (cands []candidate, ok bool) {
+	for i := 0; i < n; i++ {
+		if ctx.Err() != nil {
+			return nil, false
+		}
+		st.Triples++
+		t, f := frame(i)
+		c, cerr := screenCandidate(s, t, f)
+		if cerr != nil {
+			if fail != nil {
+				fail(cerr)
+			}
+			continue
+		}
+		st.Screened++
+		c.index = i
+		cands = append(cands, c)
+	}
+	return cands, true
+}
+
+// readInOrder reads the ranked candidates cands in order while fewer than
+// maxFailed grids have failed since the call and ctx is not done. pick is
+// asked first about each candidate: skip passes it over, stop ends the
+// loop. Each symbol read is added to res unless it is a duplicate, and
+// done learns each candidate's outcome (cerr nil on a read).
+func (d *Detector) readInOrder(ctx context.Context, s sampler, cands []candidate, maxFailed int, res *Result, pick func(*candidate) (skip, stop bool), done func(c *candidate, cerr *candidateError)) {
+	failed0 := res.Stats.FailedGrids
+	for i := range cands {
+		c := &cands[i]
+		left := maxFailed - (res.Stats.FailedGrids - failed0)
+		if ctx.Err() != nil || left <= 0 {
+			return
+		}
+		if skip, stop := pick(c); stop {
+			return
+		} else if skip {
+			continue
+		}
+		sym, cerr := d.readCandidate(ctx, s, c, left, &res.Stats)
+		if done != nil {
+			done(c, cerr)
+		}
+		if cerr == nil && !duplicate(res.Symbols, sym) {
+			res.Symbols = append(res.Symbols, sym)
+		}
+	}
+}
+
+// onSymbol reports whether p lies inside one of the symbols read.
+func onSymbol(syms []Symbol, p geom.Point) bool {
+	for _, sym := range syms {
+		if sym.Corners.Contains(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// duplicate reports whether s repeats a symbol of syms: the same text
+// where their corners overlap.
+func duplicate(syms []Symbol, s Symbol) bool {
+	for _, o := range syms {
+		if o.Text == s.Text && o.Corners.Overlaps(s.Corners) {
+			return true
+		}
+	}
+	return false
+}
+
+// gridLadder is the order in which the grid methods are tried on each side
+// of a candidate, most likely first. Each grid read costs one or two of
+// the candidate's transforms (Options.MaxTransforms, candidate.budget, one
+// per sampling); adding or dropping a rung is one line here.
+var gridLadder = [...]gridMethod{
+	alignNear,     // bottom-right alignment pattern near its prediction
+	alignWide,     // the same, searched wide: strong perspective
+	cornerByPhase, // fourth corner by grid phase: version 1, damage
+	parallelogram, // the affine grid
+}
+
+// gridGuess is one grid offered for reading: side n fitted by method, or
+// g nil when the side could not be fitted.
+type gridGuess struct {
+	n      int
+	method gridMethod
+	g      *grid
+}
+
+// gridGuesses yields the grids to read for the finder frame f, one at a
+// time, as zxing-cpp's SampleQR does: for each side in sizes, most likely
+// first, each method of gridLadder that applies to it (the alignment
+// methods from side 25), skipping a grid that samples the same modules as
+// the one before it on that side (sameGrid). A side that cannot be fitted
+// yields one guess with a nil grid and no more. more is asked before each
+// fit; false ends the sequence.
+func gridGuesses(s sampler, f *finderFrame, sizes []int, local bool, more func() bool) iter.Seq[gridGuess] {
+	return func(yield func(gridGuess) bool) {
+		for _, n := range sizes {
+			var prev *grid
+			for _, m := range gridLadder {
+				if m.usesAlignment() && n < 25 {
+					continue
+				}
+				if !more() {
+					return
+				}
+				g := fitGrid(s, f, n, local, m)
+				if g == nil {
+					if !yield(gridGuess{n: n, method: m}) {
+						return
+					}
+					break
+				}
+				if sameGrid(g, prev) {
+					continue
+				}
+				prev = g
+				if !yield(gridGuess{n: n, method: m, g: g}) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// attempts is the account of one candidate's reads: the transforms left,
+// the failure that got furthest, and near, the first grid that matched the
+// function patterns and the format information but whose codewords did
+// not correct.
+type attempts struct {
+	left int
+	best *candidateError
+	near *grid
+	st   *Stats
+}
+
+// keep records e when it got further than the failures before it.
+func (a *attempts) keep(e *candidateError) {
+	if a.best == nil || e.stage > a.best.stage {
+		a.best = e
+	}
+}
+
+// readCandidate reads one screened candidate: for each grid gridGuesses
+// yields, each sampling while transforms are left (at most left failed
+// grids, Options.MaxTransforms and the candidate's budget); then the
+// rescue of the near grid (readNear); then, for a triple of squeezed
+// finder patterns, the finder search in the quad its centres imply.
+func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, left int, st *Stats) (Symbol, *candidateError) {
+	a := attempts{left: min(d.opts.MaxTransforms, left, c.budget), st: st}
+	f := &c.f
+	more := func() bool { return a.left > 0 && ctx.Err() == nil }
+	for gg := range gridGuesses(s, f, c.sizes, !d.opts.NoLocalGrid, more) {
+		if gg.g == nil {
+			a.keep(&candidateError{stage: StageAlignment, err: fmt.Errorf("qr: side %d: %w", gg.n, ErrAlignment)})
+			continue
+		}
+		if sym, ok := a.readSamplings(s, gg.g, f.inv); ok {
+			return sym, nil
+		}
+	}
+	if a.near != nil && ctx.Err() == nil {
+		if sym, ok := a.readNear(ctx, s, f.inv); ok {
+			return sym, nil
+		}
+	}
+	if sym, ok := d.readSqueezed(ctx, s, f, c.sizes[0]); ok {
+		return sym, nil
+	}
+	if a.best == nil {
+		a.best = &candidateError{stage: StageGrouping, err: fmt.Errorf("qr: no plausible symbol size: %w", ErrNotFound)}
+	}
+	return Symbol{}, a.best
+}
+
+// readSamplings reads g with each sampling in turn while transforms are
+// left. After a first sampling that fails before Reed–Solomon the geometry
+// is probably wrong (no format information, or the finder and timing
+// patterns do not match), and a shifted grid will not help.
+func (a *attempts) readSamplings(s sampler, g *grid, inv bool) (Symbol, bool) {
+	for i, sm := range samplings {
+		if a.left <= 0 {
+			break
+		}
+		a.left--
+		a.st.Grids++
+		sym, cerr := readGrid(s, g, inv, sm)
+		if cerr == nil {
+			return sym, true
+		}
+		a.st.FailedGrids++
+		a.keep(cerr)
+		if a.near == nil && cerr.stage >= StageErrorCorrection {
+			a.near = g
+		}
+		if i == 0 && (cerr.stage <= StageFormat || errors.Is(cerr.err, ErrAlignment)) {
+			break
+		}
+	}
+	return Symbol{}, false
+}
+
+// readNear is the rescue of the near grid, beyond the transform budget:
+// the grid bent by refinePhase in phaseRounds rounds, each from the last
+// (control points that moved in one round change the cells around the
+// others), the first round's grid also read deconvolved; then the near
+// grid's module values deconvolved in module space (deblur.go), once per
+// candidate. boofcv-dev (classic tier): 580 → 589 of 648 codes with the
+// deconvolution, blurred 16 → 21 of 35, damaged 13 → 14.
+func (a *attempts) readNear(ctx context.Context, s sampler, inv bool) (Symbol, bool) {
+	bent := a.near
+	for round := 0; round < phaseRounds && ctx.Err() == nil; round++ {
+		if bent = refinePhase(s, bent); bent == nil {
+			break
+		}
+		a.st.Grids++
+		sym, cerr := readGrid(s, bent, inv, samplingCentred)
+		if cerr == nil {
+			return sym, true
+		}
+		a.st.FailedGrids++
+		a.keep(cerr)
+		if round == 0 && cerr.stage >= StageErrorCorrection && ctx.Err() == nil {
+			a.st.Grids++
+			if sym, cerr := readGridDeblurred(s, bent, inv); cerr == nil {
+				return sym, true
+			}
+			a.st.FailedGrids++
+		}
+	}
+	if ctx.Err() != nil {
+		return Symbol{}, false
+	}
+	a.st.Grids++
+	sym, cerr := readGridDeblurred(s, a.near, inv)
+	if cerr == nil {
+		return sym, true
+	}
+	a.st.FailedGrids++
+	a.keep(cerr)
+	return Symbol{}, false
+}
+
+// readSqueezed reads a triple with two or three finder patterns squeezed
+// by a grazing view (findForeshortened) by the finder search of
+// quadfinder.go in the quad extrapolated from its centres (centreQuad) for
+// side n.
+func (d *Detector) readSqueezed(ctx context.Context, s sampler, f *finderFrame, n int) (Symbol, bool) {
+	squeezed := 0
+	for _, fp := range [...]finderPattern{f.tl, f.tr, f.bl} {
+		if fp.squeezed {
+			squeezed++
+		}
+	}
+	if squeezed < 2 || ctx.Err() != nil {
+		return Symbol{}, false
+	}
+	q, ok := centreQuad(f, n)
+	if !ok {
+		return Symbol{}, false
+	}
+	sym, err := d.decodeQuadFinders(ctx, s, q)
+	return sym, err == nil
+}
+
+// readGrid samples g by sm and decodes the module matrix.
+//
+// The format information is read here (formatCandidates), not by gozxing:
+// the matrix handed to the decoder carries clean format information
+// codewords for the candidate tried, and for versions 7 and up clean
+// version information codewords for the grid's size, so that the decoder
+// neither rejects a symbol whose format or version modules are damaged nor
+// disagrees with the size the grid was fitted for. A wrong guess costs one
+// Reed–Solomon decoding, which then fails: the codewords, not the format
+// information, guard against false reads. Up to two format candidates are
+// tried (the nearest codewords of the two copies and orientations).
+func readGrid(s sampler, g *grid, inv bool, sm sampling) (Symbol, *candidateError) {
+	lat := newLattice(g, s.buf)
+	vals := sampleValues(s, lat, inv, sm.shift())
+	ths := sampleThresholds(sm)
+	return decodeEach(g, inv, len(ths), func(i int) [][]bool {
+		return thresholdModules(vals, lat.n, ths[i], s.buf)
+	})
+}
+
+// centreQuad returns the outer corners of an n-module symbol whose finder
+// centres are f's, extrapolated along the lines joining the centres (3.5
+// modules beyond each, the fourth corner by parallelogram): unlike the
+// finder frame's module sizes, this follows a symbol squeezed along one
+// axis.
+func centreQuad(f *finderFrame, n int) (geom.Quad, bool) {
+	if n <= 7 {
+		return geom.Quad{}, false
+	}
+	k := 3.5 / float64(n-7)
+	a, b, c := f.tl.c, f.tr.c, f.bl.c
+	ex, ey := b.Sub(a).Scale(k), c.Sub(a).Scale(k)
+	tl := a.Sub(ex).Sub(ey)
+	tr := b.Add(ex).Sub(ey)
+	bl := c.Sub(ex).Add(ey)
+	br := b.Add(c).Sub(a).Add(ex).Add(ey)
+	return geom.Quad{tl, tr, br, bl}, true
+}
+
+// decodeQuadFinders reads the symbol whose finder patterns
+// locateQuadFinders finds around q.
+func (d *Detector) decodeQuadFinders(ctx context.Context, s sampler, q geom.Quad) (Symbol, error) {
+	triples := locateQuadFinders(ctx, s, q, d.opts.TryInverted, quadMaxTriples)
+	if len(triples) == 0 {
+		return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", ErrNotFound)
+	}
+	var cerr *candidateError
+	for _, t := range triples {
+		if ctx.Err() != nil {
+			break
+		}
+		sym, e := d.readQuadTriple(ctx, s, t)
+		if e == nil {
+			return sym, nil
+		}
+		if cerr == nil || e.stage > cerr.stage {
+			cerr = e
+		}
+		if e.stage >= StageErrorCorrection {
+			// the geometry got as far as Reed–Solomon: another triple
+			// from the same quad would be a worse guess of it
+			break
+		}
+	}
+	if cerr == nil {
+		return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", ctx.Err())
+	}
+	return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", cerr.err)
+}
+
+// readQuadTriple reads one finder triple of decodeQuadFinders: the
+// locator's own procedure (readCandidate), then, for blurred symbols whose
+// grid is right but whose thresholds fail, the deconvolved module values
+// (deblur.go) on the most likely side.
+func (d *Detector) readQuadTriple(ctx context.Context, s sampler, t quadTriple) (Symbol, *candidateError) {
+	c := candidate{f: newFinderFrame(s, t.tl, t.tr, t.bl, t.inv), budget: d.opts.MaxTransforms}
+	c.sizes = c.f.candidateSizes(s)
+	if !containsInt(c.sizes, t.side) {
+		c.sizes = append(c.sizes, t.side)
+	}
+	var st Stats
+	sym, cerr := d.readCandidate(ctx, s, &c, d.opts.MaxTransforms, &st)
+	if cerr == nil {
+		return sym, nil
+	}
+	for _, m := range [...]gridMethod{alignNear, cornerByPhase} {
+		if ctx.Err() != nil {
+			break
+		}
+		g := fitGrid(s, &c.f, c.sizes[0], !d.opts.NoLocalGrid, m)
+		if g == nil {
+			continue
+		}
+		sym, e := readGridDeblurred(s, g, t.inv)
+		if e == nil {
+			return sym, nil
+		}
+		if e.stage > cerr.stage {
+			cerr = e
+		}
+	}
+	return Symbol{}, cerr
+}

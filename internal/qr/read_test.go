@@ -1,0 +1,63 @@
+package qr
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+
+	"github.com/qrcascade/qrcascade/internal/geom"
+)
+
+// TestGridGuesses checks the ladder's order and its rules: the alignment
+// methods only from side 25, a side's grids in gridLadder's order, and
+// more ending the sequence before the next fit.
+func TestGridGuesses(t *testing.T) {
+	cases := []struct {
+		name    string
+		version int
+		sizes   []int
+		want    []gridMethod // methods yielded, in order, for the first side
+	}{
+		{"version 1: no alignment pattern", 1, []int{21}, []gridMethod{cornerByPhase, parallelogram}},
+		{"version 2", 2, []int{25}, []gridMethod{alignNear, alignWide, cornerByPhase, parallelogram}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := encodeSymbol(t, "grid ladder", decoder.ErrorCorrectionLevel_L, tc.version)
+			n := len(m)
+			sc := homographyScene(300, 300, n, geom.Quad{{X: 40, Y: 50}, {X: 250, Y: 30}, {X: 270, Y: 260}, {X: 30, Y: 240}})
+			s := sampler{p: sc.render(m)}
+			nf := float64(n)
+			f := newFinderFrame(s, sceneFinder(sc, 3.5, 3.5), sceneFinder(sc, nf-3.5, 3.5), sceneFinder(sc, 3.5, nf-3.5), false)
+			var got []gridMethod
+			for gg := range gridGuesses(s, &f, tc.sizes, true, func() bool { return true }) {
+				if gg.g == nil {
+					t.Fatalf("side %d not fitted by %v", gg.n, gg.method)
+				}
+				got = append(got, gg.method)
+			}
+			// sameGrid may drop a method whose grid repeats the one
+			// before; the rest keep the ladder's order
+			for _, g := range got {
+				if !slices.Contains(tc.want, g) {
+					t.Errorf("yielded %v, want only %v", g, tc.want)
+				}
+			}
+			if !slices.IsSortedFunc(got, func(a, b gridMethod) int {
+				return slices.Index(tc.want, a) - slices.Index(tc.want, b)
+			}) || len(got) == 0 || got[0] != tc.want[0] {
+				t.Errorf("got %v, want a subsequence of %v starting with %v", got, tc.want, tc.want[0])
+			}
+			calls := 0
+			once := func() bool { calls++; return calls == 1 }
+			k := 0
+			for range gridGuesses(s, &f, tc.sizes, true, once) {
+				k++
+			}
+			if k != 1 {
+				t.Errorf("%d guesses after more said no, want 1", k)
+			}
+		})
+	}
+}

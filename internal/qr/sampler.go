@@ -1,0 +1,56 @@
+package qr
+
+import (
+	"github.com/qrcascade/qrcascade/internal/geom"
+	"github.com/qrcascade/qrcascade/internal/gray"
+)
+
+// sampler reads the gray plane with bilinear interpolation.
+type sampler struct {
+	p *gray.Plane
+	// buf lends the per-grid working buffers (lattice points, module
+	// values) to the grids sampled one after the other within one Detect
+	// call; nil allocates them.
+	buf *gridBufs
+}
+
+// at returns the interpolated gray level at pixel coordinates q (pixel
+// centres at +0.5), clamped to the plane.
+func (s sampler) at(q geom.Point) float64 {
+	p := s.p
+	x, y := q.X-0.5, q.Y-0.5
+	// Interior fast path (almost every sample): both neighbours exist, no
+	// clamping; the same arithmetic as below.
+	if x >= 0 && y >= 0 && x < float64(p.W-1) && y < float64(p.H-1) {
+		x0, y0 := int(x), int(y)
+		fx, fy := x-float64(x0), y-float64(y0)
+		i := y0*p.Stride + x0
+		r0 := p.Pix[i : i+2 : i+2]
+		r1 := p.Pix[i+p.Stride : i+p.Stride+2 : i+p.Stride+2]
+		a := float64(r0[0])*(1-fx) + float64(r0[1])*fx
+		b := float64(r1[0])*(1-fx) + float64(r1[1])*fx
+		return a*(1-fy) + b*fy
+	}
+	// !(x >= 0) also catches NaN (a degenerate transform), which would
+	// otherwise index out of the plane
+	if !(x >= 0) {
+		x = 0
+	}
+	if !(y >= 0) {
+		y = 0
+	}
+	mx, my := float64(p.W-1), float64(p.H-1)
+	if x > mx {
+		x = mx
+	}
+	if y > my {
+		y = my
+	}
+	x0, y0 := int(x), int(y)
+	fx, fy := x-float64(x0), y-float64(y0)
+	x1, y1 := min(x0+1, p.W-1), min(y0+1, p.H-1)
+	r0, r1 := y0*p.Stride, y1*p.Stride
+	a := float64(p.Pix[r0+x0])*(1-fx) + float64(p.Pix[r0+x1])*fx
+	b := float64(p.Pix[r1+x0])*(1-fx) + float64(p.Pix[r1+x1])*fx
+	return a*(1-fy) + b*fy
+}

@@ -1,0 +1,150 @@
+package qr
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/qrcascade/qrcascade/internal/geom"
+)
+
+// Screening (ISO/IEC 18004:2015, 7.9 and 6.3.5): a cheap test of each
+// candidate before any grid is read. The format information must read on
+// the affine grid near the finder patterns, where it is accurate whatever
+// the side error; the timing patterns' agreement, the alignment evidence of
+// versions 7+ and agreeing version information rank the survivors.
+
+// candidate is a finder triple that passed the screen.
+type candidate struct {
+	t      triple
+	f      finderFrame
+	sizes  []int // symbol sides to try, most likely first
+	budget int   // transforms allowed
+	rank   int   // timing pattern agreement in tenths: read high ranks first
+	index  int   // which of the candidates screened together (screenAll)
+}
+
+// screenCandidate estimates the symbol sizes of a triple and screens it by
+// its format information.
+func screenCandidate(s sampler, t triple, f finderFrame) (candidate, *candidateError) {
+	c := candidate{t: t, f: f, budget: math.MaxInt}
+	c.sizes = c.f.candidateSizes(s)
+	if len(c.sizes) == 0 {
+		return c, &candidateError{stage: StageGrouping, err: fmt.Errorf("qr: no plausible symbol size: %w", ErrNotFound)}
+	}
+	// Cheap screen: the format information sits next to the finder
+	// patterns, where the affine grid is accurate whatever the size error;
+	// a triple whose format information reads in no size is no symbol.
+	for _, n := range c.sizes {
+		if g := fitGrid(s, &c.f, n, false, parallelogram); g != nil && formatReadable(s, g, &c.f) {
+			c.rank = timingRank(s, g, &c.f)
+			if c.rank < 10 && showsAlignment(s, &c.f, c.sizes) {
+				// Alignment patterns where a version 7+ symbol has
+				// them: read before the look-alike triples that the
+				// finder-like shapes of its data region make, which
+				// otherwise spend the failed-grid budget first
+				// (boofcv-dev high_version and rotations).
+				c.rank = 10
+			}
+			if c.rank < 7 {
+				// timing patterns barely alternate: a cross triple, or
+				// strong perspective; worth fewer grids
+				c.budget = 4
+			}
+			return c, nil
+		}
+	}
+	// The strict screen misses some blurred symbols: let those that read
+	// loosely through with a small budget.
+	g := fitGrid(s, &c.f, c.sizes[0], false, parallelogram)
+	if g != nil && formatReadableLoose(s, g, &c.f) {
+		c.budget = 2
+		c.rank = timingRank(s, g, &c.f)
+		if c.rank < 10 && showsAlignment(s, &c.f, c.sizes) {
+			c.rank = 10
+		}
+		return c, nil
+	}
+	var corners geom.Quad
+	if g != nil {
+		corners = g.corners()
+	}
+	return c, &candidateError{stage: StageFormat, corners: corners, err: fmt.Errorf("qr: screening: %w", ErrFormatInfo)}
+}
+
+// timingRank rates, 0–10, how well the timing patterns support grid g: the
+// fraction (in tenths) of timing modules sampled as expected on the affine
+// grid, or 10 when the module counts of both timing patterns match the
+// side (8 when one does), which perspective does not disturb.
+func timingRank(s sampler, g *grid, f *finderFrame) int {
+	r := int(10 * timingAgreement(s, g, f))
+	near := func(t int) bool { return t > 0 && abs(t-g.n) <= 2 }
+	switch {
+	case near(f.timingTop) && near(f.timingLeft):
+		r = 10
+	case near(f.timingTop) || near(f.timingLeft):
+		r = max(r, 8)
+	}
+	return r
+}
+
+// timingAgreement returns the fraction of the timing pattern modules (6.3.5:
+// row and column 6 between the finder patterns, alternating from dark) that
+// g samples as expected.
+func timingAgreement(s sampler, g *grid, f *finderFrame) float64 {
+	good, total := 0, 0
+	for k := 8; k <= g.n-9; k++ {
+		want := k%2 == 0
+		c := float64(k) + 0.5
+		if f.isDark(s.at(g.toImage(c, 6.5))) == want {
+			good++
+		}
+		if f.isDark(s.at(g.toImage(6.5, c))) == want {
+			good++
+		}
+		total += 2
+	}
+	if total == 0 {
+		return 0
+	}
+	return float64(good) / float64(total)
+}
+
+// formatReadable reports whether either copy of the format information,
+// read with one sample per module and the finder patterns' mid level, is
+// within 3 bits of a codeword, in either orientation.
+func formatReadable(s sampler, g *grid, f *finderFrame) bool {
+	return screenFormat(s, g, f, true)
+}
+
+// formatReadableLoose is formatReadable accepting any copy within 3 bits.
+func formatReadableLoose(s sampler, g *grid, f *finderFrame) bool {
+	return screenFormat(s, g, f, false)
+}
+
+func screenFormat(s sampler, g *grid, f *finderFrame, strict bool) bool {
+	dark := func(x, y int) bool {
+		return f.isDark(s.at(g.toImage(float64(x)+0.5, float64(y)+0.5)))
+	}
+	if _, ok := readFormatBits(dark, g.n, false, strict); ok {
+		return true
+	}
+	_, ok := readFormatBits(dark, g.n, true, strict)
+	return ok
+}
+
+// showsAlignment reports whether alignmentEvidence holds on the
+// parallelogram grid of one of the first two sides in
+// sizes (the most likely), if of 45 modules or more. The evidence tells a
+// symbol from look-alikes, not one side from its neighbours: the two
+// patterns move by at most 2 modules from one version to the next.
+func showsAlignment(s sampler, f *finderFrame, sizes []int) bool {
+	for _, n := range sizes[:min(2, len(sizes))] {
+		if n < 45 {
+			continue
+		}
+		if g := fitGrid(s, f, n, false, parallelogram); g != nil && alignmentEvidence(s, g, f) {
+			return true
+		}
+	}
+	return false
+}
