@@ -17,6 +17,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -65,7 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "peer":
 		return runPeer(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "qrcascade", version)
+		fmt.Fprintln(stdout, "qrcascade", buildVersion(), runtime.Version())
 		return exitOK
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
@@ -75,5 +77,48 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitFailure
 }
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// version is set at build time with -ldflags "-X main.version=…" (the
+// Makefile stamps `git describe`). Empty: buildVersion falls back to the
+// module version that `go install …@version` records.
+var version string
+
+// buildVersion returns the version stamped at build time, else the main
+// module's version from the build information (v1.2.3 for `go install
+// github.com/qrcascade/qrcascade/cmd/qrcascade@v1.2.3`), else the VCS
+// revision of a build from a checkout, else "dev".
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
+	}
+	return versionFrom(bi)
+}
+
+// versionFrom picks the version out of bi (see buildVersion).
+func versionFrom(bi *debug.BuildInfo) string {
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if modified == "true" {
+		rev += "-dirty"
+	}
+	return "devel-" + rev
+}

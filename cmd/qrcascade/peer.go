@@ -118,7 +118,7 @@ func runPeer(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	ready := peerReady{
 		Ready: true, Peer: peerName, Positions: true, PointsFrame: "exif",
-		Version: fmt.Sprintf("qrcascade %s %s", version, runtime.Version()),
+		Version: fmt.Sprintf("qrcascade %s %s", buildVersion(), runtime.Version()),
 		Notes:   peerNotes(opts),
 	}
 	if !send(ready) {

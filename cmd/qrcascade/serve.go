@@ -199,7 +199,7 @@ Flags:
 		RequestTimeout: timeout, MaxBodyBytes: maxBody,
 		MaxConcurrent: f.maxConcurrent, QueueLength: f.queue, RetryAfter: f.retryAfter,
 		ReadTimeout: f.readTimeout, ShutdownTimeout: f.shutdownTimeout,
-		Logger: log, Version: version,
+		Logger: log, Version: buildVersion(),
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -255,5 +256,14 @@ func TestMetricsNeuralTier(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestBuildInfo: qrcascade_build_info is 1 with the configured version.
+func TestBuildInfo(t *testing.T) {
+	srv := newTestServer(t, Config{Version: "v1.2.3"})
+	mfs := scrape(t, srv.Handler())
+	if got := sample(mfs, "qrcascade_build_info", map[string]string{"version": "v1.2.3", "goversion": runtime.Version()}); got != 1 {
+		t.Errorf("qrcascade_build_info{version=v1.2.3} = %v, want 1", got)
 	}
 }

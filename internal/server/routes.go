@@ -22,11 +22,12 @@ func (s *Server) routes() http.Handler {
 		ErrorLog: slogPrinter{s}, Registry: s.registry, MaxRequestsInFlight: 4,
 	})
 	table := map[string]route{
-		"/":        {[]string{http.MethodGet, http.MethodHead}, s.handleIndex},
-		"/detect":  {[]string{http.MethodPost}, s.handleDetect},
-		"/healthz": {[]string{http.MethodGet, http.MethodHead}, s.handleHealthz},
-		"/readyz":  {[]string{http.MethodGet, http.MethodHead}, s.handleReadyz},
-		"/metrics": {[]string{http.MethodGet, http.MethodHead}, metrics.ServeHTTP},
+		"/":             {[]string{http.MethodGet, http.MethodHead}, s.handleIndex},
+		"/detect":       {[]string{http.MethodPost}, s.handleDetect},
+		"/healthz":      {[]string{http.MethodGet, http.MethodHead}, s.handleHealthz},
+		"/readyz":       {[]string{http.MethodGet, http.MethodHead}, s.handleReadyz},
+		"/metrics":      {[]string{http.MethodGet, http.MethodHead}, metrics.ServeHTTP},
+		"/openapi.json": {[]string{http.MethodGet, http.MethodHead}, s.handleOpenAPI},
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rt, ok := table[r.URL.Path]

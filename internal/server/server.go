@@ -287,6 +287,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = m
+	if err := registerBuildInfo(reg, cfg.Version); err != nil {
+		return nil, err
+	}
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }
