@@ -300,7 +300,7 @@ func TestProbesAndIndex(t *testing.T) {
 		{"readyz draining", draining, "/readyz", "", 503, `"code":"shutting_down"`},
 		{"healthz draining", draining, "/healthz", "", 200, `"status":"ok"`},
 		{"index json", srv, "/", "", 200, `"version":"v9"`},
-		{"index html", srv, "/", "text/html,*/*", 200, "<h1>qrcascade v9</h1>"},
+		{"index html", srv, "/", "text/html,*/*", 200, "<h1>qrcascade <small>v9 · operator page</small></h1>"},
 		{"metrics", srv, "/metrics", "", 200, "qrcascade_requests_total"},
 	}
 	for _, tc := range tests {
