@@ -149,6 +149,11 @@ type Options struct {
 	// the classic tier reads then cost exactly what they cost in classic
 	// mode). Measured costs and gains in docs/BENCHMARKS.md.
 	AfterRead string
+	// Explain fills Result.Explain: per page, the candidates located or
+	// detected but not read with the stage where each stopped, the
+	// strategies run and the time per tier. Default false: a Read then
+	// collects none of it.
+	Explain bool
 }
 
 // Strategies returns the classic strategies run by default, in order.
@@ -193,7 +198,7 @@ func NewReader(opts Options) (*Reader, error) {
 	if opts.Mode == "" {
 		opts.Mode = ModeClassic
 	}
-	cfg := classic.Config{Strategies: opts.Strategies}
+	cfg := classic.Config{Strategies: opts.Strategies, Explain: opts.Explain}
 	if opts.All {
 		cfg.Stop = classic.StopAll
 	}
@@ -215,6 +220,7 @@ func NewReader(opts Options) (*Reader, error) {
 		Nano: opts.Models.lazy(ModelNano), Large: opts.Models.lazy(ModelLarge),
 		LargeDetect: neural.DetectOptions{InputSize: opts.Models.largeInput},
 		AfterRead:   cascade.AfterRead(opts.AfterRead),
+		Explain:     opts.Explain,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("qrcascade: %w", err)
@@ -263,6 +269,7 @@ func (r *Reader) Read(ctx context.Context, data []byte) (*Result, error) {
 		res, err := r.readPDF(ctx, data)
 		if res != nil {
 			res.Timings.Total = time.Since(start)
+			res.Explain.prune(res.Codes)
 		}
 		return res, err
 	}
@@ -283,6 +290,7 @@ func (r *Reader) Read(ctx context.Context, data []byte) (*Result, error) {
 	})
 	res.Image.Format, res.Image.Pages = info.Format, info.Pages
 	res.Timings.Total = time.Since(start)
+	res.Explain.prune(res.Codes)
 	switch {
 	case tierErr != nil:
 		return res, tierErr
@@ -561,6 +569,7 @@ func (r *Reader) ReadImage(ctx context.Context, img *image.Gray) (*Result, error
 	res := &Result{Image: ImageInfo{Format: "gray", Width: p.W, Height: p.H, Pages: 1}}
 	err := r.read(ctx, p, 0, nil, res)
 	res.Timings.Total = time.Since(start)
+	res.Explain.prune(res.Codes)
 	return res, err
 }
 
@@ -588,8 +597,12 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, to func(geom
 	}
 	res.AfterRead = res.AfterRead || out.AfterRead
 	res.Candidates += out.Candidates
+	attempts := len(res.Attempts)
 	for _, a := range out.Attempts {
 		res.Attempts = append(res.Attempts, Attempt{Tier: TierClassic, Strategy: a.Strategy, Duration: a.Duration, Codes: a.Codes, Skipped: a.Skipped})
+	}
+	if r.opts.Explain {
+		explain(res, page, to, &out, res.Attempts[attempts:])
 	}
 	for _, c := range out.Codes {
 		code := codeFromCascade(c)
@@ -614,6 +627,33 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, to func(geom
 		return fmt.Errorf("qrcascade: %w", err)
 	}
 	return nil
+}
+
+// explain adds to res.Explain what one pass of the tiers over page did:
+// out's unread candidates (points mapped by to) and timings, attempts.
+func explain(res *Result, page int, to func(geom.Point) geom.Point, out *cascade.Outcome, attempts []Attempt) {
+	if res.Explain == nil {
+		res.Explain = &Explain{}
+	}
+	pe := res.Explain.page(page)
+	pe.Timings.Classic += out.Classic
+	pe.Timings.Nano += out.Nano
+	pe.Timings.Large += out.Large
+	pe.Detections += out.Candidates
+	if out.Fallback != "" {
+		pe.Fallback = out.Fallback
+	}
+	pe.Attempts = append(pe.Attempts, attempts...)
+	for _, u := range out.Unread {
+		c := Candidate{Tier: u.Tier, Strategy: u.Strategy, Model: u.Model, Score: u.Score, Stage: u.Stage}
+		for k, q := range u.Corners {
+			if to != nil {
+				q = to(q)
+			}
+			c.Points[k] = Point{q.X, q.Y}
+		}
+		pe.Unread = append(pe.Unread, c)
+	}
 }
 
 // seen reports whether codes holds c already: same page and text, and

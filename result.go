@@ -34,6 +34,9 @@ type Result struct {
 	// AfterRead reports that the nano detector ran after the classic tier
 	// had read codes (Options.AfterRead), looking for more.
 	AfterRead bool `json:"-"`
+	// Explain is what the tiers tried on each page and why candidates
+	// were not read; nil unless Options.Explain is set.
+	Explain *Explain `json:"explain,omitempty"`
 }
 
 // Success reports whether at least one code was read.

@@ -154,6 +154,10 @@ type Config struct {
 	// the whole-image pass finds nothing in a plane larger than two tiles
 	// along its long side. Zero: 1280. Negative: no tiling.
 	TileSide int
+	// Explain fills Outcome.Unread with the detectors' candidates that
+	// were not read, and the classic tier's failures (build Classic with
+	// classic.Config.Explain for those). Default false.
+	Explain bool
 }
 
 // AfterRead is the policy for running the nano detector after a classic
@@ -265,13 +269,33 @@ type Outcome struct {
 	Candidates int
 	// Timings per tier.
 	Classic, Nano, Large time.Duration
+	// Unread holds, with Config.Explain, the candidates located or
+	// detected but not read, away from every code read: the classic
+	// tier's failures, then each detector's candidates. Nil otherwise.
+	Unread []Unread
+}
+
+// StageNotTried is the Unread.Stage of a detector candidate that was not
+// decoded: over Config.MaxCandidates, or the deadline passed first.
+const StageNotTried = "not_tried"
+
+// Unread is a candidate symbol that was located (classic tier) or detected
+// (neural tier) but not read.
+type Unread struct {
+	Corners  geom.Quad // outer corners, pixels of the plane
+	Tier     string    // "classic" or "neural"
+	Strategy string    // classic: the strategy that located it
+	Model    string    // neural: the detector that proposed it
+	Score    float64   // neural: the detection score
+	// Stage is where decoding stopped: a qr.Stage name (the furthest
+	// any attempt on the candidate reached), or StageNotTried.
+	Stage string
 }
 
 // Read runs the tiers over p (not modified). When ctx is done it returns
 // what it has with ctx's error wrapped. A detector that cannot be loaded
 // is an error (the classic codes found so far are returned with it).
-func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
-	var out Outcome
+func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (out Outcome, err error) {
 	start := time.Now()
 	co, err := c.cfg.Classic.Read(ctx, p)
 	out.Classic = time.Since(start)
@@ -279,6 +303,12 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 	out.Model = ModelClassic
 	for _, code := range co.Codes {
 		out.Codes = append(out.Codes, Code{Code: code, Tier: "classic", Confidence: 1})
+	}
+	if c.cfg.Explain {
+		for _, f := range co.Failures {
+			out.Unread = append(out.Unread, Unread{Corners: f.Corners, Tier: "classic", Strategy: f.Strategy, Stage: f.Stage.String()})
+		}
+		defer func() { out.Unread = dropRead(out.Unread, out.Codes) }()
 	}
 	if err != nil || c.cfg.Mode == ModeClassic {
 		return out, err
@@ -334,8 +364,9 @@ func (c *Cascade) detectAfterRead(co *classic.Outcome) bool {
 // to *elapsed, its candidates and codes, and model as the last stage run.
 func (c *Cascade) stage(ctx context.Context, p *gray.Plane, out *Outcome, lm *LazyModel, name, model string, opts neural.DetectOptions, tile bool, elapsed *time.Duration) ([]neural.Detection, []Code, error) {
 	start := time.Now()
-	dets, codes, err := c.neural(ctx, p, lm, name, opts, out.Codes, tile)
+	dets, codes, unread, err := c.neural(ctx, p, lm, name, opts, out.Codes, tile)
 	*elapsed = time.Since(start)
+	out.Unread = append(out.Unread, unread...)
 	out.Model = model
 	out.Candidates += len(dets)
 	out.Codes = appendCodes(out.Codes, codes)
@@ -366,19 +397,20 @@ func (c *Cascade) fallbackReason(dets []neural.Detection, codes []Code) string {
 // neural runs one detector over p (with tile, tiling big planes when the
 // whole-image pass finds nothing and no code is known) and decodes its
 // candidates, except those on a code of known (read by an earlier tier).
-func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name string, opts neural.DetectOptions, known []Code, tile bool) ([]neural.Detection, []Code, error) {
+// With Config.Explain it also returns the candidates it did not read.
+func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name string, opts neural.DetectOptions, known []Code, tile bool) ([]neural.Detection, []Code, []Unread, error) {
 	m, err := lm.Get()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	dets, err := m.DetectWith(ctx, p, opts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("cascade: %s: %w", name, err)
+		return nil, nil, nil, fmt.Errorf("cascade: %s: %w", name, err)
 	}
 	if tile && len(dets) == 0 && len(known) == 0 && c.cfg.TileSide > 0 && max(p.W, p.H) > 2*c.cfg.TileSide {
 		dets, err = c.detectTiles(ctx, m, p, opts)
 		if err != nil {
-			return dets, nil, err
+			return dets, nil, nil, err
 		}
 	}
 	// Candidates on codes already read are dropped before the budget is
@@ -394,22 +426,70 @@ func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name
 		dets = kept
 	}
 	sort.SliceStable(dets, func(i, j int) bool { return dets[i].Score > dets[j].Score })
+	var unread []Unread
+	miss := func(d neural.Detection, stage string) {
+		if c.cfg.Explain {
+			unread = append(unread, Unread{Corners: d.Quad, Tier: "neural", Model: name, Score: float64(d.Score), Stage: stage})
+		}
+	}
 	if len(dets) > c.cfg.MaxCandidates {
+		for _, d := range dets[c.cfg.MaxCandidates:] {
+			miss(d, StageNotTried)
+		}
 		dets = dets[:c.cfg.MaxCandidates]
 	}
 	var codes []Code
-	for _, d := range dets {
+	for i, d := range dets {
 		if err := ctx.Err(); err != nil {
-			return dets, codes, fmt.Errorf("cascade: %w", err)
+			for _, d := range dets[i:] {
+				miss(d, StageNotTried)
+			}
+			return dets, codes, unread, fmt.Errorf("cascade: %w", err)
 		}
 		if codeCovered(codes, d.Quad) {
 			continue
 		}
-		if code, ok := c.decodeCandidate(ctx, p, d.Quad); ok {
+		code, stage, ok := c.decodeCandidate(ctx, p, d.Quad)
+		if ok {
 			codes = appendCodes(codes, []Code{{Code: code, Tier: "neural", Model: name, Confidence: float64(d.Score)}})
+			continue
+		}
+		miss(d, stage.String())
+	}
+	return dets, codes, unread, nil
+}
+
+// dropRead removes from us, in place, the candidates that overlap a code
+// read (by a later strategy, tier or candidate).
+func dropRead(us []Unread, codes []Code) []Unread {
+	kept := us[:0]
+	for _, u := range us {
+		if !codeCovered(codes, u.Corners) {
+			kept = append(kept, u)
 		}
 	}
-	return dets, codes, nil
+	return kept
+}
+
+// stageOf returns the stage of the reading procedure that err (from
+// qr.Detector.DecodeQuad) names; StageFinder when it names none.
+func stageOf(err error) qr.Stage {
+	for _, s := range [...]struct {
+		err   error
+		stage qr.Stage
+	}{
+		{qr.ErrBitstream, qr.StageBitstream},
+		{qr.ErrErrorCorrection, qr.StageErrorCorrection},
+		{qr.ErrCodewords, qr.StageCodewords},
+		{qr.ErrAlignment, qr.StageAlignment},
+		{qr.ErrVersionInfo, qr.StageVersion},
+		{qr.ErrFormatInfo, qr.StageFormat},
+	} {
+		if errors.Is(err, s.err) {
+			return s.stage
+		}
+	}
+	return qr.StageFinder
 }
 
 // detectTiles runs m over overlapping tiles of p (25 % overlap) and maps the
@@ -448,32 +528,37 @@ func (c *Cascade) detectTiles(ctx context.Context, m *neural.Model, p *gray.Plan
 
 // decodeCandidate reads the symbol around quad q of p: the locator on the
 // quad, then the crop strategies on the rectified quad, then the locator on
-// the other hypotheses of retryQuads.
-func (c *Cascade) decodeCandidate(ctx context.Context, p *gray.Plane, q geom.Quad) (classic.Code, bool) {
-	if s, err := c.cfg.Locator.DecodeQuad(ctx, p, q); err == nil {
+// the other hypotheses of retryQuads. When none reads, stage is the
+// furthest stage the locator's attempts reached.
+func (c *Cascade) decodeCandidate(ctx context.Context, p *gray.Plane, q geom.Quad) (code classic.Code, stage qr.Stage, ok bool) {
+	s, err := c.cfg.Locator.DecodeQuad(ctx, p, q)
+	if err == nil {
 		code := classic.FromSymbol(s, "locator")
 		code.Strategy = "quad"
-		return code, true
+		return code, 0, true
 	}
+	stage = stageOf(err)
 	if rect, h, ok := rectify(p, q); ok {
 		if out, _ := c.cfg.Crop.Read(ctx, rect); len(out.Codes) > 0 {
 			code := out.Codes[0]
 			code.Corners = mapQuad(&h, code.Corners)
 			code.Strategy = "crop_" + code.Strategy
-			return code, true
+			return code, 0, true
 		}
 	}
 	for _, r := range retryQuads(q) {
 		if ctx.Err() != nil {
 			break
 		}
-		if s, err := c.cfg.Locator.DecodeQuad(ctx, p, r); err == nil {
+		s, err := c.cfg.Locator.DecodeQuad(ctx, p, r)
+		if err == nil {
 			code := classic.FromSymbol(s, "locator")
 			code.Strategy = "quad_retry"
-			return code, true
+			return code, 0, true
 		}
+		stage = max(stage, stageOf(err))
 	}
-	return classic.Code{}, false
+	return classic.Code{}, stage, false
 }
 
 // quadSide is the mean side length of q.

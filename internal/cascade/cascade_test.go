@@ -139,7 +139,7 @@ func TestDecodeCandidateRescuesBlurredCode(t *testing.T) {
 		q := scene.Codes[0].Corners
 		// The detector's corners are a few pixels off and start anywhere.
 		noisy := geom.Quad{q[1].Add(geom.Point{X: 2, Y: -1}), q[2].Add(geom.Point{X: -1, Y: 2}), q[3].Add(geom.Point{X: 1, Y: 1}), q[0].Add(geom.Point{X: -2, Y: 0})}
-		code, ok := c.decodeCandidate(context.Background(), scene.Plane, noisy)
+		code, _, ok := c.decodeCandidate(context.Background(), scene.Plane, noisy)
 		if ok {
 			if code.Text != scene.Codes[0].Text {
 				t.Fatalf("false read %q", code.Text)

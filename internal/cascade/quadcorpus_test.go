@@ -115,7 +115,7 @@ func TestQuadCorpus(t *testing.T) {
 				for i, code := range co.Codes {
 					known[i] = Code{Code: code, Tier: "classic"}
 				}
-				_, extra, err = c.neural(ctx, p, lm, model, c.cfg.Detect, known, true)
+				_, extra, _, err = c.neural(ctx, p, lm, model, c.cfg.Detect, known, true)
 				afterTime += time.Since(start)
 				if err != nil {
 					t.Fatal(err)
@@ -128,7 +128,7 @@ func TestQuadCorpus(t *testing.T) {
 					tl.afterRead++
 				} else {
 					if oracle {
-						if _, ok := c.decodeCandidate(ctx, p, label); ok {
+						if _, _, ok := c.decodeCandidate(ctx, p, label); ok {
 							tl.label++
 						}
 					}
@@ -139,14 +139,14 @@ func TestQuadCorpus(t *testing.T) {
 			continue
 		}
 		start := time.Now()
-		dets, codes, err := c.neural(ctx, p, lm, model, c.cfg.Detect, nil, true)
+		dets, codes, _, err := c.neural(ctx, p, lm, model, c.cfg.Detect, nil, true)
 		decodeTime += time.Since(start)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, label := range e.Polygons {
 			if oracle {
-				if _, ok := c.decodeCandidate(ctx, p, label); ok {
+				if _, _, ok := c.decodeCandidate(ctx, p, label); ok {
 					tl.label++
 				}
 			}

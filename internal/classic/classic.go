@@ -54,6 +54,9 @@ type Config struct {
 	// LocatorEngine is used by the locator strategies. Nil: our own
 	// locator with default options.
 	LocatorEngine Engine
+	// Explain fills Outcome.Failures. Default false: the tier keeps only
+	// what Outcome.Unread needs.
+	Explain bool
 }
 
 // Tier runs the classic strategies. It is safe for concurrent use; its
@@ -65,6 +68,7 @@ type Tier struct {
 	harder     Engine
 	locator    Engine
 	locatorEq  Engine
+	explain    bool
 	stats      []strategyCounters // parallel to strategies
 }
 
@@ -79,7 +83,7 @@ func New(cfg Config) (*Tier, error) {
 	if len(names) == 0 {
 		names = DefaultOrder()
 	}
-	t := &Tier{stop: cfg.Stop, engine: cfg.Engine, harder: cfg.HarderEngine}
+	t := &Tier{stop: cfg.Stop, engine: cfg.Engine, harder: cfg.HarderEngine, explain: cfg.Explain}
 	if t.engine == nil {
 		t.engine = GozxingEngine{}
 	}
@@ -143,12 +147,24 @@ type Outcome struct {
 	// cascade runs its detector after a read on it). Only engines that
 	// locate symbols themselves report them (the locator strategies).
 	Unread []geom.Quad
+	// Failures holds, with Config.Explain, every candidate the strategies
+	// run located but could not decode, away from the codes read, one per
+	// position (the one that went furthest), with the stage where it
+	// stopped. Nil without Config.Explain.
+	Failures []Failure
+}
+
+// Failure is a candidate symbol a strategy located but could not decode.
+type Failure struct {
+	Strategy string    // the strategy that located it
+	Stage    qr.Stage  // where decoding stopped
+	Corners  geom.Quad // estimated outer corners, pixels of the input plane
 }
 
 // unreadReporter is an Engine that also reports the candidates it located
 // but could not decode.
 type unreadReporter interface {
-	DecodeUnread(ctx context.Context, p *gray.Plane) ([]Code, []geom.Quad, error)
+	DecodeUnread(ctx context.Context, p *gray.Plane) ([]Code, []qr.Failure, error)
 }
 
 // Read runs the strategies over p (which it does not modify) and returns
@@ -179,7 +195,7 @@ func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 			eng = t.locatorEq
 		}
 		var codes []Code
-		var unread []geom.Quad
+		var unread []qr.Failure
 		var err error
 		if r, ok := eng.(unreadReporter); ok {
 			codes, unread, err = r.DecodeUnread(ctx, plane)
@@ -194,6 +210,11 @@ func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		if err != nil {
 			return out, fmt.Errorf("classic: strategy %s: %w", s.Name, err)
 		}
+		if t.explain {
+			for _, f := range unread {
+				out.Failures = addFailure(out.Failures, Failure{Strategy: s.Name, Stage: f.Stage, Corners: scaleQuad(f.Corners, scale)})
+			}
+		}
 		if len(codes) == 0 {
 			continue
 		}
@@ -205,32 +226,57 @@ func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 			}
 		}
 		out.Codes = appendUnique(out.Codes, codes...)
-		for _, q := range unread {
-			if scale != 1 {
-				q = scaleQuad(q, scale)
+		for _, f := range unread {
+			if evidence(f.Stage) {
+				out.Unread = append(out.Unread, scaleQuad(f.Corners, scale))
 			}
-			out.Unread = append(out.Unread, q)
 		}
 		if t.stop == StopFirst {
 			break
 		}
 	}
 	out.Unread = dropCovered(out.Unread, out.Codes)
+	if t.explain {
+		kept := out.Failures[:0]
+		for _, f := range out.Failures {
+			if !onCodes(out.Codes, f.Corners) {
+				kept = append(kept, f)
+			}
+		}
+		out.Failures = kept
+	}
 	return out, nil
+}
+
+// addFailure adds f to fs: in place of a failure at the same position that
+// stopped at an earlier stage, not at all when one there went as far.
+func addFailure(fs []Failure, f Failure) []Failure {
+	for i := range fs {
+		if fs[i].Corners.Overlaps(f.Corners) {
+			if f.Stage > fs[i].Stage {
+				fs[i] = f
+			}
+			return fs
+		}
+	}
+	return append(fs, f)
+}
+
+// onCodes reports whether q overlaps one of codes.
+func onCodes(codes []Code, q geom.Quad) bool {
+	for i := range codes {
+		if codes[i].Corners.Overlaps(q) {
+			return true
+		}
+	}
+	return false
 }
 
 // dropCovered removes from qs, in place, the quads that overlap a code.
 func dropCovered(qs []geom.Quad, codes []Code) []geom.Quad {
 	kept := qs[:0]
 	for _, q := range qs {
-		covered := false
-		for i := range codes {
-			if codes[i].Corners.Overlaps(q) {
-				covered = true
-				break
-			}
-		}
-		if !covered {
+		if !onCodes(codes, q) {
 			kept = append(kept, q)
 		}
 	}
@@ -241,6 +287,9 @@ func dropCovered(qs []geom.Quad, codes []Code) []geom.Quad {
 // plane. Coordinates measure from the top-left corner of the top-left
 // pixel, so the mapping is a plain scale.
 func scaleQuad(q geom.Quad, s float64) geom.Quad {
+	if s == 1 {
+		return q
+	}
 	for i := range q {
 		q[i] = geom.Point{X: q[i].X * s, Y: q[i].Y * s}
 	}
