@@ -148,6 +148,10 @@ Flags:
 	opts := f.reader.options()
 	timeout := opts.Timeout
 	opts.Timeout = 0 // the server's per-request context carries the deadline
+	// Every read collects the explain data (unread candidates and their
+	// stage, per-page timings) so that explain=1 and the operator page can
+	// show it; answers without explain=1 leave it out.
+	opts.Explain = true
 	defaultMode := opts.Mode
 	// One PDF engine for every mode's Reader: each engine would compile
 	// PDFium (seconds) and hold its own instances.

@@ -28,6 +28,18 @@ type explainPage struct {
 	Height     int                `json:"height"`
 	Codes      []int              `json:"codes"`
 	Candidates []explainCandidate `json:"candidates"`
+	// TimingsMS is the time each tier spent on this page, when the
+	// reader collected it (qrcascade.Options.Explain).
+	TimingsMS *pageTimingsMS `json:"timings_ms,omitempty"`
+	// Detections counts the quads the neural detectors proposed here.
+	Detections int `json:"detections,omitempty"`
+}
+
+// pageTimingsMS is one page's time per tier, in milliseconds.
+type pageTimingsMS struct {
+	Classic float64 `json:"classic"`
+	Nano    float64 `json:"nano"`
+	Large   float64 `json:"large"`
 }
 
 // explainCandidate is a region that looked like a code but did not read,
@@ -54,7 +66,10 @@ type explainAttempt struct {
 // answer (which multi=0 may have cut to one). Every page of the input gets
 // an entry, with or without codes; the page size is the first page's (the
 // Result does not carry the others'), so later pages of a PDF with mixed
-// page sizes are drawn at the first page's size.
+// page sizes are drawn at the first page's size. The unread candidates and
+// per-page timings come from res.Explain, which the reader fills when it
+// was built with qrcascade.Options.Explain (the service's readers are);
+// without it the candidates are empty.
 func buildExplain(res *qrcascade.Result, codes []codeJSON) *explainJSON {
 	pages := max(1, res.Image.Pages)
 	ex := &explainJSON{
@@ -70,6 +85,19 @@ func buildExplain(res *qrcascade.Result, codes []codeJSON) *explainJSON {
 	for i, c := range codes {
 		p := min(max(c.Page, 1), pages) - 1
 		ex.Pages[p].Codes = append(ex.Pages[p].Codes, i)
+	}
+	if res.Explain != nil {
+		for _, pe := range res.Explain.Pages {
+			p := min(max(pe.Page, 1), pages) - 1
+			ep := &ex.Pages[p]
+			ms := func(d time.Duration) float64 { return float64(d/time.Microsecond) / 1000 }
+			ep.TimingsMS = &pageTimingsMS{Classic: ms(pe.Timings.Classic), Nano: ms(pe.Timings.Nano), Large: ms(pe.Timings.Large)}
+			ep.Detections += pe.Detections
+			for _, c := range pe.Unread {
+				ep.Candidates = append(ep.Candidates, explainCandidate{Points: c.Points, Stage: c.Stage, Tier: c.Tier,
+					Strategy: c.Strategy, Model: c.Model, Confidence: c.Score})
+			}
+		}
 	}
 	for _, a := range res.Attempts {
 		ex.Attempts = append(ex.Attempts, explainAttempt{

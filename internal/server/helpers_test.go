@@ -82,7 +82,7 @@ func classicReaders(t testing.TB, opts qrcascade.Options) map[qrcascade.Mode]Ima
 func newTestServer(t testing.TB, cfg Config) *Server {
 	t.Helper()
 	if cfg.Readers == nil {
-		cfg.Readers = classicReaders(t, qrcascade.Options{})
+		cfg.Readers = classicReaders(t, qrcascade.Options{Explain: true})
 	}
 	s, err := New(cfg)
 	if err != nil {

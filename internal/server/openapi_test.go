@@ -16,6 +16,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/qrcascade/qrcascade"
 )
 
 // The contract is checked with kin-openapi, which loads and validates
@@ -260,5 +262,30 @@ func TestExplain(t *testing.T) {
 	}
 	if w := do(srv.Handler(), "POST", "/detect", "image/jpeg", fx.invoiceJPEG); strings.Contains(w.Body.String(), `"explain"`) {
 		t.Errorf("explain member without explain=1: %s", w.Body)
+	}
+}
+
+// TestExplainCandidates: the reader's unread candidates reach their page
+// with their stage, corners and score.
+func TestExplainCandidates(t *testing.T) {
+	quad := [4]qrcascade.Point{{10, 10}, {90, 10}, {90, 90}, {10, 90}}
+	r := readerFunc(func(ctx context.Context, data []byte) (*qrcascade.Result, error) {
+		return &qrcascade.Result{Model: "nano", Image: qrcascade.ImageInfo{Format: "pdf", Width: 100, Height: 100, Pages: 2},
+			Explain: &qrcascade.Explain{Pages: []qrcascade.PageExplain{{Page: 2, Detections: 1,
+				Unread: []qrcascade.Candidate{{Points: quad, Tier: qrcascade.TierNeural, Model: "nano", Score: 0.8, Stage: "format"}}}}}}, nil
+	})
+	srv := newTestServer(t, Config{Readers: map[qrcascade.Mode]ImageReader{qrcascade.ModeClassic: r}})
+	w := do(srv.Handler(), "POST", "/detect?explain=1", "application/pdf", []byte("x"))
+	var res detectResponse
+	decodeJSON(t, w.Body.Bytes(), &res)
+	if res.Explain == nil || len(res.Explain.Pages) != 2 {
+		t.Fatalf("explain %+v", res.Explain)
+	}
+	p1, p2 := res.Explain.Pages[0], res.Explain.Pages[1]
+	if len(p1.Candidates) != 0 || len(p2.Candidates) != 1 || p2.Detections != 1 {
+		t.Fatalf("pages %+v %+v, want the candidate on page 2", p1, p2)
+	}
+	if c := p2.Candidates[0]; c.Stage != "format" || c.Points != quad || c.Confidence != 0.8 || c.Model != "nano" {
+		t.Errorf("candidate %+v", c)
 	}
 }
