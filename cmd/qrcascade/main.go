@@ -1,7 +1,7 @@
 // Command qrcascade reads QR codes in images: batch scans, corpus
 // benchmarks and (later) an HTTP service.
 //
-//	qrcascade scan [flags] FILE|DIR…     read every image, JSON lines / CSV / text out
+//	qrcascade scan [flags] FILE|DIR|-…   read every image, JSON lines / CSV / text out
 //	qrcascade bench --manifest M.jsonl  read rate, false reads, latency on a corpus
 //	qrcascade synth [flags] DIR          write synthetic scenes with a manifest
 //	qrcascade serve [flags]              HTTP service (POST /detect, /metrics)
@@ -29,8 +29,9 @@ func main() {
 	os.Exit(code)
 }
 
-// Exit codes of scan: 0 every image read, 1 some image without code,
-// 2 errors (bad input, bad flags).
+// Exit codes of the commands: 0 success; for scan, 1 some input without
+// code and 2 errors (a missing or unreadable input, bad flags); see
+// scanUsage and --zbar-exit-codes.
 const (
 	exitOK      = 0
 	exitNoCode  = 1
@@ -40,7 +41,7 @@ const (
 const usage = `qrcascade reads QR codes in images.
 
 Usage:
-  qrcascade scan [flags] FILE|DIR...    read every image (recursive), JSON lines by default
+  qrcascade scan [flags] FILE|DIR|-...  read every image (recursive; - is stdin), JSON lines by default
   qrcascade bench [flags] --manifest M  score reads against a corpus manifest
   qrcascade synth [flags] DIR           write synthetic QR scenes and a manifest
   qrcascade serve [flags]               HTTP service: POST /detect, /metrics (default 127.0.0.1:8008)
@@ -57,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "scan":
-		return runScan(ctx, args[1:], stdout, stderr)
+		return runScan(ctx, args[1:], os.Stdin, stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
 	case "synth":
