@@ -77,17 +77,18 @@ const readPageJS = `(() => {
 // the page shows each code's outline (a green pixel on the outline's edge),
 // its text and the invoice verdict. It is skipped when no Chromium is
 // installed, except under CI=true, where it fails: CI installs it
-// (.ci/run). Bounded to 60 s.
+// (.ci/run). Skipped under -short (the race run of make test). Bounded to
+// 60 s.
 func TestOperatorPageInBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode (the full run covers it)")
+	}
 	chrome := findChromium()
 	if chrome == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("no Chromium found (CI=true): .ci/run installs the Debian package chromium; set CHROME to its path otherwise")
 		}
 		t.Skip("no Chromium found: install it (apt-get install chromium) or set CHROME to run the operator page test")
-	}
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
 	}
 	fx := testFixtures(t)
 	dir := t.TempDir()
