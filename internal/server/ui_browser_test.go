@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,8 @@ type pageState struct {
 	Pages      int      `json:"pages"`
 	OutlineRGB []int    `json:"outlineRGB"` // canvas pixel on the first code's top edge
 	Timings    bool     `json:"timings"`
+	Candidates int      `json:"candidates"` // unread candidates in the answer (canvas data)
+	Stages     []string `json:"stages"`     // the stage column of the candidates table
 	BlankNote  bool     `json:"blankNote"`
 }
 
@@ -68,6 +71,8 @@ const readPageJS = `(() => {
     pages: document.querySelectorAll("canvas[data-page]").length,
     outlineRGB: rgb,
     timings: !!document.getElementById("timings"),
+    candidates: Array.from(document.querySelectorAll("canvas[data-page]")).reduce((n, e) => n + parseInt(e.dataset.candidates), 0),
+    stages: Array.from(document.querySelectorAll("tr.candidate td.stage")).map((e) => e.textContent),
     blankNote: !!document.querySelector(".page .blank-page"),
   };
 })()`
@@ -168,6 +173,9 @@ func TestOperatorPageInBrowser(t *testing.T) {
 			}
 			if strings.Join(st.Verdicts, ",") != strings.Join(want, ",") {
 				t.Errorf("invoice verdicts %q, want %q", st.Verdicts, want)
+			}
+			if len(st.Stages) != st.Candidates || slices.Contains(st.Stages, "") {
+				t.Errorf("%d unread candidates in the answer, stages shown %q", st.Candidates, st.Stages)
 			}
 			if !st.Timings || st.BlankNote != tc.blank {
 				t.Errorf("timings shown %v, blank-page note %v (want %v)", st.Timings, st.BlankNote, tc.blank)
