@@ -247,7 +247,7 @@ func (s *scanWriter) write(l scanLine) error {
 				pts = append(pts, fmt.Sprintf("%.1f %.1f", p[0], p[1]))
 			}
 			row := []string{l.File, "true", strconv.Itoa(i), c.Text, strconv.Itoa(c.Version), c.ECLevel,
-				c.Tier, c.Strategy, strings.Join(pts, ";"), lat, l.Error}
+				string(c.Tier), string(c.Strategy), strings.Join(pts, ";"), lat, l.Error}
 			row = append(row, invoiceColumns(c.Invoice)...)
 			err := s.csv.Write(row)
 			if err != nil {

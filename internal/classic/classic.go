@@ -25,6 +25,7 @@ import (
 	"github.com/qrcascade/qrcascade/internal/geom"
 	"github.com/qrcascade/qrcascade/internal/gray"
 	"github.com/qrcascade/qrcascade/internal/qr"
+	"github.com/qrcascade/qrcascade/internal/vocab"
 )
 
 // StopPolicy says when the tier stops trying strategies.
@@ -220,12 +221,12 @@ func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		}
 		st.wins.Add(1)
 		for j := range codes {
-			codes[j].Strategy = s.Name
+			codes[j].Tier, codes[j].Strategy, codes[j].Confidence = vocab.TierClassic, s.Name, 1
 			if scale != 1 {
 				codes[j].Corners = scaleQuad(codes[j].Corners, scale)
 			}
 		}
-		out.Codes = appendUnique(out.Codes, codes...)
+		out.Codes = AppendUnique(out.Codes, codes...)
 		for _, f := range unread {
 			if evidence(f.Stage) {
 				out.Unread = append(out.Unread, scaleQuad(f.Corners, scale))
