@@ -1,26 +1,69 @@
-// Package qrcascade reads QR codes in images for invoice pipelines: a
-// cascade of tiers, cheapest first. The classic tier runs preprocessing
-// strategies (raw, inversion, rescaling, equalisation, thresholds…) in
-// front of a QR decoder and stops at the first that reads; the neural tier
-// (a small CNN detector, in later versions) finds what the classic tier
-// missed.
+// Package qrcascade reads QR codes in images and PDF documents for invoice
+// pipelines: a cascade of tiers, cheapest first, each read labelled with
+// the tier, decoding path and detector that produced it.
 //
-// Five lines:
-//
-//	r, err := qrcascade.NewReader(qrcascade.Options{})
+//	r, err := qrcascade.NewReader(qrcascade.Options{}) // nano mode
 //	if err != nil { … }
-//	res, err := r.Read(ctx, imageBytes) // JPEG, PNG, GIF, BMP, TIFF, WebP, PDF
-//	if err != nil { … }                 // bad input, limits, deadline
+//	defer r.Close()
+//	res, err := r.Read(ctx, data) // JPEG, PNG, GIF, BMP, TIFF, WebP, PDF
+//	if err != nil { … }           // input errors, limits, deadline
 //	for _, c := range res.Codes { fmt.Println(c.Text, c.Points) }
 //
-// Every page is read: PDF pages (rendered at Options.PDFDPI, see
-// docs/PDF.md), TIFF directories and GIF frames; Code.Page says where each
-// code was found.
+// # Pipeline
 //
-// Coordinates are pixels of the image as displayed (after EXIF orientation),
-// (0,0) the top-left corner, +x right, +y down; for PDF, pixels of the page
-// rendered at Options.PDFDPI, /Rotate applied. A Reader is safe for
-// concurrent use.
+// Read sniffs the format, checks the limits from the header (Options
+// MaxBytes, MaxPixels, MaxPages) before any pixel is decoded, applies the
+// EXIF orientation and reduces every page to an 8-bit gray plane (PDF
+// pages are rendered, docs/PDF.md). On each plane the tiers run, by
+// Options.Mode:
+//
+//   - classic (TierClassic): preprocessing strategies (Strategies) in
+//     front of a QR decoder, stopping at the first that reads;
+//   - nano (the default): then the small embedded CNN detector where the
+//     classic tier read nothing (or, per Options.AfterRead, where it read
+//     some codes and located others it could not decode); its candidate
+//     quads are decoded again at full resolution (NeuralStrategies);
+//   - hybrid: then the large detector when nano read nothing, was unsure
+//     or saw a small code (Result.Fallback says why);
+//   - large: the large detector instead of nano.
+//
+// # Guarantees
+//
+//   - Every page is read (PDF pages, TIFF directories, GIF frames);
+//     Code.Page says where each code was found. Codes are deduplicated by
+//     page, text and position.
+//   - A Result with no codes and a nil error means the input holds no
+//     readable code. Input errors are *FormatError, *UnsupportedError
+//     (ErrEncrypted for a PDF that needs a password), *LimitError and
+//     ErrEmpty. When the deadline (ctx or Options.Timeout) passes, Read
+//     returns the partial Result with an error wrapping
+//     context.DeadlineExceeded.
+//   - Every code passed Reed–Solomon error correction. Code.Tier,
+//     Code.Strategy and Code.Model say which tier, decoding path and
+//     detector read it; Result.Model names the stage that read the first
+//     code.
+//   - Options.Explain adds, per page, the candidates located but not read
+//     with the stage where each stopped (Result.Explain); without it no
+//     such work is done.
+//   - A Reader is safe for concurrent use; Read neither modifies nor
+//     keeps its input. Models are loaded on first use and shared through
+//     Options.Models.
+//
+// # Weaknesses
+//
+//   - Codes bent, crumpled or blurred beyond the quad deconvolution, and
+//     codes no detector proposes, stay unread (docs/BENCHMARKS.md has the
+//     read rates per category and mode).
+//   - Neural modes cost more on images the classic tier cannot read (a
+//     detector pass and candidate decodes); classic mode is the cheapest
+//     and reads least.
+//   - The first PDF a Reader sees starts a WebAssembly PDF engine
+//     (seconds without its compilation cache, see Options.PDFCacheDir).
+//
+// Coordinates are pixels of the image as displayed (after EXIF
+// orientation), (0,0) the top-left corner, +x right, +y down; for PDF,
+// pixels of the page rendered at Options.PDFDPI, /Rotate applied; from
+// ReadImage, relative to the image's Bounds().Min.
 package qrcascade
 
 import (

@@ -17,10 +17,10 @@ type Mode string
 
 // Modes, cheapest first.
 const (
-	ModeClassic = Mode(vocab.ModeClassic) // classic strategies only
-	ModeNano    = Mode(vocab.ModeNano)    // classic, then the nano detector (the default)
-	ModeHybrid  = Mode(vocab.ModeHybrid)  // classic, nano, then the large detector when needed
-	ModeLarge   = Mode(vocab.ModeLarge)   // classic, then the large detector
+	ModeClassic Mode = Mode(vocab.ModeClassic) // "classic": classic strategies only
+	ModeNano    Mode = Mode(vocab.ModeNano)    // "nano": classic, then the nano detector (the default)
+	ModeHybrid  Mode = Mode(vocab.ModeHybrid)  // "hybrid": classic, nano, then the large detector when needed
+	ModeLarge   Mode = Mode(vocab.ModeLarge)   // "large": classic, then the large detector
 )
 
 // Modes returns every mode, cheapest first.
@@ -31,8 +31,8 @@ type Tier string
 
 // Tiers.
 const (
-	TierClassic = Tier(vocab.TierClassic) // preprocessing strategies over the QR decoder
-	TierNeural  = Tier(vocab.TierNeural)  // a detector's candidates, decoded at full resolution
+	TierClassic Tier = Tier(vocab.TierClassic) // "classic": preprocessing strategies over the QR decoder
+	TierNeural  Tier = Tier(vocab.TierNeural)  // "neural": a detector's candidates, decoded at full resolution
 )
 
 // Tiers returns every tier, in the order they run.
@@ -44,10 +44,10 @@ type Model string
 
 // Models.
 const (
-	ModelClassic       = Model(vocab.ModelClassic)       // the classic tier
-	ModelNano          = Model(vocab.ModelNano)          // the nano detector
-	ModelLarge         = Model(vocab.ModelLarge)         // the large detector
-	ModelLargeFallback = Model(vocab.ModelLargeFallback) // the large detector run by hybrid mode after nano
+	ModelClassic       Model = Model(vocab.ModelClassic)       // "classic": the classic tier
+	ModelNano          Model = Model(vocab.ModelNano)          // "nano": the nano detector
+	ModelLarge         Model = Model(vocab.ModelLarge)         // "large": the large detector
+	ModelLargeFallback Model = Model(vocab.ModelLargeFallback) // "large_fallback": the large detector run by hybrid mode after nano
 )
 
 // Detectors returns the detector models, ModelNano and ModelLarge.
@@ -58,10 +58,10 @@ type Fallback string
 
 // Fallback reasons.
 const (
-	FallbackNone          = Fallback(vocab.FallbackNone)          // the large detector did not run
-	FallbackNoRead        = Fallback(vocab.FallbackNoRead)        // nano led to no read
-	FallbackLowConfidence = Fallback(vocab.FallbackLowConfidence) // nano's best score under the threshold
-	FallbackSmallCode     = Fallback(vocab.FallbackSmallCode)     // nano's smallest candidate under the size threshold
+	FallbackNone          Fallback = Fallback(vocab.FallbackNone)          // "": the large detector did not run
+	FallbackNoRead        Fallback = Fallback(vocab.FallbackNoRead)        // "no_read": nano led to no read
+	FallbackLowConfidence Fallback = Fallback(vocab.FallbackLowConfidence) // "low_confidence": nano's best score under the threshold
+	FallbackSmallCode     Fallback = Fallback(vocab.FallbackSmallCode)     // "small_code": nano's smallest candidate under the size threshold
 )
 
 // Fallbacks returns every reason the large detector runs for
@@ -75,15 +75,15 @@ type AfterRead string
 
 // After-read policies.
 const (
-	// AfterReadUnread (the default) runs it when the classic tier located
+	// AfterReadUnread, "unread" (the default), runs it when the classic tier located
 	// a candidate it could not decode away from its reads: pages and
 	// photos with several codes of which it read only some.
-	AfterReadUnread = AfterRead(vocab.AfterReadUnread)
-	// AfterReadAlways runs it after every read.
-	AfterReadAlways = AfterRead(vocab.AfterReadAlways)
-	// AfterReadNever never does: images the classic tier reads then cost
+	AfterReadUnread AfterRead = AfterRead(vocab.AfterReadUnread)
+	// AfterReadAlways, "always", runs it after every read.
+	AfterReadAlways AfterRead = AfterRead(vocab.AfterReadAlways)
+	// AfterReadNever, "never", never does: images the classic tier reads then cost
 	// exactly what they cost in classic mode.
-	AfterReadNever = AfterRead(vocab.AfterReadNever)
+	AfterReadNever AfterRead = AfterRead(vocab.AfterReadNever)
 )
 
 // Strategy names a decoding path: a classic strategy (a preprocessing of

@@ -1,72 +1,72 @@
-// Package cascade runs qrcascade's tiers in order, cheapest first: the
-// classic strategies, then (mode permitting) the neural detectors, whose
-// candidate quads are decoded again at full resolution. It owns the mode
-// policy (classic, nano, hybrid, large), the fallback from nano to large,
-// the tiling of big photos and the detectors' lifecycle (LazyModel).
+// Package cascade runs qrcascade's tiers over one gray plane, cheapest
+// first, and says which stage read each code.
 //
-// Decoding a candidate: first our own locator's DecodeQuad on the plane
-// (Detect on a crop around the quad; then the three finder patterns
-// searched in the quad's own frame with a blur-tolerant template, read as
-// a located triple and, failing that, with the module values deconvolved
-// by a blur model fitted on the function patterns; then grids fitted to
-// the quad itself; see internal/qr's doc and quad.go); then the quad is
-// rectified — warped from the full-resolution plane onto an upright
-// square, small codes upscaled — and the crop strategies run on it;
-// corners found there are mapped back.
+// # Pipeline
 //
-// The detectors run when the classic tier read nothing and, by default
-// (Config.AfterRead, vocab.AfterReadUnread), nano also runs after a classic read
-// when the classic tier located a candidate it could not decode away from
-// the codes it read: images holding several codes of which the classic
-// tier read some. A candidate that none of the above reads is retried with
-// two other quads (retryQuads: the 45° turn detectors make of codes turned
-// by 45°, and a larger region).
+// Read runs, depending on Config.Mode (vocab.Mode):
 //
-// Measured (issue 5, 2026-11-25; `bin/qrcascade bench --mode M --manifest
-// ../shared/corpus/boofcv-dev/manifest.jsonl`, one worker, 2 shared CPU
-// cores; TestQuadCorpus with QRCASCADE_QUAD_CORPUS=1 for the tally). Of
-// the 106 codes the classic tier leaves unread, 22 sit in images where it
-// read another code (the detector does not run there), 17 are not
-// detected and 67 are detected. Before the quad finder search nano mode
-// read 20 of the 67: 562/648 codes, mean of categories 80.7 %, 104.8 ms
-// CPU per image; after, 35: 577/648, mean 84.9 %, 115.7 ms CPU per image
-// (blurred 18 → 23/35, bright_spots 42 → 44/49, damaged 12 → 14/21, glare
-// 18 → 20/26, high_version 13 → 14/17, noncompliant 11 → 12/13,
-// pathological 10 → 12/12, the others unchanged). Hybrid mode (the large
-// model's candidates take the same path): 568 → 581/648, mean 82.2 →
-// 85.8 %, 236.9 → 240.1 ms CPU per image; classic mode, unchanged, reads
-// 542/648, mean 74.6 %, so hybrid is now +11.2 points (issue 5's target:
-// +10) and nano +10.3. Hybrid on the text sets: 179/180, 128/137, 53/53,
-// no false read, 0 of 46 negatives.
-// Text sets in nano mode (zxing, zxing-cpp, jsqr, zxing-cpp-negatives):
-// reads unchanged (179/180, 127/137, 53/53 images), no false read, 0 of 46
-// negatives read, 21.3 → 24.0 ms CPU per image (negatives 85 → 132 ms
-// mean: false detections now cost a finder search each). Steps, nano
-// codes read from detected quads: finder template search 20 → 29;
-// module-space deconvolution 29 → 33; box-filtered coarse search and
-// module-size consensus (7.5× cheaper search) 33 → 33; the separator ring
-// in the template 33 → 35. Of the 32 detected codes still unread, most reach
-// Reed–Solomon on a plausible grid (blurred beyond the deconvolution,
-// damaged, glare) and 10 have candidate corners off by 29–77 % of the
-// side. Detecting after every classic read (vocab.AfterReadAlways; nano mode):
-// 577 → 586/648 codes, mean 84.9 → 85.9 % (rotations 58 → 65/66, curved
-// 19 → 20, nominal 36 → 37), 115.7 → 145.6 ms CPU per image; on the text
-// sets, where nearly every image holds one code the classic tier reads,
-// 24.0 → 57.5 ms CPU per image, reads unchanged, no false read, 0 of 46
-// negatives: hence the Unread trigger (below) instead of always.
+//  1. the classic tier (Config.Classic, internal/classic) on the whole
+//     plane. Classic mode stops here.
+//  2. nano and hybrid modes: the nano detector when the classic tier read
+//     nothing, or after a read as Config.AfterRead decides (by default
+//     only when the classic tier located a candidate it could not decode
+//     away from its reads). Its candidate quads, best score first, at
+//     most Config.MaxCandidates and none on a code already read, are
+//     decoded at full resolution (below).
+//  3. hybrid mode: the large detector when nano led to no read, its best
+//     score is under Config.FallbackConfidence or its smallest candidate
+//     under Config.FallbackSmallSide (Outcome.Fallback names which).
+//     Large mode runs the large detector instead of nano, and never after
+//     a classic read.
 //
-// Session 5 (2026-11-25, same command, classic tier 590/648, 85.7 %):
-// the retry quads took hybrid from 605 to 609 codes (90.1 → 91.2 %), and
-// the after-read hint (vocab.AfterReadUnread) to 613 (91.8 %), all that
-// vocab.AfterReadAlways reads (613) for 221.5 instead of 256.3 ms CPU per image
-// (never: 209.1); nano 604 → 608 (89.8 → 90.4 %). On the text sets the
-// hint is not raised: nano mode 29.2 (never), 29.3 (unread), 63.9
-// (always) ms CPU per image, the same reads. Decoding each code the
-// classic tier misses from its hand-labelled quad (TestQuadCorpus with
-// QRCASCADE_QUAD_ORACLE=1) reads 27 of 58, 8 of them missed by hybrid:
-// a perfect detector would bring hybrid to about 93.9 %, short of
-// classic + 10 points (95.7 %); the codes left need non-planar (curved,
-// crumpled) decoding.
+// A detector that finds nothing on a plane over two tiles long
+// (Config.TileSide) runs again on overlapping tiles, unless a code is
+// already known or, for hybrid's large pass, nano saw candidates.
+//
+// Decoding a candidate quad, first success wins, each with its
+// Code.Strategy: "quad", the locator on the quad (qr.Detector.DecodeQuad:
+// finder patterns searched around and in the quad's own frame, blur
+// deconvolution, grids fitted to the quad; see internal/qr); "crop_"+S,
+// the crop tier's strategy S (Config.Crop: locator, adaptive, raw) on the
+// quad warped upright from the full-resolution plane, corners mapped
+// back; "quad_retry", the locator on the quad turned by 45° and scaled by
+// √2 (detectors box a code turned by 45° by its edge midpoints) or
+// enlarged 1.4× (a box covering part of the code).
+//
+// # Guarantees
+//
+//   - Outcome.Codes holds each symbol once (classic.Same: same text,
+//     overlapping corners), classic reads first, each with its provenance:
+//     Tier, Strategy, Model (the detector, "" for classic) and Confidence
+//     (1 classic, the detection score for neural reads).
+//   - Outcome.Model is the stage that read the first code (classic, nano,
+//     large_fallback, large), or the last stage that ran when none did.
+//   - Outcome.Classic, Nano and Large time each tier; Attempts lists the
+//     classic strategies run on the whole plane.
+//   - With Config.Explain, Outcome.Unread lists the candidates located or
+//     detected but not read, with the stage where each stopped; without
+//     it nothing is collected.
+//   - Read does not modify the plane and is safe for concurrent use. When
+//     ctx is done it returns what it has with ctx's error wrapped; a
+//     detector that cannot be loaded is an error returned with the codes
+//     read so far.
+//   - LazyModel loads a detector on first use, unloads it after its idle
+//     TTL and refuses a load over its memory budget.
+//
+// # Weaknesses
+//
+//   - Codes the detectors do not propose are not read (17 of the codes the
+//     classic tier missed on boofcv-dev, 2026-11-25), and detected codes
+//     blurred beyond the deconvolution, damaged or curved stay unread: a
+//     perfect detector would add about 2 points to hybrid (91.8 → 93.9 %).
+//   - Large mode skips nano, so a classic read followed by an unread code
+//     nearby is not looked for there (after-read is nano's).
+//   - Candidate decoding costs up to about 50 ms per retry on a 12 MP
+//     photo; false detections on pages without codes each cost a finder
+//     search.
+//
+// Measurements and the history of these choices: docs/DECISIONS.md and
+// docs/BENCHMARKS.md.
 //
 // Coordinates are pixels of the input plane, (0,0) top left, +x right, +y
 // down.
