@@ -273,3 +273,31 @@ func TestMetricsNeuralTier(t *testing.T) {
 		})
 	}
 }
+
+// TestReadsNeuralLabel: a request whose first code the neural tier read
+// counts under its tier and decoding path, not "other" (#15).
+func TestReadsNeuralLabel(t *testing.T) {
+	tests := []struct {
+		strategy qrcascade.Strategy
+		want     string
+	}{{"quad", "quad"}, {"crop_locator", "crop_locator"}, {"quad_retry", "quad_retry"}, {"made_up", "other"}}
+	for _, tc := range tests {
+		t.Run(string(tc.strategy), func(t *testing.T) {
+			g := newGate()
+			close(g.release)
+			g.result.Model = qrcascade.ModelNano
+			g.result.Codes = []qrcascade.Code{{Text: "n", Tier: qrcascade.TierNeural, Strategy: tc.strategy, Model: qrcascade.ModelNano, Confidence: 0.9}}
+			srv := newTestServer(t, Config{Readers: map[qrcascade.Mode]ImageReader{qrcascade.ModeClassic: g}})
+			l := map[string]string{"tier": "neural", "strategy": tc.want}
+			before := sample(scrape(t, srv.Handler()), "qrcascade_reads_total", l)
+			do(srv.Handler(), "POST", "/detect", "image/png", []byte("x"))
+			after := sample(scrape(t, srv.Handler()), "qrcascade_reads_total", l)
+			if before < 0 && tc.want != "other" {
+				t.Fatalf("series reads_total%v missing before the first read", l)
+			}
+			if after-max(before, 0) != 1 {
+				t.Errorf("reads_total%v moved by %v, want 1", l, after-max(before, 0))
+			}
+		})
+	}
+}
