@@ -33,8 +33,8 @@ type PageExplain struct {
 	// page, read or not.
 	Detections int `json:"detections"`
 	// Fallback is why hybrid mode ran the large detector on the page;
-	// "" when it did not.
-	Fallback string `json:"fallback,omitempty"`
+	// FallbackNone when it did not.
+	Fallback Fallback `json:"fallback,omitempty"`
 }
 
 // Candidate is a symbol located or detected but not read.
@@ -45,11 +45,11 @@ type Candidate struct {
 	Points [4]Point `json:"points"`
 	// Tier is the tier that found it: TierClassic (a strategy's locator)
 	// or TierNeural (a detector).
-	Tier string `json:"tier"`
+	Tier Tier `json:"tier"`
 	// Strategy is the classic strategy that located it ("" for neural).
-	Strategy string `json:"strategy,omitempty"`
+	Strategy Strategy `json:"strategy,omitempty"`
 	// Model is the detector that proposed it ("" for classic).
-	Model string `json:"model,omitempty"`
+	Model Model `json:"model,omitempty"`
 	// Score is the detector's score in (0, 1] (0 for classic).
 	Score float64 `json:"score,omitempty"`
 	// Stage is where decoding stopped, a step of the reading procedure
@@ -118,10 +118,10 @@ func (t Timings) MarshalJSON() ([]byte, error) {
 // (duration_ms).
 func (a Attempt) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		Tier       string  `json:"tier"`
-		Strategy   string  `json:"strategy"`
-		DurationMS float64 `json:"duration_ms"`
-		Codes      int     `json:"codes"`
-		Skipped    bool    `json:"skipped,omitempty"`
+		Tier       Tier     `json:"tier"`
+		Strategy   Strategy `json:"strategy"`
+		DurationMS float64  `json:"duration_ms"`
+		Codes      int      `json:"codes"`
+		Skipped    bool     `json:"skipped,omitempty"`
 	}{a.Tier, a.Strategy, ms(a.Duration), a.Codes, a.Skipped})
 }

@@ -90,9 +90,9 @@ func writeAnnotation(dir string, line scanLine, rf readerFlags) error {
 	if res.Explain != nil {
 		for _, pe := range res.Explain.Pages {
 			for _, cd := range pe.Unread {
-				label := "unread: " + cd.Stage
+				label := "unread: " + string(cd.Stage)
 				if cd.Model != "" {
-					label += " (" + cd.Model + ")"
+					label += " (" + string(cd.Model) + ")"
 				}
 				outline(canvas, cd.Points, pageOffset(pe.Page), colorCandidate, scale, label)
 			}

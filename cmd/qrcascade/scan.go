@@ -492,7 +492,7 @@ func (s *scanWriter) write(l scanLine) error {
 				pts = append(pts, fmt.Sprintf("%.1f %.1f", p[0], p[1]))
 			}
 			row := []string{l.File, "true", strconv.Itoa(i), strconv.Itoa(max(c.Page, 1)), c.Text, strconv.Itoa(c.Version), c.ECLevel,
-				c.Tier, c.Strategy, strings.Join(pts, ";"), lat, l.Error}
+				string(c.Tier), string(c.Strategy), strings.Join(pts, ";"), lat, l.Error}
 			row = append(row, invoiceColumns(c.Invoice)...)
 			if err := s.csv.Write(row); err != nil {
 				return err

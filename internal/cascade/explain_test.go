@@ -40,7 +40,7 @@ func TestDropRead(t *testing.T) {
 		return geom.Quad{{X: x, Y: 0}, {X: x + 10, Y: 0}, {X: x + 10, Y: 10}, {X: x, Y: 10}}
 	}
 	us := []Unread{{Corners: sq(0), Stage: "a"}, {Corners: sq(100), Stage: "b"}, {Corners: sq(200), Stage: "c"}}
-	codes := []Code{{Code: classic.Code{Text: "x", Corners: sq(101)}}}
+	codes := []classic.Code{{Text: "x", Corners: sq(101)}}
 	got := dropRead(us, codes)
 	if len(got) != 2 || got[0].Stage != "a" || got[1].Stage != "c" {
 		t.Errorf("dropRead = %+v, want a and c", got)

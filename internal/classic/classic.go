@@ -1,16 +1,54 @@
-// Package classic is the classic (non-neural) tier of qrcascade: an ordered
-// list of named preprocessing strategies, each handing its plane to a QR
-// decoding engine, stopping at the first strategy that reads (or running all
-// of them, by configuration).
+// Package classic is the classic (non-neural) tier of qrcascade: an
+// ordered list of named preprocessing strategies, each handing its plane
+// to a QR decoding engine, stopping at the first strategy that reads
+// (StopFirst) or running all of them (StopAll).
+//
+// # Pipeline
+//
+// For each strategy of Config.Strategies (default DefaultOrder: locator,
+// harder, invert, locator_eq): prepare a plane from the input (the input
+// itself, an equalised, thresholded, inverted, sharpened or resampled
+// copy; a strategy that does not apply, such as downscale on a small
+// image, is skipped), decode it with the strategy's engine, and map the
+// corners found back to the input plane. Engines: LocatorEngine, our own
+// locator and sampler (internal/qr) feeding a Reed–Solomon and bit-stream
+// decoder; GozxingEngine, gozxing's detector and decoder, plain or
+// scanning every row ("harder").
 //
 // Why several strategies: a single binarisation never suits every photo.
-// Global thresholds (Otsu) win on clean scans and glare-free photos; local
-// thresholds survive shadows and uneven light; equalisation rescues
-// low-contrast images; inversion reads light-on-dark codes; resampling puts
-// the module size in the range the finder-pattern scan handles best.
-// Strategies are cheap (about a millisecond each on 2 MP) compared with the
-// decoding they feed, so the order matters: the one that most often wins
-// goes first (docs/BENCHMARKS.md has the per-strategy win table).
+// Global thresholds (Otsu) win on clean scans, local thresholds survive
+// shadows, equalisation rescues low contrast, inversion reads
+// light-on-dark codes, resampling puts the module size where the finder
+// scan works best. The order is by measured wins on the corpus
+// (docs/BENCHMARKS.md); every strategy in DefaultOrder wins there, the
+// others (Names) run only when named.
+//
+// # Guarantees
+//
+//   - Outcome.Codes holds each symbol once (Same: same text, overlapping
+//     corners), in the order found, each a Code with its provenance: Tier
+//     classic, the Strategy that read it, Confidence 1. Code is the one
+//     code type of the cascade and the public API.
+//   - Outcome.Attempts has one entry per strategy run or skipped.
+//   - Outcome.Unread holds the candidates the locator strategies located
+//     past the format information but could not decode, away from every
+//     code read: the cascade's hint that the plane holds more codes. With
+//     Config.Explain, Outcome.Failures holds every located candidate not
+//     read with the stage where it stopped (qr.Stage).
+//   - Read does not modify the input plane, checks ctx between strategies
+//     (returning what it has with ctx's error wrapped), and an Outcome
+//     with no codes and a nil error means no code was found. A Tier is
+//     safe for concurrent use; Stats counts runs and wins atomically.
+//
+// # Weaknesses
+//
+//   - Strong blur, perspective beyond the finder scan's tolerance,
+//     curved or crumpled codes and damaged finder patterns defeat every
+//     strategy: those are the neural tier's (internal/cascade).
+//   - An unreadable image runs every strategy: about four decodes of the
+//     whole plane (the locator bounds its failed grids to keep it cheap).
+//   - gozxing reports finder centres only; its codes' outer corners are
+//     extrapolated through the module-to-pixel transform.
 //
 // Coordinates are pixels of the input plane, (0,0) top left, +x right,
 // +y down. Codes found on a rescaled plane are mapped back.
@@ -25,6 +63,7 @@ import (
 	"github.com/qrcascade/qrcascade/internal/geom"
 	"github.com/qrcascade/qrcascade/internal/gray"
 	"github.com/qrcascade/qrcascade/internal/qr"
+	"github.com/qrcascade/qrcascade/internal/vocab"
 )
 
 // StopPolicy says when the tier stops trying strategies.
@@ -220,12 +259,12 @@ func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		}
 		st.wins.Add(1)
 		for j := range codes {
-			codes[j].Strategy = s.Name
+			codes[j].Tier, codes[j].Strategy, codes[j].Confidence = vocab.TierClassic, s.Name, 1
 			if scale != 1 {
 				codes[j].Corners = scaleQuad(codes[j].Corners, scale)
 			}
 		}
-		out.Codes = appendUnique(out.Codes, codes...)
+		out.Codes = AppendUnique(out.Codes, codes...)
 		for _, f := range unread {
 			if evidence(f.Stage) {
 				out.Unread = append(out.Unread, scaleQuad(f.Corners, scale))

@@ -22,7 +22,7 @@ const imageField = "image"
 type detectResponse struct {
 	Success   bool                `json:"success"`
 	Data      *string             `json:"data"` // first code's text; null when none
-	Model     string              `json:"model"`
+	Model     qrcascade.Model     `json:"model"`
 	LatencyMS float64             `json:"latency_ms"` // body received to answer, server side
 	TimingsMS timingsMS           `json:"timings_ms"`
 	Codes     []codeJSON          `json:"codes"`
@@ -193,7 +193,7 @@ func (s *Server) response(res *qrcascade.Result, dq detectQuery, id string, rece
 		RequestID: id,
 	}
 	if out.Model == "" {
-		out.Model = string(dq.mode)
+		out.Model = qrcascade.Model(dq.mode)
 	}
 	if out.Success {
 		t := res.Text()

@@ -75,7 +75,7 @@ func buildExplain(res *qrcascade.Result, codes []codeJSON) *explainJSON {
 	ex := &explainJSON{
 		Pages:              make([]explainPage, pages),
 		Attempts:           make([]explainAttempt, 0, len(res.Attempts)),
-		Fallback:           res.Fallback,
+		Fallback:           string(res.Fallback),
 		DetectorCandidates: res.Candidates,
 	}
 	for i := range ex.Pages {
@@ -94,14 +94,14 @@ func buildExplain(res *qrcascade.Result, codes []codeJSON) *explainJSON {
 			ep.TimingsMS = &pageTimingsMS{Classic: ms(pe.Timings.Classic), Nano: ms(pe.Timings.Nano), Large: ms(pe.Timings.Large)}
 			ep.Detections += pe.Detections
 			for _, c := range pe.Unread {
-				ep.Candidates = append(ep.Candidates, explainCandidate{Points: c.Points, Stage: c.Stage, Tier: c.Tier,
-					Strategy: c.Strategy, Model: c.Model, Confidence: c.Score})
+				ep.Candidates = append(ep.Candidates, explainCandidate{Points: c.Points, Stage: string(c.Stage), Tier: string(c.Tier),
+					Strategy: string(c.Strategy), Model: string(c.Model), Confidence: c.Score})
 			}
 		}
 	}
 	for _, a := range res.Attempts {
 		ex.Attempts = append(ex.Attempts, explainAttempt{
-			Tier: a.Tier, Strategy: a.Strategy, DurationMS: float64(a.Duration/time.Microsecond) / 1000,
+			Tier: string(a.Tier), Strategy: string(a.Strategy), DurationMS: float64(a.Duration/time.Microsecond) / 1000,
 			Codes: a.Codes, Skipped: a.Skipped,
 		})
 	}
