@@ -558,22 +558,12 @@ func quadSide(q geom.Quad) float64 {
 
 // codeCovered reports whether a code already read lies on quad q.
 func codeCovered(codes []classic.Code, q geom.Quad) bool {
-	for _, c := range codes {
-		if c.Corners.Overlaps(q) {
-			return true
-		}
-	}
-	return false
+	return geom.OverlapsAny(q, codes, classic.Quad)
 }
 
 // detCovered reports whether a detection overlapping q is already in dets.
 func detCovered(dets []neural.Detection, q geom.Quad) bool {
-	for _, d := range dets {
-		if d.Quad.Overlaps(q) {
-			return true
-		}
-	}
-	return false
+	return geom.OverlapsAny(q, dets, func(d *neural.Detection) geom.Quad { return d.Quad })
 }
 
 // retryQuads returns the hypotheses tried, with the locator on the

@@ -302,14 +302,7 @@ func addFailure(fs []Failure, f Failure) []Failure {
 }
 
 // onCodes reports whether q overlaps one of codes.
-func onCodes(codes []Code, q geom.Quad) bool {
-	for i := range codes {
-		if codes[i].Corners.Overlaps(q) {
-			return true
-		}
-	}
-	return false
-}
+func onCodes(codes []Code, q geom.Quad) bool { return geom.OverlapsAny(q, codes, Quad) }
 
 // dropCovered removes from qs, in place, the quads that overlap a code.
 func dropCovered(qs []geom.Quad, codes []Code) []geom.Quad {

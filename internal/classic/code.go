@@ -46,6 +46,9 @@ func Same(a, b *Code) bool {
 	return a.Corners.Overlaps(b.Corners)
 }
 
+// Quad returns c's corners (for geom.OverlapsAny).
+func Quad(c *Code) geom.Quad { return c.Corners }
+
 // AppendUnique appends to dst the codes of add that are not the Same as
 // one already in dst (or added before them).
 func AppendUnique(dst []Code, add ...Code) []Code {

@@ -76,10 +76,5 @@ func FromSymbol(s qr.Symbol, engine string) Code {
 
 // onCode reports whether q overlaps one of syms.
 func onCode(syms []qr.Symbol, q geom.Quad) bool {
-	for _, s := range syms {
-		if s.Corners.Overlaps(q) {
-			return true
-		}
-	}
-	return false
+	return geom.OverlapsAny(q, syms, func(s *qr.Symbol) geom.Quad { return s.Corners })
 }
