@@ -35,7 +35,7 @@ func TestCorpusRatchet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
 	}
-	r := newReader(t, Options{})
+	r := newReader(t, Options{Mode: ModeClassic})
 	for _, f := range corpusFloor {
 		t.Run(f.set, func(t *testing.T) {
 			entries, err := bench.LoadManifest(filepath.Join(root, f.set, "manifest.jsonl"))

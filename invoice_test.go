@@ -20,8 +20,8 @@ func TestInvoiceRoundTrip(t *testing.T) {
 		{"BCD\n002\n1\nSCT\nBFSWDE33MUC\nJohn Doe\nDE89370400440532013000\nEUR100.50\n\nRF18539007547034\n\nFactura 2025-0457",
 			"eu-epc", "", "100.5"},
 	}
-	withInv := newReader(t, Options{Invoices: true})
-	without := newReader(t, Options{})
+	withInv := newReader(t, Options{Mode: ModeClassic, Invoices: true})
+	without := newReader(t, Options{Mode: ModeClassic})
 	for _, tc := range tests {
 		t.Run(tc.scheme, func(t *testing.T) {
 			spec := synth.Spec{W: 1240, H: 1754, Background: synth.BackgroundInvoice, JPEGQuality: 85,

@@ -62,24 +62,19 @@ func NewModels(o ModelOptions) *Models {
 		}
 	}
 	m := &Models{}
-	if models.Available(ModelNano) {
-		m.nano = cascade.NewLazyModel(ModelNano, func() ([]byte, error) { return models.Load(ModelNano) }, o.NanoIdleTTL, budget)
+	nano, large := string(ModelNano), string(ModelLarge)
+	if models.Available(nano) {
+		m.nano = cascade.NewLazyModel(nano, func() ([]byte, error) { return models.Load(nano) }, o.NanoIdleTTL, budget)
 	}
 	switch {
-	case models.Available(ModelLarge):
-		m.large = cascade.NewLazyModel(ModelLarge, func() ([]byte, error) { return models.Load(ModelLarge) }, ttl, budget)
-	case models.Available(ModelNano) && !o.NoLargeStandIn:
-		m.large = cascade.NewLazyModel(ModelLarge, func() ([]byte, error) { return models.Load(ModelNano) }, ttl, budget)
+	case models.Available(large):
+		m.large = cascade.NewLazyModel(large, func() ([]byte, error) { return models.Load(large) }, ttl, budget)
+	case models.Available(nano) && !o.NoLargeStandIn:
+		m.large = cascade.NewLazyModel(large, func() ([]byte, error) { return models.Load(nano) }, ttl, budget)
 		m.largeInput = StandInInputSize
 	}
 	return m
 }
-
-// Model names.
-const (
-	ModelNano  = "nano"
-	ModelLarge = "large"
-)
 
 // goMemory returns the memory the Go runtime holds from the OS.
 func goMemory() uint64 {
@@ -91,7 +86,7 @@ func goMemory() uint64 {
 	return s[0].Value.Uint64()
 }
 
-func (m *Models) lazy(name string) *cascade.LazyModel {
+func (m *Models) lazy(name Model) *cascade.LazyModel {
 	if m == nil {
 		return nil
 	}
@@ -109,10 +104,10 @@ func (m *Models) lazy(name string) *cascade.LazyModel {
 func (m *Models) LargeIsStandIn() bool { return m != nil && m.large != nil && m.largeInput > 0 }
 
 // Available reports whether the named model is part of this build.
-func (m *Models) Available(name string) bool { return m.lazy(name) != nil }
+func (m *Models) Available(name Model) bool { return m.lazy(name) != nil }
 
 // Load loads the named model now (for eager loading at start-up).
-func (m *Models) Load(name string) error {
+func (m *Models) Load(name Model) error {
 	l := m.lazy(name)
 	if l == nil {
 		return fmt.Errorf("%w: model %s", ErrModeUnavailable, name)
@@ -122,13 +117,13 @@ func (m *Models) Load(name string) error {
 }
 
 // ModelLoaded reports whether the named model's weights are in memory.
-func (m *Models) ModelLoaded(name string) bool {
+func (m *Models) ModelLoaded(name Model) bool {
 	l := m.lazy(name)
 	return l != nil && l.Loaded()
 }
 
 // ModelLoads returns how many times the named model was loaded.
-func (m *Models) ModelLoads(name string) uint64 {
+func (m *Models) ModelLoads(name Model) uint64 {
 	if l := m.lazy(name); l != nil {
 		return l.Loads()
 	}
@@ -137,7 +132,7 @@ func (m *Models) ModelLoads(name string) uint64 {
 
 // ModelUnloads returns how many times the named model was unloaded after
 // its idle TTL.
-func (m *Models) ModelUnloads(name string) uint64 {
+func (m *Models) ModelUnloads(name Model) uint64 {
 	if l := m.lazy(name); l != nil {
 		return l.Unloads()
 	}

@@ -34,7 +34,7 @@ var (
 
 func pdfReader(t testing.TB) *Reader {
 	t.Helper()
-	pdfReaderOnce.Do(func() { pdfReaderVal, pdfReaderErr = NewReader(Options{}) })
+	pdfReaderOnce.Do(func() { pdfReaderVal, pdfReaderErr = NewReader(Options{Mode: ModeClassic}) })
 	if pdfReaderErr != nil {
 		t.Fatal(pdfReaderErr)
 	}
@@ -165,10 +165,10 @@ func TestReadPDFErrors(t *testing.T) {
 			return errors.As(err, &ue) && ue.Format == "pdf" && errors.Is(err, ErrEncrypted)
 		}},
 		{"truncated", r, good[:40], func(err error) bool { return errors.As(err, &fe) && fe.Format == "pdf" }},
-		{"too many pages", newReader(t, Options{MaxPages: 1}), good, func(err error) bool {
+		{"too many pages", newReader(t, Options{Mode: ModeClassic, MaxPages: 1}), good, func(err error) bool {
 			return errors.As(err, &le) && le.What == "pages" && le.Actual == 2
 		}},
-		{"too many bytes", newReader(t, Options{MaxBytes: 100}), good, func(err error) bool {
+		{"too many bytes", newReader(t, Options{Mode: ModeClassic, MaxBytes: 100}), good, func(err error) bool {
 			return errors.As(err, &le) && le.What == "bytes"
 		}},
 	} {
@@ -233,7 +233,7 @@ func TestPDFRetryDPI(t *testing.T) {
 		{"page 2 after a read on page 1", twoPages, 0, []string{big, text}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newReader(t, Options{PDF: pdfReader(t).pdf, PDFRetryDPI: tc.retry})
+			r := newReader(t, Options{Mode: ModeClassic, PDF: pdfReader(t).pdf, PDFRetryDPI: tc.retry})
 			res, err := r.Read(context.Background(), tc.data)
 			if err != nil {
 				t.Fatal(err)
@@ -268,7 +268,7 @@ func TestPDFRetryDPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if out, err := newReader(t, Options{}).ReadImage(context.Background(), grayImage(p)); err != nil || len(out.Codes) != 0 {
+		if out, err := newReader(t, Options{Mode: ModeClassic}).ReadImage(context.Background(), grayImage(p)); err != nil || len(out.Codes) != 0 {
 			t.Errorf("the whole page at 400 dpi reads %+v (%v): regions are not needed for it", out.Codes, err)
 		}
 	})
@@ -323,7 +323,7 @@ func TestReadMultiPageImages(t *testing.T) {
 	if err := gif.EncodeAll(&gifBuf, &gif.GIF{Image: frames, Delay: []int{10, 10, 10}}); err != nil {
 		t.Fatal(err)
 	}
-	r := newReader(t, Options{})
+	r := newReader(t, Options{Mode: ModeClassic})
 	for _, tc := range []struct {
 		name   string
 		data   []byte
@@ -349,7 +349,7 @@ func TestReadMultiPageImages(t *testing.T) {
 	}
 	t.Run("page limit", func(t *testing.T) {
 		var le *LimitError
-		_, err := newReader(t, Options{MaxPages: 2}).Read(context.Background(), gifBuf.Bytes())
+		_, err := newReader(t, Options{Mode: ModeClassic, MaxPages: 2}).Read(context.Background(), gifBuf.Bytes())
 		if !errors.As(err, &le) || le.What != "pages" {
 			t.Errorf("err = %v, want a pages LimitError", err)
 		}
@@ -423,7 +423,7 @@ func BenchmarkReadPDFSmallCode(b *testing.B) {
 		data := pdftest.Build(p, pdftest.Options{})
 		for _, retry := range []int{-1, 0} {
 			b.Run(fmt.Sprintf("%s/retry=%v", tc.name, retry == 0), func(b *testing.B) {
-				r := newReader(b, Options{PDF: pdfReader(b).pdf, PDFRetryDPI: retry})
+				r := newReader(b, Options{Mode: ModeClassic, PDF: pdfReader(b).pdf, PDFRetryDPI: retry})
 				if _, err := r.Read(context.Background(), data); err != nil { // start the engine
 					b.Fatal(err)
 				}
@@ -460,9 +460,9 @@ func TestSharedPDFEngine(t *testing.T) {
 	data := pdftest.Build(pages, pdftest.Options{})
 
 	readers := map[string]*Reader{
-		"default":     newReader(t, Options{PDF: eng}),
-		"one page":    newReader(t, Options{PDF: eng, MaxPages: 1}),
-		"small pages": newReader(t, Options{PDF: eng, MaxPixels: 1e6}),
+		"default":     newReader(t, Options{Mode: ModeClassic, PDF: eng}),
+		"one page":    newReader(t, Options{Mode: ModeClassic, PDF: eng, MaxPages: 1}),
+		"small pages": newReader(t, Options{Mode: ModeClassic, PDF: eng, MaxPixels: 1e6}),
 	}
 	for name, r := range readers {
 		if r.pdf != eng || r.ownsPDF {
@@ -566,7 +566,7 @@ func TestSharedPDFEngine(t *testing.T) {
 // TestReaderOwnsPDFEngine: a Reader without Options.PDF makes its own
 // engine and closes it in Close.
 func TestReaderOwnsPDFEngine(t *testing.T) {
-	r := newReader(t, Options{})
+	r := newReader(t, Options{Mode: ModeClassic})
 	if r.pdf == nil || !r.ownsPDF {
 		t.Fatal("reader without Options.PDF has no engine of its own")
 	}
@@ -664,7 +664,7 @@ func TestPDFImagePolicy(t *testing.T) {
 		{"scan, all", scan, true, []string{text2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newReader(t, Options{PDF: pdfReader(t).pdf, All: tc.all, PDFRetryDPI: -1})
+			r := newReader(t, Options{Mode: ModeClassic, PDF: pdfReader(t).pdf, All: tc.all, PDFRetryDPI: -1})
 			res, err := r.Read(context.Background(), pdftest.Build(tc.pages(), pdftest.Options{}))
 			if err != nil {
 				t.Fatal(err)
@@ -700,7 +700,7 @@ func TestPDFImagePolicy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out, err := newReader(t, Options{}).ReadImage(context.Background(), grayImage(p))
+		out, err := newReader(t, Options{Mode: ModeClassic}).ReadImage(context.Background(), grayImage(p))
 		if err != nil || len(out.Codes) != 0 {
 			t.Errorf("the 200 dpi render reads %+v (%v): the case no longer tests extraction", out.Codes, err)
 		}
@@ -724,7 +724,7 @@ func TestPDFCorpusWrapped(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
 	}
-	r := newReader(t, Options{PDF: pdfReader(t).pdf})
+	r := newReader(t, Options{Mode: ModeClassic, PDF: pdfReader(t).pdf})
 	for _, set := range []string{"boofcv-decoding", "jsqr"} {
 		t.Run(set, func(t *testing.T) {
 			entries, err := bench.LoadManifest(filepath.Join(root, set, "manifest.jsonl"))

@@ -1,26 +1,69 @@
-// Package qrcascade reads QR codes in images for invoice pipelines: a
-// cascade of tiers, cheapest first. The classic tier runs preprocessing
-// strategies (raw, inversion, rescaling, equalisation, thresholds…) in
-// front of a QR decoder and stops at the first that reads; the neural tier
-// (a small CNN detector, in later versions) finds what the classic tier
-// missed.
+// Package qrcascade reads QR codes in images and PDF documents for invoice
+// pipelines: a cascade of tiers, cheapest first, each read labelled with
+// the tier, decoding path and detector that produced it.
 //
-// Five lines:
-//
-//	r, err := qrcascade.NewReader(qrcascade.Options{})
+//	r, err := qrcascade.NewReader(qrcascade.Options{}) // nano mode
 //	if err != nil { … }
-//	res, err := r.Read(ctx, imageBytes) // JPEG, PNG, GIF, BMP, TIFF, WebP, PDF
-//	if err != nil { … }                 // bad input, limits, deadline
+//	defer r.Close()
+//	res, err := r.Read(ctx, data) // JPEG, PNG, GIF, BMP, TIFF, WebP, PDF
+//	if err != nil { … }           // input errors, limits, deadline
 //	for _, c := range res.Codes { fmt.Println(c.Text, c.Points) }
 //
-// Every page is read: PDF pages (rendered at Options.PDFDPI, see
-// docs/PDF.md), TIFF directories and GIF frames; Code.Page says where each
-// code was found.
+// # Pipeline
 //
-// Coordinates are pixels of the image as displayed (after EXIF orientation),
-// (0,0) the top-left corner, +x right, +y down; for PDF, pixels of the page
-// rendered at Options.PDFDPI, /Rotate applied. A Reader is safe for
-// concurrent use.
+// Read sniffs the format, checks the limits from the header (Options
+// MaxBytes, MaxPixels, MaxPages) before any pixel is decoded, applies the
+// EXIF orientation and reduces every page to an 8-bit gray plane (PDF
+// pages are rendered, docs/PDF.md). On each plane the tiers run, by
+// Options.Mode:
+//
+//   - classic (TierClassic): preprocessing strategies (Strategies) in
+//     front of a QR decoder, stopping at the first that reads;
+//   - nano (the default): then the small embedded CNN detector where the
+//     classic tier read nothing (or, per Options.AfterRead, where it read
+//     some codes and located others it could not decode); its candidate
+//     quads are decoded again at full resolution (NeuralStrategies);
+//   - hybrid: then the large detector when nano read nothing, was unsure
+//     or saw a small code (Result.Fallback says why);
+//   - large: the large detector instead of nano.
+//
+// # Guarantees
+//
+//   - Every page is read (PDF pages, TIFF directories, GIF frames);
+//     Code.Page says where each code was found. Codes are deduplicated by
+//     page, text and position.
+//   - A Result with no codes and a nil error means the input holds no
+//     readable code. Input errors are *FormatError, *UnsupportedError
+//     (ErrEncrypted for a PDF that needs a password), *LimitError and
+//     ErrEmpty. When the deadline (ctx or Options.Timeout) passes, Read
+//     returns the partial Result with an error wrapping
+//     context.DeadlineExceeded.
+//   - Every code passed Reed–Solomon error correction. Code.Tier,
+//     Code.Strategy and Code.Model say which tier, decoding path and
+//     detector read it; Result.Model names the stage that read the first
+//     code.
+//   - Options.Explain adds, per page, the candidates located but not read
+//     with the stage where each stopped (Result.Explain); without it no
+//     such work is done.
+//   - A Reader is safe for concurrent use; Read neither modifies nor
+//     keeps its input. Models are loaded on first use and shared through
+//     Options.Models.
+//
+// # Weaknesses
+//
+//   - Codes bent, crumpled or blurred beyond the quad deconvolution, and
+//     codes no detector proposes, stay unread (docs/BENCHMARKS.md has the
+//     read rates per category and mode).
+//   - Neural modes cost more on images the classic tier cannot read (a
+//     detector pass and candidate decodes); classic mode is the cheapest
+//     and reads least.
+//   - The first PDF a Reader sees starts a WebAssembly PDF engine
+//     (seconds without its compilation cache, see Options.PDFCacheDir).
+//
+// Coordinates are pixels of the image as displayed (after EXIF
+// orientation), (0,0) the top-left corner, +x right, +y down; for PDF,
+// pixels of the page rendered at Options.PDFDPI, /Rotate applied; from
+// ReadImage, relative to the image's Bounds().Min.
 package qrcascade
 
 import (
@@ -29,6 +72,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/qrcascade/qrcascade/internal/cascade"
@@ -39,38 +83,11 @@ import (
 	"github.com/qrcascade/qrcascade/internal/invoice"
 	"github.com/qrcascade/qrcascade/internal/neural"
 	"github.com/qrcascade/qrcascade/internal/pdf"
-)
-
-// Mode selects the tiers that run.
-type Mode string
-
-// Modes. A neural mode is available when this build embeds its models
-// (see Models.Available): nano needs the nano model, large the large one,
-// hybrid both.
-const (
-	ModeClassic Mode = "classic" // classic strategies only
-	ModeNano    Mode = "nano"    // classic, then the nano detector
-	ModeHybrid  Mode = "hybrid"  // classic, nano, then the large detector when needed
-	ModeLarge   Mode = "large"   // classic, then the large detector
+	"github.com/qrcascade/qrcascade/internal/vocab"
 )
 
 // ErrModeUnavailable is returned by NewReader for a mode this build cannot run.
 var ErrModeUnavailable = errors.New("qrcascade: mode not available in this build")
-
-// Input errors, re-exported so callers can tell them apart with errors.As
-// and errors.Is without importing internal packages.
-type (
-	// FormatError reports malformed or truncated image data.
-	FormatError = imgio.FormatError
-	// UnsupportedError reports a valid image the reader does not handle.
-	UnsupportedError = imgio.UnsupportedError
-	// LimitError reports an input over a configured limit (bytes or pixels).
-	LimitError = imgio.LimitError
-)
-
-// Invoice is a recognised tax-authority invoice payload: scheme, country,
-// typed fields, the validations performed and whether they all passed.
-type Invoice = invoice.Invoice
 
 // ErrEmpty is returned for an empty input.
 var ErrEmpty = imgio.ErrEmpty
@@ -83,15 +100,16 @@ var ErrEncrypted = pdf.ErrEncrypted
 // its PDFEngine was closed.
 var ErrPDFClosed = pdf.ErrClosed
 
-// Options configures a Reader. The zero value is valid: classic mode,
-// default strategies, stop at the first strategy that reads, no timeout
-// beyond the caller's context, default input limits.
+// Options configures a Reader. The zero value is valid and is the
+// command line's default: nano mode, default strategies, stop at the
+// first strategy that reads, no timeout beyond the caller's context,
+// default input limits, no invoice parsing, no explanation.
 type Options struct {
-	// Mode selects the tiers. Zero value: ModeClassic.
+	// Mode selects the tiers. Zero value: ModeNano.
 	Mode Mode
 	// Strategies names the classic strategies in the order to try them.
 	// Nil: the default order (see Strategies()).
-	Strategies []string
+	Strategies []Strategy
 	// All runs every strategy and returns the union of their codes instead
 	// of stopping at the first strategy that reads. Default false.
 	All bool
@@ -142,28 +160,23 @@ type Options struct {
 	Invoices bool
 	// AfterRead decides, in nano and hybrid modes, whether the nano
 	// detector also runs on images where the classic tier read codes,
-	// decoding its candidates away from them (pages and photos with
-	// several codes of which the classic tier read only some): "unread"
-	// (the default, "") when the classic tier located a candidate it
-	// could not decode away from its reads, "always", or "never" (images
-	// the classic tier reads then cost exactly what they cost in classic
-	// mode). Measured costs and gains in docs/BENCHMARKS.md.
-	AfterRead string
+	// decoding its candidates away from them. Zero value:
+	// AfterReadUnread. Measured costs and gains in docs/BENCHMARKS.md.
+	AfterRead AfterRead
+	// Explain fills Result.Explain: per page, the candidates located or
+	// detected but not read with the stage where each stopped, the
+	// strategies run and the time per tier. Default false: a Read then
+	// collects none of it.
+	Explain bool
 }
-
-// Strategies returns the classic strategies run by default, in order.
-func Strategies() []string { return classic.DefaultOrder() }
-
-// AllStrategies returns every classic strategy name Options.Strategies
-// accepts (the default ones and those run only when named).
-func AllStrategies() []string { return classic.Names() }
 
 // Validate reports the first invalid field of o.
 func (o Options) Validate() error {
-	switch o.Mode {
-	case "", ModeClassic, ModeNano, ModeHybrid, ModeLarge:
-	default:
+	if o.Mode != "" && !slices.Contains(Modes(), o.Mode) {
 		return fmt.Errorf("qrcascade: unknown mode %q", o.Mode)
+	}
+	if o.AfterRead != "" && !slices.Contains(convert[AfterRead](vocab.AfterReads()), o.AfterRead) {
+		return fmt.Errorf("qrcascade: unknown after-read policy %q", o.AfterRead)
 	}
 	if o.Timeout < 0 {
 		return fmt.Errorf("qrcascade: negative timeout %v", o.Timeout)
@@ -191,9 +204,12 @@ func NewReader(opts Options) (*Reader, error) {
 		return nil, err
 	}
 	if opts.Mode == "" {
-		opts.Mode = ModeClassic
+		opts.Mode = ModeNano
 	}
-	cfg := classic.Config{Strategies: opts.Strategies}
+	if opts.AfterRead == "" {
+		opts.AfterRead = AfterReadUnread
+	}
+	cfg := classic.Config{Strategies: convert[string](opts.Strategies), Explain: opts.Explain}
 	if opts.All {
 		cfg.Stop = classic.StopAll
 	}
@@ -204,17 +220,18 @@ func NewReader(opts Options) (*Reader, error) {
 	if opts.Models == nil {
 		opts.Models = NewModels(ModelOptions{})
 	}
-	need := map[Mode][]string{ModeNano: {ModelNano}, ModeHybrid: {ModelNano, ModelLarge}, ModeLarge: {ModelLarge}}
+	need := map[Mode][]Model{ModeNano: {ModelNano}, ModeHybrid: {ModelNano, ModelLarge}, ModeLarge: {ModelLarge}}
 	for _, name := range need[opts.Mode] {
 		if !opts.Models.Available(name) {
 			return nil, fmt.Errorf("%w: %s mode needs the %s model, not embedded in this build", ErrModeUnavailable, opts.Mode, name)
 		}
 	}
 	c, err := cascade.New(cascade.Config{
-		Mode: cascade.Mode(opts.Mode), Classic: t,
+		Mode: vocab.Mode(opts.Mode), Classic: t,
 		Nano: opts.Models.lazy(ModelNano), Large: opts.Models.lazy(ModelLarge),
 		LargeDetect: neural.DetectOptions{InputSize: opts.Models.largeInput},
-		AfterRead:   cascade.AfterRead(opts.AfterRead),
+		AfterRead:   vocab.AfterRead(opts.AfterRead),
+		Explain:     opts.Explain,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("qrcascade: %w", err)
@@ -256,6 +273,12 @@ func (r *Reader) Options() Options { return r.opts }
 //
 // The first PDF a Reader sees starts the PDF engine (see docs/PDF.md).
 func (r *Reader) Read(ctx context.Context, data []byte) (*Result, error) {
+	res, err := r.readBytes(ctx, data)
+	return res, publicError(err)
+}
+
+// readBytes is Read with the internal packages' input errors.
+func (r *Reader) readBytes(ctx context.Context, data []byte) (*Result, error) {
 	ctx, cancel := r.withTimeout(ctx)
 	defer cancel()
 	start := time.Now()
@@ -263,6 +286,7 @@ func (r *Reader) Read(ctx context.Context, data []byte) (*Result, error) {
 		res, err := r.readPDF(ctx, data)
 		if res != nil {
 			res.Timings.Total = time.Since(start)
+			res.Explain.prune(res.Codes)
 		}
 		return res, err
 	}
@@ -283,6 +307,7 @@ func (r *Reader) Read(ctx context.Context, data []byte) (*Result, error) {
 	})
 	res.Image.Format, res.Image.Pages = info.Format, info.Pages
 	res.Timings.Total = time.Since(start)
+	res.Explain.prune(res.Codes)
 	switch {
 	case tierErr != nil:
 		return res, tierErr
@@ -348,7 +373,7 @@ const scanCover = 0.9
 // Options.PDFRetryDPI instead, when no page of the document read a code.
 func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 	if max := r.maxBytes(); max >= 0 && int64(len(data)) > max {
-		return nil, &LimitError{What: "bytes", Limit: max, Actual: int64(len(data))}
+		return nil, &imgio.LimitError{What: "bytes", Limit: max, Actual: int64(len(data))}
 	}
 	start := time.Now()
 	res := &Result{Image: ImageInfo{Format: "pdf"}}
@@ -362,7 +387,7 @@ func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
 	}
 	defer doc.Close()
 	if max := r.maxPages(); max > 0 && doc.Pages() > max {
-		return nil, &LimitError{What: "pages", Limit: int64(max), Actual: int64(doc.Pages())}
+		return nil, &imgio.LimitError{What: "pages", Limit: int64(max), Actual: int64(doc.Pages())}
 	}
 	res.Image.Pages = doc.Pages()
 	rendered := make([]int, doc.Pages()) // the DPI page i was rendered at; 0: not rendered
@@ -484,7 +509,7 @@ func (r *Reader) readRegions(ctx context.Context, doc *pdf.Document, i, dpi int,
 // first page and the error is the input's (as Read documents), with the
 // partial result otherwise.
 func pdfResult(res *Result, i int, err error) (*Result, error) {
-	var fe *FormatError
+	var fe *imgio.FormatError
 	if i == 0 && errors.As(err, &fe) {
 		return nil, err
 	}
@@ -547,21 +572,32 @@ func (r *Reader) renderPage(doc *pdf.Document, i, dpi int, res *Result) (*gray.P
 	return p, used, nil
 }
 
-// ReadImage reads every QR code in img, which it neither modifies nor keeps.
-// Errors are as for Read, without the input errors.
-func (r *Reader) ReadImage(ctx context.Context, img *image.Gray) (*Result, error) {
+// ReadImage reads every QR code in img, an image already decoded (any
+// image.Image: colour is composited over white and reduced to BT.601
+// luma; *image.Gray and *image.YCbCr are read in place, without a copy).
+// It neither modifies nor keeps img, and the caller must not modify img
+// during the call. Code.Page is 0 and points are relative to
+// img.Bounds().Min. Errors are as for Read, without the input errors
+// (no input limit applies).
+func (r *Reader) ReadImage(ctx context.Context, img image.Image) (*Result, error) {
 	ctx, cancel := r.withTimeout(ctx)
 	defer cancel()
 	start := time.Now()
-	b := img.Bounds()
-	p := &gray.Plane{W: b.Dx(), H: b.Dy(), Stride: img.Stride}
-	if !b.Empty() {
-		p.Pix = img.Pix[img.PixOffset(b.Min.X, b.Min.Y):]
-	}
-	res := &Result{Image: ImageInfo{Format: "gray", Width: p.W, Height: p.H, Pages: 1}}
+	p := imgio.ToGray(img)
+	res := &Result{Image: ImageInfo{Format: imageFormat(img), Width: p.W, Height: p.H, Pages: 1}}
 	err := r.read(ctx, p, 0, nil, res)
 	res.Timings.Total = time.Since(start)
+	res.Explain.prune(res.Codes)
 	return res, err
+}
+
+// imageFormat is ImageInfo.Format for an image given to ReadImage: "gray"
+// for *image.Gray (as before ReadImage took any image), "image" otherwise.
+func imageFormat(img image.Image) string {
+	if _, ok := img.(*image.Gray); ok {
+		return "gray"
+	}
+	return "image"
 }
 
 func (r *Reader) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
@@ -580,32 +616,35 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, to func(geom
 	res.Timings.Classic += out.Classic
 	res.Timings.Nano += out.Nano
 	res.Timings.Large += out.Large
-	if res.Model == "" || len(out.Codes) > 0 {
-		res.Model = out.Model
+	if len(res.Codes) == 0 {
+		res.Model = Model(out.Model) // until a code is read: the last stage that ran
 	}
-	if out.Fallback != "" {
-		res.Fallback = out.Fallback
+	if out.Fallback != vocab.FallbackNone {
+		res.Fallback = Fallback(out.Fallback)
 	}
 	res.AfterRead = res.AfterRead || out.AfterRead
 	res.Candidates += out.Candidates
+	attempts := len(res.Attempts)
 	for _, a := range out.Attempts {
-		res.Attempts = append(res.Attempts, Attempt{Tier: TierClassic, Strategy: a.Strategy, Duration: a.Duration, Codes: a.Codes, Skipped: a.Skipped})
+		res.Attempts = append(res.Attempts, Attempt{Tier: TierClassic, Strategy: Strategy(a.Strategy), Duration: a.Duration, Codes: a.Codes, Skipped: a.Skipped})
+	}
+	if r.opts.Explain {
+		explain(res, page, to, &out, res.Attempts[attempts:])
 	}
 	for _, c := range out.Codes {
-		code := codeFromCascade(c)
-		code.Page = page
 		if to != nil {
-			for k, q := range code.Points {
-				m := to(geom.Point{X: q[0], Y: q[1]})
-				code.Points[k] = Point{m.X, m.Y}
+			for k, q := range c.Corners {
+				c.Corners[k] = to(q)
 			}
 		}
-		if seen(res.Codes, code) {
+		if res.seen(page, &c) {
 			continue
 		}
+		res.read = append(res.read, pageCode{page, c})
+		code := publicCode(&c, page)
 		if r.invoices != nil {
 			if inv, ok := r.invoices.Parse(code.Text); ok {
-				code.Invoice = inv
+				code.Invoice = publicInvoice(inv)
 			}
 		}
 		res.Codes = append(res.Codes, code)
@@ -616,12 +655,38 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, to func(geom
 	return nil
 }
 
-// seen reports whether codes holds c already: same page and text, and
-// overlapping corners (one's centroid inside the other).
-func seen(codes []Code, c Code) bool {
-	q := codeQuad(c.Points)
-	for _, d := range codes {
-		if d.Page == c.Page && d.Text == c.Text && codeQuad(d.Points).Overlaps(q) {
+// explain adds to res.Explain what one pass of the tiers over page did:
+// out's unread candidates (points mapped by to) and timings, attempts.
+func explain(res *Result, page int, to func(geom.Point) geom.Point, out *cascade.Outcome, attempts []Attempt) {
+	if res.Explain == nil {
+		res.Explain = &Explain{}
+	}
+	pe := res.Explain.page(page)
+	pe.Timings.Classic += out.Classic
+	pe.Timings.Nano += out.Nano
+	pe.Timings.Large += out.Large
+	pe.Detections += out.Candidates
+	if out.Fallback != vocab.FallbackNone {
+		pe.Fallback = Fallback(out.Fallback)
+	}
+	pe.Attempts = append(pe.Attempts, attempts...)
+	for _, u := range out.Unread {
+		c := Candidate{Tier: Tier(u.Tier), Strategy: Strategy(u.Strategy), Model: Model(u.Model), Score: u.Score, Stage: u.Stage}
+		for k, q := range u.Corners {
+			if to != nil {
+				q = to(q)
+			}
+			c.Points[k] = Point{q.X, q.Y}
+		}
+		pe.Unread = append(pe.Unread, c)
+	}
+}
+
+// seen reports whether res holds c, read on page, already: the same page
+// and the same code (classic.Same).
+func (res *Result) seen(page int, c *classic.Code) bool {
+	for i := range res.read {
+		if res.read[i].page == page && classic.Same(&res.read[i].code, c) {
 			return true
 		}
 	}
@@ -648,7 +713,7 @@ func (r *Reader) Close() error {
 func (r *Reader) StrategyStats() []StrategyStats {
 	var out []StrategyStats
 	for _, s := range r.classic.Stats() {
-		out = append(out, StrategyStats{Tier: TierClassic, Strategy: s.Strategy, Attempts: s.Attempts, Wins: s.Wins, Time: s.Time})
+		out = append(out, StrategyStats{Tier: TierClassic, Strategy: Strategy(s.Strategy), Attempts: s.Attempts, Wins: s.Wins, Time: s.Time})
 	}
 	return out
 }

@@ -35,7 +35,7 @@ func jpegOf(t testing.TB, s *synth.Scene) []byte {
 }
 
 func TestReadScenarios(t *testing.T) {
-	r := newReader(t, Options{})
+	r := newReader(t, Options{Mode: ModeClassic})
 	for _, sc := range synth.Scenarios() {
 		for seed := uint64(1); seed <= 2; seed++ {
 			scene, err := synth.Render(sc.Spec(seed), seed)
@@ -88,7 +88,7 @@ func TestBundledSample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := newReader(t, Options{}).Read(context.Background(), data)
+	res, err := newReader(t, Options{Mode: ModeClassic}).Read(context.Background(), data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,8 +104,8 @@ func TestBundledSample(t *testing.T) {
 func TestReadBadInput(t *testing.T) {
 	scene := synth.CleanInvoice(1)
 	good := jpegOf(t, scene)
-	r := newReader(t, Options{})
-	small := newReader(t, Options{MaxBytes: 1000, MaxPixels: 1000})
+	r := newReader(t, Options{Mode: ModeClassic})
+	small := newReader(t, Options{Mode: ModeClassic, MaxBytes: 1000, MaxPixels: 1000})
 	var fe *FormatError
 	var ue *UnsupportedError
 	var le *LimitError
@@ -119,7 +119,7 @@ func TestReadBadInput(t *testing.T) {
 		{"garbage", r, []byte("this is not an image at all"), func(err error) bool { return errors.As(err, &ue) }},
 		{"truncated jpeg", r, good[:len(good)/3], func(err error) bool { return errors.As(err, &fe) }},
 		{"too many bytes", small, good, func(err error) bool { return errors.As(err, &le) && le.What == "bytes" }},
-		{"too many pixels", newReader(t, Options{MaxPixels: 1000}), good, func(err error) bool { return errors.As(err, &le) && le.What == "pixels" }},
+		{"too many pixels", newReader(t, Options{Mode: ModeClassic, MaxPixels: 1000}), good, func(err error) bool { return errors.As(err, &le) && le.What == "pixels" }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -137,11 +137,11 @@ func TestReadBadInput(t *testing.T) {
 // availability is nil when every named model is embedded (or, for large,
 // stood in for by nano unless noStandIn), else ErrModeUnavailable: what
 // NewReader must answer for a mode needing them.
-func availability(noStandIn bool, names ...string) error {
+func availability(noStandIn bool, names ...Model) error {
 	for _, n := range names {
-		ok := models.Available(n)
+		ok := models.Available(string(n))
 		if n == ModelLarge && !noStandIn {
-			ok = ok || models.Available(ModelNano)
+			ok = ok || models.Available(string(ModelNano))
 		}
 		if !ok {
 			return ErrModeUnavailable
@@ -155,7 +155,7 @@ func TestOptionsValidate(t *testing.T) {
 		o    Options
 		want error
 	}{
-		{Options{}, nil},
+		{Options{}, availability(false, ModelNano)}, // the zero value is nano mode,
 		{Options{Mode: ModeClassic}, nil},
 		{Options{Mode: ModeNano}, availability(false, ModelNano)},
 		{Options{Mode: ModeHybrid}, availability(false, ModelNano, ModelLarge)},
@@ -163,6 +163,7 @@ func TestOptionsValidate(t *testing.T) {
 		{Options{Mode: ModeLarge, Models: NewModels(ModelOptions{NoLargeStandIn: true})}, availability(true, ModelLarge)},
 		{Options{Mode: "turbo"}, errors.New("any")},
 		{Options{Timeout: -1}, errors.New("any")},
+		{Options{AfterRead: "sometimes"}, errors.New("any")},
 	}
 	for _, tc := range tests {
 		_, err := NewReader(tc.o)
@@ -175,7 +176,7 @@ func TestOptionsValidate(t *testing.T) {
 			t.Errorf("%+v: err %v, want ErrModeUnavailable", tc.o, err)
 		}
 	}
-	if _, err := NewReader(Options{Strategies: []string{"raw", "bogus"}}); err == nil {
+	if _, err := NewReader(Options{Strategies: []Strategy{"raw", "bogus"}}); err == nil {
 		t.Error("unknown strategy accepted")
 	}
 }
@@ -188,7 +189,7 @@ func TestReadImageSubImage(t *testing.T) {
 	minX, minY, maxX, maxY := q.Bounds()
 	// A sub-image around the code: coordinates stay those of the parent.
 	sub := img.SubImage(image.Rect(int(minX)-40, int(minY)-40, int(maxX)+40, int(maxY)+40)).(*image.Gray)
-	res, err := newReader(t, Options{}).ReadImage(context.Background(), sub)
+	res, err := newReader(t, Options{Mode: ModeClassic}).ReadImage(context.Background(), sub)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func TestReadImageSubImage(t *testing.T) {
 
 func TestReadDeadline(t *testing.T) {
 	data := jpegOf(t, synth.Damaged(1))
-	r := newReader(t, Options{Timeout: time.Nanosecond})
+	r := newReader(t, Options{Mode: ModeClassic, Timeout: time.Nanosecond})
 	res, err := r.Read(context.Background(), data)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want DeadlineExceeded", err)
@@ -216,7 +217,7 @@ func TestReadDeadline(t *testing.T) {
 }
 
 func TestConcurrentReads(t *testing.T) {
-	r := newReader(t, Options{})
+	r := newReader(t, Options{Mode: ModeClassic})
 	scene := synth.CleanInvoice(5)
 	data := jpegOf(t, scene)
 	var wg sync.WaitGroup
@@ -256,7 +257,7 @@ func BenchmarkReadCleanInvoiceJPEG(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := newReader(b, Options{})
+	r := newReader(b, Options{Mode: ModeClassic})
 	b.SetBytes(int64(len(data)))
 	cputimetest.Loop(b, time.Millisecond, func() {
 		res, err := r.Read(context.Background(), data)
@@ -278,7 +279,7 @@ func BenchmarkClassicCleanInvoice(b *testing.B) {
 		b.Fatal(err)
 	}
 	img := &image.Gray{Pix: p.Pix, Stride: p.Stride, Rect: image.Rect(0, 0, p.W, p.H)}
-	r := newReader(b, Options{})
+	r := newReader(b, Options{Mode: ModeClassic})
 	cputimetest.Loop(b, time.Millisecond, func() {
 		if res, err := r.ReadImage(context.Background(), img); err != nil || !res.Success() {
 			b.Fatal("no read", err)
@@ -294,7 +295,7 @@ func BenchmarkReadNoCode12MP(b *testing.B) {
 		b.Fatal(err)
 	}
 	data := jpegOf(b, s)
-	r := newReader(b, Options{})
+	r := newReader(b, Options{Mode: ModeClassic})
 	cputimetest.Loop(b, time.Millisecond, func() {
 		if res, err := r.Read(context.Background(), data); err != nil || res.Success() {
 			b.Fatal("unexpected", err)
@@ -305,12 +306,12 @@ func BenchmarkReadNoCode12MP(b *testing.B) {
 // TestLargeStandIn: without an embedded large model the nano weights stand
 // in for it (and say so), unless the options refuse the stand-in.
 func TestLargeStandIn(t *testing.T) {
-	if !models.Available(ModelNano) {
+	if !models.Available(string(ModelNano)) {
 		t.Skip("no nano model in this build")
 	}
 	m := NewModels(ModelOptions{})
 	defer m.Close()
-	if got, want := m.LargeIsStandIn(), !models.Available(ModelLarge); got != want {
+	if got, want := m.LargeIsStandIn(), !models.Available(string(ModelLarge)); got != want {
 		t.Errorf("LargeIsStandIn %v, want %v", got, want)
 	}
 	if !m.Available(ModelLarge) {
@@ -318,7 +319,7 @@ func TestLargeStandIn(t *testing.T) {
 	}
 	off := NewModels(ModelOptions{NoLargeStandIn: true})
 	defer off.Close()
-	if off.LargeIsStandIn() || off.Available(ModelLarge) != models.Available(ModelLarge) {
+	if off.LargeIsStandIn() || off.Available(ModelLarge) != models.Available(string(ModelLarge)) {
 		t.Errorf("NoLargeStandIn: stand-in %v, available %v", off.LargeIsStandIn(), off.Available(ModelLarge))
 	}
 }

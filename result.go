@@ -3,13 +3,7 @@ package qrcascade
 import (
 	"time"
 
-	"github.com/qrcascade/qrcascade/internal/cascade"
-)
-
-// Tier names, the closed set used in results and metric labels.
-const (
-	TierClassic = "classic"
-	TierNeural  = "neural"
+	"github.com/qrcascade/qrcascade/internal/classic"
 )
 
 // Result is what one Read found.
@@ -17,23 +11,41 @@ type Result struct {
 	// Codes holds every code read, deduplicated by position and text, in
 	// the order found. Empty when none was read.
 	Codes []Code `json:"codes"`
-	// Model names the last tier that ran: "classic", "nano",
-	// "large_fallback" or "large" (the old service's field).
-	Model string `json:"model"`
+	// Model names the stage that read the first code (Text): ModelClassic
+	// when the classic tier read it (in every mode: the classic tier runs
+	// first), else the detector whose candidate it was, ModelLargeFallback
+	// for hybrid mode's large detector; when no code was read, the last
+	// stage that ran. Over several pages, the first page's that read a
+	// code. The old service's field.
+	Model Model `json:"model"`
 	// Image describes the decoded input.
 	Image ImageInfo `json:"image"`
 	// Timings breaks down where the time went.
 	Timings Timings `json:"-"`
 	// Attempts lists every strategy run, in order.
 	Attempts []Attempt `json:"-"`
-	// Fallback is why hybrid mode ran the large model: "no_read",
-	// "low_confidence", "small_code", or "" when it did not.
-	Fallback string `json:"-"`
+	// Fallback is why hybrid mode ran the large model, FallbackNone when
+	// it did not.
+	Fallback Fallback `json:"-"`
 	// Candidates counts the quads the neural detectors proposed.
 	Candidates int `json:"-"`
 	// AfterRead reports that the nano detector ran after the classic tier
 	// had read codes (Options.AfterRead), looking for more.
 	AfterRead bool `json:"-"`
+	// Explain is what the tiers tried on each page and why candidates
+	// were not read; nil unless Options.Explain is set.
+	Explain *Explain `json:"explain,omitempty"`
+
+	// read holds Codes as the tiers returned them (corners mapped to the
+	// page's frame), with their page, for the one "same code" rule
+	// (classic.Same).
+	read []pageCode
+}
+
+// pageCode is a code read on a page (0: ReadImage).
+type pageCode struct {
+	page int
+	code classic.Code
 }
 
 // Success reports whether at least one code was read.
@@ -49,7 +61,7 @@ func (r *Result) Text() string {
 
 // ImageInfo describes the decoded input image.
 type ImageInfo struct {
-	Format string `json:"format"` // "jpeg", "png", "gif", "bmp", "tiff", "webp", "pdf"; "gray" for ReadImage
+	Format string `json:"format"` // "jpeg", "png", "gif", "bmp", "tiff", "webp", "pdf"; from ReadImage "gray" (*image.Gray) or "image"
 	Width  int    `json:"width"`  // of the first page, after EXIF orientation (PDF: rendered at Options.PDFDPI)
 	Height int    `json:"height"`
 	Pages  int    `json:"pages"` // pages (PDF pages, TIFF directories, GIF frames); 1 for single images
@@ -66,8 +78,8 @@ type Timings struct {
 
 // Attempt records one strategy run.
 type Attempt struct {
-	Tier     string
-	Strategy string
+	Tier     Tier
+	Strategy Strategy
 	Duration time.Duration
 	Codes    int  // codes read by this attempt, before deduplication
 	Skipped  bool // the strategy did not apply to this image
@@ -75,14 +87,14 @@ type Attempt struct {
 
 // StrategyStats counts one strategy's runs and wins.
 type StrategyStats struct {
-	Tier     string
-	Strategy string
+	Tier     Tier
+	Strategy Strategy
 	Attempts uint64
 	Wins     uint64
 	Time     time.Duration
 }
 
-// Point is a pixel position.
+// Point is a pixel position, x then y (a JSON array [x, y]).
 type Point = [2]float64
 
 // Code is one decoded QR code. Its JSON form is the one of the HTTP API and
@@ -95,12 +107,18 @@ type Code struct {
 	// Points are the four outer corners of the symbol: top-left, top-right,
 	// bottom-right, bottom-left in the symbol's own frame.
 	Points [4]Point `json:"points"`
-	// Tier and Strategy tell what read it; Model names the detector for
-	// the neural tier ("" for classic).
-	Tier     string `json:"tier"`
-	Strategy string `json:"strategy"`
-	Model    string `json:"model"`
-	// Confidence is 1 for a code whose error correction succeeded.
+	// Tier and Strategy tell which tier and decoding path read it: a
+	// classic strategy (AllStrategies) for TierClassic, a neural
+	// decoding path (NeuralStrategies) for TierNeural. Model names the
+	// detector whose candidate it was read from, ModelNano or ModelLarge;
+	// "" for a classic read.
+	Tier     Tier     `json:"tier"`
+	Strategy Strategy `json:"strategy"`
+	Model    Model    `json:"model"`
+	// Confidence is 1 for a classic read; for a neural read, the
+	// detector's score in (0, 1] for the candidate the code was decoded
+	// from. It ranks how surely a code was located, not whether its text
+	// is right: every code returned passed Reed–Solomon error correction.
 	Confidence float64 `json:"confidence"`
 	// Version is the symbol version 1..40 (0 when unknown); ECLevel is
 	// "L", "M", "Q" or "H".
@@ -116,10 +134,12 @@ type Code struct {
 	Invoice *Invoice `json:"invoice,omitempty"`
 }
 
-func codeFromCascade(c cascade.Code) Code {
+// publicCode converts a code of the tiers, the one place corners leave
+// geom.Quad.
+func publicCode(c *classic.Code, page int) Code {
 	out := Code{
-		Text: c.Text, Bytes: c.Bytes, Tier: c.Tier, Strategy: c.Strategy, Model: c.Model,
-		Confidence: c.Confidence, Version: c.Version, ECLevel: c.ECLevel, Mirrored: c.Mirrored,
+		Text: c.Text, Bytes: c.Bytes, Tier: Tier(c.Tier), Strategy: Strategy(c.Strategy), Model: Model(c.Model),
+		Confidence: c.Confidence, Version: c.Version, ECLevel: c.ECLevel, Page: page, Mirrored: c.Mirrored,
 	}
 	for i, p := range c.Corners {
 		out.Points[i] = Point{p.X, p.Y}

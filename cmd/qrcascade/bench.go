@@ -42,18 +42,18 @@ type benchOutput struct {
 }
 
 type benchOptions struct {
-	Mode       string   `json:"mode"`
-	Strategies []string `json:"strategies"`
-	All        bool     `json:"all"`
-	Workers    int      `json:"workers"`
+	Mode       string               `json:"mode"`
+	Strategies []qrcascade.Strategy `json:"strategies"`
+	All        bool                 `json:"all"`
+	Workers    int                  `json:"workers"`
 }
 
 type strategyStatsJSON struct {
-	Tier     string  `json:"tier"`
-	Strategy string  `json:"strategy"`
-	Attempts uint64  `json:"attempts"`
-	Wins     uint64  `json:"wins"`
-	TotalMS  float64 `json:"total_ms"`
+	Tier     qrcascade.Tier     `json:"tier"`
+	Strategy qrcascade.Strategy `json:"strategy"`
+	Attempts uint64             `json:"attempts"`
+	Wins     uint64             `json:"wins"`
+	TotalMS  float64            `json:"total_ms"`
 }
 
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -231,7 +231,7 @@ func benchOne(ctx context.Context, r *qrcascade.Reader, e *bench.Entry) bench.Re
 			for i, p := range c.Points {
 				q[i] = geom.Point{X: p[0], Y: p[1]}
 			}
-			out.Codes = append(out.Codes, bench.Decoded{Text: c.Text, Corners: q, Tier: c.Tier, Strategy: c.Strategy})
+			out.Codes = append(out.Codes, bench.Decoded{Text: c.Text, Corners: q, Tier: string(c.Tier), Strategy: string(c.Strategy)})
 		}
 	}
 	return out

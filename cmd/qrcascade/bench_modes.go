@@ -444,13 +444,13 @@ func runBenchChild(ctx context.Context, fset *flag.FlagSet, rf readerFlags, mani
 	}
 	defer reader.Close()
 	rep.Available = true
-	eager := map[string][]string{"nano": {qrcascade.ModelNano}, "hybrid": {qrcascade.ModelNano}, "large": {qrcascade.ModelLarge}}
+	eager := map[string][]qrcascade.Model{"nano": {qrcascade.ModelNano}, "hybrid": {qrcascade.ModelNano}, "large": {qrcascade.ModelLarge}}
 	for _, name := range eager[mf.childMode] {
 		t0 := time.Now()
 		if err := opts.Models.Load(name); err != nil {
 			return fail(err)
 		}
-		rep.ModelLoads = append(rep.ModelLoads, bench.ModelLoad{Model: name, MS: float64(time.Since(t0)) / 1e6, Loads: opts.Models.ModelLoads(name)})
+		rep.ModelLoads = append(rep.ModelLoads, bench.ModelLoad{Model: string(name), MS: float64(time.Since(t0)) / 1e6, Loads: opts.Models.ModelLoads(name)})
 	}
 	if m1, err := bench.SampleMemory(); err == nil {
 		rep.Memory.Loaded = m1.RSS
@@ -489,7 +489,7 @@ func runBenchChild(ctx context.Context, fset *flag.FlagSet, rf readerFlags, mani
 		}
 	}
 	if mf.childMode == "hybrid" {
-		rep.ModelLoads = append(rep.ModelLoads, bench.ModelLoad{Model: qrcascade.ModelLarge, Lazy: true, Loads: opts.Models.ModelLoads(qrcascade.ModelLarge)})
+		rep.ModelLoads = append(rep.ModelLoads, bench.ModelLoad{Model: string(qrcascade.ModelLarge), Lazy: true, Loads: opts.Models.ModelLoads(qrcascade.ModelLarge)})
 	}
 	col := bench.NewCollector()
 	for i := range entries {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,7 +71,7 @@ func TestScanExitCodesAndJSON(t *testing.T) {
 		t.Errorf("junk: exit %d, want %d", code, exitFailure)
 	}
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[1], `"error":"imgio: `) {
+	if len(lines) != 2 || !strings.Contains(lines[1], `"error":"not an image or PDF (unknown format)"`) || strings.Contains(lines[1], "imgio") {
 		t.Errorf("output order or error: %q", stdout)
 	}
 	// Missing path and bad flags: exit 2.
@@ -138,5 +139,27 @@ func TestUnknownCommand(t *testing.T) {
 	}
 	if code, stdout, _ := runCLI(t, "version"); code != exitOK || !strings.HasPrefix(stdout, "qrcascade ") {
 		t.Errorf("version: %d %q", code, stdout)
+	}
+}
+
+// TestVersionFrom: the stamped version wins, then the module version of
+// `go install …@version`, then the VCS revision, then "dev".
+func TestVersionFrom(t *testing.T) {
+	tests := []struct {
+		name string
+		bi   debug.BuildInfo
+		want string
+	}{
+		{"go install at a tag", debug.BuildInfo{Main: debug.Module{Version: "v1.4.0"}}, "v1.4.0"},
+		{"checkout build", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "01a054e0123456789abcdef"}, {Key: "vcs.modified", Value: "true"}}}, "devel-01a054e01234-dirty"},
+		{"no information", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "dev"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := versionFrom(&tc.bi); got != tc.want {
+				t.Errorf("versionFrom = %q, want %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -118,7 +118,7 @@ func runPeer(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	ready := peerReady{
 		Ready: true, Peer: peerName, Positions: true, PointsFrame: "exif",
-		Version: fmt.Sprintf("qrcascade %s %s", version, runtime.Version()),
+		Version: fmt.Sprintf("qrcascade %s %s", buildVersion(), runtime.Version()),
 		Notes:   peerNotes(opts),
 	}
 	if !send(ready) {
@@ -154,7 +154,7 @@ func runPeer(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 func peerNotes(o qrcascade.Options) string {
 	strategies := "default order"
 	if len(o.Strategies) > 0 {
-		strategies = strings.Join(o.Strategies, ",")
+		strategies = joinStrategies(o.Strategies)
 	}
 	s := fmt.Sprintf("mode %s; strategies %s; GOMAXPROCS %d; image decoded by internal/imgio (EXIF applied)",
 		o.Mode, strategies, runtime.GOMAXPROCS(0))

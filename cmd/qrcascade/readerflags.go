@@ -25,7 +25,7 @@ type readerFlags struct {
 
 func (f *readerFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.mode, "mode", defaultMode(), "tiers to run: classic, nano (classic then the nano detector), hybrid (then the large detector when needed), large")
-	fs.StringVar(&f.strategies, "strategies", "", "comma-separated classic strategies in order (default: "+strings.Join(qrcascade.Strategies(), ",")+")")
+	fs.StringVar(&f.strategies, "strategies", "", "comma-separated classic strategies in order (default: "+joinStrategies(qrcascade.Strategies())+")")
 	fs.BoolVar(&f.all, "all", false, "run every strategy and return the union of codes (default: stop at the first strategy that reads)")
 	fs.DurationVar(&f.timeout, "timeout", 0, "deadline per image, e.g. 2s (0: none)")
 	fs.Int64Var(&f.maxBytes, "max-bytes", 0, "largest input in bytes (0: 32 MiB, <0: no limit)")
@@ -40,13 +40,13 @@ func (f *readerFlags) register(fs *flag.FlagSet) {
 func (f *readerFlags) options() qrcascade.Options {
 	o := qrcascade.Options{
 		Mode: qrcascade.Mode(f.mode), All: f.all, Timeout: f.timeout,
-		MaxBytes: f.maxBytes, MaxPixels: f.maxPixels, Invoices: f.invoices, AfterRead: f.afterRead,
+		MaxBytes: f.maxBytes, MaxPixels: f.maxPixels, Invoices: f.invoices, AfterRead: qrcascade.AfterRead(f.afterRead),
 		Models: qrcascade.NewModels(qrcascade.ModelOptions{LargeIdleTTL: f.largeTTL, MemoryBudget: f.memBudget, NoLargeStandIn: !f.standIn}),
 	}
 	if f.strategies != "" {
 		for _, s := range strings.Split(f.strategies, ",") {
 			if s = strings.TrimSpace(s); s != "" {
-				o.Strategies = append(o.Strategies, s)
+				o.Strategies = append(o.Strategies, qrcascade.Strategy(s))
 			}
 		}
 	}
@@ -61,4 +61,14 @@ func defaultMode() string {
 		return string(qrcascade.ModeNano)
 	}
 	return string(qrcascade.ModeClassic)
+}
+
+// joinStrategies lists strategy names separated by commas, as the
+// -strategies flag takes them.
+func joinStrategies(ss []qrcascade.Strategy) string {
+	names := make([]string, len(ss))
+	for i, s := range ss {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ",")
 }

@@ -148,6 +148,10 @@ Flags:
 	opts := f.reader.options()
 	timeout := opts.Timeout
 	opts.Timeout = 0 // the server's per-request context carries the deadline
+	// Every read collects the explain data (unread candidates and their
+	// stage, per-page timings) so that explain=1 and the operator page can
+	// show it; answers without explain=1 leave it out.
+	opts.Explain = true
 	defaultMode := opts.Mode
 	// One PDF engine for every mode's Reader: each engine would compile
 	// PDFium (seconds) and hold its own instances.
@@ -199,7 +203,7 @@ Flags:
 		RequestTimeout: timeout, MaxBodyBytes: maxBody,
 		MaxConcurrent: f.maxConcurrent, QueueLength: f.queue, RetryAfter: f.retryAfter,
 		ReadTimeout: f.readTimeout, ShutdownTimeout: f.shutdownTimeout,
-		Logger: log, Version: version,
+		Logger: log, Version: buildVersion(),
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)

@@ -1,72 +1,72 @@
-// Package cascade runs qrcascade's tiers in order, cheapest first: the
-// classic strategies, then (mode permitting) the neural detectors, whose
-// candidate quads are decoded again at full resolution. It owns the mode
-// policy (classic, nano, hybrid, large), the fallback from nano to large,
-// the tiling of big photos and the detectors' lifecycle (LazyModel).
+// Package cascade runs qrcascade's tiers over one gray plane, cheapest
+// first, and says which stage read each code.
 //
-// Decoding a candidate: first our own locator's DecodeQuad on the plane
-// (Detect on a crop around the quad; then the three finder patterns
-// searched in the quad's own frame with a blur-tolerant template, read as
-// a located triple and, failing that, with the module values deconvolved
-// by a blur model fitted on the function patterns; then grids fitted to
-// the quad itself; see internal/qr's doc and quad.go); then the quad is
-// rectified — warped from the full-resolution plane onto an upright
-// square, small codes upscaled — and the crop strategies run on it;
-// corners found there are mapped back.
+// # Pipeline
 //
-// The detectors run when the classic tier read nothing and, by default
-// (Config.AfterRead, AfterReadUnread), nano also runs after a classic read
-// when the classic tier located a candidate it could not decode away from
-// the codes it read: images holding several codes of which the classic
-// tier read some. A candidate that none of the above reads is retried with
-// two other quads (retryQuads: the 45° turn detectors make of codes turned
-// by 45°, and a larger region).
+// Read runs, depending on Config.Mode (vocab.Mode):
 //
-// Measured (issue 5, 2026-11-25; `bin/qrcascade bench --mode M --manifest
-// ../shared/corpus/boofcv-dev/manifest.jsonl`, one worker, 2 shared CPU
-// cores; TestQuadCorpus with QRCASCADE_QUAD_CORPUS=1 for the tally). Of
-// the 106 codes the classic tier leaves unread, 22 sit in images where it
-// read another code (the detector does not run there), 17 are not
-// detected and 67 are detected. Before the quad finder search nano mode
-// read 20 of the 67: 562/648 codes, mean of categories 80.7 %, 104.8 ms
-// CPU per image; after, 35: 577/648, mean 84.9 %, 115.7 ms CPU per image
-// (blurred 18 → 23/35, bright_spots 42 → 44/49, damaged 12 → 14/21, glare
-// 18 → 20/26, high_version 13 → 14/17, noncompliant 11 → 12/13,
-// pathological 10 → 12/12, the others unchanged). Hybrid mode (the large
-// model's candidates take the same path): 568 → 581/648, mean 82.2 →
-// 85.8 %, 236.9 → 240.1 ms CPU per image; classic mode, unchanged, reads
-// 542/648, mean 74.6 %, so hybrid is now +11.2 points (issue 5's target:
-// +10) and nano +10.3. Hybrid on the text sets: 179/180, 128/137, 53/53,
-// no false read, 0 of 46 negatives.
-// Text sets in nano mode (zxing, zxing-cpp, jsqr, zxing-cpp-negatives):
-// reads unchanged (179/180, 127/137, 53/53 images), no false read, 0 of 46
-// negatives read, 21.3 → 24.0 ms CPU per image (negatives 85 → 132 ms
-// mean: false detections now cost a finder search each). Steps, nano
-// codes read from detected quads: finder template search 20 → 29;
-// module-space deconvolution 29 → 33; box-filtered coarse search and
-// module-size consensus (7.5× cheaper search) 33 → 33; the separator ring
-// in the template 33 → 35. Of the 32 detected codes still unread, most reach
-// Reed–Solomon on a plausible grid (blurred beyond the deconvolution,
-// damaged, glare) and 10 have candidate corners off by 29–77 % of the
-// side. Detecting after every classic read (AfterReadAlways; nano mode):
-// 577 → 586/648 codes, mean 84.9 → 85.9 % (rotations 58 → 65/66, curved
-// 19 → 20, nominal 36 → 37), 115.7 → 145.6 ms CPU per image; on the text
-// sets, where nearly every image holds one code the classic tier reads,
-// 24.0 → 57.5 ms CPU per image, reads unchanged, no false read, 0 of 46
-// negatives: hence the Unread trigger (below) instead of always.
+//  1. the classic tier (Config.Classic, internal/classic) on the whole
+//     plane. Classic mode stops here.
+//  2. nano and hybrid modes: the nano detector when the classic tier read
+//     nothing, or after a read as Config.AfterRead decides (by default
+//     only when the classic tier located a candidate it could not decode
+//     away from its reads). Its candidate quads, best score first, at
+//     most Config.MaxCandidates and none on a code already read, are
+//     decoded at full resolution (below).
+//  3. hybrid mode: the large detector when nano led to no read, its best
+//     score is under Config.FallbackConfidence or its smallest candidate
+//     under Config.FallbackSmallSide (Outcome.Fallback names which).
+//     Large mode runs the large detector instead of nano, and never after
+//     a classic read.
 //
-// Session 5 (2026-11-25, same command, classic tier 590/648, 85.7 %):
-// the retry quads took hybrid from 605 to 609 codes (90.1 → 91.2 %), and
-// the after-read hint (AfterReadUnread) to 613 (91.8 %), all that
-// AfterReadAlways reads (613) for 221.5 instead of 256.3 ms CPU per image
-// (never: 209.1); nano 604 → 608 (89.8 → 90.4 %). On the text sets the
-// hint is not raised: nano mode 29.2 (never), 29.3 (unread), 63.9
-// (always) ms CPU per image, the same reads. Decoding each code the
-// classic tier misses from its hand-labelled quad (TestQuadCorpus with
-// QRCASCADE_QUAD_ORACLE=1) reads 27 of 58, 8 of them missed by hybrid:
-// a perfect detector would bring hybrid to about 93.9 %, short of
-// classic + 10 points (95.7 %); the codes left need non-planar (curved,
-// crumpled) decoding.
+// A detector that finds nothing on a plane over two tiles long
+// (Config.TileSide) runs again on overlapping tiles, unless a code is
+// already known or, for hybrid's large pass, nano saw candidates.
+//
+// Decoding a candidate quad, first success wins, each with its
+// Code.Strategy: "quad", the locator on the quad (qr.Detector.DecodeQuad:
+// finder patterns searched around and in the quad's own frame, blur
+// deconvolution, grids fitted to the quad; see internal/qr); "crop_"+S,
+// the crop tier's strategy S (Config.Crop: locator, adaptive, raw) on the
+// quad warped upright from the full-resolution plane, corners mapped
+// back; "quad_retry", the locator on the quad turned by 45° and scaled by
+// √2 (detectors box a code turned by 45° by its edge midpoints) or
+// enlarged 1.4× (a box covering part of the code).
+//
+// # Guarantees
+//
+//   - Outcome.Codes holds each symbol once (classic.Same: same text,
+//     overlapping corners), classic reads first, each with its provenance:
+//     Tier, Strategy, Model (the detector, "" for classic) and Confidence
+//     (1 classic, the detection score for neural reads).
+//   - Outcome.Model is the stage that read the first code (classic, nano,
+//     large_fallback, large), or the last stage that ran when none did.
+//   - Outcome.Classic, Nano and Large time each tier; Attempts lists the
+//     classic strategies run on the whole plane.
+//   - With Config.Explain, Outcome.Unread lists the candidates located or
+//     detected but not read, with the stage where each stopped; without
+//     it nothing is collected.
+//   - Read does not modify the plane and is safe for concurrent use. When
+//     ctx is done it returns what it has with ctx's error wrapped; a
+//     detector that cannot be loaded is an error returned with the codes
+//     read so far.
+//   - LazyModel loads a detector on first use, unloads it after its idle
+//     TTL and refuses a load over its memory budget.
+//
+// # Weaknesses
+//
+//   - Codes the detectors do not propose are not read (17 of the codes the
+//     classic tier missed on boofcv-dev, 2026-11-25), and detected codes
+//     blurred beyond the deconvolution, damaged or curved stay unread: a
+//     perfect detector would add about 2 points to hybrid (91.8 → 93.9 %).
+//   - Large mode skips nano, so a classic read followed by an unread code
+//     nearby is not looked for there (after-read is nano's).
+//   - Candidate decoding costs up to about 50 ms per retry on a 12 MP
+//     photo; false detections on pages without codes each cost a finder
+//     search.
+//
+// Measurements and the history of these choices: docs/DECISIONS.md and
+// docs/BENCHMARKS.md.
 //
 // Coordinates are pixels of the input plane, (0,0) top left, +x right, +y
 // down.
@@ -85,40 +85,13 @@ import (
 	"github.com/qrcascade/qrcascade/internal/gray"
 	"github.com/qrcascade/qrcascade/internal/neural"
 	"github.com/qrcascade/qrcascade/internal/qr"
-)
-
-// Mode selects the tiers.
-type Mode string
-
-// Modes.
-const (
-	ModeClassic Mode = "classic" // classic strategies only
-	ModeNano    Mode = "nano"    // classic, then the nano detector
-	ModeHybrid  Mode = "hybrid"  // classic, nano, then large when needed
-	ModeLarge   Mode = "large"   // classic, then the large detector
-)
-
-// Model names as reported in Outcome.Model and Code.Model.
-const (
-	ModelClassic       = "classic"
-	ModelNano          = "nano"
-	ModelLarge         = "large"
-	ModelLargeFallback = "large_fallback"
-)
-
-// Fallback reasons (hybrid mode), the closed label set of the fallback
-// counter.
-const (
-	FallbackNone          = ""
-	FallbackNoRead        = "no_read"        // nano led to no read
-	FallbackLowConfidence = "low_confidence" // nano's best score under the threshold
-	FallbackSmallCode     = "small_code"     // nano's smallest candidate under the size threshold
+	"github.com/qrcascade/qrcascade/internal/vocab"
 )
 
 // Config configures a Cascade.
 type Config struct {
-	// Mode selects the tiers. Zero value: ModeClassic.
-	Mode Mode
+	// Mode selects the tiers. Zero value: vocab.ModeClassic.
+	Mode vocab.Mode
 	// Classic is the classic tier run on the whole plane. Required.
 	Classic *classic.Tier
 	// Crop is the classic tier run on rectified candidate crops. Nil:
@@ -148,33 +121,24 @@ type Config struct {
 	// detector also runs when the classic tier read codes, decoding its
 	// candidates that lie away from them: images with several codes, of
 	// which the classic tier read some. The large detector still runs only
-	// when the classic tier read nothing. Zero: AfterReadUnread.
-	AfterRead AfterRead
+	// when the classic tier read nothing. Zero: vocab.AfterReadUnread,
+	// which runs it when the classic tier located candidates it could not
+	// decode away from the codes it read (classic.Outcome.Unread): rare on
+	// single-code pages (6 of 344 text-set images with a read), common on
+	// photos of several codes, where it reads most of what
+	// vocab.AfterReadAlways reads at a fraction of its cost
+	// (docs/BENCHMARKS.md). vocab.AfterReadNever: images the classic tier
+	// reads cost exactly what they cost in classic mode.
+	AfterRead vocab.AfterRead
 	// TileSide is the side of the overlapping tiles a detector runs on when
 	// the whole-image pass finds nothing in a plane larger than two tiles
 	// along its long side. Zero: 1280. Negative: no tiling.
 	TileSide int
+	// Explain fills Outcome.Unread with the detectors' candidates that
+	// were not read, and the classic tier's failures (build Classic with
+	// classic.Config.Explain for those). Default false.
+	Explain bool
 }
-
-// AfterRead is the policy for running the nano detector after a classic
-// read (Config.AfterRead).
-type AfterRead string
-
-// AfterRead policies.
-const (
-	// AfterReadUnread runs the detector after a read only when the classic
-	// tier located candidates it could not decode away from the codes it
-	// read (classic.Outcome.Unread). On single-code pages that is rare (6
-	// of 344 text-set images with a read), on photos of several codes
-	// common: most of what AfterReadAlways reads, at a fraction of its
-	// cost (docs/BENCHMARKS.md).
-	AfterReadUnread AfterRead = "unread"
-	// AfterReadAlways runs the detector after every read.
-	AfterReadAlways AfterRead = "always"
-	// AfterReadNever runs the detectors only when the classic tier read
-	// nothing: images it reads cost exactly what they cost in classic mode.
-	AfterReadNever AfterRead = "never"
-)
 
 // Cascade reads a plane through the configured tiers. It is safe for
 // concurrent use.
@@ -185,22 +149,22 @@ type Cascade struct {
 // New validates cfg and returns a Cascade.
 func New(cfg Config) (*Cascade, error) {
 	if cfg.Mode == "" {
-		cfg.Mode = ModeClassic
+		cfg.Mode = vocab.ModeClassic
 	}
 	if cfg.Classic == nil {
 		return nil, errors.New("cascade: no classic tier")
 	}
 	switch cfg.Mode {
-	case ModeClassic:
-	case ModeNano:
+	case vocab.ModeClassic:
+	case vocab.ModeNano:
 		if cfg.Nano == nil {
 			return nil, errors.New("cascade: nano mode without a nano model")
 		}
-	case ModeHybrid:
+	case vocab.ModeHybrid:
 		if cfg.Nano == nil || cfg.Large == nil {
 			return nil, errors.New("cascade: hybrid mode needs the nano and large models")
 		}
-	case ModeLarge:
+	case vocab.ModeLarge:
 		if cfg.Large == nil {
 			return nil, errors.New("cascade: large mode without a large model")
 		}
@@ -208,7 +172,7 @@ func New(cfg Config) (*Cascade, error) {
 		return nil, fmt.Errorf("cascade: unknown mode %q", cfg.Mode)
 	}
 	if cfg.Crop == nil {
-		t, err := classic.New(classic.Config{Strategies: []string{classic.Locator, classic.Adaptive, classic.Raw}})
+		t, err := classic.New(classic.Config{Strategies: cropStrategies()})
 		if err != nil {
 			return nil, err
 		}
@@ -219,8 +183,8 @@ func New(cfg Config) (*Cascade, error) {
 	}
 	switch cfg.AfterRead {
 	case "":
-		cfg.AfterRead = AfterReadUnread
-	case AfterReadUnread, AfterReadAlways, AfterReadNever:
+		cfg.AfterRead = vocab.AfterReadUnread
+	case vocab.AfterReadUnread, vocab.AfterReadAlways, vocab.AfterReadNever:
 	default:
 		return nil, fmt.Errorf("cascade: unknown after-read policy %q (want unread, always or never)", cfg.AfterRead)
 	}
@@ -240,24 +204,20 @@ func New(cfg Config) (*Cascade, error) {
 }
 
 // Mode returns the configured mode.
-func (c *Cascade) Mode() Mode { return c.cfg.Mode }
-
-// Code is one decoded code with the tier and model that read it.
-type Code struct {
-	classic.Code
-	Tier       string  // "classic" or "neural"
-	Model      string  // "" for classic; "nano", "large" for neural reads
-	Confidence float64 // 1 for classic reads; the detection score for neural reads
-}
+func (c *Cascade) Mode() vocab.Mode { return c.cfg.Mode }
 
 // Outcome is what one Read produced.
 type Outcome struct {
-	Codes    []Code
+	// Codes are the codes read, deduplicated (classic.Same), each with
+	// its provenance: classic reads first, then each detector's.
+	Codes    []classic.Code
 	Attempts []classic.Attempt // the classic tier's strategy runs on the whole plane
-	// Model is the last stage that ran: classic, nano, large_fallback or large.
-	Model string
+	// Model is the stage that read the first code, or the last stage
+	// that ran when none was read: classic, nano, large_fallback or
+	// large.
+	Model vocab.Model
 	// Fallback is the reason hybrid mode ran the large model ("" if not).
-	Fallback string
+	Fallback vocab.Fallback
 	// AfterRead reports that the nano detector ran after the classic tier
 	// had read codes (Config.AfterRead).
 	AfterRead bool
@@ -265,22 +225,73 @@ type Outcome struct {
 	Candidates int
 	// Timings per tier.
 	Classic, Nano, Large time.Duration
+	// Unread holds, with Config.Explain, the candidates located or
+	// detected but not read, away from every code read: the classic
+	// tier's failures, then each detector's candidates. Nil otherwise.
+	Unread []Unread
+}
+
+// The neural tier's decoding paths, the Code.Strategy of its reads (see
+// decodeCandidate).
+const (
+	// StrategyQuad: the locator on the detector's quad
+	// (qr.Detector.DecodeQuad).
+	StrategyQuad = "quad"
+	// StrategyQuadRetry: the locator on one of the retry quads
+	// (retryQuads).
+	StrategyQuadRetry = "quad_retry"
+	// StrategyCropPrefix prefixes the crop tier's strategy that read the
+	// rectified quad: "crop_locator", "crop_adaptive", "crop_raw".
+	StrategyCropPrefix = "crop_"
+)
+
+// cropStrategies are the default crop tier's strategies (Config.Crop).
+func cropStrategies() []string { return []string{classic.Locator, classic.Adaptive, classic.Raw} }
+
+// NeuralStrategies returns every Code.Strategy of a neural read with the
+// default crop tier, in the order decodeCandidate tries them.
+func NeuralStrategies() []string {
+	out := []string{StrategyQuad}
+	for _, s := range cropStrategies() {
+		out = append(out, StrategyCropPrefix+s)
+	}
+	return append(out, StrategyQuadRetry)
+}
+
+// StageNotTried is the Unread.Stage of a detector candidate that was not
+// decoded: over Config.MaxCandidates, or the deadline passed first.
+const StageNotTried = "not_tried"
+
+// Unread is a candidate symbol that was located (classic tier) or detected
+// (neural tier) but not read.
+type Unread struct {
+	Corners  geom.Quad   // outer corners, pixels of the plane
+	Tier     vocab.Tier  // the tier that found it
+	Strategy string      // classic: the strategy that located it
+	Model    vocab.Model // neural: the detector that proposed it
+	Score    float64     // neural: the detection score
+	// Stage is where decoding stopped: a qr.Stage name (the furthest
+	// any attempt on the candidate reached), or StageNotTried.
+	Stage string
 }
 
 // Read runs the tiers over p (not modified). When ctx is done it returns
 // what it has with ctx's error wrapped. A detector that cannot be loaded
 // is an error (the classic codes found so far are returned with it).
-func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
-	var out Outcome
+func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (out Outcome, err error) {
 	start := time.Now()
 	co, err := c.cfg.Classic.Read(ctx, p)
 	out.Classic = time.Since(start)
 	out.Attempts = co.Attempts
-	out.Model = ModelClassic
-	for _, code := range co.Codes {
-		out.Codes = append(out.Codes, Code{Code: code, Tier: "classic", Confidence: 1})
+	out.Model = vocab.ModelClassic
+	out.Codes = co.Codes
+	if c.cfg.Explain {
+		for _, f := range co.Failures {
+			out.Unread = append(out.Unread, Unread{Corners: f.Corners, Tier: vocab.TierClassic, Strategy: f.Strategy, Stage: f.Stage.String()})
+		}
+		defer func() { out.Unread = dropRead(out.Unread, out.Codes) }()
 	}
-	if err != nil || c.cfg.Mode == ModeClassic {
+	if err != nil || c.cfg.Mode == vocab.ModeClassic {
 		return out, err
 	}
 	if len(out.Codes) > 0 {
@@ -288,17 +299,17 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 			return out, nil
 		}
 		out.AfterRead = true
-		_, _, err := c.stage(ctx, p, &out, c.cfg.Nano, ModelNano, ModelNano, c.cfg.Detect, true, &out.Nano)
+		_, _, err := c.stage(ctx, p, &out, c.cfg.Nano, vocab.ModelNano, vocab.ModelNano, c.cfg.Detect, true, &out.Nano)
 		return out, err
 	}
 	switch c.cfg.Mode {
-	case ModeNano, ModeHybrid:
-		dets, codes, err := c.stage(ctx, p, &out, c.cfg.Nano, ModelNano, ModelNano, c.cfg.Detect, true, &out.Nano)
-		if err != nil || c.cfg.Mode == ModeNano {
+	case vocab.ModeNano, vocab.ModeHybrid:
+		dets, codes, err := c.stage(ctx, p, &out, c.cfg.Nano, vocab.ModelNano, vocab.ModelNano, c.cfg.Detect, true, &out.Nano)
+		if err != nil || c.cfg.Mode == vocab.ModeNano {
 			return out, err
 		}
 		out.Fallback = c.fallbackReason(dets, codes)
-		if out.Fallback == FallbackNone {
+		if out.Fallback == vocab.FallbackNone {
 			return out, nil
 		}
 		// Tiles find small codes the whole-image pass cannot see; when
@@ -306,10 +317,10 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		// the large detector over a big photo (a dozen passes) finds
 		// nothing more (boofcv-dev, hybrid: the same 613 reads; curved/
 		// image011, 12 MP: 5.7 → 1.7 s).
-		_, _, err = c.stage(ctx, p, &out, c.cfg.Large, ModelLarge, ModelLargeFallback, c.cfg.LargeDetect, len(dets) == 0, &out.Large)
+		_, _, err = c.stage(ctx, p, &out, c.cfg.Large, vocab.ModelLarge, vocab.ModelLargeFallback, c.cfg.LargeDetect, len(dets) == 0, &out.Large)
 		return out, err
-	case ModeLarge:
-		_, _, err := c.stage(ctx, p, &out, c.cfg.Large, ModelLarge, ModelLarge, c.cfg.LargeDetect, true, &out.Large)
+	case vocab.ModeLarge:
+		_, _, err := c.stage(ctx, p, &out, c.cfg.Large, vocab.ModelLarge, vocab.ModelLarge, c.cfg.LargeDetect, true, &out.Large)
 		return out, err
 	}
 	return out, nil
@@ -318,35 +329,40 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 // detectAfterRead reports whether the nano detector runs after the
 // classic tier read co's codes.
 func (c *Cascade) detectAfterRead(co *classic.Outcome) bool {
-	if c.cfg.Mode == ModeLarge {
+	if c.cfg.Mode == vocab.ModeLarge {
 		return false
 	}
 	switch c.cfg.AfterRead {
-	case AfterReadAlways:
+	case vocab.AfterReadAlways:
 		return true
-	case AfterReadUnread:
+	case vocab.AfterReadUnread:
 		return len(co.Unread) > 0
 	}
 	return false
 }
 
 // stage runs one detector over p and adds what it found to out: its time
-// to *elapsed, its candidates and codes, and model as the last stage run.
-func (c *Cascade) stage(ctx context.Context, p *gray.Plane, out *Outcome, lm *LazyModel, name, model string, opts neural.DetectOptions, tile bool, elapsed *time.Duration) ([]neural.Detection, []Code, error) {
+// to *elapsed, its candidates and codes, and model as out.Model unless an
+// earlier stage read a code (Outcome.Model names the stage that read the
+// first code).
+func (c *Cascade) stage(ctx context.Context, p *gray.Plane, out *Outcome, lm *LazyModel, name, model vocab.Model, opts neural.DetectOptions, tile bool, elapsed *time.Duration) ([]neural.Detection, []classic.Code, error) {
 	start := time.Now()
-	dets, codes, err := c.neural(ctx, p, lm, name, opts, out.Codes, tile)
+	dets, codes, unread, err := c.neural(ctx, p, lm, name, opts, out.Codes, tile)
 	*elapsed = time.Since(start)
-	out.Model = model
+	out.Unread = append(out.Unread, unread...)
+	if len(out.Codes) == 0 {
+		out.Model = model
+	}
 	out.Candidates += len(dets)
-	out.Codes = appendCodes(out.Codes, codes)
+	out.Codes = classic.AppendUnique(out.Codes, codes...)
 	return dets, codes, err
 }
 
 // fallbackReason decides whether hybrid mode runs the large model after
 // nano proposed dets and read codes.
-func (c *Cascade) fallbackReason(dets []neural.Detection, codes []Code) string {
+func (c *Cascade) fallbackReason(dets []neural.Detection, codes []classic.Code) vocab.Fallback {
 	if len(codes) == 0 {
-		return FallbackNoRead
+		return vocab.FallbackNoRead
 	}
 	best := float32(0)
 	smallest := math.Inf(1)
@@ -355,30 +371,31 @@ func (c *Cascade) fallbackReason(dets []neural.Detection, codes []Code) string {
 		smallest = math.Min(smallest, quadSide(d.Quad))
 	}
 	if best < c.cfg.FallbackConfidence {
-		return FallbackLowConfidence
+		return vocab.FallbackLowConfidence
 	}
 	if smallest < c.cfg.FallbackSmallSide {
-		return FallbackSmallCode
+		return vocab.FallbackSmallCode
 	}
-	return FallbackNone
+	return vocab.FallbackNone
 }
 
 // neural runs one detector over p (with tile, tiling big planes when the
 // whole-image pass finds nothing and no code is known) and decodes its
 // candidates, except those on a code of known (read by an earlier tier).
-func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name string, opts neural.DetectOptions, known []Code, tile bool) ([]neural.Detection, []Code, error) {
+// With Config.Explain it also returns the candidates it did not read.
+func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name vocab.Model, opts neural.DetectOptions, known []classic.Code, tile bool) ([]neural.Detection, []classic.Code, []Unread, error) {
 	m, err := lm.Get()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	dets, err := m.DetectWith(ctx, p, opts)
 	if err != nil {
-		return nil, nil, fmt.Errorf("cascade: %s: %w", name, err)
+		return nil, nil, nil, fmt.Errorf("cascade: %s: %w", name, err)
 	}
 	if tile && len(dets) == 0 && len(known) == 0 && c.cfg.TileSide > 0 && max(p.W, p.H) > 2*c.cfg.TileSide {
 		dets, err = c.detectTiles(ctx, m, p, opts)
 		if err != nil {
-			return dets, nil, err
+			return dets, nil, nil, err
 		}
 	}
 	// Candidates on codes already read are dropped before the budget is
@@ -394,22 +411,71 @@ func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name
 		dets = kept
 	}
 	sort.SliceStable(dets, func(i, j int) bool { return dets[i].Score > dets[j].Score })
+	var unread []Unread
+	miss := func(d neural.Detection, stage string) {
+		if c.cfg.Explain {
+			unread = append(unread, Unread{Corners: d.Quad, Tier: vocab.TierNeural, Model: name, Score: float64(d.Score), Stage: stage})
+		}
+	}
 	if len(dets) > c.cfg.MaxCandidates {
+		for _, d := range dets[c.cfg.MaxCandidates:] {
+			miss(d, StageNotTried)
+		}
 		dets = dets[:c.cfg.MaxCandidates]
 	}
-	var codes []Code
-	for _, d := range dets {
+	var codes []classic.Code
+	for i, d := range dets {
 		if err := ctx.Err(); err != nil {
-			return dets, codes, fmt.Errorf("cascade: %w", err)
+			for _, d := range dets[i:] {
+				miss(d, StageNotTried)
+			}
+			return dets, codes, unread, fmt.Errorf("cascade: %w", err)
 		}
 		if codeCovered(codes, d.Quad) {
 			continue
 		}
-		if code, ok := c.decodeCandidate(ctx, p, d.Quad); ok {
-			codes = appendCodes(codes, []Code{{Code: code, Tier: "neural", Model: name, Confidence: float64(d.Score)}})
+		code, stage, ok := c.decodeCandidate(ctx, p, d.Quad)
+		if ok {
+			code.Tier, code.Model, code.Confidence = vocab.TierNeural, name, float64(d.Score)
+			codes = classic.AppendUnique(codes, code)
+			continue
+		}
+		miss(d, stage.String())
+	}
+	return dets, codes, unread, nil
+}
+
+// dropRead removes from us, in place, the candidates that overlap a code
+// read (by a later strategy, tier or candidate).
+func dropRead(us []Unread, codes []classic.Code) []Unread {
+	kept := us[:0]
+	for _, u := range us {
+		if !codeCovered(codes, u.Corners) {
+			kept = append(kept, u)
 		}
 	}
-	return dets, codes, nil
+	return kept
+}
+
+// stageOf returns the stage of the reading procedure that err (from
+// qr.Detector.DecodeQuad) names; StageFinder when it names none.
+func stageOf(err error) qr.Stage {
+	for _, s := range [...]struct {
+		err   error
+		stage qr.Stage
+	}{
+		{qr.ErrBitstream, qr.StageBitstream},
+		{qr.ErrErrorCorrection, qr.StageErrorCorrection},
+		{qr.ErrCodewords, qr.StageCodewords},
+		{qr.ErrAlignment, qr.StageAlignment},
+		{qr.ErrVersionInfo, qr.StageVersion},
+		{qr.ErrFormatInfo, qr.StageFormat},
+	} {
+		if errors.Is(err, s.err) {
+			return s.stage
+		}
+	}
+	return qr.StageFinder
 }
 
 // detectTiles runs m over overlapping tiles of p (25 % overlap) and maps the
@@ -448,32 +514,37 @@ func (c *Cascade) detectTiles(ctx context.Context, m *neural.Model, p *gray.Plan
 
 // decodeCandidate reads the symbol around quad q of p: the locator on the
 // quad, then the crop strategies on the rectified quad, then the locator on
-// the other hypotheses of retryQuads.
-func (c *Cascade) decodeCandidate(ctx context.Context, p *gray.Plane, q geom.Quad) (classic.Code, bool) {
-	if s, err := c.cfg.Locator.DecodeQuad(ctx, p, q); err == nil {
+// the other hypotheses of retryQuads. When none reads, stage is the
+// furthest stage the locator's attempts reached.
+func (c *Cascade) decodeCandidate(ctx context.Context, p *gray.Plane, q geom.Quad) (code classic.Code, stage qr.Stage, ok bool) {
+	s, err := c.cfg.Locator.DecodeQuad(ctx, p, q)
+	if err == nil {
 		code := classic.FromSymbol(s, "locator")
-		code.Strategy = "quad"
-		return code, true
+		code.Strategy = StrategyQuad
+		return code, 0, true
 	}
+	stage = stageOf(err)
 	if rect, h, ok := rectify(p, q); ok {
 		if out, _ := c.cfg.Crop.Read(ctx, rect); len(out.Codes) > 0 {
 			code := out.Codes[0]
 			code.Corners = mapQuad(&h, code.Corners)
-			code.Strategy = "crop_" + code.Strategy
-			return code, true
+			code.Strategy = StrategyCropPrefix + code.Strategy
+			return code, 0, true
 		}
 	}
 	for _, r := range retryQuads(q) {
 		if ctx.Err() != nil {
 			break
 		}
-		if s, err := c.cfg.Locator.DecodeQuad(ctx, p, r); err == nil {
+		s, err := c.cfg.Locator.DecodeQuad(ctx, p, r)
+		if err == nil {
 			code := classic.FromSymbol(s, "locator")
-			code.Strategy = "quad_retry"
-			return code, true
+			code.Strategy = StrategyQuadRetry
+			return code, 0, true
 		}
+		stage = max(stage, stageOf(err))
 	}
-	return classic.Code{}, false
+	return classic.Code{}, stage, false
 }
 
 // quadSide is the mean side length of q.
@@ -486,37 +557,13 @@ func quadSide(q geom.Quad) float64 {
 }
 
 // codeCovered reports whether a code already read lies on quad q.
-func codeCovered(codes []Code, q geom.Quad) bool {
-	for _, c := range codes {
-		if c.Corners.Overlaps(q) {
-			return true
-		}
-	}
-	return false
+func codeCovered(codes []classic.Code, q geom.Quad) bool {
+	return geom.OverlapsAny(q, codes, classic.Quad)
 }
 
 // detCovered reports whether a detection overlapping q is already in dets.
 func detCovered(dets []neural.Detection, q geom.Quad) bool {
-	for _, d := range dets {
-		if d.Quad.Overlaps(q) {
-			return true
-		}
-	}
-	return false
-}
-
-// appendCodes appends the codes of add whose text and position are new.
-func appendCodes(dst, add []Code) []Code {
-outer:
-	for _, a := range add {
-		for _, d := range dst {
-			if d.Text == a.Text && (d.Corners.Overlaps(a.Corners) || d.Corners == (geom.Quad{}) || a.Corners == (geom.Quad{})) {
-				continue outer
-			}
-		}
-		dst = append(dst, a)
-	}
-	return dst
+	return geom.OverlapsAny(q, dets, func(d *neural.Detection) geom.Quad { return d.Quad })
 }
 
 // retryQuads returns the hypotheses tried, with the locator on the

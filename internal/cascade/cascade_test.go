@@ -3,6 +3,7 @@ package cascade
 import (
 	"context"
 	"errors"
+	"github.com/qrcascade/qrcascade/internal/vocab"
 	"os"
 	"sync"
 	"testing"
@@ -139,7 +140,7 @@ func TestDecodeCandidateRescuesBlurredCode(t *testing.T) {
 		q := scene.Codes[0].Corners
 		// The detector's corners are a few pixels off and start anywhere.
 		noisy := geom.Quad{q[1].Add(geom.Point{X: 2, Y: -1}), q[2].Add(geom.Point{X: -1, Y: 2}), q[3].Add(geom.Point{X: 1, Y: 1}), q[0].Add(geom.Point{X: -2, Y: 0})}
-		code, ok := c.decodeCandidate(context.Background(), scene.Plane, noisy)
+		code, _, ok := c.decodeCandidate(context.Background(), scene.Plane, noisy)
 		if ok {
 			if code.Text != scene.Codes[0].Text {
 				t.Fatalf("false read %q", code.Text)
@@ -194,17 +195,17 @@ func TestFallbackReason(t *testing.T) {
 	sq := func(side float64) geom.Quad {
 		return geom.Quad{{X: 0, Y: 0}, {X: side, Y: 0}, {X: side, Y: side}, {X: 0, Y: side}}
 	}
-	read := []Code{{Code: classic.Code{Text: "x"}}}
+	read := []classic.Code{{Text: "x"}}
 	tests := []struct {
 		name  string
 		dets  []neural.Detection
-		codes []Code
-		want  string
+		codes []classic.Code
+		want  vocab.Fallback
 	}{
-		{"nothing read", []neural.Detection{{Quad: sq(300), Score: 0.9}}, nil, FallbackNoRead},
-		{"low confidence", []neural.Detection{{Quad: sq(300), Score: 0.5}}, read, FallbackLowConfidence},
-		{"small code", []neural.Detection{{Quad: sq(300), Score: 0.9}, {Quad: sq(120), Score: 0.8}}, read, FallbackSmallCode},
-		{"confident and big", []neural.Detection{{Quad: sq(300), Score: 0.9}}, read, FallbackNone},
+		{"nothing read", []neural.Detection{{Quad: sq(300), Score: 0.9}}, nil, vocab.FallbackNoRead},
+		{"low confidence", []neural.Detection{{Quad: sq(300), Score: 0.5}}, read, vocab.FallbackLowConfidence},
+		{"small code", []neural.Detection{{Quad: sq(300), Score: 0.9}, {Quad: sq(120), Score: 0.8}}, read, vocab.FallbackSmallCode},
+		{"confident and big", []neural.Detection{{Quad: sq(300), Score: 0.9}}, read, vocab.FallbackNone},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -224,10 +225,10 @@ func TestNewValidatesModes(t *testing.T) {
 	}{
 		{Config{Classic: tier}, true},
 		{Config{}, false},
-		{Config{Classic: tier, Mode: ModeNano}, false},
-		{Config{Classic: tier, Mode: ModeNano, Nano: nano}, true},
-		{Config{Classic: tier, Mode: ModeHybrid, Nano: nano}, false},
-		{Config{Classic: tier, Mode: ModeLarge, Large: nano}, true},
+		{Config{Classic: tier, Mode: vocab.ModeNano}, false},
+		{Config{Classic: tier, Mode: vocab.ModeNano, Nano: nano}, true},
+		{Config{Classic: tier, Mode: vocab.ModeHybrid, Nano: nano}, false},
+		{Config{Classic: tier, Mode: vocab.ModeLarge, Large: nano}, true},
 		{Config{Classic: tier, Mode: "turbo"}, false},
 	}
 	for i, tc := range tests {
@@ -241,10 +242,10 @@ func TestNewValidatesModes(t *testing.T) {
 // error only when the neural tier is needed.
 func TestNanoModeLoadError(t *testing.T) {
 	failing := NewLazyModel("nano", func() ([]byte, error) { return nil, errors.New("disk on fire") }, 0, nil)
-	c := newTestCascade(t, Config{Mode: ModeNano, Nano: failing})
+	c := newTestCascade(t, Config{Mode: vocab.ModeNano, Nano: failing})
 	clean := synth.CleanInvoice(1)
 	out, err := c.Read(context.Background(), clean.Plane)
-	if err != nil || len(out.Codes) != 1 || out.Model != ModelClassic {
+	if err != nil || len(out.Codes) != 1 || out.Model != vocab.ModelClassic {
 		t.Errorf("classic read: err %v codes %d model %s", err, len(out.Codes), out.Model)
 	}
 	damaged := synth.Damaged(1)

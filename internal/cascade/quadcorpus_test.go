@@ -3,6 +3,7 @@ package cascade
 import (
 	"context"
 	"fmt"
+	"github.com/qrcascade/qrcascade/internal/vocab"
 	"image"
 	"image/png"
 	"math"
@@ -38,7 +39,7 @@ import (
 // spreads N images over the categories; QRCASCADE_QUAD_DUMP=DIR writes the
 // rectified best candidate of each detected but unread code there as PNG;
 // QRCASCADE_QUAD_AFTER_READ=1 also runs the detector where the classic
-// tier read a code (AfterReadAlways) and counts what that adds;
+// tier read a code (vocab.AfterReadAlways) and counts what that adds;
 // QRCASCADE_QUAD_ORACLE=1 also decodes every code the classic tier missed
 // from its hand-labelled quad, as a perfect detector would propose it
 // (column "label": the most any detector can add with this decoding).
@@ -59,17 +60,17 @@ func TestQuadCorpus(t *testing.T) {
 	if n, _ := strconv.Atoi(os.Getenv("QRCASCADE_QUAD_SAMPLE")); n > 0 {
 		entries = bench.Spread(entries, n)
 	}
-	model := ModelNano
+	model := vocab.ModelNano
 	if os.Getenv("QRCASCADE_QUAD_MODEL") == "large" {
-		model = ModelLarge
+		model = vocab.ModelLarge
 	}
 	tier, err := classic.New(classic.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	lm := NewLazyModel(model, func() ([]byte, error) { return models.Load(model) }, 0, nil)
+	lm := NewLazyModel(string(model), func() ([]byte, error) { return models.Load(string(model)) }, 0, nil)
 	defer lm.Close()
-	c, err := New(Config{Mode: ModeNano, Classic: tier, Nano: lm})
+	c, err := New(Config{Mode: vocab.ModeNano, Classic: tier, Nano: lm})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,14 +109,11 @@ func TestQuadCorpus(t *testing.T) {
 			t.Fatal(err)
 		}
 		if len(co.Codes) > 0 {
-			var extra []Code
+			var extra []classic.Code
 			if afterRead && len(co.Codes) > 0 {
 				start := time.Now()
-				known := make([]Code, len(co.Codes))
-				for i, code := range co.Codes {
-					known[i] = Code{Code: code, Tier: "classic"}
-				}
-				_, extra, err = c.neural(ctx, p, lm, model, c.cfg.Detect, known, true)
+				known := co.Codes
+				_, extra, _, err = c.neural(ctx, p, lm, model, c.cfg.Detect, known, true)
 				afterTime += time.Since(start)
 				if err != nil {
 					t.Fatal(err)
@@ -128,7 +126,7 @@ func TestQuadCorpus(t *testing.T) {
 					tl.afterRead++
 				} else {
 					if oracle {
-						if _, ok := c.decodeCandidate(ctx, p, label); ok {
+						if _, _, ok := c.decodeCandidate(ctx, p, label); ok {
 							tl.label++
 						}
 					}
@@ -139,14 +137,14 @@ func TestQuadCorpus(t *testing.T) {
 			continue
 		}
 		start := time.Now()
-		dets, codes, err := c.neural(ctx, p, lm, model, c.cfg.Detect, nil, true)
+		dets, codes, _, err := c.neural(ctx, p, lm, model, c.cfg.Detect, nil, true)
 		decodeTime += time.Since(start)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, label := range e.Polygons {
 			if oracle {
-				if _, ok := c.decodeCandidate(ctx, p, label); ok {
+				if _, _, ok := c.decodeCandidate(ctx, p, label); ok {
 					tl.label++
 				}
 			}

@@ -53,7 +53,7 @@ func TestDecodeCandidateRetries(t *testing.T) {
 	if s, err := c.cfg.Locator.DecodeQuad(ctx, sc.Plane, box); err == nil {
 		t.Fatalf("the box itself read %q: the test needs a box that does not", s.Text)
 	}
-	code, ok := c.decodeCandidate(ctx, sc.Plane, box)
+	code, _, ok := c.decodeCandidate(ctx, sc.Plane, box)
 	if !ok {
 		t.Fatal("decodeCandidate did not read the code from its edge-midpoint box")
 	}

@@ -1,16 +1,54 @@
-// Package classic is the classic (non-neural) tier of qrcascade: an ordered
-// list of named preprocessing strategies, each handing its plane to a QR
-// decoding engine, stopping at the first strategy that reads (or running all
-// of them, by configuration).
+// Package classic is the classic (non-neural) tier of qrcascade: an
+// ordered list of named preprocessing strategies, each handing its plane
+// to a QR decoding engine, stopping at the first strategy that reads
+// (StopFirst) or running all of them (StopAll).
+//
+// # Pipeline
+//
+// For each strategy of Config.Strategies (default DefaultOrder: locator,
+// harder, invert, locator_eq): prepare a plane from the input (the input
+// itself, an equalised, thresholded, inverted, sharpened or resampled
+// copy; a strategy that does not apply, such as downscale on a small
+// image, is skipped), decode it with the strategy's engine, and map the
+// corners found back to the input plane. Engines: LocatorEngine, our own
+// locator and sampler (internal/qr) feeding a Reed–Solomon and bit-stream
+// decoder; GozxingEngine, gozxing's detector and decoder, plain or
+// scanning every row ("harder").
 //
 // Why several strategies: a single binarisation never suits every photo.
-// Global thresholds (Otsu) win on clean scans and glare-free photos; local
-// thresholds survive shadows and uneven light; equalisation rescues
-// low-contrast images; inversion reads light-on-dark codes; resampling puts
-// the module size in the range the finder-pattern scan handles best.
-// Strategies are cheap (about a millisecond each on 2 MP) compared with the
-// decoding they feed, so the order matters: the one that most often wins
-// goes first (docs/BENCHMARKS.md has the per-strategy win table).
+// Global thresholds (Otsu) win on clean scans, local thresholds survive
+// shadows, equalisation rescues low contrast, inversion reads
+// light-on-dark codes, resampling puts the module size where the finder
+// scan works best. The order is by measured wins on the corpus
+// (docs/BENCHMARKS.md); every strategy in DefaultOrder wins there, the
+// others (Names) run only when named.
+//
+// # Guarantees
+//
+//   - Outcome.Codes holds each symbol once (Same: same text, overlapping
+//     corners), in the order found, each a Code with its provenance: Tier
+//     classic, the Strategy that read it, Confidence 1. Code is the one
+//     code type of the cascade and the public API.
+//   - Outcome.Attempts has one entry per strategy run or skipped.
+//   - Outcome.Unread holds the candidates the locator strategies located
+//     past the format information but could not decode, away from every
+//     code read: the cascade's hint that the plane holds more codes. With
+//     Config.Explain, Outcome.Failures holds every located candidate not
+//     read with the stage where it stopped (qr.Stage).
+//   - Read does not modify the input plane, checks ctx between strategies
+//     (returning what it has with ctx's error wrapped), and an Outcome
+//     with no codes and a nil error means no code was found. A Tier is
+//     safe for concurrent use; Stats counts runs and wins atomically.
+//
+// # Weaknesses
+//
+//   - Strong blur, perspective beyond the finder scan's tolerance,
+//     curved or crumpled codes and damaged finder patterns defeat every
+//     strategy: those are the neural tier's (internal/cascade).
+//   - An unreadable image runs every strategy: about four decodes of the
+//     whole plane (the locator bounds its failed grids to keep it cheap).
+//   - gozxing reports finder centres only; its codes' outer corners are
+//     extrapolated through the module-to-pixel transform.
 //
 // Coordinates are pixels of the input plane, (0,0) top left, +x right,
 // +y down. Codes found on a rescaled plane are mapped back.
@@ -25,6 +63,7 @@ import (
 	"github.com/qrcascade/qrcascade/internal/geom"
 	"github.com/qrcascade/qrcascade/internal/gray"
 	"github.com/qrcascade/qrcascade/internal/qr"
+	"github.com/qrcascade/qrcascade/internal/vocab"
 )
 
 // StopPolicy says when the tier stops trying strategies.
@@ -54,6 +93,9 @@ type Config struct {
 	// LocatorEngine is used by the locator strategies. Nil: our own
 	// locator with default options.
 	LocatorEngine Engine
+	// Explain fills Outcome.Failures. Default false: the tier keeps only
+	// what Outcome.Unread needs.
+	Explain bool
 }
 
 // Tier runs the classic strategies. It is safe for concurrent use; its
@@ -65,6 +107,7 @@ type Tier struct {
 	harder     Engine
 	locator    Engine
 	locatorEq  Engine
+	explain    bool
 	stats      []strategyCounters // parallel to strategies
 }
 
@@ -79,7 +122,7 @@ func New(cfg Config) (*Tier, error) {
 	if len(names) == 0 {
 		names = DefaultOrder()
 	}
-	t := &Tier{stop: cfg.Stop, engine: cfg.Engine, harder: cfg.HarderEngine}
+	t := &Tier{stop: cfg.Stop, engine: cfg.Engine, harder: cfg.HarderEngine, explain: cfg.Explain}
 	if t.engine == nil {
 		t.engine = GozxingEngine{}
 	}
@@ -143,12 +186,24 @@ type Outcome struct {
 	// cascade runs its detector after a read on it). Only engines that
 	// locate symbols themselves report them (the locator strategies).
 	Unread []geom.Quad
+	// Failures holds, with Config.Explain, every candidate the strategies
+	// run located but could not decode, away from the codes read, one per
+	// position (the one that went furthest), with the stage where it
+	// stopped. Nil without Config.Explain.
+	Failures []Failure
+}
+
+// Failure is a candidate symbol a strategy located but could not decode.
+type Failure struct {
+	Strategy string    // the strategy that located it
+	Stage    qr.Stage  // where decoding stopped
+	Corners  geom.Quad // estimated outer corners, pixels of the input plane
 }
 
 // unreadReporter is an Engine that also reports the candidates it located
 // but could not decode.
 type unreadReporter interface {
-	DecodeUnread(ctx context.Context, p *gray.Plane) ([]Code, []geom.Quad, error)
+	DecodeUnread(ctx context.Context, p *gray.Plane) ([]Code, []qr.Failure, error)
 }
 
 // Read runs the strategies over p (which it does not modify) and returns
@@ -179,7 +234,7 @@ func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 			eng = t.locatorEq
 		}
 		var codes []Code
-		var unread []geom.Quad
+		var unread []qr.Failure
 		var err error
 		if r, ok := eng.(unreadReporter); ok {
 			codes, unread, err = r.DecodeUnread(ctx, plane)
@@ -194,43 +249,66 @@ func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		if err != nil {
 			return out, fmt.Errorf("classic: strategy %s: %w", s.Name, err)
 		}
+		if t.explain {
+			for _, f := range unread {
+				out.Failures = addFailure(out.Failures, Failure{Strategy: s.Name, Stage: f.Stage, Corners: scaleQuad(f.Corners, scale)})
+			}
+		}
 		if len(codes) == 0 {
 			continue
 		}
 		st.wins.Add(1)
 		for j := range codes {
-			codes[j].Strategy = s.Name
+			codes[j].Tier, codes[j].Strategy, codes[j].Confidence = vocab.TierClassic, s.Name, 1
 			if scale != 1 {
 				codes[j].Corners = scaleQuad(codes[j].Corners, scale)
 			}
 		}
-		out.Codes = appendUnique(out.Codes, codes...)
-		for _, q := range unread {
-			if scale != 1 {
-				q = scaleQuad(q, scale)
+		out.Codes = AppendUnique(out.Codes, codes...)
+		for _, f := range unread {
+			if evidence(f.Stage) {
+				out.Unread = append(out.Unread, scaleQuad(f.Corners, scale))
 			}
-			out.Unread = append(out.Unread, q)
 		}
 		if t.stop == StopFirst {
 			break
 		}
 	}
 	out.Unread = dropCovered(out.Unread, out.Codes)
+	if t.explain {
+		kept := out.Failures[:0]
+		for _, f := range out.Failures {
+			if !onCodes(out.Codes, f.Corners) {
+				kept = append(kept, f)
+			}
+		}
+		out.Failures = kept
+	}
 	return out, nil
 }
+
+// addFailure adds f to fs: in place of a failure at the same position that
+// stopped at an earlier stage, not at all when one there went as far.
+func addFailure(fs []Failure, f Failure) []Failure {
+	for i := range fs {
+		if fs[i].Corners.Overlaps(f.Corners) {
+			if f.Stage > fs[i].Stage {
+				fs[i] = f
+			}
+			return fs
+		}
+	}
+	return append(fs, f)
+}
+
+// onCodes reports whether q overlaps one of codes.
+func onCodes(codes []Code, q geom.Quad) bool { return geom.OverlapsAny(q, codes, Quad) }
 
 // dropCovered removes from qs, in place, the quads that overlap a code.
 func dropCovered(qs []geom.Quad, codes []Code) []geom.Quad {
 	kept := qs[:0]
 	for _, q := range qs {
-		covered := false
-		for i := range codes {
-			if codes[i].Corners.Overlaps(q) {
-				covered = true
-				break
-			}
-		}
-		if !covered {
+		if !onCodes(codes, q) {
 			kept = append(kept, q)
 		}
 	}
@@ -241,6 +319,9 @@ func dropCovered(qs []geom.Quad, codes []Code) []geom.Quad {
 // plane. Coordinates measure from the top-left corner of the top-left
 // pixel, so the mapping is a plain scale.
 func scaleQuad(q geom.Quad, s float64) geom.Quad {
+	if s == 1 {
+		return q
+	}
 	for i := range q {
 		q[i] = geom.Point{X: q[i].X * s, Y: q[i].Y * s}
 	}

@@ -33,22 +33,19 @@ func (e LocatorEngine) Decode(ctx context.Context, p *gray.Plane) ([]Code, error
 	return codes, err
 }
 
-// DecodeUnread is Decode that also returns the outer corners of the
-// candidates it located but could not decode (finder triples that passed
-// the format information screen and have estimated corners),
-// except those on a code read: the hint that a plane holds a code this
-// engine misses (see Outcome.Unread).
-func (e LocatorEngine) DecodeUnread(ctx context.Context, p *gray.Plane) ([]Code, []geom.Quad, error) {
+// DecodeUnread is Decode that also returns the candidates it located but
+// could not decode, with estimated corners and the stage where each
+// stopped, except those on a code read: the hint that a plane holds a code
+// this engine misses (see Outcome.Unread) and what Outcome.Failures
+// explains.
+func (e LocatorEngine) DecodeUnread(ctx context.Context, p *gray.Plane) ([]Code, []qr.Failure, error) {
 	res := e.d.Detect(ctx, p)
-	var unread []geom.Quad
+	var unread []qr.Failure
 	for _, f := range res.Failures {
-		// A triple that failed the format information screen is most
-		// often a look-alike (text on a page: 1–7 per clean invoice); one
-		// that passed it and reached grid fitting is evidence of a symbol.
-		if f.Stage <= qr.StageFormat || f.Corners == (geom.Quad{}) || onCode(res.Symbols, f.Corners) {
+		if f.Corners == (geom.Quad{}) || onCode(res.Symbols, f.Corners) {
 			continue
 		}
-		unread = append(unread, f.Corners)
+		unread = append(unread, f)
 	}
 	codes := make([]Code, 0, len(res.Symbols))
 	for _, s := range res.Symbols {
@@ -56,6 +53,12 @@ func (e LocatorEngine) DecodeUnread(ctx context.Context, p *gray.Plane) ([]Code,
 	}
 	return codes, unread, nil
 }
+
+// evidence reports whether a located candidate that stopped at stage is
+// evidence of a symbol: a triple that failed the format information screen
+// is most often a look-alike (text on a page: 1–7 per clean invoice); one
+// that passed it and reached grid fitting is evidence of a symbol.
+func evidence(stage qr.Stage) bool { return stage > qr.StageFormat }
 
 // FromSymbol returns the Code of a symbol our locator (internal/qr) read,
 // engine naming the engine; a byte-mode payload that is not valid UTF-8
@@ -73,10 +76,5 @@ func FromSymbol(s qr.Symbol, engine string) Code {
 
 // onCode reports whether q overlaps one of syms.
 func onCode(syms []qr.Symbol, q geom.Quad) bool {
-	for _, s := range syms {
-		if s.Corners.Overlaps(q) {
-			return true
-		}
-	}
-	return false
+	return geom.OverlapsAny(q, syms, func(s *qr.Symbol) geom.Quad { return s.Corners })
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/qrcascade/qrcascade/internal/qr"
 	"github.com/qrcascade/qrcascade/internal/synth"
 )
 
@@ -48,5 +49,47 @@ func TestOutcomeUnread(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestOutcomeFailures: with Config.Explain the tier reports the wiped code
+// as a failure with its stage and strategy, and nothing without it.
+func TestOutcomeFailures(t *testing.T) {
+	sc := synth.TwoCodes(true)
+	for _, explain := range []bool{false, true} {
+		tier, err := New(Config{Explain: explain})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := tier.Read(context.Background(), sc.Plane)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !explain {
+			if out.Failures != nil {
+				t.Errorf("failures without Explain: %v", out.Failures)
+			}
+			continue
+		}
+		found := false
+		for _, f := range out.Failures {
+			for _, c := range out.Codes {
+				if c.Corners.Overlaps(f.Corners) {
+					t.Errorf("failure %v lies on code %q read", f, c.Text)
+				}
+			}
+			if f.Strategy == "" {
+				t.Errorf("failure %v names no strategy", f)
+			}
+			if f.Corners.Overlaps(sc.Codes[1].Corners) {
+				found = true
+				if f.Stage <= qr.StageFormat {
+					t.Errorf("wiped code stopped at %v, want past the format information", f.Stage)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("failures %v: none on the wiped code %v", out.Failures, sc.Codes[1].Corners)
+		}
 	}
 }

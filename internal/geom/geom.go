@@ -56,6 +56,18 @@ func (q Quad) Overlaps(r Quad) bool {
 	return q.Contains(r.Centroid()) || r.Contains(q.Centroid())
 }
 
+// OverlapsAny reports whether q Overlaps the quad of one of items, quad
+// returning an item's quad: the one loop behind "is this candidate on a
+// code already read" wherever it is asked.
+func OverlapsAny[T any](q Quad, items []T, quad func(*T) Quad) bool {
+	for i := range items {
+		if quad(&items[i]).Overlaps(q) {
+			return true
+		}
+	}
+	return false
+}
+
 // Area returns the (unsigned) area of q by the shoelace formula.
 func (q Quad) Area() float64 {
 	s := 0.0

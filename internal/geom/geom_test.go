@@ -72,3 +72,28 @@ func TestQuadMeasures(t *testing.T) {
 		t.Errorf("Dist = %v", d)
 	}
 }
+
+func TestOverlapsAny(t *testing.T) {
+	sq := func(x float64) Quad { return Quad{{X: x, Y: 0}, {X: x + 10, Y: 0}, {X: x + 10, Y: 10}, {X: x, Y: 10}} }
+	type item struct{ q Quad }
+	items := []item{{sq(0)}, {sq(100)}}
+	get := func(it *item) Quad { return it.q }
+	tests := []struct {
+		name  string
+		q     Quad
+		items []item
+		want  bool
+	}{
+		{"on the first", sq(2), items, true},
+		{"on the second", sq(104), items, true},
+		{"between", sq(50), items, false},
+		{"no items", sq(0), nil, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := OverlapsAny(tc.q, tc.items, get); got != tc.want {
+				t.Errorf("OverlapsAny = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

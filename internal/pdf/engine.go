@@ -22,12 +22,12 @@ import (
 
 // Defaults for the zero fields of Config.
 const (
-	DefaultDPI       = 200              // render resolution, dots per inch
-	DefaultMaxPages  = 20               // pages per document
-	DefaultMaxPixels = 50e6             // rendered pixels per page (A4 at 200 dpi is 3.9e6)
-	DefaultInstances = 2                // PDFium instances alive at once
-	DefaultTimeout   = 30 * time.Second // one document, open to close
-	DefaultMaxMemory = 1 << 30          // WebAssembly linear memory per instance, bytes
+	DefaultDPI       = 200                    // render resolution, dots per inch
+	DefaultMaxPages  = imgio.DefaultMaxPages  // pages per document (the limit of every multi-page input)
+	DefaultMaxPixels = imgio.DefaultMaxPixels // rendered pixels per page, as for images (A4 at 200 dpi is 3.9e6)
+	DefaultInstances = 2                      // PDFium instances alive at once
+	DefaultTimeout   = 30 * time.Second       // one document, open to close
+	DefaultMaxMemory = 1 << 30                // WebAssembly linear memory per instance, bytes
 	// MaxDPI is the largest resolution Render accepts.
 	MaxDPI = 2400
 )

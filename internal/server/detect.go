@@ -22,12 +22,13 @@ const imageField = "image"
 type detectResponse struct {
 	Success   bool                `json:"success"`
 	Data      *string             `json:"data"` // first code's text; null when none
-	Model     string              `json:"model"`
+	Model     qrcascade.Model     `json:"model"`
 	LatencyMS float64             `json:"latency_ms"` // body received to answer, server side
 	TimingsMS timingsMS           `json:"timings_ms"`
 	Codes     []codeJSON          `json:"codes"`
 	Image     qrcascade.ImageInfo `json:"image"`
 	RequestID string              `json:"request_id"`
+	Explain   *explainJSON        `json:"explain,omitempty"` // explain=1 only
 }
 
 // timingsMS breaks latency_ms down, in milliseconds.
@@ -52,10 +53,11 @@ type detectQuery struct {
 	mode    qrcascade.Mode
 	multi   bool // all codes (default) or only the first
 	invoice bool // parse payloads as invoices
+	explain bool // add the explain member
 }
 
 // parseQuery validates the query: mode=classic|nano|hybrid|large,
-// multi=0|1, invoice=0|1 (any strconv.ParseBool spelling).
+// multi=0|1, invoice=0|1, explain=0|1 (any strconv.ParseBool spelling).
 func (s *Server) parseQuery(r *http.Request) (detectQuery, ImageReader, *apiError) {
 	q := r.URL.Query()
 	dq := detectQuery{mode: s.cfg.DefaultMode, multi: true}
@@ -68,7 +70,7 @@ func (s *Server) parseQuery(r *http.Request) (detectQuery, ImageReader, *apiErro
 	for _, f := range []struct {
 		name string
 		dst  *bool
-	}{{"multi", &dq.multi}, {"invoice", &dq.invoice}} {
+	}{{"multi", &dq.multi}, {"invoice", &dq.invoice}, {"explain", &dq.explain}} {
 		if v := q.Get(f.name); v != "" {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -191,7 +193,7 @@ func (s *Server) response(res *qrcascade.Result, dq detectQuery, id string, rece
 		RequestID: id,
 	}
 	if out.Model == "" {
-		out.Model = string(dq.mode)
+		out.Model = qrcascade.Model(dq.mode)
 	}
 	if out.Success {
 		t := res.Text()
@@ -215,6 +217,9 @@ func (s *Server) response(res *qrcascade.Result, dq detectQuery, id string, rece
 			}
 		}
 		out.Codes = append(out.Codes, cj)
+	}
+	if dq.explain {
+		out.Explain = buildExplain(res, out.Codes)
 	}
 	return out
 }

@@ -74,6 +74,10 @@ func TestDetectStatuses(t *testing.T) {
 		{"truncated pdf", srv, "POST", "/detect", "application/pdf", []byte("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"), 400, codeBadImage, ""},
 		{"encrypted pdf", srv, "POST", "/detect", "application/pdf", fx.encryptedPDF, 400, codeEncrypted, ""},
 		{"pdf invoice", srv, "POST", "/detect", "application/pdf", fx.invoicePDF, 200, "", fx.invoiceText},
+		{"explain on an image", srv, "POST", "/detect?explain=1&invoice=1", "image/jpeg", fx.invoiceJPEG, 200, "", fx.invoiceText},
+		{"explain on a pdf", srv, "POST", "/detect?explain=true", "application/pdf", fx.invoicePDF, 200, "", fx.invoiceText},
+		{"explain on no code", srv, "POST", "/detect?explain=1", "image/png", fx.blankPNG, 200, "", ""},
+		{"bad explain", srv, "POST", "/detect?explain=maybe", "image/png", fx.blankPNG, 400, codeBadRequest, ""},
 		{"GET on detect", srv, "GET", "/detect", "", nil, 405, codeMethod, ""},
 		{"unknown path", srv, "POST", "/v1/detect", "image/jpeg", fx.invoiceJPEG, 404, codeNotFound, ""},
 		{"DELETE on metrics", srv, "DELETE", "/metrics", "", nil, 405, codeMethod, ""},
@@ -163,7 +167,7 @@ func TestDetectMulti(t *testing.T) {
 	})
 	inv := func(text string) (any, string) {
 		if text == "first" {
-			return map[string]string{"scheme": "test"}, "test"
+			return &qrcascade.Invoice{Scheme: "test", Valid: true, Errors: []qrcascade.InvoiceFinding{}, Warnings: []qrcascade.InvoiceFinding{}}, "test"
 		}
 		return nil, ""
 	}
@@ -187,7 +191,7 @@ func TestDetectMulti(t *testing.T) {
 			if len(res.Codes) != tc.codes || *res.Data != "first" {
 				t.Fatalf("codes %d data %q, want %d and first", len(res.Codes), *res.Data, tc.codes)
 			}
-			has := strings.Contains(w.Body.String(), `"invoice":{"scheme":"test"}`)
+			has := strings.Contains(w.Body.String(), `"invoice":{"scheme":"test",`)
 			if has != tc.withInvoice {
 				t.Errorf("invoice present %v, want %v: %s", has, tc.withInvoice, w.Body)
 			}
@@ -296,7 +300,7 @@ func TestProbesAndIndex(t *testing.T) {
 		{"readyz draining", draining, "/readyz", "", 503, `"code":"shutting_down"`},
 		{"healthz draining", draining, "/healthz", "", 200, `"status":"ok"`},
 		{"index json", srv, "/", "", 200, `"version":"v9"`},
-		{"index html", srv, "/", "text/html,*/*", 200, "<h1>qrcascade v9</h1>"},
+		{"index html", srv, "/", "text/html,*/*", 200, "<h1>qrcascade <small>v9 · operator page</small></h1>"},
 		{"metrics", srv, "/metrics", "", 200, "qrcascade_requests_total"},
 	}
 	for _, tc := range tests {

@@ -77,16 +77,18 @@ func classicReaders(t testing.TB, opts qrcascade.Options) map[qrcascade.Mode]Ima
 	return rs
 }
 
-// newTestServer builds a Server over cfg (classic readers when none).
+// newTestServer builds a Server over cfg (classic readers when none) whose
+// handler validates every response against openapi.json.
 func newTestServer(t testing.TB, cfg Config) *Server {
 	t.Helper()
 	if cfg.Readers == nil {
-		cfg.Readers = classicReaders(t, qrcascade.Options{})
+		cfg.Readers = classicReaders(t, qrcascade.Options{Explain: true})
 	}
 	s, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.handler = contractHandler(t, s.handler) // every answer follows openapi.json
 	return s
 }
 

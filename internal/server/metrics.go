@@ -28,8 +28,6 @@ const (
 	metricNamespace = "qrcascade"
 	strategyOther   = "other" // a strategy name outside the known set
 	tierOther       = "other" // a tier name outside the known set
-	modelNano       = "nano"  // the nano detector
-	modelLarge      = "large" // the large detector
 	labelOutcome    = "outcome"
 	labelReason     = "reason"
 	labelTier       = "tier"
@@ -38,14 +36,16 @@ const (
 	labelModel      = "model"
 )
 
-var (
-	outcomes = []string{outcomeSuccess, outcomeNotFound, outcomeBadInput, outcomeOverloaded, outcomeTimeout, outcomeCanceled, outcomeError}
-	tiers    = []string{qrcascade.TierClassic, qrcascade.TierNeural}
-	models   = []string{modelNano, modelLarge}
-	// fallbackReasons is the closed label set of qrcascade_fallback_total,
-	// the reasons hybrid mode gives for running the large model.
-	fallbackReasons = []string{"no_read", "low_confidence", "small_code"}
-)
+var outcomes = []string{outcomeSuccess, outcomeNotFound, outcomeBadInput, outcomeOverloaded, outcomeTimeout, outcomeCanceled, outcomeError}
+
+// labels returns a vocabulary of the public API as label values.
+func labels[S ~string](vs []S) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
 
 // latencyBuckets resolve 1 ms to 10 s, densest between 5 and 500 ms where
 // the targets (p95 ≤ 60 ms, alert at 200 ms) sit.
@@ -66,7 +66,7 @@ type metrics struct {
 	strategyAttempts *prometheus.CounterVec   // {tier, strategy}
 	strategyWins     *prometheus.CounterVec   // {tier, strategy}
 	strategySeconds  *prometheus.CounterVec   // {tier, strategy}
-	strategies       []string                 // the closed strategy label set
+	strategies       map[string][]string      // tier → its closed strategy label set
 	invoiceReads     *prometheus.CounterVec   // {scheme}
 	detectorRuns     *prometheus.CounterVec   // {model}
 	detectorDuration *prometheus.HistogramVec // {model}
@@ -111,7 +111,10 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus, sch
 			Namespace: metricNamespace, Name: "strategy_seconds_total",
 			Help: "Time spent in strategy runs, by tier and strategy.",
 		}, []string{labelTier, labelStrategy}),
-		strategies: append(qrcascade.AllStrategies(), strategyOther),
+		strategies: map[string][]string{
+			string(qrcascade.TierClassic): append(labels(qrcascade.AllStrategies()), strategyOther),
+			string(qrcascade.TierNeural):  append(labels(qrcascade.NeuralStrategies()), strategyOther),
+		},
 		invoiceReads: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: metricNamespace, Name: "invoice_reads_total",
 			Help: "Codes recognised as invoice payloads (requests with invoice=1), by scheme.",
@@ -170,30 +173,38 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus, sch
 	for _, sc := range m.schemes {
 		m.invoiceReads.WithLabelValues(sc)
 	}
-	for _, md := range []string{modelNano, modelLarge} {
+	for _, md := range labels(qrcascade.Detectors()) {
 		m.detectorRuns.WithLabelValues(md)
 		m.detectorDuration.WithLabelValues(md)
 	}
-	for _, r := range fallbackReasons {
+	for _, r := range labels(qrcascade.Fallbacks()) {
 		m.fallbacks.WithLabelValues(r)
 	}
-	for _, t := range tiers {
+	for _, t := range labels(qrcascade.Tiers()) {
 		m.tierRuns.WithLabelValues(t)
 		m.tierDuration.WithLabelValues(t)
 	}
-	for _, s := range m.strategies {
-		m.reads.WithLabelValues(qrcascade.TierClassic, s)
-		m.strategyAttempts.WithLabelValues(qrcascade.TierClassic, s)
-		m.strategyWins.WithLabelValues(qrcascade.TierClassic, s)
-		m.strategySeconds.WithLabelValues(qrcascade.TierClassic, s)
+	// Strategies run (attempts, wins, time) are the classic tier's; reads
+	// come from either tier's decoding paths.
+	classicTier := string(qrcascade.TierClassic)
+	for _, s := range m.strategies[classicTier] {
+		m.strategyAttempts.WithLabelValues(classicTier, s)
+		m.strategyWins.WithLabelValues(classicTier, s)
+		m.strategySeconds.WithLabelValues(classicTier, s)
+	}
+	for t, ss := range m.strategies {
+		for _, s := range ss {
+			m.reads.WithLabelValues(t, s)
+		}
 	}
 	return m, nil
 }
 
-// strategyLabel maps a strategy name onto the closed label set.
-func (m *metrics) strategyLabel(s string) string {
-	if slices.Contains(m.strategies, s) {
-		return s
+// strategyLabel maps a strategy name of tier onto that tier's closed label
+// set.
+func (m *metrics) strategyLabel(tier string, s qrcascade.Strategy) string {
+	if slices.Contains(m.strategies[tier], string(s)) {
+		return string(s)
 	}
 	return strategyOther
 }
@@ -207,9 +218,9 @@ func (m *metrics) observeInvoice(scheme string) {
 }
 
 // tierLabel maps a tier name onto the closed label set.
-func tierLabel(t string) string {
-	if slices.Contains(tiers, t) {
-		return t
+func tierLabel(t qrcascade.Tier) string {
+	if slices.Contains(qrcascade.Tiers(), t) {
+		return string(t)
 	}
 	return tierOther
 }
@@ -227,28 +238,28 @@ func (m *metrics) observeResult(res *qrcascade.Result) {
 		return
 	}
 	if len(res.Attempts) > 0 || res.Timings.Classic > 0 {
-		m.tierRuns.WithLabelValues(qrcascade.TierClassic).Inc()
-		m.tierDuration.WithLabelValues(qrcascade.TierClassic).Observe(res.Timings.Classic.Seconds())
+		m.tierRuns.WithLabelValues(string(qrcascade.TierClassic)).Inc()
+		m.tierDuration.WithLabelValues(string(qrcascade.TierClassic)).Observe(res.Timings.Classic.Seconds())
 	}
 	if neural := res.Timings.Nano + res.Timings.Large; neural > 0 {
-		m.tierRuns.WithLabelValues(qrcascade.TierNeural).Inc()
-		m.tierDuration.WithLabelValues(qrcascade.TierNeural).Observe(neural.Seconds())
+		m.tierRuns.WithLabelValues(string(qrcascade.TierNeural)).Inc()
+		m.tierDuration.WithLabelValues(string(qrcascade.TierNeural)).Observe(neural.Seconds())
 	}
 	for _, d := range []struct {
-		model string
+		model qrcascade.Model
 		t     time.Duration
-	}{{modelNano, res.Timings.Nano}, {modelLarge, res.Timings.Large}} {
+	}{{qrcascade.ModelNano, res.Timings.Nano}, {qrcascade.ModelLarge, res.Timings.Large}} {
 		if d.t > 0 {
-			m.detectorRuns.WithLabelValues(d.model).Inc()
-			m.detectorDuration.WithLabelValues(d.model).Observe(d.t.Seconds())
+			m.detectorRuns.WithLabelValues(string(d.model)).Inc()
+			m.detectorDuration.WithLabelValues(string(d.model)).Observe(d.t.Seconds())
 		}
 	}
 	if res.AfterRead {
 		m.afterReads.Inc()
 	}
-	if res.Fallback != "" {
-		r := res.Fallback
-		if !slices.Contains(fallbackReasons, r) {
+	if res.Fallback != qrcascade.FallbackNone {
+		r := string(res.Fallback)
+		if !slices.Contains(qrcascade.Fallbacks(), res.Fallback) {
 			r = strategyOther
 		}
 		m.fallbacks.WithLabelValues(r).Inc()
@@ -257,7 +268,8 @@ func (m *metrics) observeResult(res *qrcascade.Result) {
 		if a.Skipped {
 			continue
 		}
-		t, s := tierLabel(a.Tier), m.strategyLabel(a.Strategy)
+		t := tierLabel(a.Tier)
+		s := m.strategyLabel(t, a.Strategy)
 		m.strategyAttempts.WithLabelValues(t, s).Inc()
 		m.strategySeconds.WithLabelValues(t, s).Add(a.Duration.Seconds())
 		if a.Codes > 0 {
@@ -266,7 +278,8 @@ func (m *metrics) observeResult(res *qrcascade.Result) {
 	}
 	if len(res.Codes) > 0 {
 		c := res.Codes[0]
-		m.reads.WithLabelValues(tierLabel(c.Tier), m.strategyLabel(c.Strategy)).Inc()
+		t := tierLabel(c.Tier)
+		m.reads.WithLabelValues(t, m.strategyLabel(t, c.Strategy)).Inc()
 	}
 }
 
@@ -297,7 +310,7 @@ func (c *modelCollector) Describe(ch chan<- *prometheus.Desc) {
 
 // Collect implements prometheus.Collector.
 func (c *modelCollector) Collect(ch chan<- prometheus.Metric) {
-	for _, m := range models {
+	for _, m := range qrcascade.Detectors() {
 		var loaded, loads, unloads float64
 		if c.status != nil {
 			if c.status.ModelLoaded(m) {
@@ -306,8 +319,8 @@ func (c *modelCollector) Collect(ch chan<- prometheus.Metric) {
 			loads = float64(c.status.ModelLoads(m))
 			unloads = float64(c.status.ModelUnloads(m))
 		}
-		ch <- prometheus.MustNewConstMetric(c.loaded, prometheus.GaugeValue, loaded, m)
-		ch <- prometheus.MustNewConstMetric(c.loads, prometheus.CounterValue, loads, m)
-		ch <- prometheus.MustNewConstMetric(c.unloads, prometheus.CounterValue, unloads, m)
+		ch <- prometheus.MustNewConstMetric(c.loaded, prometheus.GaugeValue, loaded, string(m))
+		ch <- prometheus.MustNewConstMetric(c.loads, prometheus.CounterValue, loads, string(m))
+		ch <- prometheus.MustNewConstMetric(c.unloads, prometheus.CounterValue, unloads, string(m))
 	}
 }

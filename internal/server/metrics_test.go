@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -88,7 +89,7 @@ func TestMetricsChange(t *testing.T) {
 	if err != nil || !res.Success() {
 		t.Fatalf("direct read: %v", err)
 	}
-	winner := res.Codes[0].Strategy
+	winner := string(res.Codes[0].Strategy)
 	tests := []struct {
 		name   string
 		labels map[string]string
@@ -119,7 +120,7 @@ func TestMetricsChange(t *testing.T) {
 	}
 	// The blank image ran strategies that all failed: attempts grew by
 	// more than wins.
-	first := qrcascade.Strategies()[0]
+	first := string(qrcascade.Strategies()[0])
 	att := sample(after, "qrcascade_strategy_attempts_total", map[string]string{"strategy": first}) -
 		sample(before, "qrcascade_strategy_attempts_total", map[string]string{"strategy": first})
 	if att != 3 {
@@ -160,14 +161,14 @@ func TestMetricsLint(t *testing.T) {
 // fakeModels reports nano loaded once, large never.
 type fakeModels struct{}
 
-func (fakeModels) ModelLoaded(m string) bool { return m == modelNano }
-func (fakeModels) ModelLoads(m string) uint64 {
-	if m == modelNano {
+func (fakeModels) ModelLoaded(m qrcascade.Model) bool { return m == qrcascade.ModelNano }
+func (fakeModels) ModelLoads(m qrcascade.Model) uint64 {
+	if m == qrcascade.ModelNano {
 		return 1
 	}
 	return 0
 }
-func (fakeModels) ModelUnloads(string) uint64 { return 0 }
+func (fakeModels) ModelUnloads(qrcascade.Model) uint64 { return 0 }
 
 // TestModelGauges: the model metrics read ModelStatus at scrape time.
 func TestModelGauges(t *testing.T) {
@@ -191,14 +192,30 @@ func TestModelGauges(t *testing.T) {
 	}
 }
 
-// TestStrategyLabelClosed: names outside the known set map to "other".
+// TestStrategyLabelClosed: each tier's decoding paths are labels of
+// their own (a neural read is not "other"); names outside a tier's set,
+// or of another tier, map to "other".
 func TestStrategyLabelClosed(t *testing.T) {
 	srv := newTestServer(t, Config{})
-	tests := []struct{ in, want string }{{"raw", "raw"}, {"eq_otsu", "eq_otsu"}, {"made_up", "other"}, {"", "other"}}
+	tests := []struct {
+		tier qrcascade.Tier
+		in   qrcascade.Strategy
+		want string
+	}{
+		{qrcascade.TierClassic, "raw", "raw"},
+		{qrcascade.TierClassic, "eq_otsu", "eq_otsu"},
+		{qrcascade.TierClassic, "made_up", "other"},
+		{qrcascade.TierClassic, "", "other"},
+		{qrcascade.TierClassic, "quad", "other"},
+		{qrcascade.TierNeural, "quad", "quad"},
+		{qrcascade.TierNeural, "quad_retry", "quad_retry"},
+		{qrcascade.TierNeural, "crop_locator", "crop_locator"},
+		{qrcascade.TierNeural, "raw", "other"},
+	}
 	for _, tc := range tests {
-		t.Run(tc.in, func(t *testing.T) {
-			if got := srv.metrics.strategyLabel(tc.in); got != tc.want {
-				t.Errorf("strategyLabel(%q) = %q, want %q", tc.in, got, tc.want)
+		t.Run(string(tc.tier)+"/"+string(tc.in), func(t *testing.T) {
+			if got := srv.metrics.strategyLabel(string(tc.tier), tc.in); got != tc.want {
+				t.Errorf("strategyLabel(%q, %q) = %q, want %q", tc.tier, tc.in, got, tc.want)
 			}
 		})
 	}
@@ -213,8 +230,8 @@ func TestMetricsNeuralTier(t *testing.T) {
 	tests := []struct {
 		name      string
 		timings   qrcascade.Timings
-		fallback  string
-		model     string
+		fallback  qrcascade.Fallback
+		model     qrcascade.Model
 		afterRead bool
 		want      map[string]float64 // "family{label=value}" → delta
 	}{
@@ -253,6 +270,43 @@ func TestMetricsNeuralTier(t *testing.T) {
 				} else if a-b != delta {
 					t.Errorf("%s moved by %v, want %v", key, a-b, delta)
 				}
+			}
+		})
+	}
+}
+
+// TestBuildInfo: qrcascade_build_info is 1 with the configured version.
+func TestBuildInfo(t *testing.T) {
+	srv := newTestServer(t, Config{Version: "v1.2.3"})
+	mfs := scrape(t, srv.Handler())
+	if got := sample(mfs, "qrcascade_build_info", map[string]string{"version": "v1.2.3", "goversion": runtime.Version()}); got != 1 {
+		t.Errorf("qrcascade_build_info{version=v1.2.3} = %v, want 1", got)
+	}
+}
+
+// TestReadsNeuralLabel: a request whose first code the neural tier read
+// counts under its tier and decoding path, not "other" (#15).
+func TestReadsNeuralLabel(t *testing.T) {
+	tests := []struct {
+		strategy qrcascade.Strategy
+		want     string
+	}{{"quad", "quad"}, {"crop_locator", "crop_locator"}, {"quad_retry", "quad_retry"}, {"made_up", "other"}}
+	for _, tc := range tests {
+		t.Run(string(tc.strategy), func(t *testing.T) {
+			g := newGate()
+			close(g.release)
+			g.result.Model = qrcascade.ModelNano
+			g.result.Codes = []qrcascade.Code{{Text: "n", Tier: qrcascade.TierNeural, Strategy: tc.strategy, Model: qrcascade.ModelNano, Confidence: 0.9}}
+			srv := newTestServer(t, Config{Readers: map[qrcascade.Mode]ImageReader{qrcascade.ModeClassic: g}})
+			l := map[string]string{"tier": "neural", "strategy": tc.want}
+			before := sample(scrape(t, srv.Handler()), "qrcascade_reads_total", l)
+			do(srv.Handler(), "POST", "/detect", "image/png", []byte("x"))
+			after := sample(scrape(t, srv.Handler()), "qrcascade_reads_total", l)
+			if before < 0 && tc.want != "other" {
+				t.Fatalf("series reads_total%v missing before the first read", l)
+			}
+			if after-max(before, 0) != 1 {
+				t.Errorf("reads_total%v moved by %v, want 1", l, after-max(before, 0))
 			}
 		})
 	}

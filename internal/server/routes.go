@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"html/template"
 	"net/http"
 	"strings"
 
@@ -22,11 +21,12 @@ func (s *Server) routes() http.Handler {
 		ErrorLog: slogPrinter{s}, Registry: s.registry, MaxRequestsInFlight: 4,
 	})
 	table := map[string]route{
-		"/":        {[]string{http.MethodGet, http.MethodHead}, s.handleIndex},
-		"/detect":  {[]string{http.MethodPost}, s.handleDetect},
-		"/healthz": {[]string{http.MethodGet, http.MethodHead}, s.handleHealthz},
-		"/readyz":  {[]string{http.MethodGet, http.MethodHead}, s.handleReadyz},
-		"/metrics": {[]string{http.MethodGet, http.MethodHead}, metrics.ServeHTTP},
+		"/":             {[]string{http.MethodGet, http.MethodHead}, s.handleIndex},
+		"/detect":       {[]string{http.MethodPost}, s.handleDetect},
+		"/healthz":      {[]string{http.MethodGet, http.MethodHead}, s.handleHealthz},
+		"/readyz":       {[]string{http.MethodGet, http.MethodHead}, s.handleReadyz},
+		"/metrics":      {[]string{http.MethodGet, http.MethodHead}, metrics.ServeHTTP},
+		"/openapi.json": {[]string{http.MethodGet, http.MethodHead}, s.handleOpenAPI},
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rt, ok := table[r.URL.Path]
@@ -85,16 +85,6 @@ type indexInfo struct {
 	Endpoints map[string]string `json:"endpoints"`
 }
 
-var indexPage = template.Must(template.New("index").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><title>qrcascade</title></head>
-<body><h1>qrcascade {{.Version}}</h1>
-<p>{{.About}}</p>
-<p>Modes: {{range .Modes}}<code>{{.}}</code> {{end}}</p>
-<ul>{{range $k, $v := .Endpoints}}<li><code>{{$k}}</code>: {{$v}}</li>{{end}}</ul>
-<pre>curl -X POST --data-binary @invoice.jpg -H 'Content-Type: application/octet-stream' http://HOST/detect</pre>
-</body></html>
-`))
-
 // handleIndex says what this is: HTML for browsers, JSON otherwise.
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	info := indexInfo{
@@ -102,16 +92,16 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 		About: "QR code reading for invoice pipelines: POST an image to /detect, get the codes back as JSON.",
 		Modes: s.modes,
 		Endpoints: map[string]string{
-			"POST /detect": "raw image body (any content type) or multipart field \"image\"; query mode=, multi=, invoice=",
-			"GET /healthz": "liveness",
-			"GET /readyz":  "readiness (fails while shutting down)",
-			"GET /metrics": "Prometheus metrics",
-			"GET /":        "this page",
+			"POST /detect":      "raw image body (any content type) or multipart field \"image\"; query mode=, multi=, invoice=, explain=",
+			"GET /healthz":      "liveness",
+			"GET /readyz":       "readiness (fails while shutting down)",
+			"GET /metrics":      "Prometheus metrics",
+			"GET /openapi.json": "the OpenAPI 3.1 contract of this API",
+			"GET /":             "this description; the operator page for browsers (Accept: text/html)",
 		},
 	}
 	if strings.Contains(r.Header.Get("Accept"), "text/html") {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_ = indexPage.Execute(w, info)
+		s.writeOperatorPage(w, r)
 		return
 	}
 	writeJSON(w, http.StatusOK, info)

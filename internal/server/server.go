@@ -85,9 +85,9 @@ type InvoiceFunc func(text string) (value any, scheme string)
 // qrcascade_model_unloads_total. The cascade implements it; its methods must
 // be safe for concurrent use and cheap (they run on every scrape).
 type ModelStatus interface {
-	ModelLoaded(model string) bool
-	ModelLoads(model string) uint64
-	ModelUnloads(model string) uint64
+	ModelLoaded(model qrcascade.Model) bool
+	ModelLoads(model qrcascade.Model) uint64
+	ModelUnloads(model qrcascade.Model) uint64
 }
 
 // Config configures a Server. Only Readers is required; every other zero
@@ -244,7 +244,7 @@ func NewReaders(base qrcascade.Options, modes ...qrcascade.Mode) (map[qrcascade.
 // AllModes lists every mode the API names, in the order NewReaders is
 // usually given them. Adding a mode to the service is adding it here.
 func AllModes() []qrcascade.Mode {
-	return []qrcascade.Mode{qrcascade.ModeClassic, qrcascade.ModeNano, qrcascade.ModeHybrid, qrcascade.ModeLarge}
+	return qrcascade.Modes()
 }
 
 // Server is the HTTP service. Create it with New; its Handler is safe for
@@ -287,6 +287,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = m
+	if err := registerBuildInfo(reg, cfg.Version); err != nil {
+		return nil, err
+	}
 	s.handler = s.middleware(s.routes())
 	return s, nil
 }
