@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/qrcascade/qrcascade/internal/cascade"
@@ -588,6 +589,11 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, to func(geom
 	}
 	res.AfterRead = res.AfterRead || out.AfterRead
 	res.Candidates += out.Candidates
+	for _, sk := range out.Skipped {
+		if !slices.ContainsFunc(res.Skipped, func(s Skipped) bool { return s.Model == sk.Model && s.Reason == sk.Reason }) {
+			res.Skipped = append(res.Skipped, Skipped{Tier: sk.Tier, Model: sk.Model, Reason: sk.Reason, Err: sk.Err})
+		}
+	}
 	for _, a := range out.Attempts {
 		res.Attempts = append(res.Attempts, Attempt{Tier: TierClassic, Strategy: a.Strategy, Duration: a.Duration, Codes: a.Codes, Skipped: a.Skipped})
 	}

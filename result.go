@@ -34,7 +34,35 @@ type Result struct {
 	// AfterRead reports that the nano detector ran after the classic tier
 	// had read codes (Options.AfterRead), looking for more.
 	AfterRead bool `json:"-"`
+	// Skipped lists the tiers that were due to run but could not, because
+	// their model could not be loaded (Options.Models.MemoryBudget, missing
+	// weights), once per model and reason. The codes of the tiers that ran
+	// are in Codes: such a Result is partial, not an error. Empty when
+	// every tier due to run ran.
+	Skipped []Skipped `json:"skipped,omitempty"`
 }
+
+// Skip reasons, the closed set of Skipped.Reason.
+const (
+	// SkipMemoryBudget: loading the model would have exceeded
+	// Models.MemoryBudget.
+	SkipMemoryBudget = cascade.SkipMemoryBudget
+	// SkipModelUnavailable: the model's weights could not be loaded.
+	SkipModelUnavailable = cascade.SkipModelUnavailable
+)
+
+// Skipped is a tier that was due to run on the input but could not.
+type Skipped struct {
+	Tier   string `json:"tier"`   // TierNeural
+	Model  string `json:"model"`  // ModelNano or ModelLarge
+	Reason string `json:"reason"` // SkipMemoryBudget or SkipModelUnavailable
+	// Err is the load error, for the operator's log; it names internal
+	// details and is not meant for clients.
+	Err error `json:"-"`
+}
+
+// Partial reports whether a tier due to run was skipped (see Skipped).
+func (r *Result) Partial() bool { return r != nil && len(r.Skipped) > 0 }
 
 // Success reports whether at least one code was read.
 func (r *Result) Success() bool { return r != nil && len(r.Codes) > 0 }

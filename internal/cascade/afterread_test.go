@@ -11,7 +11,7 @@ import (
 
 // TestAfterRead: the after-read policies decide whether the nano detector
 // runs once the classic tier has read a code (a model that cannot load is
-// then an error): never, always, or only when the classic tier located a
+// then listed as skipped, and the classic read is kept): never, always, or only when the classic tier located a
 // candidate it could not decode (a clean single-code page: no; two codes
 // of which one is wiped in its middle: yes). Candidates on the code already
 // read are not decoded again.
@@ -26,29 +26,32 @@ func TestAfterRead(t *testing.T) {
 		scene     *synth.Scene
 		model     *LazyModel
 		policy    AfterRead
-		wantErr   bool
+		wantSkip  bool
 		wantModel string
 	}{
 		{"never, failing model unused", clean, failing, AfterReadNever, false, ModelClassic},
 		{"never on a located unread code", two, failing, AfterReadNever, false, ModelClassic},
-		{"always, failing model needed", clean, failing, AfterReadAlways, true, ModelNano},
+		{"always, failing model needed", clean, failing, AfterReadAlways, true, ModelClassic},
 		{"always, nano runs", clean, nano, AfterReadAlways, false, ModelNano},
 		{"unread (default), clean page: nano skipped", clean, failing, "", false, ModelClassic},
-		{"unread, located unread code: failing model needed", two, failing, AfterReadUnread, true, ModelNano},
+		{"unread, located unread code: failing model needed", two, failing, AfterReadUnread, true, ModelClassic},
 		{"unread, located unread code: nano runs", two, nano, AfterReadUnread, false, ModelNano},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newTestCascade(t, Config{Mode: ModeNano, Nano: tc.model, AfterRead: tc.policy})
 			out, err := c.Read(context.Background(), tc.scene.Plane)
-			if (err != nil) != tc.wantErr {
-				t.Fatalf("err %v, want error %v", err, tc.wantErr)
+			if err != nil {
+				t.Fatalf("err %v", err)
 			}
 			if out.Model != tc.wantModel {
 				t.Errorf("model %q, want %q", out.Model, tc.wantModel)
 			}
-			if out.AfterRead != (tc.wantModel == ModelNano) {
-				t.Errorf("AfterRead %v, want %v", out.AfterRead, tc.wantModel == ModelNano)
+			if out.AfterRead != (tc.wantModel == ModelNano || tc.wantSkip) {
+				t.Errorf("AfterRead %v, want %v", out.AfterRead, tc.wantModel == ModelNano || tc.wantSkip)
+			}
+			if got := len(out.Skipped) == 1 && out.Skipped[0].Model == ModelNano && out.Skipped[0].Reason == SkipModelUnavailable; got != tc.wantSkip || (!tc.wantSkip && len(out.Skipped) > 0) {
+				t.Errorf("skipped %+v, want skip %v", out.Skipped, tc.wantSkip)
 			}
 			if len(out.Codes) != 1 || out.Codes[0].Tier != "classic" || out.Codes[0].Text != tc.scene.Codes[0].Text {
 				t.Errorf("codes %+v, want the one classic read", out.Codes)

@@ -69,6 +69,10 @@ func TestQuadCorpus(t *testing.T) {
 	}
 	lm := NewLazyModel(model, func() ([]byte, error) { return models.Load(model) }, 0, nil)
 	defer lm.Close()
+	nm, err := lm.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
 	c, err := New(Config{Mode: ModeNano, Classic: tier, Nano: lm})
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +119,7 @@ func TestQuadCorpus(t *testing.T) {
 				for i, code := range co.Codes {
 					known[i] = Code{Code: code, Tier: "classic"}
 				}
-				_, extra, err = c.neural(ctx, p, lm, model, c.cfg.Detect, known, true)
+				_, extra, err = c.neural(ctx, p, nm, model, c.cfg.Detect, known, true)
 				afterTime += time.Since(start)
 				if err != nil {
 					t.Fatal(err)
@@ -139,7 +143,7 @@ func TestQuadCorpus(t *testing.T) {
 			continue
 		}
 		start := time.Now()
-		dets, codes, err := c.neural(ctx, p, lm, model, c.cfg.Detect, nil, true)
+		dets, codes, err := c.neural(ctx, p, nm, model, c.cfg.Detect, nil, true)
 		decodeTime += time.Since(start)
 		if err != nil {
 			t.Fatal(err)
