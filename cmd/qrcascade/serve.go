@@ -34,6 +34,7 @@ type serveFlags struct {
 	maxConcurrent   int
 	queue           int
 	retryAfter      time.Duration
+	overloadPause   time.Duration
 	readTimeout     time.Duration
 	minBodyRate     int64
 	bodyGrace       time.Duration
@@ -69,6 +70,7 @@ func newServeFlagSet(f *serveFlags, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&f.maxConcurrent, "max-concurrent", runtime.NumCPU(), "decodes that run at once (default: the CPU count)")
 	fs.IntVar(&f.queue, "queue", 0, "admitted requests that may wait for a decode slot; beyond, 503 at once (0: 2 × max-concurrent, <0: none)")
 	fs.DurationVar(&f.retryAfter, "retry-after", time.Second, "Retry-After of 503 answers (whole seconds)")
+	fs.DurationVar(&f.overloadPause, "overload-pause", 250*time.Millisecond, "time a request that finds the service full waits (holding nothing, body unread) before its 503, pacing clients that ignore Retry-After (<0: none)")
 	fs.DurationVar(&f.readTimeout, "read-timeout", 30*time.Second, "deadline to read a whole request from a slow client")
 	fs.Int64Var(&f.minBodyRate, "min-body-rate", 16<<10, "bytes per second a request body must average once --body-grace has passed; slower: 408 and the connection closes (<0: no rate check)")
 	fs.DurationVar(&f.bodyGrace, "body-grace", 2*time.Second, "time a request body may take before --min-body-rate applies")
@@ -205,7 +207,7 @@ Flags:
 		Models:         opts.Models,
 		Readers:        readers, DefaultMode: defaultMode,
 		RequestTimeout: timeout, MaxBodyBytes: maxBody,
-		MaxConcurrent: f.maxConcurrent, QueueLength: f.queue, RetryAfter: f.retryAfter,
+		MaxConcurrent: f.maxConcurrent, QueueLength: f.queue, RetryAfter: f.retryAfter, OverloadPause: f.overloadPause,
 		ReadTimeout: f.readTimeout, ShutdownTimeout: f.shutdownTimeout,
 		MinBodyRate: f.minBodyRate, BodyGrace: f.bodyGrace, BodyMemory: f.bodyMemory, MaxConns: f.maxConns,
 		Logger: log, Version: version,

@@ -284,8 +284,9 @@ func TestSoak(t *testing.T) {
 		t.Fatal(err)
 	}
 	var rep strings.Builder
-	fmt.Fprintf(&rep, "Server: `qrcascade serve %s` (binary %s); each phase %v; loopback; the load generator shares the machine's %d CPUs.\n\n",
-		strings.Join(soakServerArgs, " "), filepath.Base(bin), d, runtime.NumCPU())
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Fprintf(&rep, "Server: `qrcascade serve %s` (binary %s); each phase %v; loopback; the load generator shares the machine's %d CPUs (load average at start: %s).\n\n",
+		strings.Join(soakServerArgs, " "), bin, d, runtime.NumCPU(), strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "))
 
 	srv := startSoakServer(t, bin, soakServerArgs...)
 	drive(srv.base, invoice, 2, 2*time.Second) // warm: model loaded, pools filled

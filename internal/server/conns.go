@@ -17,14 +17,17 @@ import (
 // seconds. The connection table below caps the open connections at
 // Config.MaxConns. When a connection arrives at the cap, room is made by
 // closing the connection that has waited longest without a request in
-// progress: an idle keep-alive connection, or one that has not sent its
-// first request within newConnGrace. When every connection is busy with a
-// request, the new one is answered a canned 503 and closed, at the cost of
-// one write (net/http never sees it).
+// progress: an idle keep-alive connection, else the oldest one that has
+// not sent its first request (a client sends it at once; one that has not
+// after newConnGrace is more likely one of a flood than a client). When
+// every connection is busy with a request, or too new, the new one is
+// answered a canned 503 and closed, at the cost of one write (net/http
+// never sees it).
 
-// newConnGrace is how long a new connection may take to send its first
-// request line before it can be closed to make room under the cap.
-const newConnGrace = 2 * time.Second
+// newConnGrace protects a connection that has just been accepted from
+// being closed to make room, so that a flood of new connections cannot
+// evict a client's before its request line has arrived.
+const newConnGrace = 250 * time.Millisecond
 
 // connTable tracks the open connections by state (from http.Server's
 // ConnState hook) and enforces the cap in Accept. It is safe for concurrent
@@ -91,8 +94,8 @@ func (t *connTable) admit(c net.Conn) bool {
 }
 
 // victimLocked returns the connection to close to make room: the one idle
-// longest, or failing that the oldest that has not sent a request within
-// newConnGrace; nil when every connection is busy. t.mu is held.
+// longest, or failing that the oldest that has not sent a request and is
+// older than newConnGrace; nil when every connection is busy. t.mu is held.
 func (t *connTable) victimLocked(now time.Time) net.Conn {
 	var idle, silent net.Conn
 	var idleSince, silentSince time.Time

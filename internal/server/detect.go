@@ -127,7 +127,7 @@ func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) {
 			Message: "the server is shutting down; retry elsewhere", Outcome: outcomeOverloaded})
 		return
 	}
-	if s.lim.full() {
+	if s.lim.full() && !s.pauseForRoom(r.Context()) {
 		fail(errOverloaded())
 		return
 	}
@@ -197,6 +197,22 @@ func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.observeRequest(info.outcome, time.Since(start))
 	writeJSON(w, http.StatusOK, out)
+}
+
+// pauseForRoom waits OverloadPause (less if ctx ends or shutdown begins)
+// and reports whether a place has freed meanwhile.
+func (s *Server) pauseForRoom(ctx context.Context) bool {
+	if s.cfg.OverloadPause <= 0 {
+		return false
+	}
+	t := time.NewTimer(s.cfg.OverloadPause)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		return false
+	}
+	return !s.draining.Load() && !s.lim.full()
 }
 
 // errOverloaded is the answer when every decode slot and queue place is
