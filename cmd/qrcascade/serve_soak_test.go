@@ -6,7 +6,8 @@ package main
 // `make soak` (go test -tags soak): it builds the binary (or takes
 // $SOAK_BIN), starts it on loopback with the issue's settings (nano mode, 2
 // decode slots, 4 queue places, 10 s timeout) and measures, each phase for
-// $SOAK_SECONDS (default 10):
+// $SOAK_SECONDS (default 10; $SOAK_ARGS adds serve flags, SOAK_ONLY=overload
+// runs the first and fourth phases only):
 //
 //   - nominal: 2 clients (one per decode slot) posting testdata/invoice.jpg;
 //   - slow uploaders: the same clients while 6, then 60 connections send a
@@ -285,10 +286,15 @@ func TestSoak(t *testing.T) {
 	}
 	var rep strings.Builder
 	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Fprintf(&rep, "Server: `qrcascade serve %s` (binary %s); each phase %v; loopback; the load generator shares the machine's %d CPUs (load average at start: %s).\n\n",
-		strings.Join(soakServerArgs, " "), bin, d, runtime.NumCPU(), strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "))
+	fmt.Fprintf(&rep, "Server: `qrcascade serve %s %s` (binary %s); each phase %v; loopback; the load generator shares the machine's %d CPUs (load average at start: %s).\n\n",
+		strings.Join(soakServerArgs, " "), os.Getenv("SOAK_ARGS"), bin, d, runtime.NumCPU(), strings.Join(strings.Fields(string(load))[:min(3, len(strings.Fields(string(load))))], " "))
 
-	srv := startSoakServer(t, bin, soakServerArgs...)
+	args := slices.Clone(soakServerArgs)
+	if extra := os.Getenv("SOAK_ARGS"); extra != "" {
+		args = append(args, strings.Fields(extra)...)
+	}
+	only := os.Getenv("SOAK_ONLY") // "overload": the nominal and overload phases only
+	srv := startSoakServer(t, bin, args...)
 	drive(srv.base, invoice, 2, 2*time.Second) // warm: model loaded, pools filled
 	nominal := drive(srv.base, invoice, 2, d)
 	fmt.Fprintf(&rep, "| phase | reads/s | vs nominal | 200 | 503 | other | errors | p50 | p95 | p95 vs nominal |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
@@ -299,6 +305,9 @@ func TestSoak(t *testing.T) {
 	}
 	row("nominal: 2 clients", nominal, "")
 	for _, n := range []int{6, 60} {
+		if only != "" {
+			break
+		}
 		ctx, cancel := context.WithCancel(context.Background())
 		wait := slowUploaders(ctx, srv.addr, n)
 		time.Sleep(time.Second)
@@ -309,6 +318,10 @@ func TestSoak(t *testing.T) {
 	}
 	over := drive(srv.base, invoice, 24, d)
 	row("overload: 24 clients (4 × slots+queue), retry at once on 503", over, "")
+	if only != "" {
+		t.Log("\n" + rep.String())
+		return
+	}
 	{
 		var idle []net.Conn
 		for range 1100 {
