@@ -156,6 +156,9 @@ func (l *capListener) Accept() (net.Conn, error) {
 		l.t.rejected.Add(1)
 		_ = c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
 		_, _ = c.Write(l.busy)
-		_ = c.Close()
+		if cw, ok := c.(interface{ CloseWrite() error }); ok {
+			_ = cw.CloseWrite() // the answer ends here; the close follows (closeUnread)
+		}
+		time.AfterFunc(lingerTime, func() { _ = c.Close() })
 	}
 }

@@ -106,13 +106,10 @@ func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) {
 		if !received {
 			// The body was not read (or not to its end): reading it now
 			// would cost what the early answer saves, and keeping the
-			// connection would need it read. The read deadline in the
-			// past stops net/http from draining the rest after the
-			// answer (it would read up to 256 KiB, waiting on a slow
-			// client).
+			// connection would need it read (closeUnread).
 			w.Header().Set("Connection", "close")
 			s.writeError(w, e)
-			_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+			closeUnread(w)
 			return
 		}
 		s.writeError(w, e)

@@ -345,3 +345,33 @@ func badMultipart(why string) *apiError {
 	return &apiError{Status: http.StatusBadRequest, Code: codeBadRequest,
 		Message: "multipart/form-data body: " + why, Outcome: outcomeBadInput}
 }
+
+// lingerTime is how long a connection answered before its body was read
+// stays half-open (our side closed for writing, theirs unread) before it
+// is closed, so that the client can read the answer before the close
+// resets the connection (RFC 9112, section 9.6).
+const lingerTime = 250 * time.Millisecond
+
+// closeUnread ends a connection whose request was answered (already
+// written to w) without reading its body. net/http would either drain up to
+// 256 KiB of the body first (CPU and time, waiting on a slow client) or
+// close at once, and a close with unread bytes resets the connection,
+// which can destroy the answer in the client's buffer before it is read.
+// Instead the answer is flushed, the connection taken over, closed for
+// writing (the client sees the end of the answer), and closed after
+// lingerTime without reading. Where the connection cannot be taken over
+// (HTTP/2, tests' recorders), its read deadline is set in the past so that
+// net/http does not drain it.
+func closeUnread(w http.ResponseWriter) {
+	rc := http.NewResponseController(w)
+	if err := rc.Flush(); err == nil {
+		if conn, _, err := rc.Hijack(); err == nil {
+			if cw, ok := conn.(interface{ CloseWrite() error }); ok {
+				_ = cw.CloseWrite()
+			}
+			time.AfterFunc(lingerTime, func() { _ = conn.Close() })
+			return
+		}
+	}
+	_ = rc.SetReadDeadline(time.Now())
+}
