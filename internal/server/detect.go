@@ -140,6 +140,12 @@ func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) {
 	receive := time.Since(start)
 	start = time.Now()
 
+	if pf, ok := reader.(Preflighter); ok {
+		if err := pf.Preflight(data); err != nil {
+			fail(classify(err))
+			return
+		}
+	}
 	if !s.lim.admit() {
 		fail(errOverloaded())
 		return

@@ -522,3 +522,48 @@ func TestUploadDeadlineFromRate(t *testing.T) {
 		})
 	}
 }
+
+// preflightGate is a gate whose Preflight refuses inputs of more than max
+// bytes with a *qrcascade.LimitError, as a reader that probes the pages ×
+// pixels of an input from its headers would.
+type preflightGate struct {
+	*gate
+	max int
+}
+
+func (p preflightGate) Preflight(data []byte) error {
+	if len(data) > p.max {
+		return &qrcascade.LimitError{What: "pixels", Limit: int64(p.max), Actual: int64(len(data))}
+	}
+	return nil
+}
+
+// TestPreflightBeforeSlot: a reader's Preflight refuses an input before it
+// takes a queue place or a decode slot: with the only slot busy, the
+// refused request is answered 413 at once instead of queueing, and the
+// reader never starts on it.
+func TestPreflightBeforeSlot(t *testing.T) {
+	g := newGate()
+	srv := newTestServer(t, Config{Readers: map[qrcascade.Mode]ImageReader{qrcascade.ModeClassic: preflightGate{gate: g, max: 16}},
+		MaxConcurrent: 1, QueueLength: 1})
+	h := srv.Handler()
+	done := make(chan int, 1)
+	go func() { done <- do(h, "POST", "/detect", "image/png", []byte("small")).Code }()
+	g.waitStarted(t, 1) // the only decode slot is busy
+	w := do(h, "POST", "/detect", "image/png", bytes.Repeat([]byte("x"), 64))
+	if w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("status %d %s, want 413 from the preflight", w.Code, w.Body)
+	}
+	if n := srv.lim.admitted.Load(); n != 1 {
+		t.Errorf("%d requests admitted, want only the decoding one", n)
+	}
+	close(g.release)
+	if st := <-done; st != http.StatusOK {
+		t.Errorf("the decoding request: %d", st)
+	}
+	select {
+	case <-g.started:
+		t.Error("the reader started on the refused input")
+	default:
+	}
+}

@@ -93,6 +93,18 @@ type ImageReader interface {
 	Read(ctx context.Context, data []byte) (*qrcascade.Result, error)
 }
 
+// Preflighter is implemented by an ImageReader that can judge an input's
+// total work (pages × pixels) from its headers, cheaply and without
+// decoding pixels. When the reader of a request implements it, Preflight
+// runs on the received body before the request takes a queue place or a
+// decode slot, so an input over the limits is answered (413 for a
+// *qrcascade.LimitError, via the usual error mapping) without occupying a
+// slot (#17). Preflight must be safe for concurrent use and must not keep
+// data.
+type Preflighter interface {
+	Preflight(data []byte) error
+}
+
 // InvoiceFunc parses a code's text into invoice fields for requests with
 // invoice=1. It returns a nil value when the text is not a known invoice
 // scheme; otherwise the value, marshalled to JSON as the code's "invoice"
