@@ -8,7 +8,7 @@ LDFLAGS := -X main.version=$(VERSION)
 # Packages whose tests also run under the race detector (needs cgo + gcc).
 RACE_PKGS := . ./internal/classic/... ./internal/server/... ./cmd/...
 
-.PHONY: all build build-simd bench-micro test check fmt vet race fuzz bench bench-corpus deploy-check loadtest peers clean
+.PHONY: all build build-simd bench-micro test check fmt vet race fuzz bench bench-corpus deploy-check loadtest soak peers clean
 
 all: build
 
@@ -97,6 +97,16 @@ deploy-check:
 # bounded in time; see scripts/loadtest.sh for its knobs.
 loadtest:
 	scripts/loadtest.sh
+
+# soak: `qrcascade serve` (nano, 2 decode slots, 4 queue places) on
+# loopback under hostile clients (#17): slow uploaders (6, 60), 4× overload,
+# 1,100 idle connections, the bombs table two at once (peak RSS), SIGTERM
+# with slow uploaders connected. SOAK_SECONDS per phase (default 10; about
+# 1 + 6 × SOAK_SECONDS s in all); SOAK_BIN to measure another build. The
+# report goes to stdout and bench-out/soak.md (docs/BENCHMARKS.md records it).
+SOAK_SECONDS ?= 10
+soak:
+	SOAK_SECONDS=$(SOAK_SECONDS) $(GO) test -tags soak -run '^TestSoak$$' -count=1 -v -timeout 20m ./cmd/qrcascade
 
 # peers: qrcascade beside zxing-cpp 3.x (zxing-wasm), jsQR, quirc and ZBar on
 # the shared corpus, with the harness in ../shared/tools/peers (copied to a

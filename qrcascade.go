@@ -624,6 +624,11 @@ func (r *Reader) read(ctx context.Context, p *gray.Plane, page int, to func(geom
 	}
 	res.AfterRead = res.AfterRead || out.AfterRead
 	res.Candidates += out.Candidates
+	for _, sk := range out.Skipped {
+		if !slices.ContainsFunc(res.Skipped, func(s Skipped) bool { return s.Model == Model(sk.Model) && s.Reason == sk.Reason }) {
+			res.Skipped = append(res.Skipped, Skipped{Tier: Tier(sk.Tier), Model: Model(sk.Model), Reason: sk.Reason, Err: sk.Err})
+		}
+	}
 	attempts := len(res.Attempts)
 	for _, a := range out.Attempts {
 		res.Attempts = append(res.Attempts, Attempt{Tier: TierClassic, Strategy: Strategy(a.Strategy), Duration: a.Duration, Codes: a.Codes, Skipped: a.Skipped})

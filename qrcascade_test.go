@@ -323,3 +323,36 @@ func TestLargeStandIn(t *testing.T) {
 		t.Errorf("NoLargeStandIn: stand-in %v, available %v", off.LargeIsStandIn(), off.Available(ModelLarge))
 	}
 }
+
+// TestMemoryBudgetPartialResult: a model refused by the memory budget is
+// no error (#17): the classic tier's codes come back, with the skipped run
+// and its reason, and the load error kept for logs only.
+func TestMemoryBudgetPartialResult(t *testing.T) {
+	if !models.Available(string(ModelNano)) {
+		t.Skip("no nano model in this build")
+	}
+	m := NewModels(ModelOptions{MemoryBudget: 1_000_000})
+	defer m.Close()
+	r, err := NewReader(Options{Mode: ModeNano, AfterRead: "always", Models: m})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scene := synth.CleanInvoice(1)
+	data, err := synth.EncodeJPEG(scene.Plane, 90)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Read(context.Background(), data)
+	if err != nil {
+		t.Fatalf("Read: %v, want a partial result", err)
+	}
+	if res.Text() != scene.Codes[0].Text {
+		t.Errorf("text %q, want the classic read %q", res.Text(), scene.Codes[0].Text)
+	}
+	if !res.Partial() || len(res.Skipped) != 1 {
+		t.Fatalf("skipped %+v, want one skipped nano run", res.Skipped)
+	}
+	if s := res.Skipped[0]; s.Tier != TierNeural || s.Model != ModelNano || s.Reason != SkipMemoryBudget || s.Err == nil {
+		t.Errorf("skipped %+v, want neural/nano/memory_budget with its error", s)
+	}
+}

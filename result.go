@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/qrcascade/qrcascade/internal/classic"
+	"github.com/qrcascade/qrcascade/internal/cascade"
 )
 
 // Result is what one Read found.
@@ -36,6 +37,13 @@ type Result struct {
 	// were not read; nil unless Options.Explain is set.
 	Explain *Explain `json:"explain,omitempty"`
 
+	// Skipped lists the tiers that were due to run but could not, because
+	// their model could not be loaded (Options.Models.MemoryBudget, missing
+	// weights), once per model and reason. The codes of the tiers that ran
+	// are in Codes: such a Result is partial, not an error. Empty when
+	// every tier due to run ran.
+	Skipped []Skipped `json:"skipped,omitempty"`
+
 	// read holds Codes as the tiers returned them (corners mapped to the
 	// page's frame), with their page, for the one "same code" rule
 	// (classic.Same).
@@ -47,6 +55,28 @@ type pageCode struct {
 	page int
 	code classic.Code
 }
+
+// Skip reasons, the closed set of Skipped.Reason.
+const (
+	// SkipMemoryBudget: loading the model would have exceeded
+	// Models.MemoryBudget.
+	SkipMemoryBudget = cascade.SkipMemoryBudget
+	// SkipModelUnavailable: the model's weights could not be loaded.
+	SkipModelUnavailable = cascade.SkipModelUnavailable
+)
+
+// Skipped is a tier that was due to run on the input but could not.
+type Skipped struct {
+	Tier   Tier   `json:"tier"`   // TierNeural
+	Model  Model  `json:"model"`  // ModelNano or ModelLarge
+	Reason string `json:"reason"` // SkipMemoryBudget or SkipModelUnavailable
+	// Err is the load error, for the operator's log; it names internal
+	// details and is not meant for clients.
+	Err error `json:"-"`
+}
+
+// Partial reports whether a tier due to run was skipped (see Skipped).
+func (r *Result) Partial() bool { return r != nil && len(r.Skipped) > 0 }
 
 // Success reports whether at least one code was read.
 func (r *Result) Success() bool { return r != nil && len(r.Codes) > 0 }

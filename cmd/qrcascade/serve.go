@@ -34,7 +34,12 @@ type serveFlags struct {
 	maxConcurrent   int
 	queue           int
 	retryAfter      time.Duration
+	overloadPause   time.Duration
 	readTimeout     time.Duration
+	minBodyRate     int64
+	bodyGrace       time.Duration
+	bodyMemory      int64
+	maxConns        int
 	shutdownTimeout time.Duration
 	logLevel        string
 	logFormat       string
@@ -65,8 +70,13 @@ func newServeFlagSet(f *serveFlags, stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&f.maxConcurrent, "max-concurrent", runtime.NumCPU(), "decodes that run at once (default: the CPU count)")
 	fs.IntVar(&f.queue, "queue", 0, "admitted requests that may wait for a decode slot; beyond, 503 at once (0: 2 × max-concurrent, <0: none)")
 	fs.DurationVar(&f.retryAfter, "retry-after", time.Second, "Retry-After of 503 answers (whole seconds)")
+	fs.DurationVar(&f.overloadPause, "overload-pause", 250*time.Millisecond, "time a request that finds the service full waits (holding nothing, body unread) before its 503, pacing clients that ignore Retry-After (<0: none)")
 	fs.DurationVar(&f.readTimeout, "read-timeout", 30*time.Second, "deadline to read a whole request from a slow client")
-	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "on SIGTERM/SIGINT, time given to in-flight requests before connections close")
+	fs.Int64Var(&f.minBodyRate, "min-body-rate", 16<<10, "bytes per second a request body must average once --body-grace has passed; slower: 408 and the connection closes (<0: no rate check)")
+	fs.DurationVar(&f.bodyGrace, "body-grace", 2*time.Second, "time a request body may take before --min-body-rate applies")
+	fs.Int64Var(&f.bodyMemory, "body-memory", 0, "bytes of request bodies held at once (received, queued, decoding); beyond, 503 (0: (max-concurrent+queue) × max-bytes, 64 MiB..1 GiB)")
+	fs.IntVar(&f.maxConns, "max-conns", 512, "open connections; at the cap the longest idle one is closed, or the new one answered 503 (<0: no cap; keep it under the file descriptor limit)")
+	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 15*time.Second, "on SIGTERM/SIGINT, time given to admitted requests before connections close (unfinished uploads get at most 1 s)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error (debug also logs probes and scrapes)")
 	fs.StringVar(&f.logFormat, "log-format", "json", "log format on stderr: json or text")
 	fs.VisitAll(func(fl *flag.Flag) {
@@ -201,8 +211,9 @@ Flags:
 		Models:         opts.Models,
 		Readers:        readers, DefaultMode: defaultMode,
 		RequestTimeout: timeout, MaxBodyBytes: maxBody,
-		MaxConcurrent: f.maxConcurrent, QueueLength: f.queue, RetryAfter: f.retryAfter,
+		MaxConcurrent: f.maxConcurrent, QueueLength: f.queue, RetryAfter: f.retryAfter, OverloadPause: f.overloadPause,
 		ReadTimeout: f.readTimeout, ShutdownTimeout: f.shutdownTimeout,
+		MinBodyRate: f.minBodyRate, BodyGrace: f.bodyGrace, BodyMemory: f.bodyMemory, MaxConns: f.maxConns,
 		Logger: log, Version: buildVersion(),
 	})
 	if err != nil {

@@ -170,3 +170,63 @@ func TestDeployEnvNamesAreFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestServeStopsWithSlowUploader: SIGTERM (here: ctx cancelled) while a
+// client trickles its body exits 0 within the drain timeout (#17: it used
+// to wait out the whole drain and exit 2).
+func TestServeStopsWithSlowUploader(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- serveWith(ctx, []string{"--addr", addr, "--shutdown-timeout", "6s", "--min-body-rate", "-1"},
+			func(string) string { return "" }, io.Discard)
+	}()
+	var conn net.Conn
+	for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(20 * time.Millisecond) {
+		if conn, err = net.Dial("tcp", addr); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("serve never listened: %v", err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "POST /detect HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n\xff\xd8"); err != nil {
+		t.Fatal(err)
+	}
+	stopTrickle := make(chan struct{})
+	defer close(stopTrickle)
+	go func() {
+		for {
+			select {
+			case <-stopTrickle:
+				return
+			case <-time.After(200 * time.Millisecond):
+				if _, err := conn.Write([]byte{0}); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	time.Sleep(500 * time.Millisecond) // the upload is under way
+	start := time.Now()
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("exit %d, want %d", code, exitOK)
+		}
+		if d := time.Since(start); d > 4*time.Second {
+			t.Errorf("stopped after %v, want well within the 6 s drain timeout", d)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}

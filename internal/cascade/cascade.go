@@ -229,6 +229,11 @@ type Outcome struct {
 	// detected but not read, away from every code read: the classic
 	// tier's failures, then each detector's candidates. Nil otherwise.
 	Unread []Unread
+	// Skipped lists the detector runs that could not take place because
+	// their model could not be loaded (memory budget, weights missing or
+	// corrupt, reader closed). The codes of the tiers that ran are kept:
+	// the outcome is partial, not failed.
+	Skipped []Skip
 }
 
 // The neural tier's decoding paths, the Code.Strategy of its reads (see
@@ -275,10 +280,39 @@ type Unread struct {
 	Stage string
 }
 
+// Skip records a tier that was due to run but could not.
+type Skip struct {
+	Tier   vocab.Tier  // vocab.TierNeural
+	Model  vocab.Model // the detector whose model could not be loaded
+	Reason string      // SkipMemoryBudget or SkipModelUnavailable
+	Err    error       // the load error, for logs; never shown to clients
+}
+
+// Reasons of a Skip, a closed set (the reason label of the skip counter).
+const (
+	// SkipMemoryBudget: loading the model would exceed the memory budget
+	// (ErrOverBudget).
+	SkipMemoryBudget = "memory_budget"
+	// SkipModelUnavailable: the model's weights could not be loaded.
+	SkipModelUnavailable = "model_unavailable"
+)
+
+// skipFor returns the Skip of a model that failed to load with err.
+func skipFor(model vocab.Model, err error) Skip {
+	reason := SkipModelUnavailable
+	if errors.Is(err, ErrOverBudget) {
+		reason = SkipMemoryBudget
+	}
+	return Skip{Tier: vocab.TierNeural, Model: model, Reason: reason, Err: err}
+}
+
 // Read runs the tiers over p (not modified). When ctx is done it returns
-// what it has with ctx's error wrapped. A detector that cannot be loaded
-// is an error (the classic codes found so far are returned with it).
-func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (out Outcome, err error) {
+// what it has with ctx's error wrapped. A detector whose model cannot be
+// loaded (memory budget, missing weights) is not an error: the run is
+// listed in Outcome.Skipped and the earlier tiers' codes are returned (in
+// hybrid mode a skipped nano run counts as no read, so large still runs).
+func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
+	var out Outcome
 	start := time.Now()
 	co, err := c.cfg.Classic.Read(ctx, p)
 	out.Classic = time.Since(start)
@@ -344,10 +378,16 @@ func (c *Cascade) detectAfterRead(co *classic.Outcome) bool {
 // stage runs one detector over p and adds what it found to out: its time
 // to *elapsed, its candidates and codes, and model as out.Model unless an
 // earlier stage read a code (Outcome.Model names the stage that read the
-// first code).
+// first code). When the detector's model cannot be loaded, the run is
+// added to out.Skipped instead and out is otherwise left as it was.
 func (c *Cascade) stage(ctx context.Context, p *gray.Plane, out *Outcome, lm *LazyModel, name, model vocab.Model, opts neural.DetectOptions, tile bool, elapsed *time.Duration) ([]neural.Detection, []classic.Code, error) {
+	m, err := lm.Get()
+	if err != nil {
+		out.Skipped = append(out.Skipped, skipFor(name, err))
+		return nil, nil, nil
+	}
 	start := time.Now()
-	dets, codes, unread, err := c.neural(ctx, p, lm, name, opts, out.Codes, tile)
+	dets, codes, unread, err := c.neural(ctx, p, m, name, opts, out.Codes, tile)
 	*elapsed = time.Since(start)
 	out.Unread = append(out.Unread, unread...)
 	if len(out.Codes) == 0 {
@@ -379,15 +419,11 @@ func (c *Cascade) fallbackReason(dets []neural.Detection, codes []classic.Code) 
 	return vocab.FallbackNone
 }
 
-// neural runs one detector over p (with tile, tiling big planes when the
+// neural runs one detector (m, named name) over p (with tile, tiling big planes when the
 // whole-image pass finds nothing and no code is known) and decodes its
 // candidates, except those on a code of known (read by an earlier tier).
 // With Config.Explain it also returns the candidates it did not read.
-func (c *Cascade) neural(ctx context.Context, p *gray.Plane, lm *LazyModel, name vocab.Model, opts neural.DetectOptions, known []classic.Code, tile bool) ([]neural.Detection, []classic.Code, []Unread, error) {
-	m, err := lm.Get()
-	if err != nil {
-		return nil, nil, nil, err
-	}
+func (c *Cascade) neural(ctx context.Context, p *gray.Plane, m *neural.Model, name vocab.Model, opts neural.DetectOptions, known []classic.Code, tile bool) ([]neural.Detection, []classic.Code, []Unread, error) {
 	dets, err := m.DetectWith(ctx, p, opts)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("cascade: %s: %w", name, err)

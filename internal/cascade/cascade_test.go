@@ -3,7 +3,7 @@ package cascade
 import (
 	"context"
 	"errors"
-	"github.com/qrcascade/qrcascade/internal/vocab"
+	"fmt"
 	"os"
 	"sync"
 	"testing"
@@ -13,6 +13,8 @@ import (
 	"github.com/qrcascade/qrcascade/internal/geom"
 	"github.com/qrcascade/qrcascade/internal/neural"
 	"github.com/qrcascade/qrcascade/internal/synth"
+	"github.com/qrcascade/qrcascade/models"
+	"github.com/qrcascade/qrcascade/internal/vocab"
 )
 
 // tinyModel is a small valid detector (random weights) from the neural
@@ -238,18 +240,50 @@ func TestNewValidatesModes(t *testing.T) {
 	}
 }
 
-// TestNanoModeLoadErrorKeepsClassicCodes: a model that fails to load is an
-// error only when the neural tier is needed.
+// TestNanoModeLoadError: a model that cannot load is no error: the run is
+// listed as skipped, with its reason, and the classic tier's outcome is
+// kept (memory budget and missing weights alike); hybrid mode still tries
+// the large model after a skipped nano run.
 func TestNanoModeLoadError(t *testing.T) {
 	failing := NewLazyModel("nano", func() ([]byte, error) { return nil, errors.New("disk on fire") }, 0, nil)
-	c := newTestCascade(t, Config{Mode: vocab.ModeNano, Nano: failing})
+	budget := func(int) error { return errors.New("1 byte left") }
+	refused := NewLazyModel("nano", func() ([]byte, error) { return models.Load("nano") }, 0, budget)
+	refusedLarge := NewLazyModel("large", func() ([]byte, error) { return models.Load("nano") }, 0, budget)
 	clean := synth.CleanInvoice(1)
-	out, err := c.Read(context.Background(), clean.Plane)
-	if err != nil || len(out.Codes) != 1 || out.Model != vocab.ModelClassic {
-		t.Errorf("classic read: err %v codes %d model %s", err, len(out.Codes), out.Model)
-	}
 	damaged := synth.Damaged(1)
-	if _, err := c.Read(context.Background(), damaged.Plane); err == nil {
-		t.Error("no error when the nano model cannot load")
+	tests := []struct {
+		name      string
+		cfg       Config
+		scene     *synth.Scene
+		wantCodes int
+		wantSkips []string // model/reason
+	}{
+		{"classic read, nano not needed", Config{Mode: vocab.ModeNano, Nano: failing}, clean, 1, nil},
+		{"nano needed, weights missing", Config{Mode: vocab.ModeNano, Nano: failing}, damaged, 0, []string{"nano/model_unavailable"}},
+		{"nano needed, over budget", Config{Mode: vocab.ModeNano, Nano: refused}, damaged, 0, []string{"nano/memory_budget"}},
+		{"after read, over budget: classic code kept", Config{Mode: vocab.ModeNano, Nano: refused, AfterRead: vocab.AfterReadAlways}, clean, 1, []string{"nano/memory_budget"}},
+		{"hybrid, both over budget", Config{Mode: vocab.ModeHybrid, Nano: refused, Large: refusedLarge}, damaged, 0, []string{"nano/memory_budget", "large/memory_budget"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newTestCascade(t, tc.cfg)
+			out, err := c.Read(context.Background(), tc.scene.Plane)
+			if err != nil {
+				t.Fatalf("err %v, want a partial outcome", err)
+			}
+			if len(out.Codes) < tc.wantCodes {
+				t.Errorf("codes %d, want at least %d", len(out.Codes), tc.wantCodes)
+			}
+			var skips []string
+			for _, s := range out.Skipped {
+				if s.Tier != "neural" || s.Err == nil {
+					t.Errorf("skip %+v: want tier neural and the load error", s)
+				}
+				skips = append(skips, string(s.Model)+"/"+s.Reason)
+			}
+			if fmt.Sprint(skips) != fmt.Sprint(tc.wantSkips) {
+				t.Errorf("skipped %v, want %v", skips, tc.wantSkips)
+			}
+		})
 	}
 }

@@ -70,6 +70,10 @@ func TestQuadCorpus(t *testing.T) {
 	}
 	lm := NewLazyModel(string(model), func() ([]byte, error) { return models.Load(string(model)) }, 0, nil)
 	defer lm.Close()
+	nm, err := lm.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
 	c, err := New(Config{Mode: vocab.ModeNano, Classic: tier, Nano: lm})
 	if err != nil {
 		t.Fatal(err)
@@ -112,8 +116,7 @@ func TestQuadCorpus(t *testing.T) {
 			var extra []classic.Code
 			if afterRead && len(co.Codes) > 0 {
 				start := time.Now()
-				known := co.Codes
-				_, extra, _, err = c.neural(ctx, p, lm, model, c.cfg.Detect, known, true)
+				_, extra, _, err = c.neural(ctx, p, nm, model, c.cfg.Detect, co.Codes, true)
 				afterTime += time.Since(start)
 				if err != nil {
 					t.Fatal(err)
@@ -137,7 +140,7 @@ func TestQuadCorpus(t *testing.T) {
 			continue
 		}
 		start := time.Now()
-		dets, codes, _, err := c.neural(ctx, p, lm, model, c.cfg.Detect, nil, true)
+		dets, codes, _, err := c.neural(ctx, p, nm, model, c.cfg.Detect, nil, true)
 		decodeTime += time.Since(start)
 		if err != nil {
 			t.Fatal(err)

@@ -1,12 +1,9 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"time"
@@ -29,6 +26,10 @@ type detectResponse struct {
 	Image     qrcascade.ImageInfo `json:"image"`
 	RequestID string              `json:"request_id"`
 	Explain   *explainJSON        `json:"explain,omitempty"` // explain=1 only
+	// Partial is set when a tier due to run was skipped (Skipped says
+	// which and why); Codes holds what the tiers that ran read.
+	Partial bool                `json:"partial,omitempty"`
+	Skipped []qrcascade.Skipped `json:"skipped,omitempty"`
 }
 
 // timingsMS breaks latency_ms down, in milliseconds.
@@ -94,42 +95,67 @@ func (s *Server) parseQuery(r *http.Request) (detectQuery, ImageReader, *apiErro
 	return dq, reader, nil
 }
 
-// handleDetect answers POST /detect.
+// handleDetect answers POST /detect, through the gates of the package doc.
 func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) {
 	// start moves to the end of the body once it is read: latency_ms and
 	// the duration histogram measure the service, not the client's upload.
 	start := time.Now()
 	info := requestInfoFrom(r.Context())
+	received := false
 	fail := func(e *apiError) {
 		info.outcome, info.errCode = e.Outcome, e.Code
 		s.metrics.observeRequest(e.Outcome, time.Since(start))
+		if !received {
+			// The body was not read (or not to its end): reading it now
+			// would cost what the early answer saves, and keeping the
+			// connection would need it read (closeUnread).
+			w.Header().Set("Connection", "close")
+			s.writeError(w, e)
+			closeUnread(w)
+			return
+		}
 		s.writeError(w, e)
 	}
 	dq, reader, qerr := s.parseQuery(r)
 	if qerr != nil {
-		discardBody(r, s.cfg.MaxBodyBytes)
 		fail(qerr)
 		return
 	}
-	if !s.lim.admit() {
-		discardBody(r, s.cfg.MaxBodyBytes)
-		fail(&apiError{Status: http.StatusServiceUnavailable, Code: codeOverloaded,
-			Message: "every decode slot and queue place is taken; retry later", Outcome: outcomeOverloaded})
+	if s.draining.Load() {
+		fail(&apiError{Status: http.StatusServiceUnavailable, Code: codeShuttingDown,
+			Message: "the server is shutting down; retry elsewhere", Outcome: outcomeOverloaded})
 		return
 	}
-	defer s.lim.leave()
+	if s.lim.full() && !s.pauseForRoom(r.Context()) {
+		fail(errOverloaded())
+		return
+	}
 
-	data, err := readImage(w, r, s.cfg.MaxBodyBytes)
+	data, held, err := s.receive(w, r)
 	if err != nil {
 		fail(classify(err))
 		return
 	}
+	defer s.bodies.release(held)
+	received = true
 	info.bodyBytes = len(data)
 	receive := time.Since(start)
 	start = time.Now()
 
+	if pf, ok := reader.(Preflighter); ok {
+		if err := pf.Preflight(data); err != nil {
+			fail(classify(err))
+			return
+		}
+	}
+	if !s.lim.admit() {
+		fail(errOverloaded())
+		return
+	}
+	defer s.lim.leave()
+
 	// The deadline covers the service's work, not the upload (which
-	// ReadTimeout bounds).
+	// ReadTimeout and MinBodyRate bound).
 	ctx := r.Context()
 	if s.cfg.RequestTimeout > 0 {
 		var cancel context.CancelFunc
@@ -155,8 +181,16 @@ func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) {
 		res = &qrcascade.Result{} // a reader may return no result with its error
 	}
 	s.metrics.observeResult(res)
+	for _, sk := range res.Skipped {
+		s.log.Warn("tier skipped", "request_id", info.id, "tier", sk.Tier, "model", sk.Model, "reason", sk.Reason, "err", sk.Err)
+	}
 	if err != nil {
-		fail(classify(err))
+		e := classify(err)
+		if e.Status >= 500 && e.Status != http.StatusServiceUnavailable && e.Status != http.StatusGatewayTimeout {
+			s.log.Error("read failed", "request_id", info.id, "err", err)
+			e.Message = "internal error; see the server log for request id " + info.id
+		}
+		fail(e)
 		return
 	}
 
@@ -168,6 +202,29 @@ func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.observeRequest(info.outcome, time.Since(start))
 	writeJSON(w, http.StatusOK, out)
+}
+
+// pauseForRoom waits OverloadPause (less if ctx ends or shutdown begins)
+// and reports whether a place has freed meanwhile.
+func (s *Server) pauseForRoom(ctx context.Context) bool {
+	if s.cfg.OverloadPause <= 0 {
+		return false
+	}
+	t := time.NewTimer(s.cfg.OverloadPause)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		return false
+	}
+	return !s.draining.Load() && !s.lim.full()
+}
+
+// errOverloaded is the answer when every decode slot and queue place is
+// taken.
+func errOverloaded() *apiError {
+	return &apiError{Status: http.StatusServiceUnavailable, Code: codeOverloaded,
+		Message: "every decode slot and queue place is taken; retry later", Outcome: outcomeOverloaded}
 }
 
 // decode runs reader on data and releases the decode slot, even when the
@@ -191,6 +248,8 @@ func (s *Server) response(res *qrcascade.Result, dq detectQuery, id string, rece
 		Codes:     make([]codeJSON, 0, len(res.Codes)),
 		Image:     res.Image,
 		RequestID: id,
+		Partial:   res.Partial(),
+		Skipped:   res.Skipped,
 	}
 	if out.Model == "" {
 		out.Model = qrcascade.Model(dq.mode)
@@ -222,63 +281,4 @@ func (s *Server) response(res *qrcascade.Result, dq detectQuery, id string, rece
 		out.Explain = buildExplain(res, out.Codes)
 	}
 	return out
-}
-
-// readImage returns the image bytes of r: the whole body, or the field
-// "image" of a multipart/form-data body. Bodies over limit give an error
-// wrapping *http.MaxBytesError (before reading, when Content-Length says
-// so).
-func readImage(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	if r.ContentLength > limit {
-		return nil, fmt.Errorf("server: body: %w", &http.MaxBytesError{Limit: limit})
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if mt != "multipart/form-data" {
-		return readAll(r.Body, r.ContentLength)
-	}
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return nil, &apiError{Status: http.StatusBadRequest, Code: codeBadRequest,
-			Message: "multipart body: " + err.Error(), Outcome: outcomeBadInput}
-	}
-	for {
-		p, err := mr.NextPart()
-		if err == io.EOF {
-			return nil, &apiError{Status: http.StatusBadRequest, Code: codeBadRequest,
-				Message: "multipart body has no field \"" + imageField + "\"", Outcome: outcomeBadInput}
-		}
-		if err != nil {
-			var mbe *http.MaxBytesError
-			if errors.As(err, &mbe) {
-				return nil, fmt.Errorf("server: multipart body: %w", err)
-			}
-			return nil, &apiError{Status: http.StatusBadRequest, Code: codeBadRequest,
-				Message: "multipart body: " + err.Error(), Outcome: outcomeBadInput}
-		}
-		if p.FormName() != imageField {
-			_, _ = io.Copy(io.Discard, p)
-			continue
-		}
-		data, err := readAll(p, -1)
-		p.Close()
-		return data, err
-	}
-}
-
-// readAll reads r to the end, sizing the buffer from size when known.
-func readAll(r io.Reader, size int64) ([]byte, error) {
-	var buf bytes.Buffer
-	if size > 0 {
-		buf.Grow(int(size) + 1)
-	}
-	if _, err := buf.ReadFrom(r); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, fmt.Errorf("server: body: %w", err)
-		}
-		return nil, &apiError{Status: http.StatusBadRequest, Code: codeBadRequest,
-			Message: "reading the body: " + err.Error(), Outcome: outcomeBadInput}
-	}
-	return buf.Bytes(), nil
 }

@@ -8,6 +8,8 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/qrcascade/qrcascade"
 )
@@ -19,6 +21,7 @@ const (
 	codeEmptyBody       = "empty_body"         // 400: no bytes
 	codeBadRequest      = "bad_request"        // 400: bad query or multipart form
 	codeModeUnavailable = "mode_unavailable"   // 400: mode not served by this build
+	codeSlowBody        = "slow_body"          // 408: the body arrived too slowly
 	codeTooLarge        = "too_large"          // 413: body or pixels over the limit
 	codeUnsupported     = "unsupported_format" // 415: valid but unhandled format
 	codeOverloaded      = "overloaded"         // 503: every slot and queue place taken
@@ -49,18 +52,18 @@ type errorBody struct {
 	Error *apiError `json:"error"`
 }
 
-// classify maps an error of qrcascade.Reader.Read (or of reading the body)
-// to its answer, with errors.As and errors.Is on the typed errors.
+// classify maps an error of qrcascade.Reader.Read (or of receiving the
+// body) to its answer, with errors.As and errors.Is on the typed errors.
+// The message says what is wrong with the input in the client's terms: the
+// error's own text (package names, offsets, decoder internals) is for the
+// log. A 500's message is set by the caller, which knows the request id.
 func classify(err error) *apiError {
 	var (
-		ae    *apiError
-		fe    *qrcascade.FormatError
-		ue    *qrcascade.UnsupportedError
-		le    *qrcascade.LimitError
-		mbe   *http.MaxBytesError
-		synth = func(status int, code, outcome string) *apiError {
-			return &apiError{Status: status, Code: code, Message: err.Error(), Outcome: outcome}
-		}
+		ae  *apiError
+		fe  *qrcascade.FormatError
+		ue  *qrcascade.UnsupportedError
+		le  *qrcascade.LimitError
+		mbe *http.MaxBytesError
 	)
 	switch {
 	case errors.As(err, &ae):
@@ -68,14 +71,27 @@ func classify(err error) *apiError {
 	case errors.As(err, &mbe):
 		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge,
 			Message: fmt.Sprintf("request body exceeds the limit of %d bytes", mbe.Limit), Outcome: outcomeBadInput}
+	case errors.Is(err, errBodyTooSlow):
+		return &apiError{Status: http.StatusRequestTimeout, Code: codeSlowBody,
+			Message: "the request body arrived too slowly; send it at once", Outcome: outcomeBadInput}
+	case errors.Is(err, errBodyMemory):
+		return &apiError{Status: http.StatusServiceUnavailable, Code: codeOverloaded,
+			Message: "too many request bodies in memory; retry later", Outcome: outcomeOverloaded}
+	case errors.Is(err, errUploadCut):
+		return &apiError{Status: http.StatusServiceUnavailable, Code: codeShuttingDown,
+			Message: "the server is shutting down; retry elsewhere", Outcome: outcomeOverloaded}
 	case errors.As(err, &le):
-		return synth(http.StatusRequestEntityTooLarge, codeTooLarge, outcomeBadInput)
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge,
+			Message: limitMessage(le), Outcome: outcomeBadInput}
 	case errors.Is(err, qrcascade.ErrEncrypted):
-		return synth(http.StatusBadRequest, codeEncrypted, outcomeBadInput)
+		return &apiError{Status: http.StatusBadRequest, Code: codeEncrypted,
+			Message: "the PDF is encrypted; send it without a password", Outcome: outcomeBadInput}
 	case errors.As(err, &ue):
-		return synth(http.StatusUnsupportedMediaType, codeUnsupported, outcomeBadInput)
+		return &apiError{Status: http.StatusUnsupportedMediaType, Code: codeUnsupported,
+			Message: unsupportedMessage(ue), Outcome: outcomeBadInput}
 	case errors.As(err, &fe):
-		return synth(http.StatusBadRequest, codeBadImage, outcomeBadInput)
+		return &apiError{Status: http.StatusBadRequest, Code: codeBadImage,
+			Message: formatName(fe.Format) + " data is malformed or truncated", Outcome: outcomeBadInput}
 	case errors.Is(err, qrcascade.ErrEmpty):
 		return &apiError{Status: http.StatusBadRequest, Code: codeEmptyBody, Message: "empty request body: send the image bytes", Outcome: outcomeBadInput}
 	case errors.Is(err, context.DeadlineExceeded):
@@ -83,8 +99,51 @@ func classify(err error) *apiError {
 	case errors.Is(err, context.Canceled):
 		return &apiError{Status: statusClientClosed, Code: codeCanceled, Message: "client closed the request", Outcome: outcomeCanceled}
 	}
-	return &apiError{Status: http.StatusInternalServerError, Code: codeInternal, Message: err.Error(), Outcome: outcomeError}
+	return &apiError{Status: http.StatusInternalServerError, Code: codeInternal, Message: "internal error", Outcome: outcomeError}
 }
+
+// supportedFormats names the inputs the service reads, for messages.
+const supportedFormats = "JPEG, PNG, GIF, BMP, TIFF, WebP or PDF"
+
+// formatName returns a format as clients know it ("png" → "PNG"); "the
+// image" when unknown.
+func formatName(f string) string {
+	switch f {
+	case "":
+		return "the image"
+	case "webp":
+		return "WebP"
+	}
+	return strings.ToUpper(f)
+}
+
+// limitMessage says which limit the input exceeded.
+func limitMessage(le *qrcascade.LimitError) string {
+	what := le.What
+	switch le.What {
+	case "pixels":
+		what = "pixels (width × height)"
+	case "pages":
+		what = "pages"
+	case "bytes":
+		what = "bytes"
+	}
+	return fmt.Sprintf("the input is too large: %d %s exceeds the limit of %d", le.Actual, what, le.Limit)
+}
+
+// unsupportedMessage says what of the input is not supported.
+func unsupportedMessage(ue *qrcascade.UnsupportedError) string {
+	switch {
+	case ue.Format == "":
+		return "unknown input format: send " + supportedFormats
+	case ue.Reason != "":
+		return "unsupported " + formatName(ue.Format) + " input: " + ue.Reason
+	}
+	return formatName(ue.Format) + " is not supported here (or uses a variant that is not): send " + supportedFormats
+}
+
+// retrySeconds is d rounded up to whole seconds, for Retry-After.
+func retrySeconds(d time.Duration) int { return int(math.Ceil(d.Seconds())) }
 
 // writeJSON writes v as the JSON answer with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -95,6 +154,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)+1))
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_, _ = w.Write(append(b, '\n'))
@@ -106,7 +166,7 @@ func (s *Server) writeError(w http.ResponseWriter, e *apiError) {
 		return // nobody is listening
 	}
 	if e.Status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(s.cfg.RetryAfter.Seconds()))))
+		w.Header().Set("Retry-After", strconv.Itoa(retrySeconds(s.cfg.RetryAfter)))
 	}
 	writeJSON(w, e.Status, errorBody{Error: e})
 }

@@ -30,6 +30,9 @@ func (l *limiter) admit() bool {
 	return true
 }
 
+// full reports whether every place is taken (admit would fail now).
+func (l *limiter) full() bool { return l.admitted.Load() >= l.capacity }
+
 // leave releases the place reserved by admit.
 func (l *limiter) leave() { l.admitted.Add(-1) }
 

@@ -47,6 +47,9 @@ func labels[S ~string](vs []S) []string {
 	return out
 }
 
+// skipReasons is the closed label set of qrcascade_tier_skipped_total.
+var skipReasons = []string{qrcascade.SkipMemoryBudget, qrcascade.SkipModelUnavailable}
+
 // latencyBuckets resolve 1 ms to 10 s, densest between 5 and 500 ms where
 // the targets (p95 ≤ 60 ms, alert at 200 ms) sit.
 var latencyBuckets = []float64{
@@ -72,6 +75,7 @@ type metrics struct {
 	detectorDuration *prometheus.HistogramVec // {model}
 	afterReads       prometheus.Counter
 	fallbacks        *prometheus.CounterVec // {reason}
+	skipped          *prometheus.CounterVec // {model, reason}
 	schemes          []string               // the closed scheme label set
 }
 
@@ -137,10 +141,14 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus, sch
 			Namespace: metricNamespace, Name: "fallback_total",
 			Help: "Hybrid-mode requests that fell back to the large model, by reason (no_read, low_confidence, small_code).",
 		}, []string{labelReason}),
+		skipped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Namespace: metricNamespace, Name: "tier_skipped_total",
+			Help: "Detector runs skipped because their model could not be loaded, by model and reason (memory_budget, model_unavailable); the request was answered with the earlier tiers' codes (partial).",
+		}, []string{labelModel, labelReason}),
 	}
 	cs := []prometheus.Collector{
 		m.requests, m.requestDuration, m.reads, m.tierRuns, m.tierDuration,
-		m.strategyAttempts, m.strategyWins, m.strategySeconds, m.invoiceReads, m.detectorRuns, m.detectorDuration, m.afterReads, m.fallbacks,
+		m.strategyAttempts, m.strategyWins, m.strategySeconds, m.invoiceReads, m.detectorRuns, m.detectorDuration, m.afterReads, m.fallbacks, m.skipped,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Namespace: metricNamespace, Name: "inflight_requests",
 			Help: "POST /detect requests admitted and not yet answered (decoding or queued).",
@@ -179,6 +187,11 @@ func newMetrics(reg prometheus.Registerer, lim *limiter, models ModelStatus, sch
 	}
 	for _, r := range labels(qrcascade.Fallbacks()) {
 		m.fallbacks.WithLabelValues(r)
+	}
+	for _, md := range labels(qrcascade.Detectors()) {
+		for _, r := range skipReasons {
+			m.skipped.WithLabelValues(md, r)
+		}
 	}
 	for _, t := range labels(qrcascade.Tiers()) {
 		m.tierRuns.WithLabelValues(t)
@@ -263,6 +276,16 @@ func (m *metrics) observeResult(res *qrcascade.Result) {
 			r = strategyOther
 		}
 		m.fallbacks.WithLabelValues(r).Inc()
+	}
+	for _, sk := range res.Skipped {
+		md, r := string(sk.Model), sk.Reason
+		if !slices.Contains(qrcascade.Detectors(), sk.Model) {
+			md = strategyOther
+		}
+		if !slices.Contains(skipReasons, r) {
+			r = strategyOther
+		}
+		m.skipped.WithLabelValues(md, r).Inc()
 	}
 	for _, a := range res.Attempts {
 		if a.Skipped {

@@ -12,14 +12,24 @@
 //
 // Decoding is CPU-bound, so the service bounds the work in flight instead of
 // letting every connection start a decode and all of them finish late. A
-// request passes two gates:
+// request passes these gates (#17):
 //
-//  1. Admission, before its body is read: at most MaxConcurrent+QueueLength
-//     requests are admitted at once. Beyond that the request is answered 503
-//     with Retry-After at once, without decoding anything. Admission also
-//     bounds the memory held by request bodies to (MaxConcurrent+QueueLength)
-//     × MaxBodyBytes.
-//  2. A decode slot: at most MaxConcurrent decodes run at once; admitted
+//  1. A connection: at most MaxConns are open. At the cap, the connection
+//     idle longest (or silent since it opened) is closed to make room; when
+//     every connection is busy the new one gets a canned 503 (conns.go).
+//  2. Before its body is read: when every decode slot and queue place is
+//     taken (still after OverloadPause, which paces clients that retry at
+//     once), or the server is shutting down, the request is answered 503
+//     with Retry-After and Connection: close without reading the body: a
+//     rejection costs the headers, not the upload.
+//  3. The body is received in full, within ReadTimeout and at MinBodyRate
+//     on average after BodyGrace (else 408 and the connection closes), into
+//     chunks reserved from BodyMemory (else 503) (upload.go). A request
+//     holds no queue place and no decode slot while its body arrives, so
+//     slow uploaders cannot lock others out.
+//  4. Admission: at most MaxConcurrent+QueueLength received requests are
+//     admitted at once; beyond, 503.
+//  5. A decode slot: at most MaxConcurrent decodes run at once; admitted
 //     requests wait for a slot in arrival order (the queue). A request whose
 //     deadline passes while it waits is answered 503 as well: it never
 //     started, so the client may retry elsewhere.
@@ -28,17 +38,27 @@
 // (RequestTimeout), which is answered 504.
 //
 // Weak spots: the queue is FIFO per Go's channel semantics, not strictly
-// fair under contention; a slow client that trickles its body holds an
-// admission ticket (not a decode slot) until ReadTimeout.
+// fair under contention; a body that passed gate 2 may still find the
+// queue full once received (4) and be answered 503 after its upload.
 //
 // # Errors
 //
 // Every error is JSON, {"error": {"code": "...", "message": "..."}}, with
 // the status chosen from the typed errors of the qrcascade package
 // (errors.As, never string matching): 400 malformed or empty image, bad
-// query; 413 body or pixel count over the limit; 415 unsupported format;
-// 503 overloaded (with Retry-After); 504 deadline; 404 unknown path; 405
-// wrong method (with Allow); 500 a bug (a panic is recovered per request).
+// query; 408 body too slow; 413 body or pixel count over the limit; 415
+// unsupported format; 503 overloaded (with Retry-After); 504 deadline; 404
+// unknown path; 405 wrong method (with Allow); 500 a bug (a panic is
+// recovered per request). Messages say what is wrong with the input in the
+// client's terms; internal details (package names, offsets, the failing
+// component) go to the log only.
+//
+// # Partial results
+//
+// When a tier due to run cannot (its model refused by the memory budget or
+// unavailable), the answer is 200 with what the earlier tiers read,
+// "partial": true and the skipped runs in "skipped"
+// (qrcascade.Result.Skipped), counted in qrcascade_tier_skipped_total.
 //
 // A Server holds no global state: its metrics live in the registry given in
 // Config (or its own), so several Servers can run in one process (tests do).
@@ -48,12 +68,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -71,6 +91,18 @@ const DefaultAddr = "127.0.0.1:8008"
 // for concurrent use and must honour ctx's deadline.
 type ImageReader interface {
 	Read(ctx context.Context, data []byte) (*qrcascade.Result, error)
+}
+
+// Preflighter is implemented by an ImageReader that can judge an input's
+// total work (pages × pixels) from its headers, cheaply and without
+// decoding pixels. When the reader of a request implements it, Preflight
+// runs on the received body before the request takes a queue place or a
+// decode slot, so an input over the limits is answered (413 for a
+// *qrcascade.LimitError, via the usual error mapping) without occupying a
+// slot (#17). Preflight must be safe for concurrent use and must not keep
+// data.
+type Preflighter interface {
+	Preflight(data []byte) error
 }
 
 // InvoiceFunc parses a code's text into invoice fields for requests with
@@ -115,11 +147,34 @@ type Config struct {
 	// RetryAfter is the Retry-After of 503 answers, rounded up to whole
 	// seconds. Zero: 1 s.
 	RetryAfter time.Duration
+	// OverloadPause is how long a request that finds every slot and queue
+	// place taken waits, holding none and with its body unread, before it
+	// looks again and is answered 503 if the service is still full. It
+	// paces clients that retry at once whatever Retry-After says, whose
+	// rejections would otherwise take CPU from the decodes. Zero: 250 ms.
+	// Negative: answer at once.
+	OverloadPause time.Duration
 
 	// ReadHeaderTimeout bounds reading a request's headers. Zero: 5 s.
 	ReadHeaderTimeout time.Duration
 	// ReadTimeout bounds reading a whole request, body included. Zero: 30 s.
 	ReadTimeout time.Duration
+	// MinBodyRate is the average rate, in bytes per second, at which a
+	// request body must arrive once BodyGrace has passed; a slower body is
+	// answered 408 and its connection closed. Zero: 16 KiB/s. Negative: no
+	// rate check (ReadTimeout still applies).
+	MinBodyRate int64
+	// BodyGrace is the time a body may take before MinBodyRate applies (a
+	// client's first round trips). Zero: 2 s.
+	BodyGrace time.Duration
+	// BodyMemory bounds the bytes of request bodies held at once, being
+	// received, queued or decoding; a body that finds it spent is answered
+	// 503. Zero: (MaxConcurrent+QueueLength) × MaxBodyBytes, at least
+	// 64 MiB and at most 1 GiB.
+	BodyMemory int64
+	// MaxConns caps the open connections (see the package doc). Zero: 512.
+	// Negative: no cap.
+	MaxConns int
 	// IdleTimeout closes keep-alive connections idle this long. Zero: 60 s.
 	IdleTimeout time.Duration
 	// ShutdownTimeout bounds the drain of in-flight requests on shutdown;
@@ -173,6 +228,9 @@ func (c Config) withDefaults() Config {
 	if c.RetryAfter == 0 {
 		c.RetryAfter = time.Second
 	}
+	if c.OverloadPause == 0 {
+		c.OverloadPause = 250 * time.Millisecond
+	}
 	if c.ReadHeaderTimeout == 0 {
 		c.ReadHeaderTimeout = 5 * time.Second
 	}
@@ -181,6 +239,22 @@ func (c Config) withDefaults() Config {
 	}
 	if c.IdleTimeout == 0 {
 		c.IdleTimeout = 60 * time.Second
+	}
+	if c.MinBodyRate == 0 {
+		c.MinBodyRate = 16 << 10
+	}
+	if c.BodyGrace == 0 {
+		c.BodyGrace = 2 * time.Second
+	}
+	if c.BodyMemory == 0 {
+		n := int64(c.MaxConcurrent + c.QueueLength)
+		c.BodyMemory = 1 << 30
+		if c.MaxBodyBytes <= (1<<30)/max(n, 1) {
+			c.BodyMemory = min(max(n*c.MaxBodyBytes, 64<<20), 1<<30)
+		}
+	}
+	if c.MaxConns == 0 {
+		c.MaxConns = 512
 	}
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 15 * time.Second
@@ -214,8 +288,14 @@ func (c Config) Validate() error {
 	if c.MaxBodyBytes < 0 {
 		return fmt.Errorf("server: negative max body bytes %d", c.MaxBodyBytes)
 	}
-	if c.RetryAfter < 0 || c.ReadHeaderTimeout < 0 || c.ReadTimeout < 0 || c.IdleTimeout < 0 || c.ShutdownTimeout < 0 {
+	if c.RetryAfter < 0 || c.ReadHeaderTimeout < 0 || c.ReadTimeout < 0 || c.IdleTimeout < 0 || c.ShutdownTimeout < 0 || c.BodyGrace < 0 {
 		return errors.New("server: negative timeout")
+	}
+	if c.BodyMemory < 0 {
+		return fmt.Errorf("server: negative body memory %d", c.BodyMemory)
+	}
+	if c.BodyMemory < chunkSize {
+		return fmt.Errorf("server: body memory %d under one chunk (%d bytes)", c.BodyMemory, chunkSize)
 	}
 	return nil
 }
@@ -250,14 +330,18 @@ func AllModes() []qrcascade.Mode {
 // Server is the HTTP service. Create it with New; its Handler is safe for
 // concurrent use.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	lim      *limiter
-	metrics  *metrics
-	registry *prometheus.Registry
-	handler  http.Handler
-	modes    []string // available modes, sorted, for messages
-	draining atomic.Bool
+	cfg       Config
+	log       *slog.Logger
+	lim       *limiter
+	metrics   *metrics
+	registry  *prometheus.Registry
+	handler   http.Handler
+	modes     []string // available modes, sorted, for messages
+	draining  atomic.Bool
+	uploads   uploads    // bodies being received
+	bodies    bodyBudget // BodyMemory
+	conns     *connTable // open connections, MaxConns
+	chunkPool sync.Pool  // *[chunkSize]byte
 }
 
 // New validates cfg and returns a Server. It registers its metrics in
@@ -277,12 +361,17 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("server: go collector: %w", err)
 		}
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, registry: reg, lim: newLimiter(cfg.MaxConcurrent, cfg.QueueLength)}
+	s := &Server{cfg: cfg, log: cfg.Logger, registry: reg, lim: newLimiter(cfg.MaxConcurrent, cfg.QueueLength), conns: newConnTable(cfg.MaxConns)}
+	s.bodies.limit = cfg.BodyMemory
+	s.chunkPool.New = func() any { return new([chunkSize]byte) }
 	for m := range cfg.Readers {
 		s.modes = append(s.modes, string(m))
 	}
 	slices.Sort(s.modes)
 	m, err := newMetrics(reg, s.lim, cfg.Models, cfg.InvoiceSchemes)
+	if err == nil {
+		err = m.registerAdmission(reg, s)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -316,29 +405,37 @@ func (s *Server) httpServer() *http.Server {
 		WriteTimeout:      write,
 		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
+		ConnState:         s.conns.connState,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 }
 
 // Serve accepts connections on ln until ctx is done, then shuts down
-// gracefully: /readyz starts failing, the listener closes, idle connections
-// close, and in-flight requests get up to ShutdownTimeout to finish; the
-// connections still open after that are closed. Serve closes ln. It returns
-// nil after a clean shutdown, an error wrapping context.DeadlineExceeded
-// when the drain ran out of time, or the error that stopped accepting.
+// gracefully: /readyz starts failing and new requests are answered 503;
+// uploads in progress get shutdownUploadGrace (at most a quarter of
+// ShutdownTimeout) to finish before their connections are cut;
+// connections that have not sent a request are closed; the listener
+// closes, idle connections close, and admitted requests get up to
+// ShutdownTimeout to finish; the connections still open after that are
+// closed. Serve closes ln. It returns nil after a clean shutdown, an error
+// wrapping context.DeadlineExceeded when the drain ran out of time, or the
+// error that stopped accepting.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := s.httpServer()
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() { errc <- hs.Serve(s.conns.listener(ln, s.cfg.RetryAfter)) }()
 	s.log.Info("listening", "addr", ln.Addr().String(), "max_concurrent", s.cfg.MaxConcurrent,
-		"queue", s.cfg.QueueLength, "modes", s.modes)
+		"queue", s.cfg.QueueLength, "max_conns", s.cfg.MaxConns, "modes", s.modes)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("server: serve: %w", err)
 	case <-ctx.Done():
 	}
 	s.draining.Store(true)
-	s.log.Info("shutting down", "in_flight", s.lim.admitted.Load(), "timeout", s.cfg.ShutdownTimeout.String())
+	s.log.Info("shutting down", "in_flight", s.lim.admitted.Load(), "uploads", s.uploads.len(),
+		"timeout", s.cfg.ShutdownTimeout.String())
+	s.uploads.cut(time.Now().Add(min(shutdownUploadGrace, s.cfg.ShutdownTimeout/4)))
+	s.conns.closeSilent()
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := hs.Shutdown(sctx)
@@ -360,17 +457,4 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 		return fmt.Errorf("server: listen: %w", err)
 	}
 	return s.Serve(ctx, ln)
-}
-
-// maxDiscard bounds the bytes drained from a body answered before it was
-// read.
-const maxDiscard = 4 << 20
-
-// discardBody drains up to min(limit, 4 MiB) of an unread body so the
-// connection can be kept alive after an early answer (a 503 sent before the
-// body was read): reading a few hundred kilobytes costs less than the
-// reconnection storm of closing every rejected connection. A client that
-// sends more is disconnected by net/http.
-func discardBody(r *http.Request, limit int64) {
-	_, _ = io.CopyN(io.Discard, r.Body, min(limit, maxDiscard))
 }
