@@ -286,7 +286,8 @@ const scanCover = 0.9
 // Before any page is drawn, the selection is cut to ps.maxPages and to the
 // work budget: each page costs its area at ps.dpi in pixels, from the page
 // dictionary (pdf.Document.MediaSize, nothing parsed), and the pages past
-// the budget are dropped (the first is always read). Each page is then
+// the budget are dropped; a first page over the whole budget is refused
+// (*LimitError "document pixels"). Each page is then
 // read in order: its image objects are extracted at their native
 // resolution and read (a few milliseconds, and sharper than a render);
 // the page is rendered at ps.dpi and read, unless an image read a code or
@@ -422,7 +423,9 @@ func (r *Reader) readPDF(ctx context.Context, data []byte, ps pageSettings) (*Re
 
 // planPDF returns the 0-based pages of doc to read under ps: those
 // selected, at most ps.maxPages, within the work budget (see readPDF). It
-// sets res.Truncated when it drops pages.
+// sets res.Truncated when it drops pages, and refuses the document
+// (*LimitError "document pixels") when its first page alone exceeds the
+// budget.
 func (r *Reader) planPDF(doc *pdf.Document, ps pageSettings, res *Result) ([]int, error) {
 	var todo []int
 	for i := 0; i < doc.Pages(); i++ {
@@ -446,7 +449,13 @@ func (r *Reader) planPDF(doc *pdf.Document, ps pageSettings, res *Result) ([]int
 			return nil, err
 		}
 		c := math.Ceil(w*s) * math.Ceil(h*s)
-		if k > 0 && cost+c > float64(ps.budget) {
+		if k == 0 && c > float64(ps.budget) {
+			// One page costs more than the whole budget: a poster, or a
+			// tiny file of huge empty pages (#17). Refused before any
+			// page is drawn.
+			return nil, &LimitError{What: "document pixels", Limit: ps.budget, Actual: int64(c)}
+		}
+		if cost+c > float64(ps.budget) {
 			res.Truncated = TruncatedWork
 			return todo[:k], nil
 		}

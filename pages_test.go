@@ -166,7 +166,8 @@ func TestPDFBombs(t *testing.T) {
 	}{
 		{"content stream 300 MB", pdftest.ContentBomb(300 << 20), "stream bytes", ""},
 		{"image 20000x15000", pdftest.ImageBomb(20000, 15000), "image pixels", ""},
-		{"20 blank pages of 14400 pt", pdftest.BlankPages(20, 14400), "", TruncatedWork},
+		{"20 blank pages of 14400 pt", pdftest.BlankPages(20, 14400), "document pixels", ""},
+		{"20 blank pages of 3000 pt", pdftest.BlankPages(20, 3000), "", TruncatedWork},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -182,8 +183,9 @@ func TestPDFBombs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Truncated != tc.truncated || res.PagesRead != 1 {
-				t.Errorf("truncated %q after %d pages, want %q after 1", res.Truncated, res.PagesRead, tc.truncated)
+			// 3000 pt at 200 dpi is 69e6 pixels: 5 pages fit 400e6.
+			if res.Truncated != tc.truncated || res.PagesRead != 5 {
+				t.Errorf("truncated %q after %d pages, want %q after 5", res.Truncated, res.PagesRead, tc.truncated)
 			}
 		})
 	}

@@ -122,7 +122,8 @@ type Options struct {
 	// read, each counted as its area at PDFDPI in pixels (before the pixel
 	// bound lowers the resolution of a huge page), may total this many;
 	// the pages past it are not read and the Result is marked Truncated
-	// "work". The first page is always read. Zero:
+	// "work". A document whose first page alone exceeds it is refused
+	// with a *LimitError "document pixels". Zero:
 	// DefaultMaxDocumentPixels (400e6, about 100 A4 pages at 200 dpi);
 	// negative: no budget.
 	MaxDocumentPixels int64

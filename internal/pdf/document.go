@@ -281,8 +281,7 @@ func (d *Document) Close() error {
 	defer d.cancel()
 	if !d.stop() {
 		// The kill watcher has run or is running: the instance belongs
-		// to it. Its memory (up to Config.MaxMemory) is garbage now:
-		// give it back to the system rather than wait for the scavenger.
+		// to it, and its memory is garbage: give it back.
 		d.e.releaseMemory()
 		return nil
 	}
@@ -292,7 +291,12 @@ func (d *Document) Close() error {
 			return err
 		})
 	}
-	if err := d.inst.Close(); err != nil {
+	err := d.inst.Close()
+	// The instance's linear memory (about 18 MB fresh, up to
+	// Config.MaxMemory) is garbage now: give it back at once, so that
+	// instances do not pile up between collections.
+	d.e.releaseMemory()
+	if err != nil {
 		return fmt.Errorf("pdf: closing instance: %w", err)
 	}
 	return nil
