@@ -29,10 +29,14 @@ import (
 	"github.com/qrcascade/qrcascade/internal/pdf/pdftest"
 )
 
+// goMemLimit is the server's GOMEMLIMIT.
+var goMemLimit string
+
 func main() {
 	bin := flag.String("bin", "bin/qrcascade", "qrcascade binary")
 	n := flag.Int("n", 40, "requests for each warm latency")
 	mode := flag.String("mode", "", "--mode of the server (default: the binary's)")
+	flag.StringVar(&goMemLimit, "gomemlimit", "100MiB", "GOMEMLIMIT of the server (the manifests': 100MiB)")
 	flag.Parse()
 	if err := run(*bin, *n, *mode); err != nil {
 		fmt.Fprintln(os.Stderr, "pdfbench:", err)
@@ -78,11 +82,11 @@ func start(bin, mode, cacheDir string) (*server, time.Duration, error) {
 	addr := l.Addr().String()
 	l.Close()
 	args := []string{"serve", "--addr", addr, "--pdf-cache-dir", cacheDir, "--log-level", "error"}
-	if mode != "" {
+	if mode != "" && !strings.HasPrefix(mode, "the binary") {
 		args = append(args, "--mode", mode)
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "GOMEMLIMIT=100MiB", "QRCASCADE_MAX_CONCURRENT=2", "QRCASCADE_QUEUE=4",
+	cmd.Env = append(os.Environ(), "GOMEMLIMIT="+goMemLimit, "QRCASCADE_MAX_CONCURRENT=2", "QRCASCADE_QUEUE=4",
 		"QRCASCADE_TIMEOUT=10s", "QRCASCADE_PDF_INSTANCES=1")
 	cmd.Stderr = os.Stderr
 	began := time.Now()
@@ -173,7 +177,10 @@ func run(bin string, n int, mode string) error {
 		return err
 	}
 	defer os.RemoveAll(cache)
-	fmt.Printf("Server as the manifests run it: GOMEMLIMIT=100MiB, --max-concurrent 2, --queue 4, --timeout 10s, --pdf-instances 1, --pdf-warm (default), mode %q.\n\n", mode)
+	if mode == "" {
+		mode = "the binary's default"
+	}
+	fmt.Printf("Server as the manifests run it: GOMEMLIMIT=%s, --max-concurrent 2, --queue 4, --timeout 10s, --pdf-instances 1, --pdf-warm (default), mode %s.\n\n", goMemLimit, mode)
 
 	// Start-up: empty cache (a new pod with an emptyDir), then filled.
 	fmt.Println("| start | time to /readyz | peak RSS to ready | RSS at ready | first PDF (2-page vector) | its peak RSS |")
