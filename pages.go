@@ -290,9 +290,12 @@ const scanCover = 0.9
 // (*LimitError "document pixels"). Each page is then
 // read in order: its image objects are extracted at their native
 // resolution and read (a few milliseconds, and sharper than a render);
-// the page is rendered at ps.dpi and read, unless an image read a code or
-// the page is a scan (one image over most of it at least as fine as the
-// render), and Options.All is not set. Before each page after the first,
+// then, unless an image read a code, the regions where the content draws
+// a vector symbol (pdf.Document.Candidates) are rendered alone, 1000
+// pixels across, and read (a few milliseconds each); the page is rendered
+// at ps.dpi and read unless an image or a region read a code or the page
+// is a scan (one image over most of it at least as fine as the render),
+// and Options.All is not set. Before each page after the first,
 // a page is only started when the time left before the deadline is at
 // least twice the slowest page so far; otherwise, or when the deadline
 // passes during a later page, the pages read are returned marked
@@ -333,7 +336,9 @@ func (r *Reader) readPDF(ctx context.Context, data []byte, ps pageSettings) (*Re
 		}
 		return res, err
 	}
-	rendered := make(map[int]int) // the DPI page i (0-based) was rendered at
+	rendered := make(map[int]int)  // the DPI page i (0-based) was rendered at
+	searched := make(map[int]bool) // page i's candidate regions were read before its render
+	opaqueAt := make(map[int]bool) // and its content could not be searched
 	var slowest time.Duration
 	for k, i := range todo {
 		if k > 0 {
@@ -358,6 +363,18 @@ func (r *Reader) readPDF(ctx context.Context, data []byte, ps pageSettings) (*Re
 		found, scan, err := r.readImages(ctx, doc, i, w*h, dpi, ps, res)
 		if err != nil {
 			return truncated(err)
+		}
+		if !(found || scan) && !r.opts.All && ps.retryDPI >= 0 {
+			// Vector symbols next: the regions where the content draws
+			// one, rendered alone (a 1000-px square) cost a fraction of
+			// the whole page at ps.dpi and of reading it.
+			n := len(res.Codes)
+			whole, err := r.readRegions(ctx, doc, i, dpi, ps, res)
+			if err != nil {
+				return truncated(err)
+			}
+			searched[i], opaqueAt[i] = true, whole
+			found = len(res.Codes) > n
 		}
 		if !(found || scan) || r.opts.All {
 			p, used, err := r.renderPage(doc, i, dpi, ps, res)
@@ -390,9 +407,13 @@ func (r *Reader) readPDF(ctx context.Context, data []byte, ps pageSettings) (*Re
 		if dpi == 0 || onPage(res.Codes, i+1) {
 			continue
 		}
-		whole, err := r.readRegions(ctx, doc, i, dpi, ps, res)
-		if err != nil {
-			return truncated(err)
+		whole := opaqueAt[i]
+		if !searched[i] {
+			w, err := r.readRegions(ctx, doc, i, dpi, ps, res)
+			if err != nil {
+				return truncated(err)
+			}
+			whole = w
 		}
 		if whole {
 			opaque = append(opaque, i)

@@ -190,3 +190,42 @@ func TestPDFBombs(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkReadPDFPages reads generated documents of n A4 pages, one
+// QR code each (vector or image), through the shared engine; the
+// render/extraction and classic times per document are reported.
+//
+//	go test -run '^$' -bench ReadPDFPages -benchtime 10x .
+func BenchmarkReadPDFPages(b *testing.B) {
+	for _, tc := range []struct {
+		pages int
+		image bool
+	}{{2, false}, {2, true}, {20, false}, {35, false}, {100, false}} {
+		kind := "vector"
+		if tc.image {
+			kind = "image"
+		}
+		b.Run(fmt.Sprintf("%d-%s", tc.pages, kind), func(b *testing.B) {
+			data, err := pdftest.LongDocument(tc.pages, tc.image)
+			if err != nil {
+				b.Fatal(err)
+			}
+			r := sharedReader(b, Options{})
+			if err := r.Warm(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			var decode, classic time.Duration
+			b.ResetTimer()
+			for range b.N {
+				res, err := r.Read(context.Background(), data)
+				if err != nil || len(res.Codes) != tc.pages {
+					b.Fatalf("%v: %d codes", err, len(res.Codes))
+				}
+				decode += res.Timings.DecodeImage
+				classic += res.Timings.Classic
+			}
+			b.ReportMetric(float64(decode.Milliseconds())/float64(b.N), "decode-ms/op")
+			b.ReportMetric(float64(classic.Milliseconds())/float64(b.N), "classic-ms/op")
+		})
+	}
+}
