@@ -132,14 +132,15 @@ type Options struct {
 	// whichever is less) is rendered at the highest resolution that fits.
 	// Zero: 200. At most 2400. Code points are in this frame.
 	PDFDPI int
-	// PDFRetryDPI is the least resolution of the second pass over a PDF
-	// page that read nothing at PDFDPI: the regions where the page draws a
-	// vector symbol are rendered again, 1000 pixels across (at least this
-	// DPI, at most 2400), and read; a page whose content cannot be
-	// searched (over 5000 objects) is rendered whole at this DPI when
-	// no page of the document read a code. Both are bounded by MaxPixels; code
-	// points are mapped back to the PDFDPI frame. Zero: 2 × PDFDPI;
-	// negative: no second pass. See docs/PDF.md.
+	// PDFRetryDPI is the least resolution of the regions where a PDF
+	// page draws a vector symbol: a page whose embedded images read
+	// nothing has those regions rendered alone, 1000 pixels across (at
+	// least this DPI, at most 2400), and read before the whole page is
+	// rendered at PDFDPI, which is skipped when a region read. A page
+	// whose content cannot be searched (over 5000 objects) is rendered
+	// whole at this DPI when no page of the document read a code. Both
+	// are bounded by MaxPixels; code points are mapped back to the PDFDPI
+	// frame. Zero: 2 × PDFDPI; negative: no region pass. See docs/PDF.md.
 	PDFRetryDPI int
 	// PDF renders PDF pages. Nil: the Reader makes its own engine (with
 	// PDFCacheDir), starts it on the first PDF and closes it in Close.
