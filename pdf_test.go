@@ -165,9 +165,6 @@ func TestReadPDFErrors(t *testing.T) {
 			return errors.As(err, &ue) && ue.Format == "pdf" && errors.Is(err, ErrEncrypted)
 		}},
 		{"truncated", r, good[:40], func(err error) bool { return errors.As(err, &fe) && fe.Format == "pdf" }},
-		{"too many pages", newReader(t, Options{Mode: ModeClassic, MaxPages: 1}), good, func(err error) bool {
-			return errors.As(err, &le) && le.What == "pages" && le.Actual == 2
-		}},
 		{"too many bytes", newReader(t, Options{Mode: ModeClassic, MaxBytes: 100}), good, func(err error) bool {
 			return errors.As(err, &le) && le.What == "bytes"
 		}},
@@ -348,10 +345,14 @@ func TestReadMultiPageImages(t *testing.T) {
 		})
 	}
 	t.Run("page limit", func(t *testing.T) {
-		var le *LimitError
-		_, err := newReader(t, Options{Mode: ModeClassic, MaxPages: 2}).Read(context.Background(), gifBuf.Bytes())
-		if !errors.As(err, &le) || le.What != "pages" {
-			t.Errorf("err = %v, want a pages LimitError", err)
+		// The first two frames are read, the rest reported truncated
+		// (issue #14: a limit no longer refuses the document).
+		res, err := newReader(t, Options{Mode: ModeClassic, MaxPages: 2}).Read(context.Background(), gifBuf.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Truncated != TruncatedMaxPages || res.PagesRead != 2 || res.Image.Pages != 3 {
+			t.Errorf("truncated %q after %d of %d pages, want %q after 2 of 3", res.Truncated, res.PagesRead, res.Image.Pages, TruncatedMaxPages)
 		}
 	})
 }
@@ -475,19 +476,18 @@ func TestSharedPDFEngine(t *testing.T) {
 	t.Run("limits per reader", func(t *testing.T) {
 		for _, tc := range []struct {
 			reader string
-			pages  bool // refused for its page count
+			pages  bool // truncated to its first page
 			width  int  // of page 1
 		}{
 			{"default", false, 1654},  // 595 pt at 200 dpi
-			{"one page", true, 0},     // 2 pages > 1
+			{"one page", true, 1654},  // 2 pages > 1: page 1 only
 			{"small pages", false, 0}, // 1e6 px: about 100 dpi, checked below
 		} {
 			t.Run(tc.reader, func(t *testing.T) {
 				res, err := readers[tc.reader].Read(context.Background(), data)
 				if tc.pages {
-					var le *LimitError
-					if !errors.As(err, &le) || le.What != "pages" || le.Limit != 1 || le.Actual != 2 {
-						t.Fatalf("err = %v, want a pages LimitError 2 > 1", err)
+					if err != nil || res.Truncated != TruncatedMaxPages || res.PagesRead != 1 || len(res.Codes) != 0 {
+						t.Fatalf("err = %v, result %+v: want page 1 read, truncated %q", err, res, TruncatedMaxPages)
 					}
 					return
 				}

@@ -10,7 +10,8 @@ import (
 
 // PDFOptions configures a PDFEngine. The zero value is valid: compilation
 // cache under os.UserCacheDir, two PDFium instances, 30 s per document,
-// 1 GiB of WebAssembly memory per instance.
+// 96 MiB of WebAssembly memory per instance, the default stream limits
+// against decompression bombs (see docs/PDF.md).
 type PDFOptions struct {
 	// CacheDir holds wazero's compilation cache, which cuts the engine's
 	// start-up from seconds to a fraction of one (see docs/PDF.md). "":
@@ -25,7 +26,9 @@ type PDFOptions struct {
 	// the caller's deadline. Zero: 30 s; negative: none.
 	DocumentTimeout time.Duration
 	// MaxMemory bounds the WebAssembly memory of one instance, in bytes.
-	// Zero: 1 GiB; at least 16 MiB, at most 4 GiB.
+	// An allocation past it fails inside PDFium (an image is not drawn, or
+	// the page fails), and the instance is discarded with its document.
+	// Zero: 96 MiB; at least 16 MiB, at most 4 GiB.
 	MaxMemory int64
 }
 
@@ -66,6 +69,16 @@ func NewPDFEngine(o PDFOptions) (*PDFEngine, error) {
 // retried, and every PDF read then returns that error.
 func (p *PDFEngine) Warm(ctx context.Context) error {
 	if err := p.e.Warm(ctx); err != nil {
+		return fmt.Errorf("qrcascade: %w", err)
+	}
+	return nil
+}
+
+// Ready reports whether the engine has started (nil), is starting or has
+// not been asked to (an error saying so), or failed to start (that
+// error). It does not block, nor start the engine: a readiness probe.
+func (p *PDFEngine) Ready() error {
+	if err := p.e.Ready(); err != nil {
 		return fmt.Errorf("qrcascade: %w", err)
 	}
 	return nil

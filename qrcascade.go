@@ -71,7 +71,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"math"
 	"slices"
 	"time"
 
@@ -125,22 +124,41 @@ type Options struct {
 	// Models supplies the neural detectors. Nil: the Reader creates its
 	// own with default ModelOptions. Share one between Readers.
 	Models *Models
-	// MaxPages rejects inputs with more pages (PDF pages, TIFF
-	// directories, GIF frames) with a *LimitError "pages", before any page
-	// is read. Zero: 20; negative: no limit.
+	// MaxPages bounds the pages of a document (PDF pages, TIFF
+	// directories, GIF frames) that are read: the first MaxPages (of
+	// those Pages selects) are read and the Result is marked Truncated
+	// "max_pages". Zero: DefaultMaxPages (100); negative: no limit.
 	MaxPages int
+	// Pages selects the pages of a document to read, 1-based: "1-3",
+	// "2,5,7-" (7 to the end), "-4" (1 to 4). "": every page.
+	Pages string
+	// StopAtInvoice stops reading a document after the first page on
+	// which a code is a recognised invoice payload (see Options.Invoices;
+	// the payloads are recognised for this even when Invoices is off).
+	StopAtInvoice bool
+	// MaxDocumentPixels is the work budget of one document: the pages to
+	// read, each counted as its area at PDFDPI in pixels (before the pixel
+	// bound lowers the resolution of a huge page), may total this many;
+	// the pages past it are not read and the Result is marked Truncated
+	// "work". A document whose first page alone exceeds it is refused
+	// with a *LimitError "document pixels". Zero:
+	// DefaultMaxDocumentPixels (400e6, about 100 A4 pages at 200 dpi);
+	// negative: no budget.
+	MaxDocumentPixels int64
 	// PDFDPI is the resolution PDF pages are rendered at, in dots per
-	// inch; a page that would exceed MaxPixels is rendered at the highest
-	// resolution that fits. Zero: 200. At most 2400.
+	// inch; a page that would exceed MaxPixels (or 16 million pixels,
+	// whichever is less) is rendered at the highest resolution that fits.
+	// Zero: 200. At most 2400. Code points are in this frame.
 	PDFDPI int
-	// PDFRetryDPI is the least resolution of the second pass over a PDF
-	// page that read nothing at PDFDPI: the regions where the page draws a
-	// vector symbol are rendered again, 1000 pixels across (at least this
-	// DPI, at most 2400), and read; a page whose content cannot be
-	// searched (over 5000 objects) is rendered whole at this DPI when
-	// no page of the document read a code. Both are bounded by MaxPixels; code
-	// points are mapped back to the PDFDPI frame. Zero: 2 × PDFDPI;
-	// negative: no second pass. See docs/PDF.md.
+	// PDFRetryDPI is the least resolution of the regions where a PDF
+	// page draws a vector symbol: a page whose embedded images read
+	// nothing has those regions rendered alone, 1000 pixels across (at
+	// least this DPI, at most 2400), and read before the whole page is
+	// rendered at PDFDPI, which is skipped when a region read. A page
+	// whose content cannot be searched (over 5000 objects) is rendered
+	// whole at this DPI when no page of the document read a code. Both
+	// are bounded by MaxPixels; code points are mapped back to the PDFDPI
+	// frame. Zero: 2 × PDFDPI; negative: no region pass. See docs/PDF.md.
 	PDFRetryDPI int
 	// PDF renders PDF pages. Nil: the Reader makes its own engine (with
 	// PDFCacheDir), starts it on the first PDF and closes it in Close.
@@ -184,6 +202,9 @@ func (o Options) Validate() error {
 	if o.PDFDPI < 0 || o.PDFDPI > pdf.MaxDPI || o.PDFRetryDPI > pdf.MaxDPI {
 		return fmt.Errorf("qrcascade: pdf dpi %d / retry dpi %d outside 0..%d", o.PDFDPI, o.PDFRetryDPI, pdf.MaxDPI)
 	}
+	if _, err := parsePages(o.Pages); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -194,6 +215,8 @@ type Reader struct {
 	classic  *classic.Tier
 	cascade  *cascade.Cascade
 	invoices *invoice.Registry // nil unless Options.Invoices
+	registry *invoice.Registry // recognises invoices for StopAtInvoice
+	pages    pageSet           // Options.Pages, parsed
 	pdf      *PDFEngine        // started on the first PDF
 	ownsPDF  bool              // pdf was made by NewReader: Close closes it
 }
@@ -251,8 +274,12 @@ func NewReader(opts Options) (*Reader, error) {
 		}
 		r.ownsPDF = true
 	}
+	r.registry = invoice.NewRegistry()
 	if opts.Invoices {
-		r.invoices = invoice.NewRegistry()
+		r.invoices = r.registry
+	}
+	if r.pages, err = parsePages(opts.Pages); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -261,60 +288,25 @@ func NewReader(opts Options) (*Reader, error) {
 func (r *Reader) Options() Options { return r.opts }
 
 // Read decodes the image or PDF document in data (format sniffed from its
-// bytes) and reads every QR code on every page. It does not keep data.
+// bytes) and reads every QR code on every page, within the page policy of
+// Options (MaxPages, Pages, StopAtInvoice, MaxDocumentPixels; see
+// ReadPages). It does not keep data.
 //
 // A Result with no codes and a nil error means the input holds no readable
 // code. Input errors are *FormatError, *UnsupportedError (ErrEncrypted for
 // a PDF that needs a password), *LimitError or ErrEmpty; the Result is nil
 // when the first page could not be decoded, and holds the earlier pages'
-// codes when a later one could not. When the deadline (ctx or
-// Options.Timeout) passes, Read returns the partial Result with an error
-// wrapping context.DeadlineExceeded.
+// codes when a later one could not. A document (PDF, multi-page TIFF, GIF)
+// that hits a page limit, the work budget or the deadline after at least
+// one page was read returns what was read with Result.Truncated set and a
+// nil error. Otherwise, when the deadline (ctx or Options.Timeout) passes,
+// Read returns the partial Result with an error wrapping
+// context.DeadlineExceeded.
 //
-// The first PDF a Reader sees starts the PDF engine (see docs/PDF.md).
+// The first PDF a Reader sees starts the PDF engine unless Warm was called
+// (see docs/PDF.md).
 func (r *Reader) Read(ctx context.Context, data []byte) (*Result, error) {
-	res, err := r.readBytes(ctx, data)
-	return res, publicError(err)
-}
-
-// readBytes is Read with the internal packages' input errors.
-func (r *Reader) readBytes(ctx context.Context, data []byte) (*Result, error) {
-	ctx, cancel := r.withTimeout(ctx)
-	defer cancel()
-	start := time.Now()
-	if _, serr := imgio.Sniff(data); serr != nil && pdf.Is(data) {
-		res, err := r.readPDF(ctx, data)
-		if res != nil {
-			res.Timings.Total = time.Since(start)
-			res.Explain.prune(res.Codes)
-		}
-		return res, err
-	}
-	res := &Result{}
-	var tierErr error
-	lim := imgio.Limits{MaxBytes: r.opts.MaxBytes, MaxPixels: r.opts.MaxPixels, MaxPages: r.opts.MaxPages}
-	pages := 0
-	decoding := start
-	info, err := imgio.DecodePages(data, lim, func(i int, p *gray.Plane) error {
-		res.Timings.DecodeImage += time.Since(decoding)
-		if i == 0 {
-			res.Image.Width, res.Image.Height = p.W, p.H
-		}
-		pages++
-		tierErr = r.read(ctx, p, i+1, nil, res)
-		decoding = time.Now()
-		return tierErr
-	})
-	res.Image.Format, res.Image.Pages = info.Format, info.Pages
-	res.Timings.Total = time.Since(start)
-	res.Explain.prune(res.Codes)
-	switch {
-	case tierErr != nil:
-		return res, tierErr
-	case err != nil && pages == 0:
-		return nil, err
-	}
-	return res, err
+	return r.ReadPages(ctx, data, PageOptions{})
 }
 
 // maxBytes is the effective byte limit for inputs not decoded by imgio.
@@ -325,14 +317,6 @@ func (r *Reader) maxBytes() int64 {
 	return r.opts.MaxBytes
 }
 
-// maxPages is the effective page limit for PDF documents (<= 0: none).
-func (r *Reader) maxPages() int {
-	if r.opts.MaxPages == 0 {
-		return imgio.DefaultMaxPages
-	}
-	return r.opts.MaxPages
-}
-
 // maxPixels is the effective pixel limit of a rendered PDF page (<= 0:
 // none).
 func (r *Reader) maxPixels() int64 {
@@ -340,236 +324,6 @@ func (r *Reader) maxPixels() int64 {
 		return imgio.DefaultMaxPixels
 	}
 	return r.opts.MaxPixels
-}
-
-// maxPageImages bounds the image objects read directly on one page: an
-// invoice carries a logo or two and the code. A page with more (a scan cut
-// into tiles, a catalogue) is only rendered, which reassembles them.
-const maxPageImages = 8
-
-// regionSide is the size, in pixels, a candidate region's longer side is
-// rendered to in the second pass (at least Options.PDFRetryDPI, at most
-// pdf.MaxDPI): the module size is unknown, and a region is small enough
-// to afford the detail (a 0.3 pt module becomes 10 px in a 30 pt region).
-const regionSide = 1000
-
-// scanCover is the share of the page an image must cover, at a resolution
-// at least the render's, for the page to count as a scan: its render would
-// only resample the image already read.
-const scanCover = 0.9
-
-// readPDF reads every page of a PDF document (see docs/PDF.md). On each
-// page, the image objects are first extracted at their native resolution
-// and read (a few milliseconds, and sharper than a render); the page is
-// then rendered at Options.PDFDPI and read, unless an image read a code or
-// the page is a scan (one image over most of it at least as fine as the
-// render), and Options.All is not set.
-//
-// A rendered page that read nothing gets a second pass (unless
-// Options.PDFRetryDPI < 0): the regions where its content draws a
-// vector symbol (pdf.Document.Candidates) are rendered at a higher
-// resolution and read. A page whose content cannot be searched (over
-// 5000 objects, or forms nested too deep) is rendered whole at
-// Options.PDFRetryDPI instead, when no page of the document read a code.
-func (r *Reader) readPDF(ctx context.Context, data []byte) (*Result, error) {
-	if max := r.maxBytes(); max >= 0 && int64(len(data)) > max {
-		return nil, &imgio.LimitError{What: "bytes", Limit: max, Actual: int64(len(data))}
-	}
-	start := time.Now()
-	res := &Result{Image: ImageInfo{Format: "pdf"}}
-	doc, err := r.pdf.e.Open(ctx, data)
-	res.Timings.DecodeImage = time.Since(start)
-	if err != nil {
-		if ctx.Err() != nil {
-			return res, fmt.Errorf("qrcascade: %w", err)
-		}
-		return nil, err
-	}
-	defer doc.Close()
-	if max := r.maxPages(); max > 0 && doc.Pages() > max {
-		return nil, &imgio.LimitError{What: "pages", Limit: int64(max), Actual: int64(doc.Pages())}
-	}
-	res.Image.Pages = doc.Pages()
-	rendered := make([]int, doc.Pages()) // the DPI page i was rendered at; 0: not rendered
-	for i := range rendered {
-		w, h, err := doc.PageSize(i)
-		if err != nil {
-			return pdfResult(res, i, err)
-		}
-		dpi := pdf.FitDPI(w, h, r.opts.PDFDPI, r.maxPixels())
-		if i == 0 {
-			s := float64(dpi) / 72
-			res.Image.Width, res.Image.Height = int(math.Ceil(w*s)), int(math.Ceil(h*s))
-		}
-		found, scan, err := r.readImages(ctx, doc, i, w*h, dpi, res)
-		if err != nil {
-			return res, err
-		}
-		if (found || scan) && !r.opts.All {
-			continue
-		}
-		p, used, err := r.renderPage(doc, i, dpi, res)
-		if err != nil {
-			return pdfResult(res, i, err)
-		}
-		rendered[i] = used
-		if err := r.read(ctx, p, i+1, nil, res); err != nil {
-			return res, err
-		}
-	}
-	if r.opts.PDFRetryDPI < 0 {
-		return res, nil
-	}
-	var opaque []int // pages to render whole again
-	for i, dpi := range rendered {
-		if dpi == 0 || onPage(res.Codes, i+1) {
-			continue
-		}
-		whole, err := r.readRegions(ctx, doc, i, dpi, res)
-		if err != nil {
-			return res, err
-		}
-		if whole {
-			opaque = append(opaque, i)
-		}
-	}
-	if len(res.Codes) > 0 {
-		return res, nil
-	}
-	for _, i := range opaque {
-		dpi := rendered[i]
-		if r.opts.PDFRetryDPI <= dpi {
-			continue
-		}
-		p, hdpi, err := r.renderPage(doc, i, r.opts.PDFRetryDPI, res)
-		if err != nil {
-			return res, err
-		}
-		if hdpi <= dpi {
-			continue // the pixel limit allows no more detail
-		}
-		scale := float64(dpi) / float64(hdpi)
-		if err := r.read(ctx, p, i+1, func(q geom.Point) geom.Point { return q.Scale(scale) }, res); err != nil {
-			return res, err
-		}
-	}
-	return res, nil
-}
-
-// onPage reports whether a code was read on page.
-func onPage(codes []Code, page int) bool {
-	for _, c := range codes {
-		if c.Page == page {
-			return true
-		}
-	}
-	return false
-}
-
-// readRegions renders the candidate regions of page i of doc (read at dpi)
-// at a higher resolution, regionSide pixels across, and reads them,
-// mapping code points to the page at dpi. whole reports that the page's
-// content could not be searched and only a whole-page render would see a
-// small code; a failure to search counts as that, only the end of ctx is
-// an error.
-func (r *Reader) readRegions(ctx context.Context, doc *pdf.Document, i, dpi int, res *Result) (whole bool, err error) {
-	start := time.Now()
-	regions, opaque, err := doc.Candidates(i)
-	res.Timings.DecodeImage += time.Since(start)
-	if err != nil {
-		if ctx.Err() != nil {
-			return false, fmt.Errorf("qrcascade: %w", err)
-		}
-		return true, nil
-	}
-	for _, reg := range regions {
-		want := int(math.Ceil(regionSide * 72 / math.Max(reg.W, reg.H)))
-		rdpi := pdf.FitDPI(reg.W, reg.H, min(max(want, r.opts.PDFRetryDPI), pdf.MaxDPI), r.maxPixels())
-		if rdpi <= dpi {
-			continue // no more detail than the page render had
-		}
-		start := time.Now()
-		p, used, err := doc.RenderRegion(i, rdpi, reg)
-		res.Timings.DecodeImage += time.Since(start)
-		if err != nil {
-			return false, fmt.Errorf("qrcascade: %w", err)
-		}
-		k, s := 72/float64(used), float64(dpi)/72
-		to := func(q geom.Point) geom.Point {
-			return geom.Point{X: (q.X*k + reg.X) * s, Y: (q.Y*k + reg.Y) * s}
-		}
-		if err := r.read(ctx, p, i+1, to, res); err != nil {
-			return false, err
-		}
-	}
-	return opaque, nil
-}
-
-// pdfResult returns the error of page i: with no result when it is the
-// first page and the error is the input's (as Read documents), with the
-// partial result otherwise.
-func pdfResult(res *Result, i int, err error) (*Result, error) {
-	var fe *imgio.FormatError
-	if i == 0 && errors.As(err, &fe) {
-		return nil, err
-	}
-	return res, err
-}
-
-// readImages reads the image objects of page i of doc (area its size in
-// square points) at their native resolution, mapping the codes' points to
-// the page rendered at dpi. Each image, and all of them together, are
-// bounded by Options.MaxPixels; a page with more than maxPageImages is
-// left to the render. found reports a code read; scan, an image that
-// covers scanCover of the page at dpi or finer. An image that cannot be
-// extracted is left to the render; only the end of ctx is an error.
-func (r *Reader) readImages(ctx context.Context, doc *pdf.Document, i int, area float64, dpi int, res *Result) (found, scan bool, err error) {
-	start := time.Now()
-	ims, err := doc.Images(i, pdf.ImageLimits{MaxPixels: r.maxPixels(), MaxTotal: r.maxPixels(), MaxImages: maxPageImages})
-	res.Timings.DecodeImage += time.Since(start)
-	if err != nil {
-		if ctx.Err() != nil {
-			return false, false, fmt.Errorf("qrcascade: %w", err)
-		}
-		return false, false, nil // too many images, or none readable: the render sees them
-	}
-	n := len(res.Codes)
-	s := float64(dpi) / 72
-	for _, im := range ims {
-		W, H := float64(im.Plane.W), float64(im.Plane.H)
-		var dst geom.Quad
-		for k, c := range im.Corners {
-			dst[k] = c.Scale(s)
-		}
-		h, ok := geom.QuadToQuad(geom.Quad{{X: 0, Y: 0}, {X: W, Y: 0}, {X: W, Y: H}, {X: 0, Y: H}}, dst)
-		if !ok {
-			continue // painted with a degenerate matrix: invisible
-		}
-		if err := r.read(ctx, im.Plane, i+1, h.Apply, res); err != nil {
-			return false, false, err
-		}
-		if im.NativeDPI() >= float64(dpi) && im.Corners.Area() >= scanCover*area {
-			scan = true
-		}
-	}
-	return len(res.Codes) > n, scan, nil
-}
-
-// renderPage renders page i of doc at dpi, or at the highest resolution
-// below it that fits Options.MaxPixels (see pdf.FitDPI), counting the time
-// as image decoding.
-func (r *Reader) renderPage(doc *pdf.Document, i, dpi int, res *Result) (*gray.Plane, int, error) {
-	start := time.Now()
-	w, h, err := doc.PageSize(i)
-	if err != nil {
-		return nil, 0, fmt.Errorf("qrcascade: %w", err)
-	}
-	p, used, err := doc.Render(i, pdf.FitDPI(w, h, dpi, r.maxPixels()))
-	res.Timings.DecodeImage += time.Since(start)
-	if err != nil {
-		return nil, 0, fmt.Errorf("qrcascade: %w", err)
-	}
-	return p, used, nil
 }
 
 // ReadImage reads every QR code in img, an image already decoded (any
@@ -584,7 +338,7 @@ func (r *Reader) ReadImage(ctx context.Context, img image.Image) (*Result, error
 	defer cancel()
 	start := time.Now()
 	p := imgio.ToGray(img)
-	res := &Result{Image: ImageInfo{Format: imageFormat(img), Width: p.W, Height: p.H, Pages: 1}}
+	res := &Result{Image: ImageInfo{Format: imageFormat(img), Width: p.W, Height: p.H, Pages: 1}, PagesRead: 1}
 	err := r.read(ctx, p, 0, nil, res)
 	res.Timings.Total = time.Since(start)
 	res.Explain.prune(res.Codes)
@@ -702,6 +456,17 @@ func (res *Result) seen(page int, c *classic.Code) bool {
 func codeQuad(p [4]Point) geom.Quad {
 	return geom.Quad{{X: p[0][0], Y: p[0][1]}, {X: p[1][0], Y: p[1][1]}, {X: p[2][0], Y: p[2][1]}, {X: p[3][0], Y: p[3][1]}}
 }
+
+// Warm starts the Reader's PDF engine (compiling PDFium, or loading it
+// from the compilation cache) and waits for it or for ctx, so that no
+// request waits for it; a server calls it before it reports ready. When
+// ctx ends first the start goes on in the background. The error is the
+// engine's start-up error, which is final.
+func (r *Reader) Warm(ctx context.Context) error { return r.pdf.Warm(ctx) }
+
+// Ready reports, without blocking, whether the Reader's PDF engine has
+// started (nil) or not yet, or failed (an error): a readiness probe.
+func (r *Reader) Ready() error { return r.pdf.Ready() }
 
 // Close releases the Reader's own PDF engine, if a PDF started it; an
 // engine given in Options.PDF is left to its owner. The Reader must not be

@@ -3,8 +3,8 @@ package qrcascade
 import (
 	"time"
 
-	"github.com/qrcascade/qrcascade/internal/classic"
 	"github.com/qrcascade/qrcascade/internal/cascade"
+	"github.com/qrcascade/qrcascade/internal/classic"
 )
 
 // Result is what one Read found.
@@ -21,6 +21,17 @@ type Result struct {
 	Model Model `json:"model"`
 	// Image describes the decoded input.
 	Image ImageInfo `json:"image"`
+	// PagesRead counts the pages of the input that were read (Image.Pages
+	// counts those it has).
+	PagesRead int `json:"pages_read"`
+	// Truncated says why a document was not read to its end although
+	// pages were left that the page selection chose: TruncatedMaxPages,
+	// TruncatedWork or TruncatedDeadline; "" when none was left.
+	Truncated string `json:"truncated,omitempty"`
+	// StoppedAt is the page after which reading stopped because it held
+	// an invoice code (Options.StopAtInvoice), when pages were left; 0
+	// otherwise.
+	StoppedAt int `json:"stopped_at,omitempty"`
 	// Timings breaks down where the time went.
 	Timings Timings `json:"-"`
 	// Attempts lists every strategy run, in order.

@@ -21,6 +21,12 @@ type readerFlags struct {
 	memBudget  int64
 	standIn    bool
 	afterRead  string
+	// Page policy of documents (PDF, multi-page TIFF, GIF), issue #14.
+	maxPages     int
+	pages        string
+	stopInvoice  bool
+	dpi          int
+	maxDocPixels int64
 }
 
 func (f *readerFlags) register(fs *flag.FlagSet) {
@@ -34,6 +40,11 @@ func (f *readerFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.standIn, "large-stand-in", true, "when no large model is embedded, run the nano weights at 640 px as the large detector (hybrid and large modes)")
 	fs.Int64Var(&f.memBudget, "memory-budget", 0, "refuse to load a model beyond this many bytes of Go memory (0: no budget)")
 	fs.StringVar(&f.afterRead, "after-read", "unread", "nano and hybrid modes: run the nano detector on images where the classic tier read codes too (images with several codes): unread (when it located a candidate it could not decode), always, never")
+	fs.IntVar(&f.maxPages, "max-pages", 0, "documents (PDF, TIFF, GIF): read at most this many pages, the rest reported as truncated (0: 100, <0: no limit)")
+	fs.StringVar(&f.pages, "pages", "", "documents: the pages to read, e.g. 1-3,5,7- (default: all)")
+	fs.BoolVar(&f.stopInvoice, "stop-at-invoice", false, "documents: stop after the first page holding an invoice code")
+	fs.IntVar(&f.dpi, "dpi", 0, "PDF render resolution in dots per inch (0: 200; embedded images are read at their own resolution)")
+	fs.Int64Var(&f.maxDocPixels, "max-document-pixels", 0, "documents: work budget, the pages read may total this many pixels at the render resolution; pages past it are truncated (0: 400e6, <0: none)")
 	fs.BoolVar(&f.invoices, "invoice", false, "recognise and validate invoice payloads (CFDI, AFIP, VERI*FACTU, …) in every code")
 }
 
@@ -41,6 +52,7 @@ func (f *readerFlags) options() qrcascade.Options {
 	o := qrcascade.Options{
 		Mode: qrcascade.Mode(f.mode), All: f.all, Timeout: f.timeout,
 		MaxBytes: f.maxBytes, MaxPixels: f.maxPixels, Invoices: f.invoices, AfterRead: qrcascade.AfterRead(f.afterRead),
+		MaxPages: f.maxPages, Pages: f.pages, StopAtInvoice: f.stopInvoice, PDFDPI: f.dpi, MaxDocumentPixels: f.maxDocPixels,
 		Models: qrcascade.NewModels(qrcascade.ModelOptions{LargeIdleTTL: f.largeTTL, MemoryBudget: f.memBudget, NoLargeStandIn: !f.standIn}),
 	}
 	if f.strategies != "" {

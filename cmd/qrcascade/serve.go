@@ -47,6 +47,7 @@ type serveFlags struct {
 	pdfWarm         bool
 	pdfCacheDir     string
 	pdfInstances    int
+	pdfMemory       int64
 }
 
 // newServeFlagSet registers the serve flags, with the environment variable
@@ -56,9 +57,10 @@ func newServeFlagSet(f *serveFlags, stderr io.Writer) *flag.FlagSet {
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.addr, "addr", server.DefaultAddr, "listen address, host:port")
 	fs.BoolVar(&f.eagerNano, "eager-nano", false, "load the nano model at start instead of on first use")
-	fs.BoolVar(&f.pdfWarm, "pdf-warm", false, "start the PDF engine in the background at start-up instead of on the first PDF (costs about 18 MB of RSS; saves the first PDF seconds without the compilation cache)")
+	fs.BoolVar(&f.pdfWarm, "pdf-warm", true, "start the PDF engine at start-up, /readyz failing until it has started, so that no request waits for its compilation (false: on the first PDF)")
 	fs.StringVar(&f.pdfCacheDir, "pdf-cache-dir", "", "directory of the PDF engine's compilation cache (default: qrcascade/wazero under the user cache directory; off: none)")
-	fs.IntVar(&f.pdfInstances, "pdf-instances", 2, "PDF documents rendered at once, each in its own PDFium instance of up to 1 GiB")
+	fs.IntVar(&f.pdfInstances, "pdf-instances", 2, "PDF documents rendered at once, each in its own PDFium instance of up to --pdf-memory")
+	fs.Int64Var(&f.pdfMemory, "pdf-memory", 0, "WebAssembly memory of one PDFium instance in bytes; PDFium's allocations fail past it (0: 96 MiB)")
 	f.reader.register(fs)
 	// Serve bounds every request by default; scan and bench do not.
 	to := fs.Lookup("timeout")
@@ -165,7 +167,7 @@ Flags:
 	defaultMode := opts.Mode
 	// One PDF engine for every mode's Reader: each engine would compile
 	// PDFium (seconds) and hold its own instances.
-	pdfEngine, err := qrcascade.NewPDFEngine(qrcascade.PDFOptions{CacheDir: f.pdfCacheDir, Instances: f.pdfInstances})
+	pdfEngine, err := qrcascade.NewPDFEngine(qrcascade.PDFOptions{CacheDir: f.pdfCacheDir, Instances: f.pdfInstances, MaxMemory: f.pdfMemory})
 	if err != nil {
 		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)
 		return exitFailure
@@ -200,6 +202,12 @@ Flags:
 	for _, sc := range invoices.Schemes() {
 		schemes = append(schemes, sc.ID)
 	}
+	// With --pdf-warm, /readyz fails until the PDF engine has started:
+	// no request waits for PDFium's compilation (issue #14).
+	var ready func() error
+	if f.pdfWarm {
+		ready = pdfEngine.Ready
+	}
 	srv, err := server.New(server.Config{
 		Invoice: func(text string) (any, string) {
 			if inv, ok := invoices.Parse(text); ok {
@@ -215,6 +223,7 @@ Flags:
 		ReadTimeout: f.readTimeout, ShutdownTimeout: f.shutdownTimeout,
 		MinBodyRate: f.minBodyRate, BodyGrace: f.bodyGrace, BodyMemory: f.bodyMemory, MaxConns: f.maxConns,
 		Logger: log, Version: buildVersion(),
+		Ready: ready,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "qrcascade serve: %v\n", err)

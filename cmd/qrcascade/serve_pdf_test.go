@@ -33,9 +33,9 @@ func TestServePDFWarm(t *testing.T) {
 		env  map[string]string
 		warm bool
 	}{
-		{"default", nil, nil, false},
+		{"default", nil, nil, true}, // warm before ready since #14
 		{"flag on", []string{"--pdf-warm"}, nil, true},
-		{"env on", nil, map[string]string{"QRCASCADE_PDF_WARM": "true"}, true},
+		{"env off", nil, map[string]string{"QRCASCADE_PDF_WARM": "false"}, false},
 		{"flag off", []string{"--pdf-warm=false"}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -69,6 +69,12 @@ func TestServePDFWarm(t *testing.T) {
 				if !logged("pdf engine ready") {
 					t.Fatalf("no \"pdf engine ready\" line: %s", logs.String())
 				}
+				// Ready once the engine has started.
+				resp, err := http.Get("http://" + addr + "/readyz")
+				if err != nil || resp.StatusCode != http.StatusOK {
+					t.Fatalf("GET /readyz after the engine started: %v %v", resp, err)
+				}
+				resp.Body.Close()
 			}
 			var resp *http.Response
 			for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(20 * time.Millisecond) {

@@ -13,8 +13,8 @@ import (
 	"github.com/qrcascade/qrcascade/internal/geom"
 	"github.com/qrcascade/qrcascade/internal/neural"
 	"github.com/qrcascade/qrcascade/internal/synth"
-	"github.com/qrcascade/qrcascade/models"
 	"github.com/qrcascade/qrcascade/internal/vocab"
+	"github.com/qrcascade/qrcascade/models"
 )
 
 // tinyModel is a small valid detector (random weights) from the neural

@@ -29,7 +29,10 @@
 //
 // # Procedure
 //
-// Open copies the bytes into the instance, opens the document (an encrypted
+// Open first checks the file with Scan, in Go: each Flate stream is
+// decoded up to its bound (Config.Scan) and an image declaring too many
+// pixels is refused, so a decompression bomb is refused in milliseconds
+// before PDFium sees it. It then copies the bytes into the instance, opens the document (an encrypted
 // document needs a password, which is refused with ErrEncrypted inside an
 // *imgio.UnsupportedError; a file PDFium cannot parse gives an
 // *imgio.FormatError) and counts its pages against Config.MaxPages
@@ -73,10 +76,16 @@
 // # Weak spots
 //
 //   - The first PDF after a cold start with no usable cache waits for the
-//     compilation (7 to 8 s here, about 3 s on a fast machine). A server
-//     should call Warm at start-up.
-//   - Each instance may grow its linear memory up to Config.MaxMemory; the
-//     pool bound times that is the worst case.
+//     compilation (7 to 8 s here, about 3 s on a fast machine), which peaks
+//     near 300 MB of RSS. A server should call Warm at start-up and report
+//     ready after it (Ready).
+//   - Each instance may grow its linear memory up to Config.MaxMemory (96
+//     MiB by default); the pool bound times that is the worst case. An
+//     allocation past it fails inside PDFium (the object is skipped or the
+//     call fails). A closed or killed instance's memory is handed back to
+//     the system at once (debug.FreeOSMemory, in the background).
+//   - Scan decodes Flate (after ASCIIHex/ASCII85) only: an LZW, run-length,
+//     DCT or JBIG2 bomb is left to the memory limit and the deadline.
 //   - Images ignores masks, soft masks and decode arrays: a sample is the
 //     luma of its colour.
 //   - Candidates is a heuristic: a table grid of short rules can look

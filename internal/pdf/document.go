@@ -49,9 +49,12 @@ type Document struct {
 // Config.Timeout: when either ends, the running call is aborted and every
 // later call fails with an error wrapping the context's error.
 //
+// Before anything reaches PDFium, Scan checks the streams against
+// Config.Scan (decompression bombs).
+//
 // Errors: ErrClosed; the context's error while waiting for the engine or a
 // free instance; *imgio.LimitError ("bytes" is the caller's business,
-// "pages" is checked here); *imgio.UnsupportedError wrapping ErrEncrypted;
+// "pages" and those of Scan are checked here); *imgio.UnsupportedError wrapping ErrEncrypted;
 // *imgio.FormatError for a file PDFium cannot open or with no pages.
 func (e *Engine) Open(ctx context.Context, data []byte) (*Document, error) {
 	if len(data) == 0 {
@@ -59,6 +62,9 @@ func (e *Engine) Open(ctx context.Context, data []byte) (*Document, error) {
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
+	}
+	if _, err := Scan(ctx, data, e.cfg.Scan); err != nil {
+		return nil, err
 	}
 	if err := e.Warm(ctx); err != nil {
 		return nil, err
@@ -131,6 +137,30 @@ func (d *Document) open(data []byte) error {
 
 // Pages returns the document's page count.
 func (d *Document) Pages() int { return d.pages }
+
+// MediaSize returns the size of page i (0-based) in points as PDFium
+// reads it from the page dictionary, without loading the page (its
+// content is not parsed): cheap enough to size the work of a whole
+// document before any page is drawn. /Rotate may swap the two.
+func (d *Document) MediaSize(i int) (w, h float64, err error) {
+	if err := d.check(i); err != nil {
+		return 0, 0, err
+	}
+	err = d.call(func() error {
+		r, err := d.inst.FPDF_GetPageSizeByIndexF(&requests.FPDF_GetPageSizeByIndexF{Document: d.doc, Index: i})
+		if err == nil {
+			w, h = float64(r.Size.Width), float64(r.Size.Height)
+		}
+		return err
+	})
+	if err != nil {
+		return 0, 0, d.wrap(fmt.Sprintf("page %d: size", i+1), err)
+	}
+	if !(w > 0 && h > 0) || math.IsInf(w, 0) || math.IsInf(h, 0) {
+		return 0, 0, formatError(fmt.Errorf("page %d: invalid size %gx%g pt", i+1, w, h))
+	}
+	return w, h, nil
+}
 
 // PageSize returns the size of page i (0-based) in points as displayed,
 // /Rotate applied.
@@ -251,7 +281,8 @@ func (d *Document) Close() error {
 	defer d.cancel()
 	if !d.stop() {
 		// The kill watcher has run or is running: the instance belongs
-		// to it.
+		// to it, and its memory is garbage: give it back.
+		d.e.releaseMemory()
 		return nil
 	}
 	if d.doc != "" {
@@ -260,7 +291,12 @@ func (d *Document) Close() error {
 			return err
 		})
 	}
-	if err := d.inst.Close(); err != nil {
+	err := d.inst.Close()
+	// The instance's linear memory (about 18 MB fresh, up to
+	// Config.MaxMemory) is garbage now: give it back at once, so that
+	// instances do not pile up between collections.
+	d.e.releaseMemory()
+	if err != nil {
 		return fmt.Errorf("pdf: closing instance: %w", err)
 	}
 	return nil

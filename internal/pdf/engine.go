@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/klippa-app/go-pdfium"
@@ -27,7 +29,7 @@ const (
 	DefaultMaxPixels = imgio.DefaultMaxPixels // rendered pixels per page, as for images (A4 at 200 dpi is 3.9e6)
 	DefaultInstances = 2                      // PDFium instances alive at once
 	DefaultTimeout   = 30 * time.Second       // one document, open to close
-	DefaultMaxMemory = 1 << 30                // WebAssembly linear memory per instance, bytes
+	DefaultMaxMemory = 96 << 20               // WebAssembly linear memory per instance, bytes (docs/PDF.md)
 	// MaxDPI is the largest resolution Render accepts.
 	MaxDPI = 2400
 )
@@ -45,8 +47,9 @@ const cacheKey = "go-pdfium-v1.21.4-wazero-v1.12.0"
 const wasmPage = 64 << 10
 
 // Config configures an Engine. The zero value is ready to use: 200 dpi, 20
-// pages, 50 megapixels per page, two instances, 30 s per document, 1 GiB of
-// memory per instance, compilation cache under os.UserCacheDir.
+// pages, 50 megapixels per page, two instances, 30 s per document, 96 MiB
+// of memory per instance, the default stream limits of Scan, compilation
+// cache under os.UserCacheDir.
 type Config struct {
 	// DPI is the default render resolution, used by callers that have no
 	// better idea. 0: DefaultDPI (200). At most MaxDPI.
@@ -66,9 +69,16 @@ type Config struct {
 	// caller's context says. 0: DefaultTimeout (30 s); < 0: none.
 	Timeout time.Duration
 	// MaxMemory bounds the WebAssembly linear memory of one instance, in
-	// bytes (rounded down to 64 KiB pages). 0: DefaultMaxMemory (1 GiB).
-	// At most 4 GiB (32-bit WebAssembly).
+	// bytes (rounded down to 64 KiB pages). 0: DefaultMaxMemory (96
+	// MiB). At most 4 GiB (32-bit WebAssembly). An allocation past it
+	// fails inside PDFium, which then skips the object (an image is not
+	// drawn) or fails the call (*imgio.FormatError); the instance is
+	// discarded with its document, so the memory goes back to Go.
 	MaxMemory int64
+	// Scan bounds the decoded size of the document's streams, checked by
+	// Scan in Open before PDFium sees the file. The zero value uses the
+	// defaults of ScanLimits.
+	Scan ScanLimits
 	// CacheDir is the directory of wazero's compilation cache. "":
 	// DefaultCacheDir(). When the directory cannot be created or written,
 	// the cache is skipped (every start compiles). Entries are keyed by the
@@ -147,6 +157,24 @@ type Engine struct {
 
 	mu     sync.Mutex
 	closed bool
+
+	freeing atomic.Bool // a releaseMemory is running
+}
+
+// releaseMemory returns the heap's free memory to the operating system in
+// the background (debug.FreeOSMemory: a collection, then the free pages
+// returned), after an instance was closed or killed with its memory; calls
+// while one runs are dropped. It costs a few milliseconds of CPU, off the
+// request's path, against tens of megabytes per document that the heap
+// would otherwise hold until the next collection and the scavenger.
+func (e *Engine) releaseMemory() {
+	if !e.freeing.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer e.freeing.Store(false)
+		debug.FreeOSMemory()
+	}()
 }
 
 // New validates cfg and returns an Engine. It does not start PDFium.
@@ -177,6 +205,27 @@ func (e *Engine) Warm(ctx context.Context) error {
 		return e.initErr
 	case <-ctx.Done():
 		return fmt.Errorf("pdf: waiting for the engine to start: %w", ctx.Err())
+	}
+}
+
+// ErrNotStarted is returned by Ready before the engine has started.
+var ErrNotStarted = errors.New("pdf: engine not started yet")
+
+// Ready reports, without blocking, whether the engine has started: nil
+// when it has, ErrNotStarted while it has not (Warm starts it), the
+// start-up error when it failed, ErrClosed after Close.
+func (e *Engine) Ready() error {
+	e.mu.Lock()
+	closed := e.closed
+	e.mu.Unlock()
+	if closed {
+		return ErrClosed
+	}
+	select {
+	case <-e.ready:
+		return e.initErr
+	default:
+		return ErrNotStarted
 	}
 }
 

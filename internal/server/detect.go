@@ -24,12 +24,17 @@ type detectResponse struct {
 	TimingsMS timingsMS           `json:"timings_ms"`
 	Codes     []codeJSON          `json:"codes"`
 	Image     qrcascade.ImageInfo `json:"image"`
-	RequestID string              `json:"request_id"`
 	Explain   *explainJSON        `json:"explain,omitempty"` // explain=1 only
 	// Partial is set when a tier due to run was skipped (Skipped says
 	// which and why); Codes holds what the tiers that ran read.
 	Partial bool                `json:"partial,omitempty"`
 	Skipped []qrcascade.Skipped `json:"skipped,omitempty"`
+	// PagesRead, Truncated and StoppedAt report the page policy of a
+	// document (see qrcascade.Result).
+	PagesRead int    `json:"pages_read"`
+	Truncated string `json:"truncated,omitempty"`
+	StoppedAt int    `json:"stopped_at,omitempty"`
+	RequestID string `json:"request_id"`
 }
 
 // timingsMS breaks latency_ms down, in milliseconds.
@@ -55,10 +60,20 @@ type detectQuery struct {
 	multi   bool // all codes (default) or only the first
 	invoice bool // parse payloads as invoices
 	explain bool // add the explain member
+	pages   qrcascade.PageOptions
+}
+
+// PageReader is an ImageReader that takes the page policy of one request
+// (max_pages=, pages=, stop=invoice, dpi=). *qrcascade.Reader implements
+// it; a reader that does not is given no page options.
+type PageReader interface {
+	ReadPages(ctx context.Context, data []byte, o qrcascade.PageOptions) (*qrcascade.Result, error)
 }
 
 // parseQuery validates the query: mode=classic|nano|hybrid|large,
-// multi=0|1, invoice=0|1, explain=0|1 (any strconv.ParseBool spelling).
+// multi=0|1, invoice=0|1, explain=0|1 (any strconv.ParseBool spelling),
+// and the page policy of documents: max_pages=N (-1: no limit),
+// pages=1-3,5, stop=invoice, dpi=N.
 func (s *Server) parseQuery(r *http.Request) (detectQuery, ImageReader, *apiError) {
 	q := r.URL.Query()
 	dq := detectQuery{mode: s.cfg.DefaultMode, multi: true}
@@ -79,6 +94,31 @@ func (s *Server) parseQuery(r *http.Request) (detectQuery, ImageReader, *apiErro
 			}
 			*f.dst = b
 		}
+	}
+	if v := q.Get("max_pages"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n == 0 || n < -1 {
+			return bad("query max_pages=%q: want a positive page count, or -1 for no limit", v)
+		}
+		dq.pages.MaxPages = n
+	}
+	if v := q.Get("dpi"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return bad("query dpi=%q: want a resolution in dots per inch", v)
+		}
+		dq.pages.DPI = n
+	}
+	switch v := q.Get("stop"); v {
+	case "":
+	case "invoice":
+		dq.pages.StopAtInvoice = true
+	default:
+		return bad("query stop=%q: want invoice", v)
+	}
+	dq.pages.Pages = q.Get("pages")
+	if err := dq.pages.Validate(); err != nil {
+		return bad("%v", err)
 	}
 	reader, ok := s.cfg.Readers[dq.mode]
 	if !ok {
@@ -176,7 +216,7 @@ func (s *Server) handleDetect(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	wait := time.Since(queued)
-	res, err := s.decode(ctx, reader, data)
+	res, err := s.decode(ctx, reader, data, dq.pages)
 	if res == nil {
 		res = &qrcascade.Result{} // a reader may return no result with its error
 	}
@@ -227,10 +267,13 @@ func errOverloaded() *apiError {
 		Message: "every decode slot and queue place is taken; retry later", Outcome: outcomeOverloaded}
 }
 
-// decode runs reader on data and releases the decode slot, even when the
-// reader panics.
-func (s *Server) decode(ctx context.Context, reader ImageReader, data []byte) (*qrcascade.Result, error) {
+// decode runs reader on data (with the request's page options when it is
+// a PageReader) and releases the decode slot, even when the reader panics.
+func (s *Server) decode(ctx context.Context, reader ImageReader, data []byte, po qrcascade.PageOptions) (*qrcascade.Result, error) {
 	defer s.lim.release()
+	if pr, ok := reader.(PageReader); ok {
+		return pr.ReadPages(ctx, data, po)
+	}
 	return reader.Read(ctx, data)
 }
 
@@ -247,6 +290,9 @@ func (s *Server) response(res *qrcascade.Result, dq detectQuery, id string, rece
 		},
 		Codes:     make([]codeJSON, 0, len(res.Codes)),
 		Image:     res.Image,
+		PagesRead: res.PagesRead,
+		Truncated: res.Truncated,
+		StoppedAt: res.StoppedAt,
 		RequestID: id,
 		Partial:   res.Partial(),
 		Skipped:   res.Skipped,

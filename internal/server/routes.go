@@ -92,7 +92,7 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 		About: "QR code reading for invoice pipelines: POST an image to /detect, get the codes back as JSON.",
 		Modes: s.modes,
 		Endpoints: map[string]string{
-			"POST /detect":      "raw image body (any content type) or multipart field \"image\"; query mode=, multi=, invoice=, explain=",
+			"POST /detect":      "raw image body (any content type) or multipart field \"image\"; query mode=, multi=, invoice=, explain=, max_pages=, pages=, stop=invoice, dpi=",
 			"GET /healthz":      "liveness",
 			"GET /readyz":       "readiness (fails while shutting down)",
 			"GET /metrics":      "Prometheus metrics",

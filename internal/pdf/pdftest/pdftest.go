@@ -290,3 +290,114 @@ func Build(pages []*Page, opt Options) []byte {
 	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, catalog, encrypt, xref)
 	return b.Bytes()
 }
+
+// Bombs: small files that cost a reader far more than their size. They
+// are built by streaming, so that the test holding them pays only for the
+// compressed bytes.
+
+// flateOf returns n copies of fill, deflated (zlib, best compression),
+// without holding the n bytes.
+func flateOf(n int64, fill byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&buf, zlib.BestCompression)
+	chunk := bytes.Repeat([]byte{fill}, 1<<20)
+	for n > 0 {
+		k := min(n, int64(len(chunk)))
+		zw.Write(chunk[:k])
+		n -= k
+	}
+	zw.Close()
+	return buf.Bytes()
+}
+
+// single writes a one-page document whose page has the given extra
+// resources and content stream dictionary entries (ISO 32000-1, 7.3.8),
+// with the objects given after the page's (numbered from 5).
+func single(w, h float64, contentDict string, content []byte, resources string, extra ...[2]any) []byte {
+	var b bytes.Buffer
+	var offsets []int
+	obj := func(body string, stream []byte) {
+		offsets = append(offsets, b.Len())
+		fmt.Fprintf(&b, "%d 0 obj\n%s", len(offsets), body)
+		if stream != nil {
+			b.WriteString("\nstream\n")
+			b.Write(stream)
+			b.WriteString("\nendstream")
+		}
+		b.WriteString("\nendobj\n")
+	}
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	obj("<< /Type /Catalog /Pages 2 0 R >>", nil)
+	obj("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", nil)
+	obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << %s >> /Contents 4 0 R >>", w, h, resources), nil)
+	obj(fmt.Sprintf("<< %s /Length %d >>", contentDict, len(content)), content)
+	for _, x := range extra {
+		body, _ := x[0].(string)
+		stream, _ := x[1].([]byte)
+		obj(fmt.Sprintf(body, len(stream)), stream)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
+	return b.Bytes()
+}
+
+// ContentBomb writes an A4 page whose Flate content stream inflates to n
+// bytes of spaces (issue #17: 300 MB from about 300 KB).
+func ContentBomb(n int64) []byte {
+	return single(A4[0], A4[1], "/Filter /FlateDecode", flateOf(n, ' '), "")
+}
+
+// ImageBomb writes an A4 page that paints one w×h 8-bit gray image whose
+// Flate stream inflates to w·h zero bytes (issue #17: 0.3 GB from about
+// 300 KB).
+func ImageBomb(w, h int) []byte {
+	content := []byte("q 595 0 0 842 0 0 cm /Im0 Do Q\n")
+	return single(A4[0], A4[1], "", content, "/XObject << /Im0 5 0 R >>",
+		[2]any{fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %%d >>", w, h),
+			flateOf(int64(w)*int64(h), 0)})
+}
+
+// BlankPages writes n empty pages of side×side points (issue #17: 20
+// pages of 14400 pt, the largest PDF allows, in 2.3 KB).
+func BlankPages(n int, side float64) []byte {
+	pages := make([]*Page, n)
+	for i := range pages {
+		pages[i] = NewPage(side, side)
+	}
+	return Build(pages, Options{})
+}
+
+// LongDocument writes n A4 pages, each with a line of text and a QR code
+// whose text is Payload(i) for page i (1-based): drawn with vector
+// rectangles (3 pt modules, top-left corner at 400, 650 pt), or embedded
+// as a Flate image at 4 pixels per module when image is set. It returns the
+// file.
+func LongDocument(n int, image bool) ([]byte, error) {
+	pages := make([]*Page, n)
+	for i := range pages {
+		p := NewPage(A4[0], A4[1])
+		p.Text(60, 60, 14, fmt.Sprintf("FACTURA F-2026-%04d", i+1))
+		m, err := Matrix(Payload(i + 1))
+		if err != nil {
+			return nil, err
+		}
+		if image {
+			if err := p.ImageQR(m, 4, 400, 650, 120, false); err != nil {
+				return nil, err
+			}
+		} else {
+			p.VectorQR(m, 400, 650, 3)
+		}
+		pages[i] = p
+	}
+	return Build(pages, Options{}), nil
+}
+
+// Payload is the text of the code on page i (1-based) of LongDocument.
+func Payload(i int) string {
+	return fmt.Sprintf("https://www.afip.gob.ar/fe/qr/?p=INVOICE-PAGE-%04d", i)
+}
