@@ -261,9 +261,10 @@ func TestDecodeLimits(t *testing.T) {
 		{"default-bytes", make([]byte, DefaultMaxBytes+1), Limits{}, &LimitError{"bytes", DefaultMaxBytes, DefaultMaxBytes + 1}},
 		{"no-limits", small, Limits{MaxBytes: -1, MaxPixels: -1}, nil},
 		{"work", small, Limits{MaxWork: 4999}, &LimitError{LimitWork, 4999, 5000}},
-		// 8-bit gray PNG: the plane is the decoder's image, 1 byte a pixel.
-		{"memory", small, Limits{MaxDecodeBytes: 4999}, &LimitError{LimitMemory, 4999, 5000}},
-		{"memory-exact-fits", small, Limits{MaxDecodeBytes: 5000}, nil},
+		// 8-bit gray PNG: the plane is the decoder's image, 1 byte a pixel,
+		// plus image/png's two row buffers (2 × (100×8+1) at most).
+		{"memory", small, Limits{MaxDecodeBytes: 6601}, &LimitError{LimitMemory, 6601, 6602}},
+		{"memory-exact-fits", small, Limits{MaxDecodeBytes: 6602}, nil},
 		{"side", small, Limits{MinSide: 51}, &LimitError{LimitSide, 51, 50}},
 		{"side-exact-fits", small, Limits{MinSide: 50}, nil},
 		{"aspect", small, Limits{MaxAspect: 1}, &LimitError{LimitAspect, 1, 2}},
