@@ -70,7 +70,7 @@ func TestScanExitCodesAndJSON(t *testing.T) {
 		t.Errorf("junk: exit %d, want %d", code, exitFailure)
 	}
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	if len(lines) != 2 || !strings.Contains(lines[1], `"error":"imgio: `) {
+	if len(lines) != 2 || !strings.Contains(lines[1], `"error":"unsupported input: `) {
 		t.Errorf("output order or error: %q", stdout)
 	}
 	// Missing path and bad flags: exit 2.

@@ -29,7 +29,7 @@ import (
 //     maintain and fuzz), an image whose format would need more is refused
 //     with a message that names the remedy (an 8-bit or smaller image).
 //     JPEG, the common case for photos, goes to internal/jpegluma, which
-//     decodes the luma plane only (1 byte per pixel; 3 for progressive
+//     decodes the luma plane only (1 byte per pixel; 3.25 for progressive
 //     files, which keep their coefficients);
 //   - total work (Limits.MaxWork): the pixels summed over every page the
 //     request will read (TIFF directories, GIF canvases), so that a small
@@ -47,7 +47,8 @@ const (
 	DefaultMaxWork = 100e6
 	// DefaultMaxDecodeBytes bounds one page's decoder memory: a 12 MP
 	// RGB PNG (60 MB) fits, a 49 MP 16-bit RGBA PNG (441 MB) does not;
-	// JPEG (luma only) fits up to the pixel limit, 22 MP progressive.
+	// JPEG (luma only) fits up to the pixel limit, 20 MP progressive;
+	// an 8-bit gray TIFF up to 11 MP (an A4 page at 300 dpi is 8.7 MP).
 	DefaultMaxDecodeBytes = 64 << 20
 	// DefaultMinSide is the recommended Limits.MinSide, the one the
 	// qrcascade Reader applies unless told otherwise: a version 1 QR code
@@ -164,19 +165,22 @@ func decodeCost(data []byte, format string, cfg image.Config, fallback bool) int
 	case FormatJPEG:
 		progressive, comps := jpegFrame(data)
 		if !fallback {
-			// jpegluma: the Y plane, plus int16 coefficients when
-			// progressive.
+			// jpegluma: the Y plane padded to whole MCUs (16 pixels at
+			// most), plus int16 coefficients and a 64-bit mask a block
+			// when progressive.
+			padded := int64((cfg.Width+15)/16*16) * int64((cfg.Height+15)/16*16)
 			if progressive {
-				return px * 3
+				return padded * 13 / 4
 			}
-			return px
+			return padded
 		}
-		// image/jpeg: up to 3 planes (YCbCr 4:4:4) or 4 (CMYK, which it
-		// converts), int32 coefficients per component when progressive,
-		// then the gray plane.
-		cost := int64(4 + 1)
+		// image/jpeg: a plane per component, the RGBA or CMYK image it
+		// converts them to, the gray plane, and int32 coefficients per
+		// component when progressive.
+		c := int64(max(comps, 1))
+		cost := c + 4 + 1
 		if progressive {
-			cost += 4 * int64(max(comps, 1))
+			cost += 4 * c
 		}
 		return px * cost
 	case FormatPNG:
@@ -187,7 +191,9 @@ func decodeCost(data []byte, format string, cfg image.Config, fallback bool) int
 		// bytes a pixel: nothing for a photo, 100 MB for a 50 MP line.
 		return px*(per+out) + 2*(int64(cfg.Width)*8+1)
 	case FormatTIFF:
-		per *= 2 // a strip's decompressed bytes are buffered whole
+		// A strip's decompressed bytes are read whole into a buffer that
+		// grows by doubling: measured 5 bytes a pixel for 8-bit gray.
+		per *= 6
 	case FormatWebP:
 		if cfg.ColorModel == color.NYCbCrAModel {
 			per += 4 // the alpha plane is decoded as a lossless ARGB image
