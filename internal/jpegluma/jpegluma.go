@@ -454,7 +454,7 @@ func (d *decoder) processDQT(p, n int) error {
 		switch x >> 4 {
 		case 0:
 			if n < 64 {
-				return d.errAt(p, "DQT has wrong length")
+				return d.dqtShort(p, n)
 			}
 			for i := range 64 {
 				d.quant[tq][i] = int32(d.data[p+i])
@@ -462,7 +462,7 @@ func (d *decoder) processDQT(p, n int) error {
 			p, n = p+64, n-64
 		case 1:
 			if n < 128 {
-				return d.errAt(p, "DQT has wrong length")
+				return d.dqtShort(p, n)
 			}
 			for i := range 64 {
 				d.quant[tq][i] = int32(d.data[p+2*i])<<8 | int32(d.data[p+2*i+1])
@@ -473,6 +473,16 @@ func (d *decoder) processDQT(p, n int) error {
 		}
 	}
 	return nil
+}
+
+// dqtShort ends a DQT segment whose n bytes left after a Pq/Tq byte are
+// fewer than its table: as image/jpeg does, the segment is accepted when
+// nothing is left (the table keeps its values) and is an error otherwise.
+func (d *decoder) dqtShort(p, n int) error {
+	if n == 0 {
+		return nil
+	}
+	return d.errAt(p, "DQT has wrong length")
 }
 
 // processDHT reads Huffman tables (section B.2.4.2).
