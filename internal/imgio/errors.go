@@ -118,7 +118,11 @@ func (e *LimitError) Error() string {
 		return "image too large to decode: its pixel format needs " + megabytes(e.Actual) +
 			" of memory, over the limit of " + megabytes(e.Limit) + " (send an 8-bit or smaller image)"
 	case LimitSide:
-		return "image cannot hold a QR code: its shortest side is " + a + " pixels, under the minimum of " + l
+		unit := " pixels"
+		if e.Actual == 1 {
+			unit = " pixel"
+		}
+		return "image cannot hold a QR code: its shortest side is " + a + unit + ", under the minimum of " + l
 	case LimitAspect:
 		return "image cannot hold a QR code: its aspect ratio " + a + ":1 exceeds the limit of " + l + ":1"
 	}

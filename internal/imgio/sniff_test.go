@@ -85,7 +85,8 @@ func TestErrorMessages(t *testing.T) {
 		{"limit-pages", &LimitError{What: LimitPages, Limit: 20, Actual: 21}, "too many pages: 21 exceeds the limit of 20"},
 		{"limit-work", &LimitError{What: LimitWork, Limit: 100e6, Actual: 980e6}, "too much work: 980000000 pixels over all pages exceeds the limit of 100000000"},
 		{"limit-memory", &LimitError{What: LimitMemory, Limit: 64 << 20, Actual: 441e6}, "image too large to decode: its pixel format needs 441 MB of memory, over the limit of 68 MB (send an 8-bit or smaller image)"},
-		{"limit-side", &LimitError{What: LimitSide, Limit: 21, Actual: 1}, "image cannot hold a QR code: its shortest side is 1 pixels, under the minimum of 21"},
+		{"limit-side", &LimitError{What: LimitSide, Limit: 21, Actual: 1}, "image cannot hold a QR code: its shortest side is 1 pixel, under the minimum of 21"},
+		{"limit-side-plural", &LimitError{What: LimitSide, Limit: 21, Actual: 20}, "image cannot hold a QR code: its shortest side is 20 pixels, under the minimum of 21"},
 		{"limit-aspect", &LimitError{What: LimitAspect, Limit: 100, Actual: 2381}, "image cannot hold a QR code: its aspect ratio 2381:1 exceeds the limit of 100:1"},
 	}
 	for _, tt := range tests {
