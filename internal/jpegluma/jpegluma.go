@@ -203,6 +203,13 @@ type decoder struct {
 
 var decoders = sync.Pool{New: func() any { return new(decoder) }}
 
+// maxKeptProg bounds the progressive coefficient buffer a pooled decoder
+// keeps for the next call (in int16s: 8 MB, a 4 MP photo). A larger one,
+// up to 2 bytes a pixel of the largest progressive JPEG decoded, is
+// dropped, so that the memory of one large image is not held after it
+// (#17: RSS back near idle after a request).
+const maxKeptProg = 4 << 20
+
 // Decode returns the luma plane of the JPEG in data: W×H samples with the
 // frame's dimensions, Stride rounded up to whole MCUs, as image/jpeg lays out
 // its Y plane. The samples past W in each row and the rows past H hold the
@@ -223,6 +230,9 @@ func Decode(data []byte, dst *gray.Plane) (*gray.Plane, error) {
 	d := decoders.Get().(*decoder)
 	defer func() {
 		d.data, d.out, d.br.data = nil, nil, nil
+		if cap(d.prog) > maxKeptProg {
+			d.prog, d.progMask = nil, nil
+		}
 		decoders.Put(d)
 	}()
 	d.reset(data, dst)
