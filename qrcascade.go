@@ -113,7 +113,9 @@ type Options struct {
 	// (width × height summed over TIFF directories and GIF frames),
 	// checked from the headers before any page is decoded, so that a small
 	// file that would cost seconds of reading is refused at once
-	// (*LimitError "work"). Zero: 100 million; negative: no limit.
+	// (*LimitError "work"). Zero: MaxPixels (a request of many pages
+	// costs at most one image at the pixel limit: 50 million by default);
+	// negative: no limit.
 	MaxWork int64
 	// MaxDecodeMemory rejects images whose pixel format would need more
 	// decoder memory than this many bytes for one page (a 7000×7000

@@ -42,9 +42,11 @@ import (
 
 // Defaults of the budget fields of Limits.
 const (
-	// DefaultMaxWork bounds the pixels of all pages together: two pages
-	// at the pixel limit, or 25 A4 pages at 200 dpi (3.9 MP each).
-	DefaultMaxWork = 100e6
+	// DefaultMaxWork bounds the pixels of all pages together: what one
+	// image at the default pixel limit costs, so that no request of many
+	// pages costs more than the largest single image (12 A4 pages at
+	// 200 dpi, 3.9 MP each). A zero Limits.MaxWork follows MaxPixels.
+	DefaultMaxWork = DefaultMaxPixels
 	// DefaultMaxDecodeBytes bounds one page's decoder memory: a 12 MP
 	// RGB PNG (60 MB) fits, a 49 MP 16-bit RGBA PNG (441 MB) does not;
 	// JPEG (luma only) fits up to the pixel limit, 20 MP progressive;
@@ -77,7 +79,7 @@ func (l Limits) budget() budget {
 	maxBytes, maxPixels := l.effective()
 	return budget{
 		maxBytes: maxBytes, maxPixels: maxPixels,
-		maxWork:   def(l.MaxWork, DefaultMaxWork),
+		maxWork:   def(l.MaxWork, maxPixels), // DefaultMaxWork with the default pixel limit
 		maxDecode: def(l.MaxDecodeBytes, DefaultMaxDecodeBytes),
 		minSide:   int64(l.MinSide), // opt-in: 0 is no limit
 		maxAspect: int64(l.MaxAspect),

@@ -1,7 +1,9 @@
 package imgio
 
 import (
+	"encoding/binary"
 	"errors"
+	"image"
 	"runtime"
 	"testing"
 	"time"
@@ -109,6 +111,35 @@ func TestDecodeCostBoundsAllocation(t *testing.T) {
 				t.Errorf("allocated %d bytes, estimated %d", alloc, est)
 			}
 			t.Logf("allocated %d bytes, estimated %d", alloc, est)
+		})
+	}
+}
+
+// TestWorkLimit checks the total-work limit over the pages of a TIFF file
+// (16 + 15 pixels): refused before the first page is given when over, and
+// following MaxPixels when MaxWork is zero.
+func TestWorkLimit(t *testing.T) {
+	data := tiffGrayPages(binary.BigEndian, []*image.Gray{grayFill(4, 4, 1), grayFill(5, 3, 2)}, 0, 8)
+	for _, tc := range []struct {
+		name string
+		lim  Limits
+		want *LimitError // nil: both pages read
+	}{
+		{"fits", Limits{MaxWork: 31}, nil},
+		{"over", Limits{MaxWork: 30}, &LimitError{LimitWork, 30, 31}},
+		{"follows-max-pixels", Limits{MaxPixels: 20}, &LimitError{LimitWork, 20, 31}},
+		{"off", Limits{MaxPixels: 20, MaxWork: -1}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			pages := 0
+			_, err := DecodePages(data, tc.lim, func(int, *gray.Plane) error { pages++; return nil })
+			var le *LimitError
+			switch {
+			case tc.want == nil && (err != nil || pages != 2):
+				t.Fatalf("err = %v after %d pages, want 2 pages", err, pages)
+			case tc.want != nil && (!errors.As(err, &le) || *le != *tc.want || pages != 0):
+				t.Fatalf("err = %v after %d pages, want %+v before any", err, pages, tc.want)
+			}
 		})
 	}
 }

@@ -115,7 +115,9 @@ type Limits struct {
 	// MaxWork is the largest accepted sum of width*height over every page
 	// read (TIFF directories, GIF canvases; for Decode the one page),
 	// checked from the headers before any page is decoded (*LimitError
-	// "work"). 0: DefaultMaxWork (100e6); < 0: no limit.
+	// "work"). 0: the effective MaxPixels (DefaultMaxWork, 50e6, by
+	// default), so that a request costs at most one image at the pixel
+	// limit; < 0: no limit.
 	MaxWork int64
 	// MaxDecodeBytes is the most memory, in bytes, the decoder of one
 	// page may need for the header's pixel format (see budget.go), checked
