@@ -14,22 +14,25 @@ import (
 
 // Error codes of the JSON error body, a closed set that clients may switch on.
 const (
-	codeBadImage        = "bad_image"           // 400: malformed or truncated image
-	codeEncrypted       = "encrypted_pdf"       // 400: a PDF that needs a password
-	codeEmptyBody       = "empty_body"          // 400: no bytes
-	codeBadRequest      = "bad_request"         // 400: bad query or multipart form
-	codeModeUnavailable = "mode_unavailable"    // 400: mode not served by this build
-	codeTooLarge        = "too_large"           // 413: body or pixels over the limit
-	codeUnprocessable   = "unprocessable_image" // 422: a shape that cannot hold a code (e.g. 1 pixel high)
-	codeUnsupported     = "unsupported_format"  // 415: valid but unhandled format
-	codeOverloaded      = "overloaded"          // 503: every slot and queue place taken
-	codeShuttingDown    = "shutting_down"       // 503: the server is draining
-	codeTimeout         = "timeout"             // 504: deadline passed while decoding
-	codeCanceled        = "canceled"            // 499 (logged only): the client went away
-	codeNotFound        = "not_found"           // 404: unknown path
-	codeMethod          = "method_not_allowed"  // 405
-	codeInternal        = "internal"            // 500
+	codeBadImage        = "bad_image"          // 400: malformed or truncated image
+	codeEncrypted       = "encrypted_pdf"      // 400: a PDF that needs a password
+	codeEmptyBody       = "empty_body"         // 400: no bytes
+	codeBadRequest      = "bad_request"        // 400: bad query or multipart form
+	codeModeUnavailable = "mode_unavailable"   // 400: mode not served by this build
+	codeTooLarge        = "too_large"          // 413: body or pixels over the limit
+	codeUnsupported     = "unsupported_format" // 415: valid but unhandled format
+	codeOverloaded      = "overloaded"         // 503: every slot and queue place taken
+	codeShuttingDown    = "shutting_down"      // 503: the server is draining
+	codeTimeout         = "timeout"            // 504: deadline passed while decoding
+	codeCanceled        = "canceled"           // 499 (logged only): the client went away
+	codeNotFound        = "not_found"          // 404: unknown path
+	codeMethod          = "method_not_allowed" // 405
+	codeInternal        = "internal"           // 500
 )
+
+// codeUnprocessable (422) answers an image whose shape cannot hold a code
+// (a side under 21 pixels, an extreme aspect ratio: LimitError.Unprocessable).
+const codeUnprocessable = "unprocessable_image"
 
 // statusClientClosed is nginx's 499, logged for requests whose client went
 // away; the client never sees it.
