@@ -75,7 +75,7 @@ func TestSoakHostile(t *testing.T) {
 					errText = line[i+5:]
 				}
 				t.Logf("%s %s: slowest %v, peak RSS %d MB (idle %d), after %d MB, after FreeOSMemory %d MB: %s",
-					mode, b.Name, took.Round(time.Millisecond), peak, idle, rssAfter, rssFreed, errText)
+					mode, b.Name, took.Round(time.Microsecond), peak, idle, rssAfter, rssFreed, errText)
 				if took > soakMaxTime || peak > soakMaxPeakMB {
 					if why, ok := soakOverTarget[b.Name]; ok {
 						t.Logf("over target, known: %s", why)
