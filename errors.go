@@ -48,14 +48,32 @@ func (e *UnsupportedError) Error() string {
 func (e *UnsupportedError) Unwrap() error { return e.Err }
 
 // A LimitError reports an input over a configured limit (Options.MaxBytes,
-// MaxPixels or MaxPages), found before the input was decoded; a service
-// answers it with 413.
+// MaxPixels, MaxWork, MaxDecodeMemory, MaxDocumentPixels) or of a shape
+// that cannot hold a code (Options.MinSide, MaxAspect), found from the
+// headers before the input was decoded. A service answers it with 413, or
+// with 422 when Unprocessable reports true.
 type LimitError struct {
-	What   string // "bytes", "pixels" or "pages"
+	What   string // one of the Limit* constants
 	Limit  int64  // the bound that was exceeded
 	Actual int64  // the input's size in that unit
 	msg    string
 }
+
+// Values of LimitError.What.
+const (
+	LimitBytes  = imgio.LimitBytes  // the input's size in bytes
+	LimitPixels = imgio.LimitPixels // one page's pixels
+	LimitPages  = imgio.LimitPages  // the page count of a multi-page input
+	LimitWork   = imgio.LimitWork   // the pixels of all pages together
+	LimitMemory = imgio.LimitMemory // decoder memory of one page, bytes
+	LimitSide   = imgio.LimitSide   // the shortest side, pixels (too small)
+	LimitAspect = imgio.LimitAspect // long side over short side
+)
+
+// Unprocessable reports whether the input's shape, not its size, is the
+// problem (too small a side, too extreme an aspect ratio): no QR code can
+// be in it, and an HTTP service answers 422 rather than 413.
+func (e *LimitError) Unprocessable() bool { return e.What == LimitSide || e.What == LimitAspect }
 
 func (e *LimitError) Error() string {
 	if e.msg != "" {

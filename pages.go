@@ -203,7 +203,8 @@ func (r *Reader) readImagePages(ctx context.Context, data []byte, ps pageSetting
 	var tierErr error
 	// imgio checks the page count from the file structure; the policy
 	// here reads the first pages and reports the rest as truncated.
-	lim := imgio.Limits{MaxBytes: r.opts.MaxBytes, MaxPixels: r.opts.MaxPixels, MaxPages: -1}
+	lim := r.imageLimits()
+	lim.MaxPages = -1
 	pages := 0
 	decoding := time.Now()
 	info, err := imgio.DecodePages(data, lim, func(i int, p *gray.Plane) error {

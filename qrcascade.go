@@ -124,6 +124,27 @@ type Options struct {
 	// Models supplies the neural detectors. Nil: the Reader creates its
 	// own with default ModelOptions. Share one between Readers.
 	Models *Models
+	// MaxWork rejects images whose pages hold more pixels together
+	// (width × height summed over TIFF directories and GIF frames),
+	// checked from the headers before any page is decoded, so that a small
+	// file that would cost seconds of reading is refused at once
+	// (*LimitError "work"). Zero: MaxPixels (a request of many pages
+	// costs at most one image at the pixel limit: 50 million by default);
+	// negative: no limit.
+	MaxWork int64
+	// MaxDecodeMemory rejects images whose pixel format would need more
+	// decoder memory than this many bytes for one page (a 7000×7000
+	// 16-bit RGBA PNG needs 441 MB), checked from the header before any
+	// pixel buffer exists (*LimitError "memory"). Zero: 64 MiB; negative:
+	// no limit. JPEG is decoded to its luma plane only: 1 byte a pixel,
+	// 3 when progressive.
+	MaxDecodeMemory int64
+	// MinSide rejects images whose shortest side has fewer pixels (a
+	// version 1 QR code is 21 modules wide), and MaxAspect those whose long
+	// side exceeds MaxAspect times the short one (*LimitError "side" and
+	// "aspect", whose Unprocessable method reports true: an HTTP layer
+	// answers 422). Zero: 21 and 100; negative: no limit.
+	MinSide, MaxAspect int
 	// MaxPages bounds the pages of a document (PDF pages, TIFF
 	// directories, GIF frames) that are read: the first MaxPages (of
 	// those Pages selects) are read and the Result is marked Truncated
@@ -307,6 +328,24 @@ func (r *Reader) Options() Options { return r.opts }
 // (see docs/PDF.md).
 func (r *Reader) Read(ctx context.Context, data []byte) (*Result, error) {
 	return r.ReadPages(ctx, data, PageOptions{})
+}
+
+// imageLimits are the limits of an image decode: Options as they are (imgio
+// reads zero as its default), except the shape limits, which imgio leaves
+// off in a zero Limits and a QR reader wants on.
+func (r *Reader) imageLimits() imgio.Limits {
+	orDefault := func(v, def int) int {
+		if v == 0 {
+			return def
+		}
+		return v
+	}
+	return imgio.Limits{
+		MaxBytes: r.opts.MaxBytes, MaxPixels: r.opts.MaxPixels, MaxPages: r.opts.MaxPages,
+		MaxWork: r.opts.MaxWork, MaxDecodeBytes: r.opts.MaxDecodeMemory,
+		MinSide:   orDefault(r.opts.MinSide, imgio.DefaultMinSide),
+		MaxAspect: orDefault(r.opts.MaxAspect, imgio.DefaultMaxAspect),
+	}
 }
 
 // maxBytes is the effective byte limit for inputs not decoded by imgio.

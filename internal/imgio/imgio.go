@@ -18,7 +18,10 @@
 //     whose stored width*height exceeds Limits.MaxPixels is refused
 //     (*LimitError "pixels") before any pixel buffer exists: this is the
 //     defence against decompression bombs (a few KB of PNG or GIF that claim
-//     50 000 x 50 000 pixels).
+//     50 000 x 50 000 pixels). The same header also gives the shape
+//     (Limits.MinSide, MaxAspect), the decoder memory its pixel format
+//     needs (Limits.MaxDecodeBytes) and, with every page's header, the
+//     total work (Limits.MaxWork): see budget.go.
 //  4. Pixels: a JPEG goes to internal/jpegluma first, which decodes the
 //     luma (Y) plane of a sequential or progressive Huffman JPEG and
 //     nothing else, two to four times faster than image/jpeg and
@@ -54,8 +57,11 @@
 //   - TIFF: only what golang.org/x/image/tiff handles (uncompressed, LZW,
 //     Deflate, PackBits, CCITT group 3/4); JPEG-in-TIFF and BigTIFF give an
 //     *UnsupportedError.
-//   - The limits bound pixels as stored, not decoder working memory: a
-//     50 MP RGBA image still needs about 200 MB while it is converted.
+//   - The decoder memory is estimated from the pixel format, not
+//     measured: the estimates (budget.go) are upper bounds for the
+//     decoders of the Go versions in go.mod, checked by the hostile-input
+//     tests. Images whose format needs more than Limits.MaxDecodeBytes
+//     are refused rather than decoded in parts.
 //   - JPEG: jpegluma and image/jpeg accept and refuse the same files with
 //     few exceptions (jpegluma also decodes sampling factors of 3 and other
 //     ratios image/jpeg calls unsupported; see its package documentation).
@@ -106,6 +112,27 @@ type Limits struct {
 	// directories, GIF frames). 0: DefaultMaxPages (20); < 0: no limit.
 	// Decode and DecodeConfig read the first page only and ignore it.
 	MaxPages int
+	// MaxWork is the largest accepted sum of width*height over every page
+	// read (TIFF directories, GIF canvases; for Decode the one page),
+	// checked from the headers before any page is decoded (*LimitError
+	// "work"). 0: the effective MaxPixels (DefaultMaxWork, 50e6, by
+	// default), so that a request costs at most one image at the pixel
+	// limit; < 0: no limit.
+	MaxWork int64
+	// MaxDecodeBytes is the most memory, in bytes, the decoder of one
+	// page may need for the header's pixel format (see budget.go), checked
+	// before any pixel buffer exists (*LimitError "memory"). 0:
+	// DefaultMaxDecodeBytes (64 MiB); < 0: no limit.
+	MaxDecodeBytes int64
+	// MinSide is the least accepted shortest side in pixels (*LimitError
+	// "side"). <= 0: no limit (a general image decoder should not refuse
+	// icons); DefaultMinSide (21, a version 1 QR code) is what a QR reader
+	// wants, and what the qrcascade Reader applies.
+	MinSide int
+	// MaxAspect is the largest accepted ratio of the long side to the short
+	// side (*LimitError "aspect"). <= 0: no limit; DefaultMaxAspect (100)
+	// is the qrcascade Reader's default.
+	MaxAspect int
 }
 
 // effective returns l with defaults filled in; a negative result means no
@@ -165,9 +192,9 @@ func Decode(data []byte, lim Limits) (*gray.Plane, Info, error) {
 	if len(data) == 0 {
 		return nil, Info{}, ErrEmpty
 	}
-	maxBytes, maxPixels := lim.effective()
-	if maxBytes >= 0 && int64(len(data)) > maxBytes {
-		return nil, Info{}, &LimitError{What: "bytes", Limit: maxBytes, Actual: int64(len(data))}
+	b := lim.budget()
+	if b.maxBytes >= 0 && int64(len(data)) > b.maxBytes {
+		return nil, Info{}, &LimitError{What: LimitBytes, Limit: b.maxBytes, Actual: int64(len(data))}
 	}
 	format, err := Sniff(data)
 	if err != nil {
@@ -177,15 +204,21 @@ func Decode(data []byte, lim Limits) (*gray.Plane, Info, error) {
 	if err != nil {
 		return nil, Info{}, err
 	}
-	if px := int64(cfg.Width) * int64(cfg.Height); maxPixels >= 0 && px > maxPixels {
-		return nil, Info{}, &LimitError{What: "pixels", Limit: maxPixels, Actual: px}
+	if err := b.checkHeader(data, format, cfg); err != nil {
+		return nil, Info{}, err
 	}
 	var p *gray.Plane
 	if format == FormatJPEG {
 		// The luma-only decoder first; it returns nil, nil for a file it
-		// leaves to image/jpeg (arithmetic coding, CMYK, RGB, …).
+		// leaves to image/jpeg (arithmetic coding, CMYK, RGB, …), whose
+		// memory is checked before it runs.
 		if p, err = decodeJPEGLuma(data, cfg); err != nil {
 			return nil, Info{}, err
+		}
+		if p == nil {
+			if err := b.checkDecode(decodeCost(data, format, cfg, true)); err != nil {
+				return nil, Info{}, err
+			}
 		}
 	}
 	if p == nil {
@@ -210,8 +243,8 @@ func decodePlane(data []byte, format string, cfg image.Config) (*gray.Plane, err
 	if int64(b.Dx())*int64(b.Dy()) > int64(cfg.Width)*int64(cfg.Height) {
 		// The header promised fewer pixels than the decoder produced; the
 		// limit check above would have been meaningless.
-		return nil, &FormatError{Format: format, Err: fmt.Errorf("decoded size %dx%d exceeds header size %dx%d",
-			b.Dx(), b.Dy(), cfg.Width, cfg.Height)}
+		return nil, &FormatError{Format: format, Reason: "the decoded size differs from the header",
+			Err: fmt.Errorf("decoded size %dx%d exceeds header size %dx%d", b.Dx(), b.Dy(), cfg.Width, cfg.Height)}
 	}
 	switch format {
 	case FormatGIF:
@@ -235,8 +268,8 @@ func decodeJPEGLuma(data []byte, cfg image.Config) (p *gray.Plane, err error) {
 	case err != nil:
 		return nil, &FormatError{Format: FormatJPEG, Err: err}
 	case p.W != cfg.Width || p.H != cfg.Height:
-		return nil, &FormatError{Format: FormatJPEG, Err: fmt.Errorf("decoded size %dx%d differs from header size %dx%d",
-			p.W, p.H, cfg.Width, cfg.Height)}
+		return nil, &FormatError{Format: FormatJPEG, Reason: "the decoded size differs from the header",
+			Err: fmt.Errorf("decoded size %dx%d differs from header size %dx%d", p.W, p.H, cfg.Width, cfg.Height)}
 	}
 	return p, nil
 }
@@ -322,7 +355,8 @@ func decodeConfig(data []byte, format string) (cfg image.Config, err error) {
 		return image.Config{}, classify(format, err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return image.Config{}, &FormatError{Format: format, Err: fmt.Errorf("invalid size %dx%d", cfg.Width, cfg.Height)}
+		return image.Config{}, &FormatError{Format: format, Reason: fmt.Sprintf("invalid size %dx%d", cfg.Width, cfg.Height),
+			Err: fmt.Errorf("invalid size %dx%d", cfg.Width, cfg.Height)}
 	}
 	return cfg, nil
 }
@@ -351,7 +385,7 @@ func decodeImage(data []byte, format string) (img image.Image, err error) {
 		return nil, classify(format, err)
 	}
 	if img == nil {
-		return nil, &FormatError{Format: format, Err: errors.New("decoder returned no image")}
+		return nil, &FormatError{Format: format, Reason: "no image in the file", Err: errors.New("decoder returned no image")}
 	}
 	return img, nil
 }

@@ -30,10 +30,13 @@ func (l Limits) maxPages() int {
 // GIF89a section 23), and the single image of any other format.
 //
 // The Info returned describes the first page, with Pages set to the page
-// count. Limits apply per page (MaxPixels to each TIFF page; for GIF, whose
-// frames are all decoded before the first is composited, to the sum of the
-// frames' stored pixels); MaxPages is checked from the file structure before
-// any pixel is decoded (*LimitError "pages").
+// count. Limits apply per page (MaxPixels, MinSide, MaxAspect and
+// MaxDecodeBytes to each TIFF page; for GIF, whose frames are all decoded
+// before the first is composited, MaxPixels to the sum of the frames'
+// stored pixels and the rest to the logical screen), and to the whole
+// file: MaxPages and MaxWork (pixels summed over the pages) are checked
+// from the file structure and the headers before any pixel is decoded
+// (*LimitError "pages", "work").
 //
 // fn owns each plane it is given. An error from fn stops the walk and is
 // returned as it is. Errors are otherwise those of Decode; a page that
@@ -45,7 +48,7 @@ func DecodePages(data []byte, lim Limits, fn func(page int, p *gray.Plane) error
 	}
 	maxBytes, _ := lim.effective()
 	if maxBytes >= 0 && int64(len(data)) > maxBytes {
-		return Info{}, &LimitError{What: "bytes", Limit: maxBytes, Actual: int64(len(data))}
+		return Info{}, &LimitError{What: LimitBytes, Limit: maxBytes, Actual: int64(len(data))}
 	}
 	format, err := Sniff(data)
 	if err != nil {
@@ -69,31 +72,50 @@ func DecodePages(data []byte, lim Limits, fn func(page int, p *gray.Plane) error
 // IFD0 only, so page n is decoded from a copy of the file whose header
 // points at IFD n: the rest of the file is untouched, the offsets inside
 // the IFD stay valid.
+//
+// Every page's header is checked (size, shape, decoder memory) and the
+// pixels of all pages summed against Limits.MaxWork before the first page
+// is decoded. A page whose header cannot be read ends the scan; the walk
+// reports its error in order, after the pages before it.
 func tiffPages(data []byte, lim Limits, fn func(int, *gray.Plane) error) (Info, error) {
-	limit := lim.maxPages()
-	ifds, err := tiffIFDOffsets(data, limit)
+	b := lim.budget()
+	ifds, err := tiffIFDOffsets(data, b.maxPages)
 	if err != nil {
 		return Info{}, &FormatError{Format: FormatTIFF, Err: err}
 	}
-	if limit > 0 && len(ifds) > limit {
-		return Info{}, &LimitError{What: "pages", Limit: int64(limit), Actual: int64(len(ifds))}
+	if b.maxPages > 0 && len(ifds) > b.maxPages {
+		return Info{}, &LimitError{What: LimitPages, Limit: int64(b.maxPages), Actual: int64(len(ifds))}
+	}
+	view := data
+	if len(ifds) > 1 {
+		view = append([]byte(nil), data...)
+	}
+	bo := tiffByteOrder(view)
+	var work int64
+	for i, off := range ifds {
+		if len(ifds) > 1 {
+			bo.PutUint32(view[4:], uint32(off))
+		}
+		cfg, err := decodeConfig(view, FormatTIFF)
+		if err != nil {
+			break
+		}
+		if err := b.checkHeader(view, FormatTIFF, cfg); err != nil {
+			return Info{}, tiffPageError(i, len(ifds), err)
+		}
+		work += int64(cfg.Width) * int64(cfg.Height)
+	}
+	if err := b.checkWork(work); err != nil {
+		return Info{}, err
 	}
 	var first Info
-	view := data
 	for i, off := range ifds {
-		if i > 0 {
-			if i == 1 {
-				view = append([]byte(nil), data...)
-			}
-			bo := tiffByteOrder(view)
+		if len(ifds) > 1 {
 			bo.PutUint32(view[4:], uint32(off))
 		}
 		p, info, err := Decode(view, lim)
 		if err != nil {
-			if i > 0 {
-				err = fmt.Errorf("imgio: tiff page %d: %w", i+1, err)
-			}
-			return first, err
+			return first, tiffPageError(i, len(ifds), err)
 		}
 		if i == 0 {
 			first = info
@@ -104,6 +126,14 @@ func tiffPages(data []byte, lim Limits, fn func(int, *gray.Plane) error) (Info, 
 		}
 	}
 	return first, nil
+}
+
+// tiffPageError names the page of a multi-page TIFF file in err.
+func tiffPageError(i, pages int, err error) error {
+	if pages == 1 {
+		return err
+	}
+	return fmt.Errorf("TIFF page %d: %w", i+1, err)
 }
 
 // tiffByteOrder returns the byte order named by a TIFF header (checked by
@@ -223,30 +253,44 @@ func gifFrameCount(b []byte) (frames int, pixels int64) {
 // gifPages decodes a GIF animation and gives fn the canvas after each
 // frame.
 func gifPages(data []byte, lim Limits, fn func(int, *gray.Plane) error) (info Info, err error) {
-	limit := lim.maxPages()
-	_, maxPixels := lim.effective()
+	b := lim.budget()
 	frames, pixels := gifFrameCount(data)
-	if limit > 0 && frames > limit {
-		return Info{}, &LimitError{What: "pages", Limit: int64(limit), Actual: int64(frames)}
+	if b.maxPages > 0 && frames > b.maxPages {
+		return Info{}, &LimitError{What: LimitPages, Limit: int64(b.maxPages), Actual: int64(frames)}
 	}
 	cfg, err := decodeConfig(data, FormatGIF)
 	if err != nil {
 		return Info{}, err
 	}
 	screen := int64(cfg.Width) * int64(cfg.Height)
-	if maxPixels >= 0 && max(pixels, screen) > maxPixels {
-		return Info{}, &LimitError{What: "pixels", Limit: maxPixels, Actual: max(pixels, screen)}
+	if b.maxPixels >= 0 && max(pixels, screen) > b.maxPixels {
+		return Info{}, &LimitError{What: LimitPixels, Limit: b.maxPixels, Actual: max(pixels, screen)}
+	}
+	if err := b.checkSize(cfg.Width, cfg.Height); err != nil {
+		return Info{}, err
+	}
+	// Each frame's canvas is a page to read; gif.DecodeAll holds every
+	// frame at once, beside the canvas, the copy given to fn and the one
+	// saved for "restore to previous".
+	if err := b.checkWork(int64(max(frames, 1)) * screen); err != nil {
+		return Info{}, err
+	}
+	if err := b.checkDecode(pixels + 3*screen); err != nil {
+		return Info{}, err
 	}
 	g, err := decodeGIFAll(data)
 	if err != nil {
 		return Info{}, err
 	}
 	if len(g.Image) == 0 {
-		return Info{}, &FormatError{Format: FormatGIF, Err: errors.New("no frames")}
+		return Info{}, &FormatError{Format: FormatGIF, Reason: "no frames", Err: errors.New("no frames")}
 	}
 	info = Info{Format: FormatGIF, Width: cfg.Width, Height: cfg.Height, Orientation: 1, Pages: len(g.Image)}
-	if limit > 0 && len(g.Image) > limit { // the structure walk was fooled
-		return Info{}, &LimitError{What: "pages", Limit: int64(limit), Actual: int64(len(g.Image))}
+	if b.maxPages > 0 && len(g.Image) > b.maxPages { // the structure walk was fooled
+		return Info{}, &LimitError{What: LimitPages, Limit: int64(b.maxPages), Actual: int64(len(g.Image))}
+	}
+	if err := b.checkWork(int64(len(g.Image)) * screen); err != nil {
+		return Info{}, err
 	}
 	canvas := gray.New(cfg.Width, cfg.Height)
 	for i := range canvas.Pix {

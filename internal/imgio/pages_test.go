@@ -274,9 +274,9 @@ func FuzzDecodePages(f *testing.F) {
 	f.Add(tiffGrayPages(binary.BigEndian, []*image.Gray{grayFill(4, 4, 1), grayFill(5, 3, 2)}, 0, 8))
 	f.Add(gifAnimation(f, 3, gif.DisposalPrevious))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		const maxPages = 4
+		maxPages := fuzzLimits.MaxPages
 		n := 0
-		info, err := DecodePages(data, Limits{MaxPixels: 1 << 20, MaxPages: maxPages}, func(i int, p *gray.Plane) error {
+		info, err := DecodePages(data, fuzzLimits, func(i int, p *gray.Plane) error {
 			if i != n {
 				t.Fatalf("page %d given as %d", n, i)
 			}
@@ -290,14 +290,7 @@ func FuzzDecodePages(f *testing.F) {
 			t.Fatalf("%d pages > limit %d", n, maxPages)
 		}
 		if err != nil {
-			var (
-				fe *FormatError
-				ue *UnsupportedError
-				le *LimitError
-			)
-			if !errors.Is(err, ErrEmpty) && !errors.As(err, &fe) && !errors.As(err, &ue) && !errors.As(err, &le) {
-				t.Fatalf("untyped error %T: %v", err, err)
-			}
+			checkFuzzError(t, err)
 			return
 		}
 		if info.Pages != n {

@@ -2,7 +2,11 @@ package imgio
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"testing"
+
+	"golang.org/x/image/tiff"
 )
 
 func TestSniff(t *testing.T) {
@@ -55,8 +59,10 @@ func TestSniff(t *testing.T) {
 	}
 }
 
-// TestErrorMessages pins the messages (prefix "imgio: ") and unwrapping of
-// the error types, which the HTTP layer reports to clients.
+// TestErrorMessages pins the messages and unwrapping of the error types,
+// which the HTTP layer reports to clients: they describe the input, never
+// a package name or the decoder's own words (issue #17), which stay
+// reachable with errors.Is / errors.Unwrap.
 func TestErrorMessages(t *testing.T) {
 	cause := errors.New("boom")
 	tests := []struct {
@@ -64,14 +70,24 @@ func TestErrorMessages(t *testing.T) {
 		err  error
 		want string
 	}{
-		{"empty", ErrEmpty, "imgio: empty input"},
-		{"format", &FormatError{Format: "png", Err: cause}, "imgio: malformed png: boom"},
-		{"format-no-cause", &FormatError{Format: "gif"}, "imgio: malformed gif"},
-		{"unsupported-unknown", &UnsupportedError{}, "imgio: unsupported input: unknown format"},
-		{"unsupported-format", &UnsupportedError{Format: "pdf"}, "imgio: unsupported pdf"},
-		{"unsupported-reason", &UnsupportedError{Format: "webp", Reason: "animated webp"}, "imgio: unsupported webp: animated webp"},
-		{"unsupported-cause", &UnsupportedError{Format: "tiff", Err: cause}, "imgio: unsupported tiff: boom"},
-		{"limit", &LimitError{What: "pixels", Limit: 10, Actual: 12}, "imgio: input too large: 12 pixels exceeds the limit of 10"},
+		{"empty", ErrEmpty, "empty input: no image bytes"},
+		{"format", &FormatError{Format: "png", Err: cause}, "malformed PNG image: the data is corrupt"},
+		{"format-truncated", &FormatError{Format: "jpeg", Err: fmt.Errorf("jpegluma: at offset 77: %w", io.ErrUnexpectedEOF)}, "malformed JPEG image: the file is truncated"},
+		{"format-reason", &FormatError{Format: "tiff", Reason: "no image in the file", Err: cause}, "malformed TIFF image: no image in the file"},
+		{"format-no-cause", &FormatError{Format: "gif"}, "malformed GIF image"},
+		{"format-pdf", &FormatError{Format: "pdf", Err: cause}, "malformed PDF document: the data is corrupt"},
+		{"unsupported-unknown", &UnsupportedError{}, "unsupported input: not a JPEG, PNG, GIF, BMP, TIFF or WebP image nor a PDF document"},
+		{"unsupported-format", &UnsupportedError{Format: "heif"}, "unsupported heif data"},
+		{"unsupported-reason", &UnsupportedError{Format: "webp", Reason: "animated webp"}, "unsupported WebP image: animated webp"},
+		{"unsupported-cause", &UnsupportedError{Format: "tiff", Err: tiff.UnsupportedError("compression value 7")}, "unsupported TIFF image: compression value 7"},
+		{"limit-bytes", &LimitError{What: LimitBytes, Limit: 10, Actual: 12}, "input too large: 12 bytes exceeds the limit of 10"},
+		{"limit-pixels", &LimitError{What: LimitPixels, Limit: 10, Actual: 12}, "image too large: 12 pixels exceeds the limit of 10"},
+		{"limit-pages", &LimitError{What: LimitPages, Limit: 20, Actual: 21}, "too many pages: 21 exceeds the limit of 20"},
+		{"limit-work", &LimitError{What: LimitWork, Limit: 100e6, Actual: 980e6}, "too much work: 980000000 pixels over all pages exceeds the limit of 100000000"},
+		{"limit-memory", &LimitError{What: LimitMemory, Limit: 64 << 20, Actual: 441e6}, "image too large to decode: its pixel format needs 441 MB of memory, over the limit of 68 MB (send an 8-bit or smaller image)"},
+		{"limit-side", &LimitError{What: LimitSide, Limit: 21, Actual: 1}, "image cannot hold a QR code: its shortest side is 1 pixel, under the minimum of 21"},
+		{"limit-side-plural", &LimitError{What: LimitSide, Limit: 21, Actual: 20}, "image cannot hold a QR code: its shortest side is 20 pixels, under the minimum of 21"},
+		{"limit-aspect", &LimitError{What: LimitAspect, Limit: 100, Actual: 2381}, "image cannot hold a QR code: its aspect ratio 2381:1 exceeds the limit of 100:1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

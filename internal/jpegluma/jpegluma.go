@@ -203,6 +203,13 @@ type decoder struct {
 
 var decoders = sync.Pool{New: func() any { return new(decoder) }}
 
+// maxKeptProg bounds the progressive coefficient buffer a pooled decoder
+// keeps for the next call (in int16s: 8 MB, a 4 MP photo). A larger one,
+// up to 2 bytes a pixel of the largest progressive JPEG decoded, is
+// dropped, so that the memory of one large image is not held after it
+// (#17: RSS back near idle after a request).
+const maxKeptProg = 4 << 20
+
 // Decode returns the luma plane of the JPEG in data: W×H samples with the
 // frame's dimensions, Stride rounded up to whole MCUs, as image/jpeg lays out
 // its Y plane. The samples past W in each row and the rows past H hold the
@@ -223,6 +230,9 @@ func Decode(data []byte, dst *gray.Plane) (*gray.Plane, error) {
 	d := decoders.Get().(*decoder)
 	defer func() {
 		d.data, d.out, d.br.data = nil, nil, nil
+		if cap(d.prog) > maxKeptProg {
+			d.prog, d.progMask = nil, nil
+		}
 		decoders.Put(d)
 	}()
 	d.reset(data, dst)
@@ -454,7 +464,7 @@ func (d *decoder) processDQT(p, n int) error {
 		switch x >> 4 {
 		case 0:
 			if n < 64 {
-				return d.errAt(p, "DQT has wrong length")
+				return d.dqtShort(p, n)
 			}
 			for i := range 64 {
 				d.quant[tq][i] = int32(d.data[p+i])
@@ -462,7 +472,7 @@ func (d *decoder) processDQT(p, n int) error {
 			p, n = p+64, n-64
 		case 1:
 			if n < 128 {
-				return d.errAt(p, "DQT has wrong length")
+				return d.dqtShort(p, n)
 			}
 			for i := range 64 {
 				d.quant[tq][i] = int32(d.data[p+2*i])<<8 | int32(d.data[p+2*i+1])
@@ -473,6 +483,16 @@ func (d *decoder) processDQT(p, n int) error {
 		}
 	}
 	return nil
+}
+
+// dqtShort ends a DQT segment whose n bytes left after a Pq/Tq byte are
+// fewer than its table: as image/jpeg does, the segment is accepted when
+// nothing is left (the table keeps its values) and is an error otherwise.
+func (d *decoder) dqtShort(p, n int) error {
+	if n == 0 {
+		return nil
+	}
+	return d.errAt(p, "DQT has wrong length")
 }
 
 // processDHT reads Huffman tables (section B.2.4.2).

@@ -11,12 +11,20 @@ type resizer struct {
 	row    []float32
 }
 
-// axisWeights holds, for each output index, the source span and its weights.
+// axisWeights holds, for each output index, the source span and its
+// weights. Only the two ends of a span have fractional weights, every
+// source pixel inside it weighs the same, so three weights per output are
+// kept instead of one per source pixel: the tables are O(dst), not
+// O(src + dst), and a 49,999,999-pixel-wide plane (issue #17) no longer
+// costs 200 MB of float32 weights. The weights and the order of the sums
+// are those of the per-pixel tables they replace, so the output is
+// bit-identical.
 type axisWeights struct {
 	start []int
 	n     []int
-	wts   []float32 // concatenated, n[i] per output
-	off   []int
+	// first, inner and last weight of each span (normalised); for n == 1
+	// only first is used.
+	first, inner, last []float32
 }
 
 // build fills a for a src→dst resampling by the area filter: output i covers
@@ -24,7 +32,8 @@ type axisWeights struct {
 // by its overlap. For upscaling this degrades gracefully to linear weights
 // over at most two pixels.
 func (a *axisWeights) build(src, dst int) {
-	a.start, a.n, a.off, a.wts = a.start[:0], a.n[:0], a.off[:0], a.wts[:0]
+	a.start, a.n = a.start[:0], a.n[:0]
+	a.first, a.inner, a.last = a.first[:0], a.inner[:0], a.last[:0]
 	scale := float64(src) / float64(dst)
 	for i := 0; i < dst; i++ {
 		lo, hi := float64(i)*scale, float64(i+1)*scale
@@ -33,22 +42,55 @@ func (a *axisWeights) build(src, dst int) {
 		if e <= s {
 			e = s + 1
 		}
-		a.start = append(a.start, s)
-		a.n = append(a.n, e-s)
-		a.off = append(a.off, len(a.wts))
-		var sum float32
-		for j := s; j < e; j++ {
+		weight := func(j int) float32 {
 			w := float32(min(hi, float64(j+1)) - max(lo, float64(j)))
 			if w < 0 {
 				w = 0
 			}
-			a.wts = append(a.wts, w)
-			sum += w
+			return w
 		}
-		for j := a.off[i]; j < len(a.wts); j++ {
-			a.wts[j] /= sum
+		// The sum in the order the per-pixel tables added it; every
+		// weight strictly inside the span is 1.
+		var sum float32
+		for j := s; j < e; j++ {
+			if j == s || j == e-1 {
+				sum += weight(j)
+			} else {
+				sum++
+			}
 		}
+		a.start = append(a.start, s)
+		a.n = append(a.n, e-s)
+		a.first = append(a.first, weight(s)/sum)
+		a.inner = append(a.inner, 1/sum)
+		a.last = append(a.last, weight(e-1)/sum)
 	}
+}
+
+// dot returns the weighted sum of output i over src (the span of i starts
+// at src[0]), adding in source order.
+func (a *axisWeights) dot(i int, src []byte) float32 {
+	n := a.n[i]
+	s := a.first[i] * float32(src[0])
+	if n == 1 {
+		return s
+	}
+	w := a.inner[i]
+	for _, v := range src[1 : n-1] {
+		s += w * float32(v)
+	}
+	return s + a.last[i]*float32(src[n-1])
+}
+
+// weight returns the weight of the j-th source pixel of output i's span.
+func (a *axisWeights) weight(i, j int) float32 {
+	switch {
+	case j == 0:
+		return a.first[i]
+	case j == a.n[i]-1:
+		return a.last[i]
+	}
+	return a.inner[i]
 }
 
 // inputSize returns the network input size for a w×h plane and long side L:
@@ -76,17 +118,12 @@ func (r *resizer) fill(dst []float32, p *gray.Plane, sw, sh, pw, ph int) {
 		for x := range out[:sw] {
 			out[x] = 0
 		}
-		ys, yn, yo := r.ys.start[y], r.ys.n[y], r.ys.off[y]
+		ys, yn := r.ys.start[y], r.ys.n[y]
 		for j := 0; j < yn; j++ {
-			wy := r.ys.wts[yo+j] * inv
+			wy := r.ys.weight(y, j) * inv
 			src := p.Row(ys + j)
 			for x := 0; x < sw; x++ {
-				xs, xn, xo := r.xs.start[x], r.xs.n[x], r.xs.off[x]
-				var s float32
-				for i, wx := range r.xs.wts[xo : xo+xn] {
-					s += wx * float32(src[xs+i])
-				}
-				out[x] += wy * s
+				out[x] += wy * r.xs.dot(x, src[r.xs.start[x]:])
 			}
 		}
 		v := out[sw-1]

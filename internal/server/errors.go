@@ -33,6 +33,10 @@ const (
 	codeInternal        = "internal"           // 500
 )
 
+// codeUnprocessable (422) answers an image whose shape cannot hold a code
+// (a side under 21 pixels, an extreme aspect ratio: LimitError.Unprocessable).
+const codeUnprocessable = "unprocessable_image"
+
 // statusClientClosed is nginx's 499, logged for requests whose client went
 // away; the client never sees it.
 const statusClientClosed = 499
@@ -80,6 +84,9 @@ func classify(err error) *apiError {
 	case errors.Is(err, errUploadCut):
 		return &apiError{Status: http.StatusServiceUnavailable, Code: codeShuttingDown,
 			Message: "the server is shutting down; retry elsewhere", Outcome: outcomeOverloaded}
+	case errors.As(err, &le) && le.Unprocessable():
+		return &apiError{Status: http.StatusUnprocessableEntity, Code: codeUnprocessable,
+			Message: limitMessage(le), Outcome: outcomeBadInput}
 	case errors.As(err, &le):
 		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge,
 			Message: limitMessage(le), Outcome: outcomeBadInput}
@@ -119,16 +126,19 @@ func formatName(f string) string {
 
 // limitMessage says which limit the input exceeded.
 func limitMessage(le *qrcascade.LimitError) string {
-	what := le.What
 	switch le.What {
-	case "pixels":
-		what = "pixels (width × height)"
-	case "pages":
-		what = "pages"
-	case "bytes":
-		what = "bytes"
+	case qrcascade.LimitSide:
+		return fmt.Sprintf("the image is too small to hold a QR code: its shortest side is %d pixels, at least %d are needed", le.Actual, le.Limit)
+	case qrcascade.LimitAspect:
+		return fmt.Sprintf("the image is too narrow to hold a QR code: its long side is %d times its short side, at most %d is accepted", le.Actual, le.Limit)
+	case qrcascade.LimitMemory:
+		return fmt.Sprintf("the image's pixel format needs %d bytes to decode, over the limit of %d; send it as 8-bit or JPEG", le.Actual, le.Limit)
+	case qrcascade.LimitWork:
+		return fmt.Sprintf("the input holds %d pixels over all its pages, over the limit of %d", le.Actual, le.Limit)
+	case qrcascade.LimitPixels:
+		return fmt.Sprintf("the input is too large: %d pixels (width × height) exceeds the limit of %d", le.Actual, le.Limit)
 	}
-	return fmt.Sprintf("the input is too large: %d %s exceeds the limit of %d", le.Actual, what, le.Limit)
+	return fmt.Sprintf("the input is too large: %d %s exceeds the limit of %d", le.Actual, le.What, le.Limit)
 }
 
 // unsupportedMessage says what of the input is not supported.
