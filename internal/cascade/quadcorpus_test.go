@@ -115,7 +115,7 @@ func TestQuadCorpus(t *testing.T) {
 				for i, code := range co.Codes {
 					known[i] = Code{Code: code, Tier: "classic"}
 				}
-				_, extra, err = c.neural(ctx, p, lm, model, c.cfg.Detect, known, true)
+				_, extra, err = c.neural(ctx, p, lm, model, c.cfg.Detect, known, true, nil)
 				afterTime += time.Since(start)
 				if err != nil {
 					t.Fatal(err)
@@ -139,7 +139,7 @@ func TestQuadCorpus(t *testing.T) {
 			continue
 		}
 		start := time.Now()
-		dets, codes, err := c.neural(ctx, p, lm, model, c.cfg.Detect, nil, true)
+		dets, codes, err := c.neural(ctx, p, lm, model, c.cfg.Detect, nil, true, nil)
 		decodeTime += time.Since(start)
 		if err != nil {
 			t.Fatal(err)
