@@ -80,12 +80,13 @@ pdir="$(cd "$pdir" && pwd)"
 commit="$(git describe --always --dirty 2>/dev/null || echo unknown)"
 log "building qrcascade ($commit)"
 CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$commit" -o "$pdir/.bin/qrcascade" ./cmd/qrcascade
+# Per mode, this tree's build and then (BASE) the baseline, back to back.
 ours=()
-for m in $MODES; do ours+=("qrcascade-$m"); done
-if [[ -n "$BASE" ]]; then
-  cp "$BASE" "$pdir/.bin/qrcascade-base"
-  for m in $MODES; do ours+=("base-$m"); done
-fi
+[[ -n "$BASE" ]] && cp "$BASE" "$pdir/.bin/qrcascade-base"
+for m in $MODES; do
+  ours+=("qrcascade-$m")
+  [[ -n "$BASE" ]] && ours+=("base-$m")
+done
 MODES="$MODES" QRC_FLAGS="$QRC_FLAGS" BASE="$BASE" python3 - "$pdir/peers.json" <<'EOF'
 import json, os, shlex, sys
 path = sys.argv[1]
