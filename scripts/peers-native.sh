@@ -3,7 +3,8 @@
 # speed reference of issue #16), one core each, on one or more corpus sets,
 # and the table of issue #16: codes (or images) read, mean, p50, p95, p99 and
 # max ms per image, file read and image decode included, plus each reader's
-# mean and p50 as a ratio of zxing-cpp's.
+# mean and p50 as a ratio of zxing-cpp's, and CPU ms per image (driver +
+# reader process, steadier than wall ms on a shared machine).
 #
 #   scripts/peers-native.sh [OUTDIR]       (default OUTDIR: out/peers-native/<UTC timestamp>)
 #   make peers-native
@@ -37,7 +38,8 @@
 #   RUN_FLAGS  extra flags for the harness's `run` (e.g. "-repeat 3")
 #   QRC_FLAGS  extra reader flags for every qrcascade peer (e.g. "--timeout 5s")
 #
-# Output: OUTDIR/machine.txt, OUTDIR/SET/rN/PEER.jsonl (+ .meta.json, .log),
+# Output: OUTDIR/machine.txt, OUTDIR/SET/rN/PEER.jsonl (+ .meta.json, .log, .cpu:
+# wall, user and system seconds of driver + reader),
 # OUTDIR/SET/score.json and OUTDIR/SET/table.md (also printed). Nothing else is
 # written to the repository (out/ is git-ignored).
 set -euo pipefail
@@ -133,8 +135,11 @@ for set in $SETS; do
     mkdir -p "$out/$set/r$r"
     for p in "${order[@]}"; do
       log "$(date -u +%FT%TZ) $set round $r $p (load $(cut -d' ' -f1-3 /proc/loadavg))"
+      # The CPU time of the driver and the reader (children included) goes
+      # to PEER.cpu: on a loaded machine it is steadier than the wall ms.
+      TIMEFORMAT='%R %U %S'
       # shellcheck disable=SC2086
-      "${pin[@]}" "$pdir/.bin/run" -root "$pdir" $RUN_FLAGS "$p" "$manifest" "$out/$set/r$r/$p.jsonl" 2>"$out/$set/r$r/$p.log" ||
+      { time "${pin[@]}" "$pdir/.bin/run" -root "$pdir" $RUN_FLAGS "$p" "$manifest" "$out/$set/r$r/$p.jsonl" 2>"$out/$set/r$r/$p.log"; } 2>"$out/$set/r$r/$p.cpu" ||
         { log "  $p failed on $set: see $out/$set/r$r/$p.log"; exit 1; }
     done
   done
@@ -169,15 +174,25 @@ for p in readers:
     else:
         reads = "%d/%d" % (s["success"], s["images"])
         extra = "%d false" % s["false_decodes"]
-    rows[p] = (reads, extra, statistics.mean(v), rank(v, .5), rank(v, .95), rank(v, .99), max(v))
+    cpu = []
+    for r in range(1, rounds + 1):
+        try:
+            _, u, sy = open("%s/r%d/%s.cpu" % (d, r, p)).read().split()[-3:]
+            cpu.append((float(u) + float(sy)) * 1000 / len(ms))
+        except (OSError, ValueError):
+            pass
+    rows[p] = (reads, extra, statistics.mean(v), rank(v, .5), rank(v, .95), rank(v, .99), max(v),
+               statistics.median(cpu) if cpu else float("nan"))
 ref = rows[readers[0]]
 unit = "codes read" if score["mode"] == "detection" else "images read"
 print("%s (%d images; ms per image, median of %d round(s), file read + decode included)\n" % (name, score["images"], rounds))
-print("| reader | %s | false / unmatched | mean ms | p50 ms | p95 ms | p99 ms | max ms | mean / zxing-cpp | p50 / zxing-cpp |" % unit)
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+print("| reader | %s | false / unmatched | mean ms | p50 ms | p95 ms | p99 ms | max ms | mean / zxing-cpp | p50 / zxing-cpp | CPU ms/img | CPU / zxing-cpp |" % unit)
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for p in readers:
     r = rows[p]
-    print("| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.0f | %.2f | %.2f |" % (p, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[2] / ref[2], r[3] / ref[3]))
+    print("| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %.0f | %.2f | %.2f | %.1f | %.2f |" % (p, r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[2] / ref[2], r[3] / ref[3], r[7], r[7] / ref[7]))
+print("\nCPU ms/img: user + system time of the harness driver and the reader process over the run (start-up, model")
+print("load and one warm-up decode included) per image; steadier than the wall ms on a loaded machine.")
 EOF
   echo "== $set" >&2
   cat "$out/$set/table.md"
