@@ -8,7 +8,7 @@ LDFLAGS := -X main.version=$(VERSION)
 # Packages whose tests also run under the race detector (needs cgo + gcc).
 RACE_PKGS := . ./internal/classic/... ./internal/server/... ./cmd/...
 
-.PHONY: all build build-simd bench-micro test check fmt vet race fuzz bench bench-corpus deploy-check loadtest soak peers clean
+.PHONY: all build build-simd bench-micro test check fmt vet race fuzz bench bench-corpus deploy-check loadtest soak peers peers-native clean
 
 all: build
 
@@ -143,6 +143,16 @@ soak:
 # results in out/peers/<time>/.
 peers:
 	scripts/peers.sh
+
+# peers-native: the side-by-side of issue #16, qrcascade (MODES, default
+# classic nano) beside native zxing-cpp 3.1.1, one core each (taskset -c CPU,
+# GOMAXPROCS=1), order alternated between ROUNDS, on SETS (default
+# boofcv-dev); prints codes read, mean/p50/p95/p99/max ms and the ratios to
+# zxing-cpp. BASE=/path/to/old/qrcascade adds that binary's modes for a
+# before/after in the same run. Builds zxing-cpp once into PEERS_DIR (needs
+# cmake, g++, libstb-dev, libwebp-dev). Results in out/peers-native/<time>/.
+peers-native:
+	scripts/peers-native.sh
 
 clean:
 	rm -rf bin

@@ -329,11 +329,12 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		return out, err
 	}
 	if len(out.Codes) > 0 {
-		if !c.detectAfterRead(&co) {
+		run, focus := c.detectAfterRead(&co, p)
+		if !run {
 			return out, nil
 		}
 		out.AfterRead = true
-		_, _, err := c.stage(ctx, p, &out, c.cfg.Nano, vocab.ModelNano, vocab.ModelNano, c.cfg.Detect, true, &out.Nano)
+		_, _, err := c.stageFocus(ctx, p, &out, c.cfg.Nano, vocab.ModelNano, vocab.ModelNano, c.cfg.Detect, true, focus, &out.Nano)
 		return out, err
 	}
 	switch c.cfg.Mode {
@@ -361,18 +362,51 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 }
 
 // detectAfterRead reports whether the nano detector runs after the
-// classic tier read co's codes.
-func (c *Cascade) detectAfterRead(co *classic.Outcome) bool {
+// classic tier read co's codes on p and, under AfterReadUnread, the
+// located-but-unread quads its candidates must meet to be decoded (nil:
+// every candidate).
+//
+// Under AfterReadUnread only unread quads lying wholly inside the plane
+// count: a symbol that crosses the border cannot be decoded, and the
+// look-alikes of invoice text reach out of it (#16: of 24 clean invoices,
+// 2 raised the hint, one with a quad 14 px beyond the left edge; on
+// boofcv-dev the 3 images whose after-read pass adds a code all have
+// unread quads inside the plane). Then only detector candidates that meet
+// an unread quad are decoded: the two pieces of evidence must agree before
+// a candidate costs a full-resolution decode (on the other clean invoice
+// the detector's candidates lay elsewhere on the page).
+func (c *Cascade) detectAfterRead(co *classic.Outcome, p *gray.Plane) (bool, []geom.Quad) {
 	if c.cfg.Mode == vocab.ModeLarge {
-		return false
+		return false, nil
 	}
 	switch c.cfg.AfterRead {
 	case vocab.AfterReadAlways:
-		return true
+		return true, nil
 	case vocab.AfterReadUnread:
-		return len(co.Unread) > 0
+		var focus []geom.Quad
+		for _, q := range co.Unread {
+			if insidePlane(q, p) {
+				focus = append(focus, q)
+			}
+		}
+		return len(focus) > 0, focus
 	}
-	return false
+	return false, nil
+}
+
+// insidePlane reports whether every corner of q lies within p (one pixel
+// of tolerance).
+func insidePlane(q geom.Quad, p *gray.Plane) bool {
+	x0, y0, x1, y1 := q.Bounds()
+	return x0 >= -1 && y0 >= -1 && x1 <= float64(p.W)+1 && y1 <= float64(p.H)+1
+}
+
+// boxesMeet reports whether the axis-aligned bounding boxes of a and b
+// intersect.
+func boxesMeet(a, b geom.Quad) bool {
+	ax0, ay0, ax1, ay1 := a.Bounds()
+	bx0, by0, bx1, by1 := b.Bounds()
+	return ax0 <= bx1 && bx0 <= ax1 && ay0 <= by1 && by0 <= ay1
 }
 
 // stage runs one detector over p and adds what it found to out: its time
@@ -381,13 +415,19 @@ func (c *Cascade) detectAfterRead(co *classic.Outcome) bool {
 // first code). When the detector's model cannot be loaded, the run is
 // added to out.Skipped instead and out is otherwise left as it was.
 func (c *Cascade) stage(ctx context.Context, p *gray.Plane, out *Outcome, lm *LazyModel, name, model vocab.Model, opts neural.DetectOptions, tile bool, elapsed *time.Duration) ([]neural.Detection, []classic.Code, error) {
+	return c.stageFocus(ctx, p, out, lm, name, model, opts, tile, nil, elapsed)
+}
+
+// stageFocus is stage that decodes only the candidates meeting one of
+// focus (all of them when focus is nil).
+func (c *Cascade) stageFocus(ctx context.Context, p *gray.Plane, out *Outcome, lm *LazyModel, name, model vocab.Model, opts neural.DetectOptions, tile bool, focus []geom.Quad, elapsed *time.Duration) ([]neural.Detection, []classic.Code, error) {
 	m, err := lm.Get()
 	if err != nil {
 		out.Skipped = append(out.Skipped, skipFor(name, err))
 		return nil, nil, nil
 	}
 	start := time.Now()
-	dets, codes, unread, err := c.neural(ctx, p, m, name, opts, out.Codes, tile)
+	dets, codes, unread, err := c.neural(ctx, p, m, name, opts, out.Codes, tile, focus)
 	*elapsed = time.Since(start)
 	out.Unread = append(out.Unread, unread...)
 	if len(out.Codes) == 0 {
@@ -423,7 +463,7 @@ func (c *Cascade) fallbackReason(dets []neural.Detection, codes []classic.Code) 
 // whole-image pass finds nothing and no code is known) and decodes its
 // candidates, except those on a code of known (read by an earlier tier).
 // With Config.Explain it also returns the candidates it did not read.
-func (c *Cascade) neural(ctx context.Context, p *gray.Plane, m *neural.Model, name vocab.Model, opts neural.DetectOptions, known []classic.Code, tile bool) ([]neural.Detection, []classic.Code, []Unread, error) {
+func (c *Cascade) neural(ctx context.Context, p *gray.Plane, m *neural.Model, name vocab.Model, opts neural.DetectOptions, known []classic.Code, tile bool, focus []geom.Quad) ([]neural.Detection, []classic.Code, []Unread, error) {
 	dets, err := m.DetectWith(ctx, p, opts)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("cascade: %s: %w", name, err)
@@ -437,10 +477,10 @@ func (c *Cascade) neural(ctx context.Context, p *gray.Plane, m *neural.Model, na
 	// Candidates on codes already read are dropped before the budget is
 	// applied: on a page of many codes (boofcv-dev lots: 60) read but for
 	// one, the budget would otherwise go to the codes read.
-	if len(known) > 0 {
+	if len(known) > 0 || focus != nil {
 		kept := dets[:0]
 		for _, d := range dets {
-			if !codeCovered(known, d.Quad) {
+			if !codeCovered(known, d.Quad) && (focus == nil || meetsAny(focus, d.Quad)) {
 				kept = append(kept, d)
 			}
 		}
@@ -595,6 +635,16 @@ func quadSide(q geom.Quad) float64 {
 // codeCovered reports whether a code already read lies on quad q.
 func codeCovered(codes []classic.Code, q geom.Quad) bool {
 	return geom.OverlapsAny(q, codes, classic.Quad)
+}
+
+// meetsAny reports whether q's bounding box meets that of one of qs.
+func meetsAny(qs []geom.Quad, q geom.Quad) bool {
+	for _, r := range qs {
+		if boxesMeet(r, q) {
+			return true
+		}
+	}
+	return false
 }
 
 // detCovered reports whether a detection overlapping q is already in dets.

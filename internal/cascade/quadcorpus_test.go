@@ -116,7 +116,7 @@ func TestQuadCorpus(t *testing.T) {
 			var extra []classic.Code
 			if afterRead && len(co.Codes) > 0 {
 				start := time.Now()
-				_, extra, _, err = c.neural(ctx, p, nm, model, c.cfg.Detect, co.Codes, true)
+				_, extra, _, err = c.neural(ctx, p, nm, model, c.cfg.Detect, co.Codes, true, nil)
 				afterTime += time.Since(start)
 				if err != nil {
 					t.Fatal(err)
@@ -140,7 +140,7 @@ func TestQuadCorpus(t *testing.T) {
 			continue
 		}
 		start := time.Now()
-		dets, codes, _, err := c.neural(ctx, p, nm, model, c.cfg.Detect, nil, true)
+		dets, codes, _, err := c.neural(ctx, p, nm, model, c.cfg.Detect, nil, true, nil)
 		decodeTime += time.Since(start)
 		if err != nil {
 			t.Fatal(err)

@@ -108,7 +108,10 @@ type Tier struct {
 	locator    Engine
 	locatorEq  Engine
 	explain    bool
-	stats      []strategyCounters // parallel to strategies
+	// twoPassLocator: the locator engine is the default one, whose second
+	// pass locates on an equalised copy of the plane (input.equalisedSrc).
+	twoPassLocator bool
+	stats          []strategyCounters // parallel to strategies
 }
 
 type strategyCounters struct {
@@ -131,6 +134,7 @@ func New(cfg Config) (*Tier, error) {
 	}
 	t.locator, t.locatorEq = cfg.LocatorEngine, cfg.LocatorEngine
 	if t.locator == nil {
+		t.twoPassLocator = true
 		t.locator = NewLocatorEngine(qr.Options{})
 		// locator_eq runs last, on images the locator (whose second pass
 		// already sees an equalised copy) could not read: a small failure
@@ -240,6 +244,9 @@ func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 			codes, unread, err = r.DecodeUnread(ctx, plane)
 		} else {
 			codes, err = eng.Decode(ctx, plane)
+		}
+		if s.engine == engineLocator && plane == p && t.twoPassLocator {
+			in.equalisedSrc = true
 		}
 		d := time.Since(start)
 		st := &t.stats[i]
