@@ -8,7 +8,7 @@ LDFLAGS := -X main.version=$(VERSION)
 # Packages whose tests also run under the race detector (needs cgo + gcc).
 RACE_PKGS := . ./internal/classic/... ./internal/server/... ./cmd/...
 
-.PHONY: all build build-simd bench-micro test check fmt vet race fuzz bench bench-corpus deploy-check loadtest soak peers peers-native clean
+.PHONY: all build build-simd bench-micro test check fmt vet race fuzz bench bench-corpus deploy-check loadtest soak soak-server soak-library peers peers-native clean
 
 all: build
 
@@ -69,13 +69,6 @@ fuzz:
 		$(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -parallel $(FUZZPARALLEL); \
 	done
 
-# soak: the decompression bombs of #17 (internal/hostile) at full size, each
-# read twice at once by a child process whose peak RSS is measured; fails
-# over 2 s a request or 200 MB peak RSS, except the entries soak_test.go
-# lists as known. Minutes; Linux only (/proc).
-soak:
-	QRCASCADE_SOAK=1 CGO_ENABLED=0 $(GO) test -count=1 -run '^TestSoakHostile$$' -v -timeout 30m .
-
 # bench: the mode comparison. Every mode (classic, nano, hybrid, large) runs
 # in a fresh child process over a sample of the shared corpus spread over its
 # categories (BENCH_SAMPLE images per set; sets that are absent are skipped)
@@ -132,9 +125,17 @@ loadtest:
 # with slow uploaders connected. SOAK_SECONDS per phase (default 10; about
 # 1 + 6 × SOAK_SECONDS s in all); SOAK_BIN to measure another build. The
 # report goes to stdout and bench-out/soak.md (docs/BENCHMARKS.md records it).
+#
+# Then the decompression bombs of #17 (internal/hostile) at full size, each
+# read twice at once by a child process of the library whose peak RSS is
+# measured; fails over 2 s a request or 200 MB peak RSS, except the entries
+# soak_test.go lists as known. Minutes; Linux only (/proc).
 SOAK_SECONDS ?= 10
-soak:
+soak: soak-server soak-library
+soak-server:
 	SOAK_SECONDS=$(SOAK_SECONDS) $(GO) test -tags soak -run '^TestSoak$$' -count=1 -v -timeout 20m ./cmd/qrcascade
+soak-library:
+	QRCASCADE_SOAK=1 CGO_ENABLED=0 $(GO) test -count=1 -run '^TestSoakHostile$$' -v -timeout 30m .
 
 # peers: qrcascade beside zxing-cpp 3.x (zxing-wasm), jsQR, quirc and ZBar on
 # the shared corpus, with the harness in ../shared/tools/peers (copied to a

@@ -25,7 +25,7 @@ const (
 // DefaultOrder is the default strategy order: cheapest and most often
 // winning first (see docs/BENCHMARKS.md for the per-strategy win table).
 // Every strategy in it wins on the corpus. eq_otsu, otsu and adaptive
-// left it in session 4: once the locator completed finder pairs and read
+// left it on 2026-11-25: once the locator completed finder pairs and read
 // tilted version information they won none of the 716 corpus images nor
 // of 120 synthetic scenes, for about 12 ms on every unreadable image
 // (`qrcascade bench --mode classic` over the text sets and boofcv-dev).
