@@ -129,3 +129,34 @@ func TestInvoiceTextLookalikes(t *testing.T) {
 		}
 	}
 }
+
+// TestEqualisedPassByEvidence checks that the equalised pass runs only on
+// evidence of another symbol: a plane with one symbol and nothing else
+// stops after the first pass, one with two symbols runs both.
+func TestEqualisedPassByEvidence(t *testing.T) {
+	one := encodeSymbol(t, "first of two", decoder.ErrorCorrectionLevel_M, 3)
+	two := encodeSymbol(t, "second of two", decoder.ErrorCorrectionLevel_M, 3)
+	side := float64(len(one)) * 5
+	left := homographyScene(600, 300, len(one), squareQuad(150, 150, side, 8)).render(one)
+	right := homographyScene(600, 300, len(two), squareQuad(450, 150, side, -6)).render(two)
+	both := gray.New(600, 300)
+	for i := range both.Pix {
+		both.Pix[i] = min(left.Pix[i], right.Pix[i])
+	}
+	cases := []struct {
+		name          string
+		p             *gray.Plane
+		symbols, pass int
+	}{
+		{"one symbol", left, 1, 1},
+		{"two symbols", both, 2, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := NewDetector(Options{}).Detect(context.Background(), tc.p)
+			if len(res.Symbols) != tc.symbols || res.Stats.Passes != tc.pass {
+				t.Errorf("%d symbols in %d passes, want %d in %d; failures %s", len(res.Symbols), res.Stats.Passes, tc.symbols, tc.pass, fmtFailures(res.Failures))
+			}
+		})
+	}
+}

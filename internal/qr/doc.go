@@ -20,7 +20,9 @@
 //
 //  1. binarize.go: locate on a reduced copy when the image side exceeds
 //     Options.LocateMaxDim (integer box filter), binarised with a local
-//     mean threshold; a second pass binarises the histogram-equalised copy.
+//     mean threshold; a second pass binarises the histogram-equalised copy,
+//     unless the first read exactly one symbol and left no other finder
+//     pattern confirmed by two scan lines.
 //  2. finder.go: finder patterns (6.3.3) from 1:1:3:1:1 runs along rows,
 //     confirmed along the column, the row again and a diagonal, with a ring
 //     contrast of at least three times the pixel noise; while nothing is
@@ -58,8 +60,11 @@
 //     side and grid method a grid, each with two samplings; then the bent
 //     and deconvolved near grid.
 //
-// detect.go runs the passes (plain, equalised, and a finer one when small
-// symbols were read at a coarse scale) and both polarities when asked.
+// detect.go runs the passes (plain, equalised on evidence of another
+// symbol, and a finer one when small symbols were read at a coarse scale)
+// and both polarities when asked. After a read, triples whose three finder
+// patterns lie on a symbol read, at its module size, are not read (data
+// modules).
 //
 // # Decoding from a quad (Detector.DecodeQuad, quad.go)
 //

@@ -83,9 +83,11 @@ type Options struct {
 	// Zero means 12.
 	MaxMissesAfterRead int
 	// SinglePass disables the second locating pass, on a histogram-equalised
-	// copy. The zero value (false) runs it: it costs one more binarisation
-	// and finder scan (finder patterns inside symbols already decoded are
-	// skipped) and recovers many symbols next to glare and bright spots.
+	// copy. The zero value (false) runs it, except after a first pass that
+	// read exactly one symbol and left no other finder pattern confirmed by
+	// two scan lines: it costs one more binarisation and finder scan
+	// (finder patterns inside symbols already decoded are skipped) and
+	// recovers many symbols next to glare and bright spots.
 	SinglePass bool
 	// MaxTransforms bounds the module-grid transforms (symbol size guesses,
 	// perturbed grids, thresholds) sampled and decoded per triple. Zero means 6.

@@ -91,8 +91,17 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 		}
 		t := c.t
 		// Once a symbol has been read, candidates whose timing patterns
-		// barely agree are look-alikes far more often than symbols.
-		return used[t.tl] || used[t.tr] || used[t.bl] || len(res.Symbols) > 0 && c.rank < minRankAfterRead, false
+		// barely agree are look-alikes far more often than symbols, and
+		// so are those whose three finder patterns are data modules of
+		// symbols read (inData; a high-version symbol yields dozens).
+		if used[t.tl] || used[t.tr] || used[t.bl] {
+			return true, false
+		}
+		if len(res.Symbols) == 0 {
+			return false, false
+		}
+		return c.rank < minRankAfterRead || inData(res.Symbols, fps[t.tl]) &&
+			inData(res.Symbols, fps[t.tr]) && inData(res.Symbols, fps[t.bl]), false
 	}
 	d.readInOrder(ctx, s, cands, d.opts.MaxFailedGrids, res, pick, func(c *candidate, cerr *candidateError) {
 		if cerr != nil {
@@ -171,6 +180,19 @@ func (d *Detector) readInOrder(ctx context.Context, s sampler, cands []candidate
 func onSymbol(syms []Symbol, p geom.Point) bool {
 	for _, sym := range syms {
 		if sym.Corners.Contains(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// inData reports whether fp lies on a symbol of syms with a module size
+// within 1.5 times that symbol's: a look-alike made of its data modules.
+// A symbol nested in another one's centre (zxing-cpp qrcode-2/16.webp) has
+// modules of another size and is still read.
+func inData(syms []Symbol, fp finderPattern) bool {
+	for _, sym := range syms {
+		if sym.Corners.Contains(fp.c) && fp.ms < 1.5*sym.ModuleSize && fp.ms*1.5 > sym.ModuleSize {
 			return true
 		}
 	}

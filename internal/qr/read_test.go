@@ -61,3 +61,28 @@ func TestGridGuesses(t *testing.T) {
 		})
 	}
 }
+
+// TestInData checks which finder patterns count as a read symbol's data
+// modules: inside it at its module size, not outside it, and not at
+// another module size (a symbol nested in another one's centre).
+func TestInData(t *testing.T) {
+	syms := []Symbol{{
+		Corners:    geom.Quad{{X: 100, Y: 100}, {X: 300, Y: 100}, {X: 300, Y: 300}, {X: 100, Y: 300}},
+		ModuleSize: 4,
+	}}
+	cases := []struct {
+		name string
+		fp   finderPattern
+		want bool
+	}{
+		{"data modules", finderPattern{c: geom.Point{X: 200, Y: 180}, ms: 4.5}, true},
+		{"outside", finderPattern{c: geom.Point{X: 350, Y: 180}, ms: 4}, false},
+		{"nested, smaller modules", finderPattern{c: geom.Point{X: 200, Y: 180}, ms: 1.5}, false},
+		{"larger modules", finderPattern{c: geom.Point{X: 200, Y: 180}, ms: 7}, false},
+	}
+	for _, tc := range cases {
+		if got := inData(syms, tc.fp); got != tc.want {
+			t.Errorf("%s: inData = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
