@@ -200,6 +200,12 @@ func Decode(data []byte, lim Limits) (*gray.Plane, Info, error) {
 	if err != nil {
 		return nil, Info{}, err
 	}
+	return decodeFormat(data, format, b)
+}
+
+// decodeFormat is Decode once the size is checked and the format sniffed
+// (DecodePages sniffs once for both).
+func decodeFormat(data []byte, format string, b budget) (*gray.Plane, Info, error) {
 	cfg, err := decodeConfig(data, format)
 	if err != nil {
 		return nil, Info{}, err

@@ -60,7 +60,7 @@ func DecodePages(data []byte, lim Limits, fn func(page int, p *gray.Plane) error
 	case FormatGIF:
 		return gifPages(data, lim, fn)
 	}
-	p, info, err := Decode(data, lim)
+	p, info, err := decodeFormat(data, format, lim.budget())
 	if err != nil {
 		return Info{}, err
 	}
