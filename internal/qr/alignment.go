@@ -538,18 +538,5 @@ func (l *alignLattice) placeFinderPoints(f *finderFrame) {
 // cells returns the homography of each cell between four neighbouring
 // lattice points, row-major; false when one degenerates.
 func (l *alignLattice) cells() ([]geom.Homography, bool) {
-	k, pos, pts := l.k, l.pos, l.pts
-	cells := make([]geom.Homography, (k-1)*(k-1))
-	for j := 0; j+1 < k; j++ {
-		for i := 0; i+1 < k; i++ {
-			src := geom.Quad{{X: pos[i], Y: pos[j]}, {X: pos[i+1], Y: pos[j]}, {X: pos[i+1], Y: pos[j+1]}, {X: pos[i], Y: pos[j+1]}}
-			dst := geom.Quad{pts[j*k+i], pts[j*k+i+1], pts[(j+1)*k+i+1], pts[(j+1)*k+i]}
-			h, ok := geom.QuadToQuad(src, dst)
-			if !ok {
-				return nil, false
-			}
-			cells[j*(k-1)+i] = h
-		}
-	}
-	return cells, true
+	return latticeCells(l.k, l.pos, l.pts)
 }

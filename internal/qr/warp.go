@@ -40,17 +40,9 @@ func refinePhase(s sampler, g *grid) *grid {
 		}
 	}
 	build := func() *grid {
-		cells := make([]geom.Homography, (k-1)*(k-1))
-		for j := 0; j+1 < k; j++ {
-			for i := 0; i+1 < k; i++ {
-				src := geom.Quad{{X: pos[i], Y: pos[j]}, {X: pos[i+1], Y: pos[j]}, {X: pos[i+1], Y: pos[j+1]}, {X: pos[i], Y: pos[j+1]}}
-				dst := geom.Quad{pts[j*k+i], pts[j*k+i+1], pts[(j+1)*k+i+1], pts[(j+1)*k+i]}
-				h, ok := geom.QuadToQuad(src, dst)
-				if !ok {
-					return nil
-				}
-				cells[j*(k-1)+i] = h
-			}
+		cells, ok := latticeCells(k, pos, pts)
+		if !ok {
+			return nil
 		}
 		return &grid{n: n, global: g.global, pos: pos, cells: cells}
 	}
