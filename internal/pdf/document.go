@@ -153,6 +153,12 @@ func (d *Document) MediaSize(i int) (w, h float64, err error) {
 		}
 		return err
 	})
+	return d.checkedSize(i, w, h, err)
+}
+
+// checkedSize returns the size PDFium gave for page i, or the error of
+// the call, or a *FormatError for a size that is not finite and positive.
+func (d *Document) checkedSize(i int, w, h float64, err error) (float64, float64, error) {
 	if err != nil {
 		return 0, 0, d.wrap(fmt.Sprintf("page %d: size", i+1), err)
 	}
@@ -175,13 +181,7 @@ func (d *Document) PageSize(i int) (w, h float64, err error) {
 		}
 		return err
 	})
-	if err != nil {
-		return 0, 0, d.wrap(fmt.Sprintf("page %d: size", i+1), err)
-	}
-	if !(w > 0 && h > 0) || math.IsInf(w, 0) || math.IsInf(h, 0) {
-		return 0, 0, formatError(fmt.Errorf("page %d: invalid size %gx%g pt", i+1, w, h))
-	}
-	return w, h, nil
+	return d.checkedSize(i, w, h, err)
 }
 
 // FitDPI returns the highest resolution, at most dpi, at which a w×h point
