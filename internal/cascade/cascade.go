@@ -554,40 +554,6 @@ func stageOf(err error) qr.Stage {
 	return qr.StageFinder
 }
 
-// detectTiles runs m over overlapping tiles of p (25 % overlap) and maps the
-// detections back to p's coordinates.
-func (c *Cascade) detectTiles(ctx context.Context, m *neural.Model, p *gray.Plane, opts neural.DetectOptions) ([]neural.Detection, error) {
-	t := c.cfg.TileSide
-	step := t * 3 / 4
-	var out []neural.Detection
-	for y0 := 0; y0 < p.H; y0 += step {
-		for x0 := 0; x0 < p.W; x0 += step {
-			x1, y1 := min(x0+t, p.W), min(y0+t, p.H)
-			tile := gray.Crop(p, x0, y0, x1, y1)
-			dets, err := m.DetectWith(ctx, tile, opts)
-			if err != nil {
-				return out, fmt.Errorf("cascade: tiles: %w", err)
-			}
-			for _, d := range dets {
-				for i := range d.Quad {
-					d.Quad[i].X += float64(x0)
-					d.Quad[i].Y += float64(y0)
-				}
-				if !detCovered(out, d.Quad) {
-					out = append(out, d)
-				}
-			}
-			if x1 == p.W {
-				break
-			}
-		}
-		if min(y0+t, p.H) == p.H {
-			break
-		}
-	}
-	return out, nil
-}
-
 // decodeCandidate reads the symbol around quad q of p: the locator on the
 // quad, then the crop strategies on the rectified quad, then the locator on
 // the other hypotheses of retryQuads. When none reads, stage is the
