@@ -290,7 +290,8 @@ const scanCover = 0.9
 // dictionary (pdf.Document.MediaSize, nothing parsed), and the pages past
 // the budget are dropped; a first page over the whole budget is refused
 // (*LimitError "document pixels"). Each page is then
-// read in order: its image objects are extracted at their native
+// read in order: a page that draws nothing (pdf.Document.Blank) is counted
+// read without rendering; its image objects are extracted at their native
 // resolution and read (a few milliseconds, and sharper than a render);
 // then, unless an image read a code, the regions where the content draws
 // a vector symbol (pdf.Document.Candidates) are rendered alone, 1000
@@ -361,6 +362,11 @@ func (r *Reader) readPDF(ctx context.Context, data []byte, ps pageSettings) (*Re
 		if k == 0 {
 			s := float64(dpi) / 72
 			res.Image.Width, res.Image.Height = int(math.Ceil(w*s)), int(math.Ceil(h*s))
+		}
+		if blank, err := doc.Blank(i); err == nil && blank {
+			// Nothing drawn: the render would be an empty sheet.
+			res.PagesRead++
+			continue
 		}
 		found, scan, err := r.readImages(ctx, doc, i, w*h, dpi, ps, res)
 		if err != nil {

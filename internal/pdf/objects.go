@@ -1,6 +1,8 @@
 package pdf
 
 import (
+	"fmt"
+
 	"github.com/klippa-app/go-pdfium/enums"
 	"github.com/klippa-app/go-pdfium/references"
 	"github.com/klippa-app/go-pdfium/requests"
@@ -109,4 +111,27 @@ func (d *Document) visit(i int, w, h float64, f func(obj references.FPDF_PAGEOBJ
 		return r.PageObject, nil
 	}, page, 0)
 	return complete, err
+}
+
+// Blank reports whether page i (0-based) draws nothing: its content holds
+// no page object. Pages are rendered without their annotations, so a blank
+// page renders as an empty sheet and holds no code; reading it can be
+// skipped however large it is.
+func (d *Document) Blank(i int) (bool, error) {
+	if err := d.check(i); err != nil {
+		return false, err
+	}
+	var n int
+	err := d.call(func() error {
+		r, err := d.inst.FPDFPage_CountObjects(&requests.FPDFPage_CountObjects{Page: d.page(i)})
+		if err != nil {
+			return err
+		}
+		n = r.Count
+		return nil
+	})
+	if err != nil {
+		return false, d.wrap(fmt.Sprintf("page %d: counting objects", i+1), err)
+	}
+	return n == 0, nil
 }
