@@ -225,6 +225,7 @@ func (r *Reader) readImagePages(ctx context.Context, data []byte, ps pageSetting
 			return errStopPages
 		}
 		tierErr = r.read(ctx, p, i+1, nil, res)
+		r.release.after(p.W, p.H)
 		if tierErr != nil && pages > 0 && ctx.Err() != nil {
 			tierErr = nil
 			res.Truncated = TruncatedDeadline

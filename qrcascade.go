@@ -240,6 +240,7 @@ type Reader struct {
 	pages    pageSet           // Options.Pages, parsed
 	pdf      *PDFEngine        // started on the first PDF
 	ownsPDF  bool              // pdf was made by NewReader: Close closes it
+	release  releaser          // gives big images' memory back (release.go)
 }
 
 // NewReader validates opts and returns a Reader.
