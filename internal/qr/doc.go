@@ -62,7 +62,7 @@
 //
 // detect.go runs the passes (plain, equalised on evidence of another
 // symbol, and a finer one when small symbols were read at a coarse scale)
-// and both polarities when asked. After a read, triples whose three finder
+// for each polarity Options.Polarity searches. After a read, triples whose three finder
 // patterns lie on a symbol read, at its module size, are not read (data
 // modules).
 //

@@ -448,7 +448,7 @@ func centreQuad(f *finderFrame, n int) (geom.Quad, bool) {
 // decodeQuadFinders reads the symbol whose finder patterns
 // locateQuadFinders finds around q.
 func (d *Detector) decodeQuadFinders(ctx context.Context, s sampler, q geom.Quad) (Symbol, error) {
-	triples := locateQuadFinders(ctx, s, q, d.opts.TryInverted, quadMaxTriples)
+	triples := locateQuadFinders(ctx, s, q, d.opts.Polarity, quadMaxTriples)
 	if len(triples) == 0 {
 		return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", ErrNotFound)
 	}
