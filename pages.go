@@ -179,12 +179,7 @@ func (r *Reader) ReadPages(ctx context.Context, data []byte, o PageOptions) (*Re
 	ctx, cancel := r.withTimeout(ctx)
 	defer cancel()
 	start := time.Now()
-	var res *Result
-	if _, serr := imgio.Sniff(data); serr != nil && pdf.Is(data) {
-		res, err = r.readPDF(ctx, data, ps)
-	} else {
-		res, err = r.readImagePages(ctx, data, ps)
-	}
+	res, err := r.readInput(ctx, data, ps)
 	if res != nil {
 		res.Timings.Total = time.Since(start)
 		res.Explain.prune(res.Codes)
@@ -192,13 +187,31 @@ func (r *Reader) ReadPages(ctx context.Context, data []byte, o PageOptions) (*Re
 	return res, publicError(err)
 }
 
+// readInput reads data under the page policy ps, by its format, sniffed
+// once here: an image goes to readImagePages, a PDF to readPDF. The size
+// limit (Options.MaxBytes) comes first for every input; then ErrEmpty or
+// imgio's *UnsupportedError for data that is neither.
+func (r *Reader) readInput(ctx context.Context, data []byte, ps pageSettings) (*Result, error) {
+	if max := r.maxBytes(); max >= 0 && int64(len(data)) > max {
+		return nil, &LimitError{What: LimitBytes, Limit: max, Actual: int64(len(data))}
+	}
+	format, err := imgio.Sniff(data)
+	switch {
+	case err == nil:
+		return r.readImagePages(ctx, data, format, ps)
+	case pdf.Is(data):
+		return r.readPDF(ctx, data, ps)
+	}
+	return nil, err
+}
+
 // errStopPages ends an image walk at the page policy's limit.
 var errStopPages = errors.New("qrcascade: page limit")
 
-// readImagePages reads the pages of an image file (every directory of a
-// TIFF file, every frame of a GIF animation, the single image of other
-// formats) under the page policy ps.
-func (r *Reader) readImagePages(ctx context.Context, data []byte, ps pageSettings) (*Result, error) {
+// readImagePages reads the pages of an image file of the sniffed format
+// (every directory of a TIFF file, every frame of a GIF animation, the
+// single image of other formats) under the page policy ps.
+func (r *Reader) readImagePages(ctx context.Context, data []byte, format string, ps pageSettings) (*Result, error) {
 	res := &Result{}
 	var tierErr error
 	// imgio checks the page count from the file structure; the policy
@@ -207,7 +220,7 @@ func (r *Reader) readImagePages(ctx context.Context, data []byte, ps pageSetting
 	lim.MaxPages = -1
 	pages := 0
 	decoding := time.Now()
-	info, err := imgio.DecodePages(data, lim, func(i int, p *gray.Plane) error {
+	info, err := imgio.DecodePagesFormat(data, format, lim, func(i int, p *gray.Plane) error {
 		res.Timings.DecodeImage += time.Since(decoding)
 		defer func() { decoding = time.Now() }()
 		if i == 0 {
@@ -312,9 +325,6 @@ const scanCover = 0.9
 // nested too deep) is rendered whole at ps.retryDPI instead, when no page
 // of the document read a code.
 func (r *Reader) readPDF(ctx context.Context, data []byte, ps pageSettings) (*Result, error) {
-	if max := r.maxBytes(); max >= 0 && int64(len(data)) > max {
-		return nil, &LimitError{What: "bytes", Limit: max, Actual: int64(len(data))}
-	}
 	start := time.Now()
 	res := &Result{Image: ImageInfo{Format: "pdf"}}
 	doc, err := r.pdf.e.Open(ctx, data)

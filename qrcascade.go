@@ -11,11 +11,11 @@
 //
 // # Pipeline
 //
-// Read sniffs the format, checks the limits from the header (Options
-// MaxBytes, MaxPixels, MaxPages) before any pixel is decoded, applies the
-// EXIF orientation and reduces every page to an 8-bit gray plane (PDF
-// pages are rendered, docs/PDF.md). On each plane the tiers run, by
-// Options.Mode:
+// Read checks the size (Options.MaxBytes), sniffs the format once from its
+// magic bytes, checks the limits from the header (MaxPixels, MaxPages)
+// before any pixel is decoded, applies the EXIF orientation and reduces
+// every page to an 8-bit gray plane (PDF pages are rendered, docs/PDF.md).
+// On each plane the tiers run, by Options.Mode:
 //
 //   - classic (TierClassic): preprocessing strategies (Strategies) in
 //     front of a QR decoder, stopping at the first that reads;

@@ -119,6 +119,8 @@ func TestReadBadInput(t *testing.T) {
 		{"garbage", r, []byte("this is not an image at all"), func(err error) bool { return errors.As(err, &ue) }},
 		{"truncated jpeg", r, good[:len(good)/3], func(err error) bool { return errors.As(err, &fe) }},
 		{"too many bytes", small, good, func(err error) bool { return errors.As(err, &le) && le.What == "bytes" }},
+		// the size is checked before the format
+		{"too many bytes of garbage", small, bytes.Repeat([]byte("not an image "), 100), func(err error) bool { return errors.As(err, &le) && le.What == "bytes" }},
 		{"too many pixels", newReader(t, Options{Mode: ModeClassic, MaxPixels: 1000}), good, func(err error) bool { return errors.As(err, &le) && le.What == "pixels" }},
 	}
 	for _, tc := range tests {

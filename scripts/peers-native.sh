@@ -41,36 +41,23 @@
 # Output: OUTDIR/machine.txt, OUTDIR/SET/rN/PEER.jsonl (+ .meta.json, .log, .cpu:
 # wall, user and system seconds of driver + reader),
 # OUTDIR/SET/score.json and OUTDIR/SET/table.md (also printed). Nothing else is
-# written to the repository (out/ is git-ignored).
+# written to the repository (out/ is git-ignored). The setup shared with peers.sh
+# (CORPUS, PEERS_SRC, RUN_FLAGS, QRC_FLAGS, the harness copy, the build, the registry)
+# is in scripts/lib.sh.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$repo"
-export PATH="$PATH:/usr/local/go/bin"
-
-CORPUS="${CORPUS:-$repo/../shared/corpus}"
-PEERS_SRC="${PEERS_SRC:-$repo/../shared/tools/peers}"
 PEERS_DIR="${PEERS_DIR:-${TMPDIR:-/tmp}/qrcascade-peers-native}"
 SETS="${SETS:-boofcv-dev}"
 MODES="${MODES:-classic nano}"
 BASE="${BASE:-}"
 ROUNDS="${ROUNDS:-1}"
 CPU="${CPU-1}"
-RUN_FLAGS="${RUN_FLAGS:-}"
-QRC_FLAGS="${QRC_FLAGS:-}"
 out="${1:-$repo/out/peers-native/$(date -u +%Y%m%dT%H%M%SZ)}"
-
-log() { echo "peers-native.sh: $*" >&2; }
 
 # --- 1. the harness copy and zxing-cpp --------------------------------------------------
 pdir="$PEERS_DIR"
-if [[ ! -f "$pdir/peers.json" ]]; then
-  [[ -f "$PEERS_SRC/peers.json" ]] || { log "no harness at $PEERS_SRC"; exit 1; }
-  log "copying $PEERS_SRC to $pdir"
-  mkdir -p "$pdir"
-  cp -a "$PEERS_SRC/." "$pdir/"
-  chmod -R u+w "$pdir"
-fi
+copy_harness "$pdir"
 pdir="$(cd "$pdir" && pwd)"
 "$pdir/tools/build-go.sh" >&2
 "$pdir/tools/build-cpp.sh" >&2 || {
@@ -79,44 +66,28 @@ pdir="$(cd "$pdir" && pwd)"
 }
 
 # --- 2. our peers -------------------------------------------------------------------------
-commit="$(git describe --always --dirty 2>/dev/null || echo unknown)"
-log "building qrcascade ($commit)"
-CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$commit" -o "$pdir/.bin/qrcascade" ./cmd/qrcascade
+build_qrcascade "$pdir/.bin/qrcascade"
 # Per mode, this tree's build and then (BASE) the baseline, back to back.
 ours=()
+peers=()
 [[ -n "$BASE" ]] && cp "$BASE" "$pdir/.bin/qrcascade-base"
 for m in $MODES; do
   ours+=("qrcascade-$m")
-  [[ -n "$BASE" ]] && ours+=("base-$m")
+  peers+=("qrcascade-$m" .bin/qrcascade "$m")
+  if [[ -n "$BASE" ]]; then
+    ours+=("base-$m")
+    peers+=("base-$m" .bin/qrcascade-base "$m")
+  fi
 done
-MODES="$MODES" QRC_FLAGS="$QRC_FLAGS" BASE="$BASE" python3 - "$pdir/peers.json" <<'EOF'
-import json, os, shlex, sys
-path = sys.argv[1]
-with open(path) as f:
-    reg = json.load(f)
-extra = shlex.split(os.environ.get("QRC_FLAGS", ""))
-for mode in os.environ["MODES"].split():
-    bins = [("qrcascade-" + mode, ".bin/qrcascade")]
-    if os.environ.get("BASE"):
-        bins.append(("base-" + mode, ".bin/qrcascade-base"))
-    for name, exe in bins:
-        reg[name] = ["env", "GOMAXPROCS=1", exe, "peer", "--mode", mode, "--name", name] + extra
-with open(path, "w") as f:
-    json.dump(reg, f, indent=2)
-    f.write("\n")
-EOF
+register_peers "$pdir/peers.json" "$QRC_FLAGS" "${peers[@]}"
 
 pin=()
 [[ -n "$CPU" ]] && pin=(taskset -c "$CPU")
 
 mkdir -p "$out"
 {
-  echo "date: $(date -u +%FT%TZ)"
-  echo "commit: $commit"
+  describe_machine "; pinned to: ${CPU:-none}"
   echo "base: ${BASE:-none}"
-  echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores; pinned to: ${CPU:-none}"
-  echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "go: $(go version)"
   echo "readers: zxing-cpp-native ${ours[*]}; rounds: $ROUNDS"
   echo "run flags: ${RUN_FLAGS:-none}; qrcascade flags: ${QRC_FLAGS:-none}"
 } | tee "$out/machine.txt" >&2

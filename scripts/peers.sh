@@ -40,22 +40,15 @@
 # repository except OUTDIR (out/ is git-ignored) and bin/.
 #
 # Needs: Go, node + npm (for the JS peers), python3; not part of `make test` (CI has no npm).
+# The setup shared with peers-native.sh (CORPUS, PEERS_SRC, RUN_FLAGS, QRC_FLAGS, the
+# harness copy, the build, the registry) is in scripts/lib.sh.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$repo"
-export PATH="$PATH:/usr/local/go/bin"
-
-CORPUS="${CORPUS:-$repo/../shared/corpus}"
-PEERS_SRC="${PEERS_SRC:-$repo/../shared/tools/peers}"
 SETS="${SETS:-boofcv-dev zxing zxing-cpp jsqr boofcv-decoding zxing-cpp-negatives}"
 PEERS="${PEERS:-zxing-wasm qrcascade jsqr quirc zbar}"
 NANO_SETS="${NANO_SETS-boofcv-dev}"
-RUN_FLAGS="${RUN_FLAGS:-}"
-QRC_FLAGS="${QRC_FLAGS:-}"
 out="${1:-$repo/out/peers/$(date -u +%Y%m%dT%H%M%SZ)}"
-
-log() { echo "peers.sh: $*" >&2; }
 
 # --- 1. the harness copy ---------------------------------------------------------------
 if [[ -n "${PEERS_DIR:-}" ]]; then
@@ -65,36 +58,15 @@ else
   pdir="$(mktemp -d "${TMPDIR:-/tmp}/qrcascade-peers.XXXXXX")"
   trap 'rm -rf "$pdir"' EXIT
 fi
-if [[ ! -f "$pdir/peers.json" ]]; then
-  [[ -f "$PEERS_SRC/peers.json" ]] || { log "no harness at $PEERS_SRC"; exit 1; }
-  log "copying $PEERS_SRC to $pdir"
-  mkdir -p "$pdir"
-  cp -a "$PEERS_SRC/." "$pdir/"
-  chmod -R u+w "$pdir"
-  PEERS_SRC="$(cd "$PEERS_SRC" && pwd)"
-else
-  log "reusing the harness copy in $pdir"
-fi
+copy_harness "$pdir"
 pdir="$(cd "$pdir" && pwd)"
 
 # --- 2. our peer ----------------------------------------------------------------------
-commit="$(git describe --always --dirty 2>/dev/null || echo unknown)"
-mkdir -p "$pdir/.bin"
-log "building qrcascade ($commit)"
-CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$commit" -o "$pdir/.bin/qrcascade" ./cmd/qrcascade
+build_qrcascade "$pdir/.bin/qrcascade"
 # Register (or refresh) both qrcascade entries; the command runs in $pdir.
-QRC_FLAGS="$QRC_FLAGS" python3 - "$pdir/peers.json" <<'EOF'
-import json, os, shlex, sys
-path = sys.argv[1]
-with open(path) as f:
-    reg = json.load(f)
-extra = shlex.split(os.environ.get("QRC_FLAGS", ""))
-for name, mode in (("qrcascade", "classic"), ("qrcascade-nano", "nano")):
-    reg[name] = ["env", "GOMAXPROCS=1", ".bin/qrcascade", "peer", "--mode", mode, "--name", name, "--timings"] + extra
-with open(path, "w") as f:
-    json.dump(reg, f, indent=2)
-    f.write("\n")
-EOF
+register_peers "$pdir/peers.json" "--timings $QRC_FLAGS" \
+  qrcascade .bin/qrcascade classic \
+  qrcascade-nano .bin/qrcascade nano
 
 # --- 3. JS peers --------------------------------------------------------------------
 if [[ ! -d "$pdir/js/node_modules/zxing-wasm" || ! -d "$pdir/js/node_modules/jsqr" ]]; then
@@ -119,11 +91,7 @@ done
 # --- machine state ------------------------------------------------------------------
 mkdir -p "$out"
 {
-  echo "date: $(date -u +%FT%TZ)"
-  echo "commit: $commit"
-  echo "cpu: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) cores"
-  echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "go: $(go version)"
+  describe_machine
   echo "node: $(node --version 2>/dev/null || echo none)"
   echo "harness: $PEERS_SRC -> $pdir"
   echo "peers: ${peers[*]}; nano on: ${NANO_SETS:-none}"

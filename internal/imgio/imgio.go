@@ -189,22 +189,30 @@ func DecodeConfig(data []byte) (Info, error) {
 // magic bytes or a valid but unhandled variant; *FormatError for malformed or
 // truncated input, including a panic inside a decoder.
 func Decode(data []byte, lim Limits) (*gray.Plane, Info, error) {
-	if len(data) == 0 {
-		return nil, Info{}, ErrEmpty
-	}
-	b := lim.budget()
-	if b.maxBytes >= 0 && int64(len(data)) > b.maxBytes {
-		return nil, Info{}, &LimitError{What: LimitBytes, Limit: b.maxBytes, Actual: int64(len(data))}
+	if err := lim.checkBytes(data); err != nil {
+		return nil, Info{}, err
 	}
 	format, err := Sniff(data)
 	if err != nil {
 		return nil, Info{}, err
 	}
-	return decodeFormat(data, format, b)
+	return decodeFormat(data, format, lim.budget())
+}
+
+// checkBytes is the first step of Decode and DecodePages: ErrEmpty for
+// empty data, a *LimitError "bytes" for data over Limits.MaxBytes.
+func (l Limits) checkBytes(data []byte) error {
+	if len(data) == 0 {
+		return ErrEmpty
+	}
+	if maxBytes, _ := l.effective(); maxBytes >= 0 && int64(len(data)) > maxBytes {
+		return &LimitError{What: LimitBytes, Limit: maxBytes, Actual: int64(len(data))}
+	}
+	return nil
 }
 
 // decodeFormat is Decode once the size is checked and the format sniffed
-// (DecodePages sniffs once for both).
+// (DecodePages and each TIFF page share it).
 func decodeFormat(data []byte, format string, b budget) (*gray.Plane, Info, error) {
 	cfg, err := decodeConfig(data, format)
 	if err != nil {

@@ -43,17 +43,30 @@ func (l Limits) maxPages() int {
 // fails to decode ends the walk with its error, pages already given to fn
 // stay given.
 func DecodePages(data []byte, lim Limits, fn func(page int, p *gray.Plane) error) (Info, error) {
-	if len(data) == 0 {
-		return Info{}, ErrEmpty
-	}
-	maxBytes, _ := lim.effective()
-	if maxBytes >= 0 && int64(len(data)) > maxBytes {
-		return Info{}, &LimitError{What: LimitBytes, Limit: maxBytes, Actual: int64(len(data))}
+	if err := lim.checkBytes(data); err != nil {
+		return Info{}, err
 	}
 	format, err := Sniff(data)
 	if err != nil {
 		return Info{}, err
 	}
+	return decodePages(data, format, lim, fn)
+}
+
+// DecodePagesFormat is DecodePages for data whose format a caller has
+// sniffed already (to send other inputs elsewhere): format must be what
+// Sniff returned for data. It checks Limits.MaxBytes, then decodes as
+// DecodePages does, without sniffing again.
+func DecodePagesFormat(data []byte, format string, lim Limits, fn func(page int, p *gray.Plane) error) (Info, error) {
+	if err := lim.checkBytes(data); err != nil {
+		return Info{}, err
+	}
+	return decodePages(data, format, lim, fn)
+}
+
+// decodePages is DecodePages once the size is checked and the format
+// sniffed.
+func decodePages(data []byte, format string, lim Limits, fn func(page int, p *gray.Plane) error) (Info, error) {
 	switch format {
 	case FormatTIFF:
 		return tiffPages(data, lim, fn)
@@ -113,7 +126,9 @@ func tiffPages(data []byte, lim Limits, fn func(int, *gray.Plane) error) (Info, 
 		if len(ifds) > 1 {
 			bo.PutUint32(view[4:], uint32(off))
 		}
-		p, info, err := Decode(view, lim)
+		// view differs from data only in the IFD offset: still TIFF, and
+		// of data's size
+		p, info, err := decodeFormat(view, FormatTIFF, b)
 		if err != nil {
 			return first, tiffPageError(i, len(ifds), err)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
@@ -295,6 +296,55 @@ func FuzzDecodePages(f *testing.F) {
 		}
 		if info.Pages != n {
 			t.Fatalf("info.Pages %d, %d pages given", info.Pages, n)
+		}
+	})
+}
+
+// TestDecodePagesFormat: given the format Sniff names, DecodePagesFormat
+// decodes the same pages and reports the same Info and errors as
+// DecodePages, the byte limit first.
+func TestDecodePagesFormat(t *testing.T) {
+	three := tiffGrayPages(binary.BigEndian, []*image.Gray{grayFill(31, 17, 1), grayFill(20, 40, 3), grayFill(9, 9, 7)}, 0, 6, 0)
+	png := encodePNG(t, grayFill(8, 6, 1))
+	for _, tc := range []struct {
+		name string
+		data []byte
+		lim  Limits
+	}{
+		{"tiff", three, Limits{}},
+		{"tiff over page limit", three, Limits{MaxPages: 2}},
+		{"gif", gifAnimation(t, 5, gif.DisposalPrevious), Limits{}},
+		{"png", png, Limits{}},
+		{"jpeg", encodeJPEG(t, grayFill(16, 16, 2), 90), Limits{}},
+		{"over the byte limit", png, Limits{MaxBytes: int64(len(png) - 1)}},
+		{"truncated", png[:len(png)/2], Limits{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			format, err := Sniff(tc.data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, wantInfo, wantErr := collect(tc.data, tc.lim)
+			var got []*gray.Plane
+			info, err := DecodePagesFormat(tc.data, format, tc.lim, func(_ int, p *gray.Plane) error {
+				got = append(got, p)
+				return nil
+			})
+			if info != wantInfo || fmt.Sprint(err) != fmt.Sprint(wantErr) || len(got) != len(want) {
+				t.Fatalf("%d pages, %+v, %v; DecodePages: %d pages, %+v, %v", len(got), info, err, len(want), wantInfo, wantErr)
+			}
+			for i := range got {
+				if got[i].W != want[i].W || got[i].H != want[i].H || !bytes.Equal(got[i].Pix, want[i].Pix) {
+					t.Errorf("page %d differs", i)
+				}
+			}
+		})
+	}
+	t.Run("a format imgio does not decode", func(t *testing.T) {
+		var ue *UnsupportedError
+		_, err := DecodePagesFormat([]byte("%PDF-1.7\n"), "pdf", Limits{}, func(int, *gray.Plane) error { return nil })
+		if !errors.As(err, &ue) || ue.Format != "pdf" {
+			t.Errorf("err %T %v, want an *UnsupportedError pdf", err, err)
 		}
 	})
 }

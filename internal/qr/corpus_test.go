@@ -35,6 +35,7 @@ import (
 //	QRCASCADE_CORPUS=zxing,jsqr               some sets
 //	QRCASCADE_CORPUS=boofcv-dev/blurred       one category of a set
 //	QRCASCADE_BASELINE=0                      skip the gozxing baseline
+//	QRCASCADE_INVERTED=1                      both polarities (Options.Polarity)
 //
 // Text sets: an image succeeds when every expected text is decoded; a decoded
 // text not expected is a false read. Detection sets (boofcv-dev): a labelled
@@ -58,7 +59,11 @@ func TestCorpus(t *testing.T) {
 		}
 	}
 	baseline := os.Getenv("QRCASCADE_BASELINE") != "0"
-	det := NewDetector(Options{TryInverted: os.Getenv("QRCASCADE_INVERTED") == "1"})
+	var opts Options
+	if os.Getenv("QRCASCADE_INVERTED") == "1" {
+		opts.Polarity = BothPolarities
+	}
+	det := NewDetector(opts)
 	for _, set := range sets {
 		cat, ok := want[set]
 		if sel != "all" && !ok {

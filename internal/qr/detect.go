@@ -28,10 +28,7 @@ func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
 		}
 	}()
 	sc := newScene(p, d.opts.LocateMaxDim, buf)
-	polarities := []bool{false}
-	if d.opts.TryInverted {
-		polarities = append(polarities, true)
-	}
+	polarities := d.opts.Polarity.searched()
 	passes := 2
 	if d.opts.SinglePass {
 		passes = 1

@@ -35,15 +35,44 @@ func TestVersionEstimation(t *testing.T) {
 	}
 }
 
-func TestInvertedOption(t *testing.T) {
-	m := encodeSymbol(t, "light on dark", decoder.ErrorCorrectionLevel_M, 2)
-	sc := homographyScene(300, 300, len(m), squareQuad(150, 150, float64(len(m))*5, 15))
-	sc.inverted = true
-	p := sc.render(m)
-	for _, try := range []bool{false, true} {
-		res := NewDetector(Options{TryInverted: try}).Detect(context.Background(), p)
-		if got := len(res.Symbols) == 1 && res.Symbols[0].Inverted; got != try {
-			t.Errorf("TryInverted=%v: read inverted = %v (%d symbols)", try, got, len(res.Symbols))
+// TestPolarityOption: each Options.Polarity reads the symbols of the
+// reflectances it names and no other; the deprecated TryInverted selects
+// BothPolarities.
+func TestPolarityOption(t *testing.T) {
+	m := encodeSymbol(t, "either polarity", decoder.ErrorCorrectionLevel_M, 2)
+	planes := map[bool]*gray.Plane{}
+	for _, inv := range []bool{false, true} {
+		sc := homographyScene(300, 300, len(m), squareQuad(150, 150, float64(len(m))*5, 15))
+		sc.inverted = inv
+		planes[inv] = sc.render(m)
+	}
+	cases := []struct {
+		opts        Options
+		dark, light bool // whether a dark-on-light and a light-on-dark symbol are read
+	}{
+		{Options{}, true, false},
+		{Options{Polarity: DarkOnLight}, true, false},
+		{Options{Polarity: LightOnDark}, false, true},
+		{Options{Polarity: BothPolarities}, true, true},
+		{Options{TryInverted: true}, true, true},
+		{Options{TryInverted: true, Polarity: LightOnDark}, false, true},
+	}
+	for _, tc := range cases {
+		d := NewDetector(tc.opts)
+		for inv, want := range map[bool]bool{false: tc.dark, true: tc.light} {
+			res := d.Detect(context.Background(), planes[inv])
+			got := len(res.Symbols) == 1 && res.Symbols[0].Inverted == inv
+			if got != want || len(res.Symbols) > 1 {
+				t.Errorf("%+v, light on dark %v: read %v (%d symbols), want %v", tc.opts, inv, got, len(res.Symbols), want)
+			}
+		}
+	}
+}
+
+func TestPolarityString(t *testing.T) {
+	for p, want := range map[Polarity]string{DarkOnLight: "dark-on-light", LightOnDark: "light-on-dark", BothPolarities: "both", 7: "polarity(7)"} {
+		if got := p.String(); got != want {
+			t.Errorf("Polarity(%d).String() = %q, want %q", int(p), got, want)
 		}
 	}
 }

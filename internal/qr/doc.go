@@ -57,12 +57,13 @@
 //     matrix with clean format and version codewords; it also tries the
 //     mirror image.
 //  12. read.go: each candidate read grid by grid under its budget: for each
-//     side and grid method a grid, each with two samplings; then the bent
-//     and deconvolved near grid.
+//     side and grid method of gridLadder a grid, each with two samplings;
+//     then, beyond the budget, the rungs of nearLadder on the near grid
+//     (bent, then deconvolved).
 //
 // detect.go runs the passes (plain, equalised on evidence of another
 // symbol, and a finer one when small symbols were read at a coarse scale)
-// and both polarities when asked. After a read, triples whose three finder
+// for each polarity Options.Polarity searches. After a read, triples whose three finder
 // patterns lie on a symbol read, at its module size, are not read (data
 // modules).
 //
@@ -80,8 +81,8 @@
 // Reed–Solomon decides: no step accepts a symbol whose codewords do not
 // correct. Every attempt is bounded: triples by Options.MaxTriples, grids
 // by Options.MaxFailedGrids per pass and Options.MaxTransforms per
-// candidate (plus the near grid's rescue: three bent grids and two
-// deconvolved ones), the quad search by its window and trial sides. ctx is
+// candidate (plus the near grid's rescue, nearLadder: three bent grids and
+// two deconvolved ones), the quad search by its window and trial sides. ctx is
 // checked between passes, candidates and grids; Detect then returns what it
 // has. Neither Detect nor DecodeQuad modifies the plane, and a Detector is
 // safe for concurrent use. Failures name the stage where a candidate

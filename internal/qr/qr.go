@@ -96,9 +96,14 @@ type Options struct {
 	// patterns are searched; bigger images are located on a reduced copy
 	// (integer box filter) and sampled at full resolution. Zero means 1400.
 	LocateMaxDim int
-	// TryInverted also looks for light-on-dark (reflectance reversed) symbols,
-	// which roughly doubles the finder search cost. The zero value (false)
-	// reads only dark-on-light symbols.
+	// Polarity selects the reflectance of the symbols searched. The zero
+	// value, DarkOnLight, reads only dark-on-light symbols: searching both
+	// polarities roughly doubles the finder search cost.
+	Polarity Polarity
+	// TryInverted, when true with the zero Polarity, selects
+	// BothPolarities; it is ignored when Polarity is set.
+	//
+	// Deprecated: set Polarity to BothPolarities.
 	TryInverted bool
 	// NoLocalGrid disables the piecewise (per alignment-pattern cell)
 	// transforms used for versions 7 and above, keeping one homography per
@@ -112,7 +117,62 @@ type Options struct {
 	NoPairCompletion bool
 }
 
+// Polarity is the reflectance of the symbols a Detector searches: dark
+// modules on a light background, the reverse, or both.
+type Polarity int
+
+// Polarities. The zero value is the default.
+const (
+	// DarkOnLight searches dark modules on a light background only (the
+	// default): printed and displayed symbols.
+	DarkOnLight Polarity = iota
+	// LightOnDark searches reflectance-reversed symbols only: light modules
+	// on a dark background (laser-etched parts, inverted screens).
+	LightOnDark
+	// BothPolarities searches dark-on-light symbols, then light-on-dark
+	// ones, in every locating pass: about twice the finder search cost.
+	BothPolarities
+)
+
+// String returns the polarity's lower-case name.
+func (p Polarity) String() string {
+	switch p {
+	case DarkOnLight:
+		return "dark-on-light"
+	case LightOnDark:
+		return "light-on-dark"
+	case BothPolarities:
+		return "both"
+	}
+	return fmt.Sprintf("polarity(%d)", int(p))
+}
+
+// allows reports whether symbols of reflectance inv (true: light on dark)
+// are searched.
+func (p Polarity) allows(inv bool) bool {
+	if inv {
+		return p == LightOnDark || p == BothPolarities
+	}
+	return p != LightOnDark
+}
+
+// searched returns the reflectances searched, in the order the locating
+// passes try them (true: light on dark).
+func (p Polarity) searched() []bool {
+	switch p {
+	case LightOnDark:
+		return []bool{true}
+	case BothPolarities:
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
 func (o Options) withDefaults() Options {
+	if o.TryInverted && o.Polarity == DarkOnLight {
+		o.Polarity = BothPolarities
+	}
+	o.TryInverted = false
 	if o.MaxFinderCandidates <= 0 {
 		o.MaxFinderCandidates = 400
 	}

@@ -46,7 +46,7 @@ func TestDetectRoundTrip(t *testing.T) {
 			s := homographyScene(400, 400, n, squareQuad(200, 200, float64(n)*4, 20))
 			s.inverted = true
 			return s
-		}, Options{TryInverted: true}, ""},
+		}, Options{Polarity: BothPolarities}, ""},
 		{"v25 perspective", 25, func(n int) synthScene {
 			return homographyScene(700, 700, n, geom.Quad{{X: 60, Y: 80}, {X: 630, Y: 40}, {X: 660, Y: 640}, {X: 30, Y: 600}})
 		}, Options{}, ""},

@@ -94,7 +94,7 @@ func (d *Detector) sampleQuad(ctx context.Context, s sampler, q geom.Quad) (Symb
 			}
 			g := &grid{n: n, global: h}
 			sc, inv := finderScore(s, g)
-			if !inv || d.opts.TryInverted {
+			if d.opts.Polarity.allows(inv) {
 				fits = append(fits, fit{rot, n, inv, sc, g})
 			}
 		}

@@ -48,7 +48,7 @@ func TestLocateQuadFinders(t *testing.T) {
 			sc.blur = tc.blur
 			p := sc.render(m)
 			q := perturbQuad(tc.quad, tc.frac, uint64(i+1), tc.rot)
-			triples := locateQuadFinders(context.Background(), sampler{p: p}, q, false, 1)
+			triples := locateQuadFinders(context.Background(), sampler{p: p}, q, DarkOnLight, 1)
 			if len(triples) != 1 || triples[0].inv {
 				t.Fatalf("triples %+v", triples)
 			}
@@ -145,7 +145,7 @@ func TestDecodeQuadFindersRejects(t *testing.T) {
 		{"noise", noise},
 		{"flat", flat},
 	}
-	d := NewDetector(Options{TryInverted: true})
+	d := NewDetector(Options{Polarity: BothPolarities})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			for rot := 0; rot < 4; rot++ {
@@ -250,7 +250,7 @@ func BenchmarkLocateQuadFinders(b *testing.B) {
 	q := perturbQuad(quad, 0.07, 1, 0)
 	b.ReportAllocs()
 	for b.Loop() {
-		if len(locateQuadFinders(context.Background(), sampler{p: p}, q, false, 1)) == 0 {
+		if len(locateQuadFinders(context.Background(), sampler{p: p}, q, DarkOnLight, 1)) == 0 {
 			b.Fatal("not found")
 		}
 	}
@@ -285,7 +285,7 @@ func BenchmarkDeblurModules(b *testing.B) {
 }
 
 // TestDecodeQuadFindersPolarity: a light-on-dark symbol is read from its
-// quad only when Options.TryInverted allows it.
+// quad only when Options.Polarity allows it.
 func TestDecodeQuadFindersPolarity(t *testing.T) {
 	const text = "inverted quad"
 	m := encodeSymbol(t, text, decoder.ErrorCorrectionLevel_M, 3)
@@ -296,16 +296,16 @@ func TestDecodeQuadFindersPolarity(t *testing.T) {
 	p := sc.render(m)
 	q := perturbQuad(quad, 0.08, 5, 1)
 	cases := []struct {
-		name     string
-		inverted bool
+		polarity Polarity
 		want     bool
 	}{
-		{"dark on light only", false, false},
-		{"both polarities", true, true},
+		{DarkOnLight, false},
+		{LightOnDark, true},
+		{BothPolarities, true},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			d := NewDetector(Options{TryInverted: tc.inverted})
+		t.Run(tc.polarity.String(), func(t *testing.T) {
+			d := NewDetector(Options{Polarity: tc.polarity})
 			sym, err := d.decodeQuadFinders(context.Background(), sampler{p: p}, q)
 			if (err == nil) != tc.want {
 				t.Fatalf("err %v, want a read %v", err, tc.want)

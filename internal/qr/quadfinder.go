@@ -242,7 +242,7 @@ var quadCorners = [4][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}}
 
 // locateQuadFinders finds the three finder patterns of a symbol whose
 // outer corners are approximately q (any cyclic order), in the polarities
-// allowed (dark on light always, light on dark when inverted). It returns
+// pol allows. It returns
 // the patterns in image coordinates as a top-left, top-right, bottom-left
 // triple (top-right clockwise from bottom-left, as group.go orders them),
 // the polarity, the template's side estimate, and false when no side and
@@ -259,7 +259,7 @@ var quadCorners = [4][2]float64{{0, 0}, {1, 0}, {1, 1}, {0, 1}}
 // chosen patterns are then refined on the full-resolution plane over ±1
 // module in quarter-module steps at five scales, and over ±¼ module in
 // sixteenths.
-func locateQuadFinders(ctx context.Context, s sampler, q geom.Quad, inverted bool, maxTriples int) []quadTriple {
+func locateQuadFinders(ctx context.Context, s sampler, q geom.Quad, polarity Polarity, maxTriples int) []quadTriple {
 	unit := geom.Quad{{X: 0, Y: 0}, {X: 1, Y: 0}, {X: 1, Y: 1}, {X: 0, Y: 1}}
 	h, hok := geom.QuadToQuad(unit, q)
 	if !hok {
@@ -289,16 +289,15 @@ func locateQuadFinders(ctx context.Context, s sampler, q geom.Quad, inverted boo
 			coarse[i][0][k], coarse[i][1][k] = r[0], r[1]
 		}
 	}
-	pols := 1
-	if inverted {
-		pols = 2
-	}
 	// the best hypothesis for each missing corner and polarity
 	var hyps [8]quadHypothesis
 	for i := range hyps {
 		hyps[i].score = math.Inf(-1)
 	}
-	for pol := 0; pol < pols; pol++ {
+	for pol := 0; pol < 2; pol++ {
+		if !polarity.allows(pol == 1) {
+			continue
+		}
 		for miss := 0; miss < 4; miss++ {
 			best := &hyps[pol*4+miss]
 			ks := [3]int{(miss + 1) % 4, (miss + 2) % 4, (miss + 3) % 4}

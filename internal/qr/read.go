@@ -21,9 +21,9 @@ import (
 // (screenAll), rank them, and read them best first under a failed-grid
 // budget (readInOrder). Each candidate is read grid by grid (readCandidate):
 // gridGuesses yields one grid at a time from the sides and gridLadder,
-// each is read with each sampling, and once the candidate's own budget is
-// spent the first grid that reached Reed–Solomon gets the rescue rungs
-// (readNear: the bend, then deconvolution).
+// each read with each sampling under the candidate's budget; then the
+// first grid that reached Reed–Solomon, the near grid, gets the rungs of
+// nearLadder (the bend, then deconvolution), beyond that budget.
 
 // decodeTriples screens the grouped triples of fps, reads the screened
 // ones best first and appends decoded symbols and failures to res.
@@ -284,28 +284,23 @@ func (a *attempts) keep(e *candidateError) {
 	}
 }
 
-// readCandidate reads one screened candidate: for each grid gridGuesses
-// yields, each sampling while transforms are left (at most left failed
-// grids, Options.MaxTransforms and the candidate's budget); then the
-// rescue of the near grid (readNear); then, for a triple of squeezed
-// finder patterns, the finder search in the quad its centres imply.
+// readCandidate reads one screened candidate: each grid gridGuesses
+// yields, under the transform budget (at most left failed grids,
+// Options.MaxTransforms and the candidate's budget); then each grid the
+// rungs of nearLadder yield from the near grid, beyond it; then, for a
+// triple of squeezed finder patterns, the finder search in the quad its
+// centres imply.
 func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, left int, st *Stats) (Symbol, *candidateError) {
 	a := attempts{left: min(d.opts.MaxTransforms, left, c.budget), st: st}
 	f := &c.f
 	more := func() bool { return a.left > 0 && ctx.Err() == nil }
 	for gg := range gridGuesses(s, f, c.sizes, !d.opts.NoLocalGrid, more) {
-		if gg.g == nil {
-			a.keep(&candidateError{stage: StageAlignment, err: fmt.Errorf("qr: side %d: %w", gg.n, ErrAlignment)})
-			continue
-		}
-		if sym, ok := a.readSamplings(s, gg.g, f.inv); ok {
+		if sym, ok := a.readGuess(s, gg, f.inv); ok {
 			return sym, nil
 		}
 	}
-	if a.near != nil && ctx.Err() == nil {
-		if sym, ok := a.readNear(ctx, s, f.inv); ok {
-			return sym, nil
-		}
+	if sym, ok := a.readNear(ctx, s, f.inv); ok {
+		return sym, nil
 	}
 	if sym, ok := d.readSqueezed(ctx, s, f, c.sizes[0]); ok {
 		return sym, nil
@@ -316,11 +311,18 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 	return Symbol{}, a.best
 }
 
-// readSamplings reads g with each sampling in turn while transforms are
-// left. After a first sampling that fails before Reed–Solomon the geometry
-// is probably wrong (no format information, or the finder and timing
-// patterns do not match), and a shifted grid will not help.
-func (a *attempts) readSamplings(s sampler, g *grid, inv bool) (Symbol, bool) {
+// readGuess reads the grid of gg with each sampling in turn while
+// transforms are left, each sampling one transform; a guess without a
+// grid is recorded as an alignment failure. After a first sampling that
+// fails before Reed–Solomon the geometry is probably wrong (no format
+// information, or the finder and timing patterns do not match), and a
+// shifted grid will not help.
+func (a *attempts) readGuess(s sampler, gg gridGuess, inv bool) (Symbol, bool) {
+	if gg.g == nil {
+		a.keep(&candidateError{stage: StageAlignment, err: fmt.Errorf("qr: side %d: %w", gg.n, ErrAlignment)})
+		return Symbol{}, false
+	}
+	g := gg.g
 	for i, sm := range samplings {
 		if a.left <= 0 {
 			break
@@ -343,44 +345,96 @@ func (a *attempts) readSamplings(s sampler, g *grid, inv bool) (Symbol, bool) {
 	return Symbol{}, false
 }
 
-// readNear is the rescue of the near grid, beyond the transform budget:
-// the grid bent by refinePhase in phaseRounds rounds, each from the last
-// (control points that moved in one round change the cells around the
-// others), the first round's grid also read deconvolved; then the near
-// grid's module values deconvolved in module space (deblur.go), once per
-// candidate. boofcv-dev (classic tier): 580 → 589 of 648 codes with the
-// deconvolution, blurred 16 → 21 of 35, damaged 13 → 14.
+// nearLadder is the rescue of the near grid (attempts.near), in the
+// order its rungs are tried once a candidate's grid guesses are spent.
+// Its reads are beyond the transform budget, at most once per candidate
+// and as many as each rung's comment says; adding or dropping a rung is
+// one line here. boofcv-dev (classic tier): 580 → 589 of 648 codes with
+// the deconvolution, blurred 16 → 21 of 35, damaged 13 → 14.
+var nearLadder = [...]nearRung{
+	bendNear,       // phaseRounds reads, +1 when the first reaches Reed–Solomon
+	deconvolveNear, // 1 read
+}
+
+// nearRung is one rung of nearLadder: the grids to read after the near
+// grid near, one at a time. live is asked before each fit and read (false
+// ends the sequence); last returns the outcome of the read before.
+type nearRung func(s sampler, near *grid, live func() bool, last func() *candidateError) iter.Seq[nearGuess]
+
+// nearGuess is one read of the rescue: g sampled at module centres, or,
+// when deblur is set, g's module values deconvolved (deblur.go). A failure
+// is kept as the candidate's (attempts.keep) unless unkept is set.
+type nearGuess struct {
+	g              *grid
+	deblur, unkept bool
+}
+
+// read samples and decodes ng.
+func (ng nearGuess) read(s sampler, inv bool) (Symbol, *candidateError) {
+	if ng.deblur {
+		return readGridDeblurred(s, ng.g, inv)
+	}
+	return readGrid(s, ng.g, inv, samplingCentred)
+}
+
+// bendNear yields the near grid bent by refinePhase in phaseRounds rounds,
+// each from the last (control points that moved in one round change the
+// cells around the others); a bend that fails ends the rung. The first
+// round's grid is also read deconvolved when it reached Reed–Solomon; that
+// read's failure is not kept, the centred read of the same grid stands
+// for it.
+func bendNear(s sampler, near *grid, live func() bool, last func() *candidateError) iter.Seq[nearGuess] {
+	return func(yield func(nearGuess) bool) {
+		bent := near
+		for round := 0; round < phaseRounds && live(); round++ {
+			if bent = refinePhase(s, bent); bent == nil {
+				return
+			}
+			if !yield(nearGuess{g: bent}) {
+				return
+			}
+			if round == 0 && last().stage >= StageErrorCorrection && live() {
+				if !yield(nearGuess{g: bent, deblur: true, unkept: true}) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// deconvolveNear yields the near grid itself, read deconvolved in module
+// space.
+func deconvolveNear(_ sampler, near *grid, live func() bool, _ func() *candidateError) iter.Seq[nearGuess] {
+	return func(yield func(nearGuess) bool) {
+		if live() {
+			yield(nearGuess{g: near, deblur: true})
+		}
+	}
+}
+
+// readNear reads the grids the rungs of nearLadder yield from the near
+// grid, in order, while ctx is not done; nothing when no grid of the
+// candidate reached Reed–Solomon.
 func (a *attempts) readNear(ctx context.Context, s sampler, inv bool) (Symbol, bool) {
-	bent := a.near
-	for round := 0; round < phaseRounds && ctx.Err() == nil; round++ {
-		if bent = refinePhase(s, bent); bent == nil {
-			break
-		}
-		a.st.Grids++
-		sym, cerr := readGrid(s, bent, inv, samplingCentred)
-		if cerr == nil {
-			return sym, true
-		}
-		a.st.FailedGrids++
-		a.keep(cerr)
-		if round == 0 && cerr.stage >= StageErrorCorrection && ctx.Err() == nil {
+	if a.near == nil {
+		return Symbol{}, false
+	}
+	live := func() bool { return ctx.Err() == nil }
+	var last *candidateError
+	lastRead := func() *candidateError { return last }
+	for _, rung := range nearLadder {
+		for ng := range rung(s, a.near, live, lastRead) {
 			a.st.Grids++
-			if sym, cerr := readGridDeblurred(s, bent, inv); cerr == nil {
+			var sym Symbol
+			if sym, last = ng.read(s, inv); last == nil {
 				return sym, true
 			}
 			a.st.FailedGrids++
+			if !ng.unkept {
+				a.keep(last)
+			}
 		}
 	}
-	if ctx.Err() != nil {
-		return Symbol{}, false
-	}
-	a.st.Grids++
-	sym, cerr := readGridDeblurred(s, a.near, inv)
-	if cerr == nil {
-		return sym, true
-	}
-	a.st.FailedGrids++
-	a.keep(cerr)
 	return Symbol{}, false
 }
 
@@ -448,7 +502,7 @@ func centreQuad(f *finderFrame, n int) (geom.Quad, bool) {
 // decodeQuadFinders reads the symbol whose finder patterns
 // locateQuadFinders finds around q.
 func (d *Detector) decodeQuadFinders(ctx context.Context, s sampler, q geom.Quad) (Symbol, error) {
-	triples := locateQuadFinders(ctx, s, q, d.opts.TryInverted, quadMaxTriples)
+	triples := locateQuadFinders(ctx, s, q, d.opts.Polarity, quadMaxTriples)
 	if len(triples) == 0 {
 		return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", ErrNotFound)
 	}
