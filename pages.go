@@ -420,6 +420,20 @@ func (r *Reader) readPDF(ctx context.Context, data []byte, ps pageSettings) (*Re
 	if ps.retryDPI < 0 {
 		return res, nil
 	}
+	if err := r.retryPDF(ctx, doc, todo, rendered, searched, opaqueAt, ps, res); err != nil {
+		return truncated(err)
+	}
+	return res, nil
+}
+
+// retryPDF is readPDF's second pass over the rendered pages todo of doc
+// that read nothing: the regions where the content draws a vector symbol,
+// rendered at a higher resolution (unless searched before the render);
+// then, when no page of the document read a code, the pages whose content
+// could not be searched, rendered whole at ps.retryDPI. rendered holds the
+// DPI each page was rendered at (0: not rendered), searched and opaqueAt
+// what the first pass learnt of each page's regions.
+func (r *Reader) retryPDF(ctx context.Context, doc *pdf.Document, todo []int, rendered map[int]int, searched, opaqueAt map[int]bool, ps pageSettings, res *Result) error {
 	var opaque []int // pages to render whole again
 	for _, i := range todo {
 		dpi := rendered[i]
@@ -430,7 +444,7 @@ func (r *Reader) readPDF(ctx context.Context, data []byte, ps pageSettings) (*Re
 		if !searched[i] {
 			w, err := r.readRegions(ctx, doc, i, dpi, ps, res)
 			if err != nil {
-				return truncated(err)
+				return err
 			}
 			whole = w
 		}
@@ -439,7 +453,7 @@ func (r *Reader) readPDF(ctx context.Context, data []byte, ps pageSettings) (*Re
 		}
 	}
 	if len(res.Codes) > 0 {
-		return res, nil
+		return nil
 	}
 	for _, i := range opaque {
 		dpi := rendered[i]
@@ -448,17 +462,17 @@ func (r *Reader) readPDF(ctx context.Context, data []byte, ps pageSettings) (*Re
 		}
 		p, hdpi, err := r.renderPage(doc, i, ps.retryDPI, ps, res)
 		if err != nil {
-			return truncated(err)
+			return err
 		}
 		if hdpi <= dpi {
 			continue // the pixel limit allows no more detail
 		}
 		scale := float64(dpi) / float64(hdpi)
 		if err := r.read(ctx, p, i+1, func(q geom.Point) geom.Point { return q.Scale(scale) }, res); err != nil {
-			return truncated(err)
+			return err
 		}
 	}
-	return res, nil
+	return nil
 }
 
 // planPDF returns the 0-based pages of doc to read under ps: those
