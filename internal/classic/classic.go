@@ -184,12 +184,13 @@ type Attempt struct {
 type Outcome struct {
 	Codes    []Code    // deduplicated, in the order found
 	Attempts []Attempt // one per strategy run or skipped, in order
-	// Unread holds the outer corners of candidate symbols that the
-	// strategies run located but could not decode, away from every code
-	// read: when codes were read, the hint that the plane holds more (the
-	// cascade runs its detector after a read on it). Only engines that
-	// locate symbols themselves report them (the locator strategies).
-	Unread []geom.Quad
+	// Unread holds the candidate symbols that the strategies run located
+	// past the format information but could not decode, away from every
+	// code read, with the stage where each stopped: when codes were read,
+	// the hint that the plane holds more (the cascade runs its detector
+	// after a read on it). Only engines that locate symbols themselves
+	// report them (the locator strategies).
+	Unread []Failure
 	// Failures holds, with Config.Explain, every candidate the strategies
 	// run located but could not decode, away from the codes read, one per
 	// position (the one that went furthest), with the stage where it
@@ -274,7 +275,7 @@ func (t *Tier) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		out.Codes = AppendUnique(out.Codes, codes...)
 		for _, f := range unread {
 			if evidence(f.Stage) {
-				out.Unread = append(out.Unread, scaleQuad(f.Corners, scale))
+				out.Unread = append(out.Unread, Failure{Strategy: s.Name, Stage: f.Stage, Corners: scaleQuad(f.Corners, scale)})
 			}
 		}
 		if t.stop == StopFirst {
@@ -311,12 +312,12 @@ func addFailure(fs []Failure, f Failure) []Failure {
 // onCodes reports whether q overlaps one of codes.
 func onCodes(codes []Code, q geom.Quad) bool { return geom.OverlapsAny(q, codes, Quad) }
 
-// dropCovered removes from qs, in place, the quads that overlap a code.
-func dropCovered(qs []geom.Quad, codes []Code) []geom.Quad {
-	kept := qs[:0]
-	for _, q := range qs {
-		if !onCodes(codes, q) {
-			kept = append(kept, q)
+// dropCovered removes from fs, in place, the failures that overlap a code.
+func dropCovered(fs []Failure, codes []Code) []Failure {
+	kept := fs[:0]
+	for _, f := range fs {
+		if !onCodes(codes, f.Corners) {
+			kept = append(kept, f)
 		}
 	}
 	return kept

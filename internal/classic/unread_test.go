@@ -38,7 +38,8 @@ func TestOutcomeUnread(t *testing.T) {
 			if got := len(out.Unread) > 0; got != tc.wantUnread {
 				t.Fatalf("unread %v, want some: %v", out.Unread, tc.wantUnread)
 			}
-			for _, q := range out.Unread {
+			for _, u := range out.Unread {
+				q := u.Corners
 				if !q.Overlaps(truth[1].Corners) {
 					t.Errorf("unread quad %v is not on the wiped code %v", q, truth[1].Corners)
 				}
