@@ -59,7 +59,7 @@ type Fallback string
 // Fallback reasons.
 const (
 	FallbackNone          Fallback = Fallback(vocab.FallbackNone)          // "": the large detector did not run
-	FallbackNoRead        Fallback = Fallback(vocab.FallbackNoRead)        // "no_read": nano led to no read
+	FallbackNoRead        Fallback = Fallback(vocab.FallbackNoRead)        // "no_read": nano led to no read and none of its candidates scored over the confidence threshold
 	FallbackLowConfidence Fallback = Fallback(vocab.FallbackLowConfidence) // "low_confidence": nano's best score under the threshold
 	FallbackSmallCode     Fallback = Fallback(vocab.FallbackSmallCode)     // "small_code": nano's smallest candidate under the size threshold
 )

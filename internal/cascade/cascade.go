@@ -13,15 +13,18 @@
 //     away from its reads). Its candidate quads, best score first, at
 //     most Config.MaxCandidates and none on a code already read, are
 //     decoded at full resolution (below).
-//  3. hybrid mode: the large detector when nano led to no read, its best
-//     score is under Config.FallbackConfidence or its smallest candidate
-//     under Config.FallbackSmallSide (Outcome.Fallback names which).
-//     Large mode runs the large detector instead of nano, and never after
-//     a classic read.
+//  3. hybrid mode: the large detector when nano's best score is under
+//     Config.FallbackConfidence (with or without a read: a code nano
+//     detected confidently and could not read, large boxes the same way),
+//     or nano read codes and its smallest candidate is under
+//     Config.FallbackSmallSide (Outcome.Fallback names which). Large mode
+//     runs the large detector instead of nano, and never after a classic
+//     read.
 //
 // A detector that finds nothing on a plane over two tiles long
-// (Config.TileSide) runs again on overlapping tiles, unless a code is
-// already known or, for hybrid's large pass, nano saw candidates.
+// (Config.TileSide) runs again on overlapping tiles (tiles.go), unless a
+// code is already known; hybrid's large pass never tiles (nano's tiles
+// have covered the plane).
 //
 // Decoding a candidate quad, first success wins, each with its
 // Code.Strategy: "quad", the locator on the quad (qr.Detector.DecodeQuad:
@@ -347,12 +350,12 @@ func (c *Cascade) Read(ctx context.Context, p *gray.Plane) (Outcome, error) {
 		if out.Fallback == vocab.FallbackNone {
 			return out, nil
 		}
-		// Tiles find small codes the whole-image pass cannot see; when
-		// nano saw candidates on the whole image and read none, tiling
-		// the large detector over a big photo (a dozen passes) finds
-		// nothing more (boofcv-dev, hybrid: the same 613 reads; curved/
-		// image011, 12 MP: 5.7 → 1.7 s).
-		_, _, err = c.stage(ctx, p, &out, c.cfg.Large, vocab.ModelLarge, vocab.ModelLargeFallback, c.cfg.LargeDetect, len(dets) == 0, &out.Large)
+		// No tiles for the large pass: nano has tiled the plane when its
+		// whole-image pass found nothing, and where nano's tiles found
+		// nothing too, large's (a dozen 640-px passes over a 12 MP photo,
+		// up to 9.6 s) found nothing more (boofcv-dev, hybrid: the same
+		// 618 reads).
+		_, _, err = c.stage(ctx, p, &out, c.cfg.Large, vocab.ModelLarge, vocab.ModelLargeFallback, c.cfg.LargeDetect, false, &out.Large)
 		return out, err
 	case vocab.ModeLarge:
 		_, _, err := c.stage(ctx, p, &out, c.cfg.Large, vocab.ModelLarge, vocab.ModelLarge, c.cfg.LargeDetect, true, &out.Large)
@@ -452,15 +455,24 @@ func (c *Cascade) stageFocus(ctx context.Context, p *gray.Plane, out *Outcome, l
 
 // fallbackReason decides whether hybrid mode runs the large model after
 // nano proposed dets and read codes.
+//
+// When nano read nothing, large runs unless nano's best candidate scored at
+// least Config.FallbackConfidence: a code detected that confidently and
+// not read is boxed the same way by large, whose decodes then fail the same
+// way (boofcv-dev: large added its 4 codes after nano scores 0.36–0.67;
+// after the 5 scores of 0.73–0.84 it added none, for 0.7–3.2 s each).
 func (c *Cascade) fallbackReason(dets []neural.Detection, codes []classic.Code) vocab.Fallback {
-	if len(codes) == 0 {
-		return vocab.FallbackNoRead
-	}
 	best := float32(0)
 	smallest := math.Inf(1)
 	for _, d := range dets {
 		best = max(best, d.Score)
 		smallest = math.Min(smallest, quadSide(d.Quad))
+	}
+	if len(codes) == 0 {
+		if best >= c.cfg.FallbackConfidence {
+			return vocab.FallbackNone
+		}
+		return vocab.FallbackNoRead
 	}
 	if best < c.cfg.FallbackConfidence {
 		return vocab.FallbackLowConfidence

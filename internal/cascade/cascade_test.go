@@ -204,7 +204,9 @@ func TestFallbackReason(t *testing.T) {
 		codes []classic.Code
 		want  vocab.Fallback
 	}{
-		{"nothing read", []neural.Detection{{Quad: sq(300), Score: 0.9}}, nil, vocab.FallbackNoRead},
+		{"nothing read, unsure detection", []neural.Detection{{Quad: sq(300), Score: 0.5}}, nil, vocab.FallbackNoRead},
+		{"nothing detected", nil, nil, vocab.FallbackNoRead},
+		{"confident detection not read", []neural.Detection{{Quad: sq(300), Score: 0.9}}, nil, vocab.FallbackNone},
 		{"low confidence", []neural.Detection{{Quad: sq(300), Score: 0.5}}, read, vocab.FallbackLowConfidence},
 		{"small code", []neural.Detection{{Quad: sq(300), Score: 0.9}, {Quad: sq(120), Score: 0.8}}, read, vocab.FallbackSmallCode},
 		{"confident and big", []neural.Detection{{Quad: sq(300), Score: 0.9}}, read, vocab.FallbackNone},
