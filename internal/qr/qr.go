@@ -110,6 +110,14 @@ type Options struct {
 	// to 16 more failed grids per pass on images without a readable
 	// symbol.
 	NoPairCompletion bool
+	// NoRescue skips the rungs tried once a candidate's grids have failed:
+	// the near grid's bend and deconvolution (readNear) and the finder
+	// search in a quad's frame (decodeQuadFinders, for squeezed triples
+	// and in DecodeQuad). Each candidate then costs at most MaxTransforms
+	// grid reads, and DecodeQuad no template search: a small, bounded
+	// cost per call, for the fuzz targets (#17). The zero value (false)
+	// runs them.
+	NoRescue bool
 }
 
 func (o Options) withDefaults() Options {

@@ -302,7 +302,7 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 			return sym, nil
 		}
 	}
-	if a.near != nil && ctx.Err() == nil {
+	if a.near != nil && !d.opts.NoRescue && ctx.Err() == nil {
 		if sym, ok := a.readNear(ctx, s, f.inv); ok {
 			return sym, nil
 		}
@@ -448,6 +448,9 @@ func centreQuad(f *finderFrame, n int) (geom.Quad, bool) {
 // decodeQuadFinders reads the symbol whose finder patterns
 // locateQuadFinders finds around q.
 func (d *Detector) decodeQuadFinders(ctx context.Context, s sampler, q geom.Quad) (Symbol, error) {
+	if d.opts.NoRescue {
+		return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", ErrNotFound)
+	}
 	triples := locateQuadFinders(ctx, s, q, d.opts.TryInverted, quadMaxTriples)
 	if len(triples) == 0 {
 		return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", ErrNotFound)
