@@ -25,7 +25,8 @@
 //   - runs each document in a fresh module instance (a few milliseconds),
 //     from a pool bounded by Config.Instances, so that a hostile document
 //     cannot leave state behind for the next one and its memory is released
-//     when it is closed.
+//     when it is closed. Config.ReuseInstances (the fuzz targets) keeps an
+//     instance for the next document instead, until a call faults.
 //
 // # Procedure
 //

@@ -42,6 +42,12 @@ type Document struct {
 	stop   func() bool // unregisters the kill watcher
 	killed atomic.Bool
 	closed bool
+
+	// With Config.ReuseInstances: key names the instance in Engine.served,
+	// and faulted records a call that leaves it unfit for another
+	// document (instanceFault).
+	key     any
+	faulted bool
 }
 
 // Open opens the PDF document in data (which it copies and does not keep),
@@ -84,6 +90,9 @@ func (e *Engine) Open(ctx context.Context, data []byte) (*Document, error) {
 		return nil, fmt.Errorf("pdf: getting an instance: %w", err)
 	}
 	d := &Document{e: e, inst: inst, ctx: ctx, cancel: cancel}
+	if e.cfg.ReuseInstances {
+		d.key = inst.GetImplementation()
+	}
 	d.stop = context.AfterFunc(ctx, func() {
 		// Aborts the WebAssembly call in flight, if any, and discards the
 		// instance; the pool builds a fresh one for the next document.
@@ -272,7 +281,10 @@ func planeOf(g *image.Gray) *gray.Plane {
 }
 
 // Close closes the document and gives its instance back (a killed
-// instance is already gone). It is safe to call twice.
+// instance is already gone). With Config.ReuseInstances the instance goes
+// back to the pool for the next document, unless a call faulted or it has
+// served maxInstanceDocuments documents: then it is discarded. It is safe
+// to call twice.
 func (d *Document) Close() error {
 	if d.closed {
 		return nil
@@ -282,8 +294,12 @@ func (d *Document) Close() error {
 	if !d.stop() {
 		// The kill watcher has run or is running: the instance belongs
 		// to it, and its memory is garbage: give it back.
+		d.e.retire(d.key)
 		d.e.releaseMemory()
 		return nil
+	}
+	if d.e.cfg.ReuseInstances {
+		return d.recycle()
 	}
 	if d.doc != "" {
 		d.call(func() error {
@@ -300,6 +316,97 @@ func (d *Document) Close() error {
 		return fmt.Errorf("pdf: closing instance: %w", err)
 	}
 	return nil
+}
+
+// recycle closes the document of a reusable instance (Config.ReuseInstances)
+// and gives the instance back to the pool, or discards it when a call
+// faulted (the document's close included) or it has served
+// maxInstanceDocuments documents.
+func (d *Document) recycle() error {
+	if d.doc != "" && !d.faulted {
+		d.call(func() error {
+			_, err := d.inst.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: d.doc})
+			return err
+		})
+	}
+	if !d.faulted && d.e.reuse(d.key) {
+		if err := d.inst.Close(); err != nil {
+			return fmt.Errorf("pdf: returning instance: %w", err)
+		}
+		return nil
+	}
+	d.e.retire(d.key)
+	err := d.inst.Kill()
+	d.e.releaseMemory()
+	if err != nil {
+		return fmt.Errorf("pdf: discarding instance: %w", err)
+	}
+	return nil
+}
+
+// maxInstanceDocuments bounds the documents one instance serves with
+// Config.ReuseInstances, so that what documents leave behind (PDFium's
+// caches, leaks, a fragmented heap) does not accumulate without end.
+const maxInstanceDocuments = 1000
+
+// reuse counts one more document served by the instance key and reports
+// whether it may serve another.
+func (e *Engine) reuse(key any) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := e.served[key] + 1
+	if n >= maxInstanceDocuments {
+		delete(e.served, key)
+		return false
+	}
+	e.served[key] = n
+	return true
+}
+
+// retire forgets the instance key, discarded or killed (nil: none).
+func (e *Engine) retire(key any) {
+	if key == nil {
+		return
+	}
+	e.mu.Lock()
+	delete(e.served, key)
+	e.mu.Unlock()
+}
+
+// pdfiumStatus are the status codes PDFium reports for a document
+// (FPDF_GetLastError: unreadable, malformed, encrypted, broken page) and
+// our own refusals: an error that wraps one leaves the instance sound.
+var pdfiumStatus = [...]error{
+	pdfiumerrors.ErrUnknown, pdfiumerrors.ErrFile, pdfiumerrors.ErrFormat,
+	pdfiumerrors.ErrPassword, pdfiumerrors.ErrSecurity, pdfiumerrors.ErrPage,
+	ErrTooManyImages,
+}
+
+// instanceFault reports whether err, from a call into PDFium, leaves the
+// instance unfit for another document (Config.ReuseInstances): anything
+// but a status code of pdfiumStatus, such as a WebAssembly trap or exit,
+// an allocation past Config.MaxMemory ("could not allocate memory", "could
+// not create bitmap") or a failure of the binding. Conservative: a
+// harmless failure of the binding only costs the next document a fresh
+// instance.
+func instanceFault(err error) bool {
+	if err == nil {
+		return false
+	}
+	for _, st := range pdfiumStatus {
+		if errors.Is(err, st) {
+			return false
+		}
+	}
+	return true
+}
+
+// note records a fault (instanceFault) of an error that the caller then
+// leaves aside, such as an image PDFium cannot decode.
+func (d *Document) note(err error) {
+	if instanceFault(err) {
+		d.faulted = true
+	}
 }
 
 // page names page i of the document for a request.
@@ -320,12 +427,14 @@ func (d *Document) check(i int) error {
 	return nil
 }
 
-// call runs f, turning a panic inside the binding into an error.
+// call runs f, turning a panic inside the binding into an error, and
+// records a fault (instanceFault) of its error.
 func (d *Document) call(f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("pdfium panic: %v", r)
 		}
+		d.note(err)
 	}()
 	return f()
 }

@@ -86,6 +86,19 @@ type Config struct {
 	CacheDir string
 	// NoCache disables the compilation cache. Default false.
 	NoCache bool
+	// ReuseInstances gives an instance back to the pool after a document
+	// instead of discarding it, so that the next document skips the
+	// instantiation (a fresh instance costs 5 to 30 ms, a reused one
+	// under 1 ms; see docs/PDF.md). A document can then leave state
+	// behind for the next one (PDFium's caches, leaks, linear memory
+	// grown up to MaxMemory), so this is for the fuzz targets and
+	// benchmarks, not for untrusted documents in a server. An instance is
+	// discarded all the same after a document whose context ended (the
+	// instance was killed), whose call panicked or failed with anything
+	// but a PDFium status code (a WebAssembly trap or exit, an allocation
+	// past MaxMemory; see instanceFault), and after maxInstanceDocuments
+	// documents. Default false: a fresh instance per document.
+	ReuseInstances bool
 }
 
 // Validate reports the first invalid field of c.
@@ -157,6 +170,9 @@ type Engine struct {
 
 	mu     sync.Mutex
 	closed bool
+	// served counts the documents each reused instance has served, by
+	// its implementation (Config.ReuseInstances); guarded by mu.
+	served map[any]int
 
 	freeing atomic.Bool // a releaseMemory is running
 }
@@ -182,7 +198,7 @@ func New(cfg Config) (*Engine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Engine{cfg: cfg.withDefaults(), ready: make(chan struct{})}, nil
+	return &Engine{cfg: cfg.withDefaults(), ready: make(chan struct{}), served: map[any]int{}}, nil
 }
 
 // Config returns the engine's configuration, defaults filled in.
@@ -274,9 +290,9 @@ func (e *Engine) init() {
 		FSConfig:      wazero.NewFSConfig(), // no host directory is visible to PDFium
 		Stdout:        io.Discard,
 		Stderr:        io.Discard,
-		// A fresh instance per document: nothing a document does survives
-		// it, and its memory is released when it is closed.
-		ReuseWorkers: false,
+		// By default a fresh instance per document: nothing a document
+		// does survives it, and its memory is released when it is closed.
+		ReuseWorkers: e.cfg.ReuseInstances,
 	})
 	e.initTime = time.Since(start)
 	if err != nil {

@@ -93,6 +93,7 @@ func (d *Document) Images(i int, lim ImageLimits) ([]Image, error) {
 			}
 			size, err := d.inst.FPDFImageObj_GetImagePixelSize(&requests.FPDFImageObj_GetImagePixelSize{ImageObject: obj})
 			if err != nil {
+				d.note(err)
 				return nil // not an image PDFium can size: left to the render
 			}
 			iw, ih := int64(size.Width), int64(size.Height)
@@ -118,6 +119,7 @@ func (d *Document) Images(i int, lim ImageLimits) ([]Image, error) {
 			}
 			im, err := d.image(o.obj, o.space)
 			if err != nil {
+				d.note(err)
 				continue // undecodable: left to the render
 			}
 			total += o.n

@@ -36,8 +36,7 @@ func TestVersionEstimation(t *testing.T) {
 }
 
 // TestPolarityOption: each Options.Polarity reads the symbols of the
-// reflectances it names and no other; the deprecated TryInverted selects
-// BothPolarities.
+// reflectances it names and no other.
 func TestPolarityOption(t *testing.T) {
 	m := encodeSymbol(t, "either polarity", decoder.ErrorCorrectionLevel_M, 2)
 	planes := map[bool]*gray.Plane{}
@@ -54,8 +53,6 @@ func TestPolarityOption(t *testing.T) {
 		{Options{Polarity: DarkOnLight}, true, false},
 		{Options{Polarity: LightOnDark}, false, true},
 		{Options{Polarity: BothPolarities}, true, true},
-		{Options{TryInverted: true}, true, true},
-		{Options{TryInverted: true, Polarity: LightOnDark}, false, true},
 	}
 	for _, tc := range cases {
 		d := NewDetector(tc.opts)

@@ -2,6 +2,8 @@ package qr
 
 import (
 	"context"
+	"fmt"
+	"hash/fnv"
 	"math"
 	"testing"
 
@@ -12,33 +14,38 @@ import (
 )
 
 // The fuzz targets of this package keep each execution cheap (small inputs,
-// planes of at most 77×77 pixels, one grid per input, bounded budgets,
-// buffers reused between inputs), so that the fuzzer runs about a thousand
-// inputs a second or more. Their seed corpora in testdata/fuzz hold the
-// edge cases: decodable symbols, blank planes, degenerate and NaN quads,
-// coincident finder centres, all-dark and all-light matrices.
+// planes of at most 113×113 pixels, one grid per input, bounded budgets,
+// buffers reused between inputs), so that the fuzzer runs a thousand
+// inputs a second or more (#17). Their seed corpora in testdata/fuzz hold
+// the edge cases: decodable symbols, blank planes, degenerate and NaN
+// quads, coincident finder centres, all-dark and all-light matrices.
 
 // FuzzDecodeQuad's input layout: byte 0 the module size (1–3 pixels, bits
-// 0–1) and the quiet zone (0–7 pixels, bits 2–4); byte 1 bit 0 inverts the
-// symbol, bit 1 mirrors it, bits 2–3 rotate the order of the quad's
-// corners; bytes 2–9 move the corners off the symbol's (x then y, top-left
-// first; a byte is a signed offset in sixteenths of the module size, −128
-// meaning NaN); then the 21×21 modules of a version 1 symbol, one bit a
-// module, row-major (missing bits light). Planes are at most 77×77 pixels.
+// 0–1), the quiet zone (0–7 pixels, bits 2–4) and the version − 1 (bits
+// 5–6: versions 1–4); byte 1 bit 0 inverts the symbol, bit 1 mirrors it,
+// bits 2–3 rotate the order of the quad's corners; bytes 2–9 move the
+// corners off the symbol's (x then y, top-left first; a byte is a signed
+// offset in sixteenths of the module size, −128 meaning NaN); then the
+// version's 21×21 to 33×33 modules, one bit a module, row-major (missing
+// bits light). Planes are at most 113×113 pixels.
 const quadHeader = 10
+
+// quadMaxSide is the largest side, in pixels, of quadPlane's planes: 33
+// modules of 3 pixels and two quiet zones of 7.
+const quadMaxSide = 33*3 + 2*7
 
 // quadPlane renders data into a plane (reusing buf's pixels) and returns
 // the quad of data.
 func quadPlane(data []byte, buf *gray.Plane) (*gray.Plane, geom.Quad) {
-	const n = 21
 	var hdr [quadHeader]byte
 	copy(hdr[:], data)
 	bits := data[min(len(data), quadHeader):]
+	n := dimensionForVersion(1 + int(hdr[0]>>5&3))
 	ms := 1 + int(hdr[0]&3)%3
 	margin := int(hdr[0]>>2) & 7
 	side := n*ms + 2*margin
 	if cap(buf.Pix) < side*side {
-		buf.Pix = make([]byte, 77*77)
+		buf.Pix = make([]byte, quadMaxSide*quadMaxSide)
 	}
 	buf.W, buf.H, buf.Stride, buf.Pix = side, side, side, buf.Pix[:side*side]
 	dark, light := byte(20), byte(235)
@@ -77,9 +84,10 @@ func quadPlane(data []byte, buf *gray.Plane) (*gray.Plane, geom.Quad) {
 	return buf, q
 }
 
-// packSymbol is FuzzDecodeQuad's input for the version 1 module matrix m
-// with header hdr.
+// packSymbol is FuzzDecodeQuad's input for the module matrix m (versions
+// 1–4) with header hdr, whose version bits it sets.
 func packSymbol(hdr [quadHeader]byte, m [][]bool) []byte {
+	hdr[0] = hdr[0]&^(3<<5) | byte((len(m)-17)/4-1)<<5
 	out := append([]byte(nil), hdr[:]...)
 	var cur byte
 	k := 0
@@ -100,23 +108,47 @@ func packSymbol(hdr [quadHeader]byte, m [][]bool) []byte {
 // fuzzOptions bound the work per input of FuzzDecodeQuad: one locating
 // pass without pair completion, one grid per candidate and per pass (the
 // near grid's rescue, the quad-frame finder search and the direct quad
-// fits still run).
-var fuzzOptions = Options{TryInverted: true, SinglePass: true, NoPairCompletion: true, MaxTransforms: 1, MaxFailedGrids: 1}
+// fits still run). fuzzCheapOptions drop the rescue rungs as well.
+var (
+	fuzzOptions      = Options{Polarity: BothPolarities, SinglePass: true, NoPairCompletion: true, MaxTransforms: 1, MaxFailedGrids: 1}
+	fuzzCheapOptions = func() Options { o := fuzzOptions; o.NoRescue = true; return o }()
+)
 
-// FuzzDecodeQuad feeds small planes of arbitrary version 1 module
+// quadFullEvery: one input in quadFullEvery (by a hash of its bytes, so
+// that a mutation of any corpus entry is as likely as any other to get
+// it) runs DecodeQuad with the rescue rungs (fuzzOptions), the others
+// without them (fuzzCheapOptions). On a near-valid symbol the rescue —
+// three rounds of the bend, deconvolution, the quad-frame template
+// search and refinement — costs 5–40 ms even at version 1, about fifty
+// times the rest of DecodeQuad; the other inputs take 0.1–2 ms.
+const quadFullEvery = 64
+
+// quadFull reports whether FuzzDecodeQuad reads data with the rescue rungs.
+func quadFull(data []byte) bool {
+	h := fnv.New32a()
+	h.Write(data)
+	return h.Sum32()%quadFullEvery == 0
+}
+
+// FuzzDecodeQuad feeds small planes of arbitrary version 1–4 module
 // patterns, in either polarity, mirrored or not, with quads off by up to
 // 8 modules in every corner, in any rotation, coincident or NaN, to
-// Detector.DecodeQuad: nothing may panic, and whatever decodes must carry
-// a valid version, EC level and mask, and finite corners.
+// Detector.DecodeQuad (with its rescue rungs for one input in
+// quadFullEvery, see quadFull): nothing may panic, and whatever decodes
+// must carry a valid version, EC level and mask, and finite corners.
 func FuzzDecodeQuad(f *testing.F) {
-	// The seed corpus is testdata/fuzz/FuzzDecodeQuad; one decodable
-	// symbol is added here too, so that plain `go test` checks its layout.
-	m := encodeSymbol(f, "fuzz seed", decoder.ErrorCorrectionLevel_M, 1)
-	f.Add(packSymbol([quadHeader]byte{1 | 4<<2}, m))
-	d := NewDetector(fuzzOptions)
+	// The seed corpus is testdata/fuzz/FuzzDecodeQuad; decodable symbols
+	// are added here too, so that plain `go test` checks the layout.
+	f.Add(packSymbol([quadHeader]byte{1 | 4<<2}, encodeSymbol(f, "fuzz seed", decoder.ErrorCorrectionLevel_M, 1)))
+	f.Add(packSymbol([quadHeader]byte{2 | 7<<2}, encodeSymbol(f, "fuzz seed v4", decoder.ErrorCorrectionLevel_M, 4)))
+	full, cheap := NewDetector(fuzzOptions), NewDetector(fuzzCheapOptions)
 	var buf gray.Plane
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, q := quadPlane(data, &buf)
+		d := cheap
+		if quadFull(data) {
+			d = full
+		}
 		s, err := d.DecodeQuad(context.Background(), p, q)
 		if err != nil {
 			return
@@ -134,29 +166,39 @@ func FuzzDecodeQuad(f *testing.F) {
 
 // TestDecodeQuadSeed checks FuzzDecodeQuad's layout: a symbol rendered by
 // quadPlane decodes at 2 and 3 pixels per module, in both polarities,
-// mirrored, and with the corners rotated and moved by half a module.
+// mirrored, with the corners rotated and moved by half a module, and at
+// versions 2 to 4, with and without the rescue rungs.
 func TestDecodeQuadSeed(t *testing.T) {
-	m := encodeSymbol(t, "fuzz seed", decoder.ErrorCorrectionLevel_M, 1)
 	cases := []struct {
 		name string
+		v    int
 		hdr  [quadHeader]byte
 	}{
-		{"2 px", [quadHeader]byte{1 | 4<<2}},
-		{"3 px", [quadHeader]byte{2 | 7<<2}},
-		{"inverted", [quadHeader]byte{1 | 4<<2, 1}},
-		{"mirrored", [quadHeader]byte{1 | 4<<2, 2}},
-		{"rotated, moved", [quadHeader]byte{1 | 4<<2, 2 << 2, 8, 8, 0xf8, 8, 8, 0xf8, 0xf8, 0xf8}},
+		{"2 px", 1, [quadHeader]byte{1 | 4<<2}},
+		{"3 px", 1, [quadHeader]byte{2 | 7<<2}},
+		{"inverted", 1, [quadHeader]byte{1 | 4<<2, 1}},
+		{"mirrored", 1, [quadHeader]byte{1 | 4<<2, 2}},
+		{"rotated, moved", 1, [quadHeader]byte{1 | 4<<2, 2 << 2, 8, 8, 0xf8, 8, 8, 0xf8, 0xf8, 0xf8}},
+		{"v2", 2, [quadHeader]byte{1 | 4<<2}},
+		{"v3 inverted mirrored", 3, [quadHeader]byte{1 | 4<<2, 3}},
+		{"v4 3 px", 4, [quadHeader]byte{2 | 7<<2}},
 	}
-	d := NewDetector(Options{TryInverted: true})
 	var buf gray.Plane
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			p, q := quadPlane(packSymbol(tc.hdr, m), &buf)
-			s, err := d.DecodeQuad(context.Background(), p, q)
-			if err != nil || s.Text != "fuzz seed" {
-				t.Fatalf("got %q, %v", s.Text, err)
-			}
-		})
+	for _, opts := range []Options{{Polarity: BothPolarities}, fuzzCheapOptions} {
+		d := NewDetector(opts)
+		for _, tc := range cases {
+			t.Run(fmt.Sprintf("%s rescue=%v", tc.name, !opts.NoRescue), func(t *testing.T) {
+				text := fmt.Sprintf("fuzz seed v%d", tc.v)
+				p, q := quadPlane(packSymbol(tc.hdr, encodeSymbol(t, text, decoder.ErrorCorrectionLevel_M, tc.v)), &buf)
+				if p.W > quadMaxSide {
+					t.Fatalf("plane of %d pixels, more than %d", p.W, quadMaxSide)
+				}
+				s, err := d.DecodeQuad(context.Background(), p, q)
+				if err != nil || s.Text != text || s.Version != tc.v {
+					t.Fatalf("got %q v%d, %v", s.Text, s.Version, err)
+				}
+			})
+		}
 	}
 }
 

@@ -100,11 +100,6 @@ type Options struct {
 	// value, DarkOnLight, reads only dark-on-light symbols: searching both
 	// polarities roughly doubles the finder search cost.
 	Polarity Polarity
-	// TryInverted, when true with the zero Polarity, selects
-	// BothPolarities; it is ignored when Polarity is set.
-	//
-	// Deprecated: set Polarity to BothPolarities.
-	TryInverted bool
 	// NoLocalGrid disables the piecewise (per alignment-pattern cell)
 	// transforms used for versions 7 and above, keeping one homography per
 	// symbol. The zero value (false) uses local transforms.
@@ -115,6 +110,14 @@ type Options struct {
 	// to 16 more failed grids per pass on images without a readable
 	// symbol.
 	NoPairCompletion bool
+	// NoRescue skips the rungs tried once a candidate's grids have failed:
+	// the near grid's bend and deconvolution (readNear) and the finder
+	// search in a quad's frame (decodeQuadFinders, for squeezed triples
+	// and in DecodeQuad). Each candidate then costs at most MaxTransforms
+	// grid reads, and DecodeQuad no template search: a small, bounded
+	// cost per call, for the fuzz targets (#17). The zero value (false)
+	// runs them.
+	NoRescue bool
 }
 
 // Polarity is the reflectance of the symbols a Detector searches: dark
@@ -169,10 +172,6 @@ func (p Polarity) searched() []bool {
 }
 
 func (o Options) withDefaults() Options {
-	if o.TryInverted && o.Polarity == DarkOnLight {
-		o.Polarity = BothPolarities
-	}
-	o.TryInverted = false
 	if o.MaxFinderCandidates <= 0 {
 		o.MaxFinderCandidates = 400
 	}

@@ -299,8 +299,10 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 			return sym, nil
 		}
 	}
-	if sym, ok := a.readNear(ctx, s, f.inv); ok {
-		return sym, nil
+	if !d.opts.NoRescue {
+		if sym, ok := a.readNear(ctx, s, f.inv); ok {
+			return sym, nil
+		}
 	}
 	if sym, ok := d.readSqueezed(ctx, s, f, c.sizes[0]); ok {
 		return sym, nil
@@ -502,6 +504,9 @@ func centreQuad(f *finderFrame, n int) (geom.Quad, bool) {
 // decodeQuadFinders reads the symbol whose finder patterns
 // locateQuadFinders finds around q.
 func (d *Detector) decodeQuadFinders(ctx context.Context, s sampler, q geom.Quad) (Symbol, error) {
+	if d.opts.NoRescue {
+		return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", ErrNotFound)
+	}
 	triples := locateQuadFinders(ctx, s, q, d.opts.Polarity, quadMaxTriples)
 	if len(triples) == 0 {
 		return Symbol{}, fmt.Errorf("qr: quad finder patterns: %w", ErrNotFound)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/qrcascade/qrcascade"
+	"github.com/qrcascade/qrcascade/internal/pdf"
 )
 
 // imageField is the multipart/form-data field that carries the image.
@@ -104,8 +105,8 @@ func (s *Server) parseQuery(r *http.Request) (detectQuery, ImageReader, *apiErro
 	}
 	if v := q.Get("dpi"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return bad("query dpi=%q: want a resolution in dots per inch", v)
+		if err != nil || n < 1 || n > pdf.MaxDPI {
+			return bad("query dpi=%q: want a resolution in dots per inch, at most %d", v, pdf.MaxDPI)
 		}
 		dq.pages.DPI = n
 	}
@@ -118,7 +119,9 @@ func (s *Server) parseQuery(r *http.Request) (detectQuery, ImageReader, *apiErro
 	}
 	dq.pages.Pages = q.Get("pages")
 	if err := dq.pages.Validate(); err != nil {
-		return bad("%v", err)
+		// The library's message names its package: say what is wrong in
+		// the query's terms (dpi is checked above, so it is the pages).
+		return bad("query pages=%q: want pages and ranges such as 1-3,5,7-", dq.pages.Pages)
 	}
 	reader, ok := s.cfg.Readers[dq.mode]
 	if !ok {

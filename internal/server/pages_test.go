@@ -49,6 +49,9 @@ func TestPageQuery(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", w.Code, tc.status, w.Body)
 			}
 			if tc.status != http.StatusOK {
+				var e errorAnswer
+				decodeJSON(t, w.Body.Bytes(), &e)
+				checkClientMessage(t, e.Error.Message)
 				return
 			}
 			if pr.got != tc.want {
