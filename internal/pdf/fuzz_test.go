@@ -40,8 +40,9 @@ func fuzzSeeds(t testing.TB) [][]byte {
 	}
 }
 
-// FuzzOpen feeds arbitrary bytes to Open, renders every page at a low
-// resolution, extracts its images and searches its candidate regions.
+// FuzzOpen feeds arbitrary bytes to Open, asks whether each page is blank,
+// renders it at a low resolution, extracts its images and searches its
+// candidate regions.
 // Properties: no panic, no hang (each document runs under a 2 s
 // deadline), every error of a documented kind, page count within the
 // limit, planes within the pixel bound, images within their size bounds,
@@ -89,6 +90,9 @@ func FuzzOpen(f *testing.F) {
 			t.Fatalf("%d pages outside 1..%d", d.Pages(), maxPages)
 		}
 		for i := 0; i < d.Pages(); i++ {
+			if _, err := d.Blank(i); err != nil {
+				checkKind(t, err)
+			}
 			p, _, err := d.Render(i, 36)
 			if err != nil {
 				checkKind(t, err)
