@@ -39,6 +39,10 @@ const (
 	TruncatedDeadline = "deadline"  // the deadline came before the last page
 )
 
+// MaxDPI is the highest PDF render resolution a Reader accepts
+// (PageOptions.DPI, Options.PDFDPI).
+const MaxDPI = pdf.MaxDPI
+
 // PageOptions overrides, for one ReadPages call, the page policy of the
 // Reader's Options. Zero fields keep the Options' values. The server
 // fills it from the query (max_pages=, pages=, stop=invoice, dpi=).
@@ -50,8 +54,8 @@ type PageOptions struct {
 	// StopAtInvoice stops after the first page holding an invoice code,
 	// as Options.StopAtInvoice (which it can only turn on).
 	StopAtInvoice bool
-	// DPI overrides Options.PDFDPI, 1..2400. The second pass renders
-	// regions at no less than twice this (up to 2400).
+	// DPI overrides Options.PDFDPI, 1..MaxDPI (2400). The second pass
+	// renders regions at no less than twice this (up to MaxDPI).
 	DPI int
 }
 

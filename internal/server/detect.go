@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/qrcascade/qrcascade"
-	"github.com/qrcascade/qrcascade/internal/pdf"
 )
 
 // imageField is the multipart/form-data field that carries the image.
@@ -105,8 +104,8 @@ func (s *Server) parseQuery(r *http.Request) (detectQuery, ImageReader, *apiErro
 	}
 	if v := q.Get("dpi"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > pdf.MaxDPI {
-			return bad("query dpi=%q: want a resolution in dots per inch, at most %d", v, pdf.MaxDPI)
+		if err != nil || n < 1 || n > qrcascade.MaxDPI {
+			return bad("query dpi=%q: want a resolution in dots per inch, at most %d", v, qrcascade.MaxDPI)
 		}
 		dq.pages.DPI = n
 	}
