@@ -44,6 +44,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qrcascade/qrcascade/internal/bench"
 	"github.com/qrcascade/qrcascade/internal/pdf/pdftest"
 )
 
@@ -156,17 +157,11 @@ func startSoakServer(t *testing.T, bin string, args ...string) *soakServer {
 
 // peakRSS returns the server's peak resident set (VmHWM) in bytes, or 0.
 func (s *soakServer) peakRSS() int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	m, err := bench.SampleProcess(s.cmd.Process.Pid)
 	if err != nil {
 		return 0
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmHWM:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
+	return int64(m.Peak)
 }
 
 // loadResult is what a group of clients saw.

@@ -26,8 +26,17 @@ type MemSample struct {
 // SampleMemory reads the calling process's RSS and its high-water mark from
 // /proc/self/status. Elsewhere it returns an error wrapping
 // ErrNoMemoryStats.
-func SampleMemory() (MemSample, error) {
-	f, err := os.Open(ProcStatus)
+func SampleMemory() (MemSample, error) { return sampleFile(ProcStatus) }
+
+// SampleProcess is SampleMemory for another process, read from
+// /proc/PID/status (a server under test, a child process).
+func SampleProcess(pid int) (MemSample, error) {
+	return sampleFile(fmt.Sprintf("/proc/%d/status", pid))
+}
+
+// sampleFile parses the proc status file at path.
+func sampleFile(path string) (MemSample, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return MemSample{}, fmt.Errorf("%w: %w", ErrNoMemoryStats, err)
 	}

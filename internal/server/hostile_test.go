@@ -17,8 +17,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -28,6 +26,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/qrcascade/qrcascade"
+	"github.com/qrcascade/qrcascade/internal/bench"
 	embedded "github.com/qrcascade/qrcascade/models"
 )
 
@@ -111,17 +110,11 @@ func post(client *http.Client, base string, body []byte) (int, time.Duration, er
 
 // rssBytes returns the process's resident set size (Linux), or 0.
 func rssBytes() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+	m, err := bench.SampleMemory()
 	if err != nil {
 		return 0
 	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
-			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
+	return int64(m.RSS)
 }
 
 // TestSlowUploadersDoNotLockOut: with 6 (slots + queue) and 60 slow

@@ -20,12 +20,12 @@ import (
 	"os"
 	"os/exec"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/qrcascade/qrcascade/internal/bench"
 	"github.com/qrcascade/qrcascade/internal/pdf/pdftest"
 )
 
@@ -55,17 +55,11 @@ type server struct {
 
 // rss returns the child's resident set in KiB.
 func (s *server) rss() int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	m, err := bench.SampleProcess(s.cmd.Process.Pid)
 	if err != nil {
 		return 0
 	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(l); len(f) >= 2 && f[0] == "VmRSS:" {
-			v, _ := strconv.ParseInt(f[1], 10, 64)
-			return v
-		}
-	}
-	return 0
+	return int64(m.RSS >> 10)
 }
 
 func (s *server) resetPeak() { s.peak.Store(s.rss()) }
