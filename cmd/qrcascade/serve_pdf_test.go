@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -39,12 +38,7 @@ func TestServePDFWarm(t *testing.T) {
 		{"flag off", []string{"--pdf-warm=false"}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			addr := ln.Addr().String()
-			ln.Close()
+			addr := freeAddr(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			var logs bytes.Buffer

@@ -97,21 +97,31 @@ func TestServeRejects(t *testing.T) {
 	}
 }
 
-// TestServeRunsAndStops: serve answers /healthz and exits 0 on cancel.
-func TestServeRunsAndStops(t *testing.T) {
+// freeAddr returns a loopback address whose port was free a moment ago,
+// for a server a test starts.
+func freeAddr(t *testing.T) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestServeRunsAndStops: serve answers /healthz and exits 0 on cancel.
+func TestServeRunsAndStops(t *testing.T) {
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- serveWith(ctx, []string{"--addr", addr}, func(string) string { return "" }, &syncWriter{w: &logs})
 	}()
-	var resp *http.Response
+	var (
+		resp *http.Response
+		err  error
+	)
 	for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(20 * time.Millisecond) {
 		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
 			break
@@ -175,12 +185,7 @@ func TestDeployEnvNamesAreFlags(t *testing.T) {
 // client trickles its body exits 0 within the drain timeout (#17: it used
 // to wait out the whole drain and exit 2).
 func TestServeStopsWithSlowUploader(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan int, 1)
@@ -188,7 +193,10 @@ func TestServeStopsWithSlowUploader(t *testing.T) {
 		done <- serveWith(ctx, []string{"--addr", addr, "--shutdown-timeout", "6s", "--min-body-rate", "-1"},
 			func(string) string { return "" }, io.Discard)
 	}()
-	var conn net.Conn
+	var (
+		conn net.Conn
+		err  error
+	)
 	for start := time.Now(); time.Since(start) < 5*time.Second; time.Sleep(20 * time.Millisecond) {
 		if conn, err = net.Dial("tcp", addr); err == nil {
 			break
