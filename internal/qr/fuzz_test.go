@@ -88,21 +88,8 @@ func quadPlane(data []byte, buf *gray.Plane) (*gray.Plane, geom.Quad) {
 // 1–4) with header hdr, whose version bits it sets.
 func packSymbol(hdr [quadHeader]byte, m [][]bool) []byte {
 	hdr[0] = hdr[0]&^(3<<5) | byte((len(m)-17)/4-1)<<5
-	out := append([]byte(nil), hdr[:]...)
-	var cur byte
-	k := 0
-	for y := range m {
-		for x := range m[y] {
-			if m[y][x] {
-				cur |= 1 << (k % 8)
-			}
-			if k++; k%8 == 0 {
-				out = append(out, cur)
-				cur = 0
-			}
-		}
-	}
-	return append(out, cur)
+	// The modules as packModules packs them, without its version byte.
+	return append(hdr[:], packModules(m)[1:]...)
 }
 
 // fuzzOptions bound the work per input of FuzzDecodeQuad: one locating
