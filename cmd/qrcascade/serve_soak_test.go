@@ -23,12 +23,9 @@ package main
 
 import (
 	"bytes"
-	"compress/zlib"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"net"
 	"net/http"
@@ -45,6 +42,7 @@ import (
 	"time"
 
 	"github.com/qrcascade/qrcascade/internal/bench"
+	"github.com/qrcascade/qrcascade/internal/hostile"
 	"github.com/qrcascade/qrcascade/internal/pdf/pdftest"
 )
 
@@ -62,8 +60,8 @@ type bomb struct {
 // bombs is the table of hostile inputs, each sent twice at once.
 func bombs() []bomb {
 	return []bomb{
-		{"PNG 49,999,999×1 (48 KB)", func() ([]byte, error) { return widePNG(49_999_999) }},
-		{"PNG header 50000×50000", func() ([]byte, error) { return pngHeader(50000, 50000), nil }},
+		{"PNG 49,999,999×1", func() ([]byte, error) { return hostile.PNG(49_999_999, 1, 8, 0, false), nil }},
+		{"PNG header 50000×50000", func() ([]byte, error) { return hostile.PNGHeader(50000, 50000), nil }},
 		{"PDF 20 blank 14400-pt pages", func() ([]byte, error) {
 			var pages []*pdftest.Page
 			for range 20 {
@@ -72,49 +70,6 @@ func bombs() []bomb {
 			return pdftest.Build(pages, pdftest.Options{}), nil
 		}},
 	}
-}
-
-// pngChunk appends a PNG chunk.
-func pngChunk(b *bytes.Buffer, typ string, data []byte) {
-	_ = binary.Write(b, binary.BigEndian, uint32(len(data)))
-	c := append([]byte(typ), data...)
-	b.Write(c)
-	_ = binary.Write(b, binary.BigEndian, crc32.ChecksumIEEE(c))
-}
-
-// pngHeader is a gray PNG signature and IHDR of w×h, nothing more.
-func pngHeader(w, h uint32) []byte {
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := binary.BigEndian.AppendUint32(nil, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	pngChunk(&b, "IHDR", append(ihdr, 8, 0, 0, 0, 0))
-	return b.Bytes()
-}
-
-// widePNG is a valid gray PNG of w×1 white pixels: a few tens of KB.
-func widePNG(w uint32) ([]byte, error) {
-	b := bytes.NewBuffer(pngHeader(w, 1))
-	var z bytes.Buffer
-	zw, _ := zlib.NewWriterLevel(&z, zlib.BestCompression)
-	row := make([]byte, 1<<20)
-	for i := range row {
-		row[i] = 0xff
-	}
-	if _, err := zw.Write([]byte{0}); err != nil { // filter: none
-		return nil, err
-	}
-	for left := int(w); left > 0; left -= len(row) {
-		if _, err := zw.Write(row[:min(left, len(row))]); err != nil {
-			return nil, err
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	pngChunk(b, "IDAT", z.Bytes())
-	pngChunk(b, "IEND", nil)
-	return b.Bytes(), nil
 }
 
 // soakServer is a running `qrcascade serve`.

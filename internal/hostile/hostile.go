@@ -53,16 +53,7 @@ func All(side, long int) []Bomb {
 // RGB, 4 gray+alpha, 6 RGBA) whose every pixel is zero, the IDAT stream
 // compressed row by row. interlaced selects Adam7.
 func PNG(w, h, depth, colorType int, interlaced bool) []byte {
-	var buf bytes.Buffer
-	buf.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := make([]byte, 13)
-	binary.BigEndian.PutUint32(ihdr, uint32(w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
-	ihdr[8], ihdr[9] = byte(depth), byte(colorType)
-	if interlaced {
-		ihdr[12] = 1
-	}
-	pngChunk(&buf, "IHDR", ihdr)
+	buf := bytes.NewBuffer(pngHead(w, h, depth, colorType, interlaced))
 	channels := map[int]int{0: 1, 2: 3, 4: 2, 6: 4}[colorType]
 	rowBytes := func(w, h int) int {
 		if w == 0 || h == 0 {
@@ -80,8 +71,27 @@ func PNG(w, h, depth, colorType int, interlaced bool) []byte {
 		n = rowBytes(w, h)
 	}
 	idat := bytes.NewBuffer(ZeroZlib(n))
-	pngChunk(&buf, "IDAT", idat.Bytes())
-	pngChunk(&buf, "IEND", nil)
+	pngChunk(buf, "IDAT", idat.Bytes())
+	pngChunk(buf, "IEND", nil)
+	return buf.Bytes()
+}
+
+// PNGHeader returns the signature and IHDR chunk of an 8-bit gray w×h PNG
+// and nothing more: dimensions beyond any limit in 33 bytes.
+func PNGHeader(w, h int) []byte { return pngHead(w, h, 8, 0, false) }
+
+// pngHead returns a PNG signature and the IHDR chunk of PNG's arguments.
+func pngHead(w, h, depth, colorType int, interlaced bool) []byte {
+	var buf bytes.Buffer
+	buf.WriteString("\x89PNG\r\n\x1a\n")
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr, uint32(w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(h))
+	ihdr[8], ihdr[9] = byte(depth), byte(colorType)
+	if interlaced {
+		ihdr[12] = 1
+	}
+	pngChunk(&buf, "IHDR", ihdr)
 	return buf.Bytes()
 }
 
