@@ -222,25 +222,12 @@ func searchCorner(s sampler, f *finderFrame, n int, h0 geom.Homography) geom.Hom
 func gridPhase(s sampler, h geom.Homography, n int) float64 {
 	var score float64
 	for axis := 0; axis < 2; axis++ {
-		// point (k+t, c) on axis 0, (c, k+t) on axis 1, in homogeneous
-		// image coordinates: base + (k+t)·step
-		var sx, sy, sw, cx, cy, cw float64
-		if axis == 0 {
-			sx, sy, sw = h[0], h[3], h[6]
-			cx, cy, cw = h[1], h[4], h[7]
-		} else {
-			sx, sy, sw = h[1], h[4], h[7]
-			cx, cy, cw = h[0], h[3], h[6]
-		}
 		for r := 0; r < n; r++ {
-			c := float64(r) + 0.5
-			bx, by, bw := cx*c+h[2], cy*c+h[5], cw*c+h[8]
+			l := newPhaseLine(&h, axis, float64(r)+0.5)
 			var prev float64
 			for k := 0; k < n; k++ {
 				a, b := float64(k)+0.25, float64(k)+0.75
-				wa, wb := bw+a*sw, bw+b*sw
-				va := s.at(geom.Point{X: (bx + a*sx) / wa, Y: (by + a*sy) / wa})
-				vb := s.at(geom.Point{X: (bx + b*sx) / wb, Y: (by + b*sy) / wb})
+				va, vb := s.at(l.at(a)), s.at(l.at(b))
 				score -= math.Abs(vb - va)
 				if k > 0 {
 					score += math.Abs(va - prev)
@@ -250,4 +237,26 @@ func gridPhase(s sampler, h geom.Homography, n int) float64 {
 		}
 	}
 	return score
+}
+
+// phaseLine is one module row (axis 0: points (t, c)) or column (axis 1:
+// points (c, t)) of a homography h in homogeneous image coordinates:
+// base + t·step, one division per point.
+type phaseLine struct {
+	bx, by, bw, sx, sy, sw float64
+}
+
+func newPhaseLine(h *geom.Homography, axis int, c float64) phaseLine {
+	sx, sy, sw := h[0], h[3], h[6]
+	cx, cy, cw := h[1], h[4], h[7]
+	if axis == 1 {
+		sx, sy, sw, cx, cy, cw = cx, cy, cw, sx, sy, sw
+	}
+	return phaseLine{bx: cx*c + h[2], by: cy*c + h[5], bw: cw*c + h[8], sx: sx, sy: sy, sw: sw}
+}
+
+// at returns the image point at t along the line.
+func (l *phaseLine) at(t float64) geom.Point {
+	w := l.bw + t*l.sw
+	return geom.Point{X: (l.bx + t*l.sx) / w, Y: (l.by + t*l.sy) / w}
 }

@@ -230,6 +230,153 @@ func TestGridPhaseMatchesPhaseScore(t *testing.T) {
 	}
 }
 
+// phaseScore is the reference of gridPhase and phaseCells: the phase of
+// the module rows y0..y1−1 (sampled across columns x0..x1−1) and columns
+// x0..x1−1 (sampled across rows y0..y1−1) of any module-to-pixel map at,
+// one call per point.
+func phaseScore(s sampler, at func(geom.Point) geom.Point, x0, x1, y0, y1 int) float64 {
+	var score float64
+	for axis := 0; axis < 2; axis++ {
+		r0, r1, k0, k1 := y0, y1, x0, x1
+		if axis == 1 {
+			r0, r1, k0, k1 = x0, x1, y0, y1
+		}
+		for r := r0; r < r1; r++ {
+			c := float64(r) + 0.5
+			var prev float64
+			for k := k0; k < k1; k++ {
+				a, b := float64(k)+0.25, float64(k)+0.75
+				var pa, pb geom.Point
+				if axis == 0 {
+					pa, pb = geom.Point{X: a, Y: c}, geom.Point{X: b, Y: c}
+				} else {
+					pa, pb = geom.Point{X: c, Y: a}, geom.Point{X: c, Y: b}
+				}
+				va, vb := s.at(at(pa)), s.at(at(pb))
+				score -= math.Abs(vb - va)
+				if k > k0 {
+					score += math.Abs(va - prev)
+				}
+				prev = vb
+			}
+		}
+	}
+	return score
+}
+
+// refinePhaseReference is refinePhase as first written: every offset
+// tried rebuilds the whole lattice (latticeCells) and rates it through
+// grid.toImage (phaseScore).
+func refinePhaseReference(s sampler, g *grid) *grid {
+	n := g.n
+	nf := float64(n)
+	pos := []float64{3.5, nf / 2, nf - 3.5}
+	const k = 3
+	pts := make([]geom.Point, k*k)
+	for j := 0; j < k; j++ {
+		for i := 0; i < k; i++ {
+			pts[j*k+i] = g.toImage(pos[i], pos[j])
+		}
+	}
+	build := func() *grid {
+		cells, ok := latticeCells(k, pos, pts)
+		if !ok {
+			return nil
+		}
+		return &grid{n: n, global: g.global, pos: pos, cells: cells}
+	}
+	bounds := []int{0, n / 2, n}
+	for _, o := range [6][2]int{{1, 0}, {0, 1}, {1, 1}, {2, 1}, {1, 2}, {2, 2}} {
+		i, j := o[0], o[1]
+		x0, x1 := bounds[max(i-1, 0)], bounds[min(i+1, k-1)]
+		y0, y1 := bounds[max(j-1, 0)], bounds[min(j+1, k-1)]
+		c := pts[j*k+i]
+		ex := g.toImage(pos[i]+1, pos[j]).Sub(c)
+		ey := g.toImage(pos[i], pos[j]+1).Sub(c)
+		score := func() float64 {
+			cg := build()
+			if cg == nil {
+				return math.Inf(-1)
+			}
+			return phaseScore(s, func(p geom.Point) geom.Point { return cg.toImage(p.X, p.Y) }, x0, x1, y0, y1)
+		}
+		best, bestScore := c, score()
+		for _, step := range []float64{0.6, 0.25} {
+			centre := best
+			for dj := -2; dj <= 2; dj++ {
+				for di := -2; di <= 2; di++ {
+					if di == 0 && dj == 0 {
+						continue
+					}
+					pts[j*k+i] = centre.Add(ex.Scale(float64(di) * step)).Add(ey.Scale(float64(dj) * step))
+					if sc := score(); sc > bestScore {
+						best, bestScore = pts[j*k+i], sc
+					}
+				}
+			}
+		}
+		pts[j*k+i] = best
+	}
+	return build()
+}
+
+// TestRefinePhaseMatchesReference bends grids of sagging and tilted
+// symbols, each from a homography a few modules off, with refinePhase and
+// with its reference: the same lattice, three rounds each, and phaseCells
+// rates every lattice as phaseScore does.
+func TestRefinePhaseMatchesReference(t *testing.T) {
+	cases := []struct {
+		v         int
+		sag, skew float64 // modules
+	}{
+		{1, 0, 0}, {2, 0.8, 0.5}, {3, 1.2, -1}, {5, 0.6, 1.5}, {7, 1.0, 0}, {10, 0.4, -0.8},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprintf("v%d sag %.1f skew %.1f", tc.v, tc.sag, tc.skew), func(t *testing.T) {
+			m := encodeSymbol(t, fmt.Sprintf("bend v%d", tc.v), decoder.ErrorCorrectionLevel_M, tc.v)
+			n := len(m)
+			nf := float64(n)
+			const ms = 5.0
+			sc := sagScene(420, 420, n, 210, 200, nf*ms, tc.sag*ms)
+			s := sampler{p: sc.render(m)}
+			src := geom.Quad{{X: 0, Y: 0}, {X: nf, Y: 0}, {X: nf, Y: nf}, {X: 0, Y: nf}}
+			var dst geom.Quad
+			for i, p := range src {
+				dst[i] = sc.toImage(p)
+			}
+			dst[2] = dst[2].Add(geom.Point{X: tc.skew * ms, Y: -tc.skew * ms})
+			h, ok := geom.QuadToQuad(src, dst)
+			if !ok {
+				t.Fatal("degenerate")
+			}
+			got, want := &grid{n: n, global: h}, &grid{n: n, global: h}
+			for round := 0; round < phaseRounds; round++ {
+				got, want = refinePhase(s, got), refinePhaseReference(s, want)
+				if (got == nil) != (want == nil) {
+					t.Fatalf("round %d: refinePhase %v, reference %v", round, got != nil, want != nil)
+				}
+				if got == nil {
+					return
+				}
+				for _, p := range [][2]float64{{3.5, 3.5}, {nf / 2, 3.5}, {nf - 3.5, nf / 2}, {nf / 2, nf / 2}, {nf - 3.5, nf - 3.5}, {0, nf}, {nf, nf}} {
+					a, b := got.toImage(p[0], p[1]), want.toImage(p[0], p[1])
+					if a.Dist(b) > 1e-6 {
+						t.Fatalf("round %d: module (%v, %v) at %v, reference %v", round, p[0], p[1], a, b)
+					}
+				}
+			}
+			var cells [4]geom.Homography
+			copy(cells[:], got.cells)
+			for _, r := range [][4]int{{0, n, 0, n}, {0, n / 2, 0, n / 2}, {n / 2, n, 0, n}} {
+				want := phaseScore(s, func(p geom.Point) geom.Point { return got.toImage(p.X, p.Y) }, r[0], r[1], r[2], r[3])
+				if v := phaseCells(s, &cells, nf/2, r[0], r[1], r[2], r[3]); math.Abs(v-want) > 1e-9*math.Abs(want) {
+					t.Errorf("phaseCells over %v: %v, phaseScore %v", r, v, want)
+				}
+			}
+		})
+	}
+}
+
 // TestReadVersionPerspective reads the version information blocks of
 // strongly tilted symbols: the frame local to the finder patterns misses
 // them on at least one case, the projective guess must read both blocks
@@ -281,4 +428,32 @@ func sceneFinder(sc synthScene, x, y float64) finderPattern {
 	msx := sc.toImage(geom.Point{X: x + 0.5, Y: y}).Dist(sc.toImage(geom.Point{X: x - 0.5, Y: y}))
 	msy := sc.toImage(geom.Point{X: x, Y: y + 0.5}).Dist(sc.toImage(geom.Point{X: x, Y: y - 0.5}))
 	return finderPattern{c: c, ms: min(msx, msy), count: 1}
+}
+
+// BenchmarkRefinePhase bends a sagging version 5 symbol's grid one round,
+// with refinePhase and with its reference.
+func BenchmarkRefinePhase(b *testing.B) {
+	m := encodeSymbol(b, "bend v5", decoder.ErrorCorrectionLevel_M, 5)
+	n := len(m)
+	nf := float64(n)
+	const ms = 5.0
+	sc := sagScene(420, 420, n, 210, 200, nf*ms, 0.8*ms)
+	s := sampler{p: sc.render(m)}
+	src := geom.Quad{{X: 0, Y: 0}, {X: nf, Y: 0}, {X: nf, Y: nf}, {X: 0, Y: nf}}
+	var dst geom.Quad
+	for i, p := range src {
+		dst[i] = sc.toImage(p)
+	}
+	h, _ := geom.QuadToQuad(src, dst)
+	g := &grid{n: n, global: h}
+	for _, f := range []struct {
+		name string
+		fn   func(sampler, *grid) *grid
+	}{{"refinePhase", refinePhase}, {"reference", refinePhaseReference}} {
+		b.Run(f.name, func(b *testing.B) {
+			for b.Loop() {
+				f.fn(s, g)
+			}
+		})
+	}
 }

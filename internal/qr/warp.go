@@ -33,34 +33,51 @@ func refinePhase(s sampler, g *grid) *grid {
 	nf := float64(n)
 	pos := []float64{3.5, nf / 2, nf - 3.5}
 	const k = 3
-	pts := make([]geom.Point, k*k)
+	var pts [k * k]geom.Point
 	for j := 0; j < k; j++ {
 		for i := 0; i < k; i++ {
 			pts[j*k+i] = g.toImage(pos[i], pos[j])
 		}
 	}
-	build := func() *grid {
-		cells, ok := latticeCells(k, pos, pts)
-		if !ok {
-			return nil
-		}
-		return &grid{n: n, global: g.global, pos: pos, cells: cells}
+	// The four cells' homographies follow pts; moving one point changes
+	// only the cells around it, which are rebuilt for each offset tried.
+	var cells [(k - 1) * (k - 1)]geom.Homography
+	var fit [(k - 1) * (k - 1)]bool
+	setCell := func(ci, cj int) {
+		src := geom.Quad{{X: pos[ci], Y: pos[cj]}, {X: pos[ci+1], Y: pos[cj]}, {X: pos[ci+1], Y: pos[cj+1]}, {X: pos[ci], Y: pos[cj+1]}}
+		dst := geom.Quad{pts[cj*k+ci], pts[cj*k+ci+1], pts[(cj+1)*k+ci+1], pts[(cj+1)*k+ci]}
+		cells[cj*(k-1)+ci], fit[cj*(k-1)+ci] = geom.QuadToQuad(src, dst)
 	}
+	for cj := 0; cj < k-1; cj++ {
+		for ci := 0; ci < k-1; ci++ {
+			setCell(ci, cj)
+		}
+	}
+	fitted := func() bool { return fit[0] && fit[1] && fit[2] && fit[3] }
 	bounds := []int{0, n / 2, n}
 	for _, o := range [6][2]int{{1, 0}, {0, 1}, {1, 1}, {2, 1}, {1, 2}, {2, 2}} {
 		i, j := o[0], o[1]
-		// the modules of the cells around the point
+		// the cells around the point, and their modules
+		ci0, ci1 := max(i-1, 0), min(i, k-2)
+		cj0, cj1 := max(j-1, 0), min(j, k-2)
+		moved := func() {
+			for cj := cj0; cj <= cj1; cj++ {
+				for ci := ci0; ci <= ci1; ci++ {
+					setCell(ci, cj)
+				}
+			}
+		}
 		x0, x1 := bounds[max(i-1, 0)], bounds[min(i+1, k-1)]
 		y0, y1 := bounds[max(j-1, 0)], bounds[min(j+1, k-1)]
 		c := pts[j*k+i]
 		ex := g.toImage(pos[i]+1, pos[j]).Sub(c)
 		ey := g.toImage(pos[i], pos[j]+1).Sub(c)
 		score := func() float64 {
-			cg := build()
-			if cg == nil {
+			moved()
+			if !fitted() {
 				return math.Inf(-1)
 			}
-			return phaseScore(s, func(p geom.Point) geom.Point { return cg.toImage(p.X, p.Y) }, x0, x1, y0, y1)
+			return phaseCells(s, &cells, pos[1], x0, x1, y0, y1)
 		}
 		best, bestScore := c, score()
 		for _, step := range []float64{0.6, 0.25} {
@@ -78,14 +95,22 @@ func refinePhase(s sampler, g *grid) *grid {
 			}
 		}
 		pts[j*k+i] = best
+		moved()
 	}
-	return build()
+	if !fitted() {
+		return nil
+	}
+	return &grid{n: n, global: g.global, pos: pos, cells: append([]geom.Homography(nil), cells[:]...)}
 }
 
-// phaseScore is gridPhase over the module rows y0..y1−1 (sampled across
+// phaseCells is gridPhase over the module rows y0..y1−1 (sampled across
 // columns x0..x1−1) and columns x0..x1−1 (sampled across rows y0..y1−1) of
-// the module-to-pixel map at.
-func phaseScore(s sampler, at func(geom.Point) geom.Point, x0, x1, y0, y1 int) float64 {
+// a grid of 2×2 cells: a point (x, y) in module coordinates maps through
+// cells[j*2+i], i = 1 when x ≥ split, j = 1 when y ≥ split, as
+// grid.toImage maps it for anchors {·, split, ·}. Each row's two cells are
+// walked in homogeneous coordinates, as gridPhase walks its one
+// homography.
+func phaseCells(s sampler, cells *[4]geom.Homography, split float64, x0, x1, y0, y1 int) float64 {
 	var score float64
 	for axis := 0; axis < 2; axis++ {
 		r0, r1, k0, k1 := y0, y1, x0, x1
@@ -94,16 +119,31 @@ func phaseScore(s sampler, at func(geom.Point) geom.Point, x0, x1, y0, y1 int) f
 		}
 		for r := r0; r < r1; r++ {
 			c := float64(r) + 0.5
+			cr := 0
+			if c >= split {
+				cr = 1
+			}
+			// the line's cells before (0) and after (1) split along it:
+			// base + t·step in homogeneous image coordinates
+			var line [2]phaseLine
+			for side := range line {
+				h := &cells[cr*2+side]
+				if axis == 1 {
+					h = &cells[side*2+cr]
+				}
+				line[side] = newPhaseLine(h, axis, c)
+			}
 			var prev float64
 			for k := k0; k < k1; k++ {
 				a, b := float64(k)+0.25, float64(k)+0.75
-				var pa, pb geom.Point
-				if axis == 0 {
-					pa, pb = geom.Point{X: a, Y: c}, geom.Point{X: b, Y: c}
-				} else {
-					pa, pb = geom.Point{X: c, Y: a}, geom.Point{X: c, Y: b}
+				la, lb := &line[0], &line[0]
+				if a >= split {
+					la = &line[1]
 				}
-				va, vb := s.at(at(pa)), s.at(at(pb))
+				if b >= split {
+					lb = &line[1]
+				}
+				va, vb := s.at(la.at(a)), s.at(lb.at(b))
 				score -= math.Abs(vb - va)
 				if k > k0 {
 					score += math.Abs(va - prev)
