@@ -35,7 +35,8 @@
 //  5. screen.go: each candidate's format information (7.9) read on the
 //     affine grid near the finder patterns; the survivors are ranked by
 //     timing pattern agreement (6.3.5), alignment evidence for versions 7+
-//     and agreeing version information, and read best first.
+//     and agreeing version information, and read best first; one that
+//     claims version 7+ with none of these three is refused.
 //  6. size.go, version.go: the sides to try, from finder spacing with module
 //     sizes measured along the lines joining the patterns, both timing
 //     patterns' module counts and the version information (7.10), read in

@@ -177,6 +177,10 @@ type finderFrame struct {
 	// blocks decode to the same version, plausible for the finder spacing:
 	// a symbol, almost never a look-alike triple.
 	versionAgreed bool
+	// versionRead is set by candidateSizes when at least one version
+	// information block decodes to a version plausible for the finder
+	// spacing.
+	versionRead bool
 }
 
 // newFinderFrame measures the contrast of the candidate on s.

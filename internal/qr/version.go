@@ -120,7 +120,7 @@ func (f *finderFrame) candidateSizes(s sampler) []int {
 		}
 		if v > 0 && math.Abs(float64(dimensionForVersion(v))-est) < 0.25*est+8 {
 			add(dimensionForVersion(v))
-			f.versionAgreed = both
+			f.versionRead, f.versionAgreed = true, both
 		}
 	}
 	t1 := f.timingEstimate(s, f.tl, f.tr, f.bl)
