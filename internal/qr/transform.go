@@ -215,28 +215,13 @@ func searchCorner(s sampler, f *finderFrame, n int, h0 geom.Homography) geom.Hom
 // uniform areas, such as a quiet zone the grid strays into, score nothing
 // either way.
 //
-// It computes what phaseScore computes for the map h.Apply over the whole
-// grid, walking each module row and column in homogeneous coordinates
-// (one division per point, no call per point): searchCorner rates 73
-// grids per candidate, the locator's largest single cost.
+// It is phaseCells with h in every cell, which walks each module row and
+// column in homogeneous coordinates (one division per point, no call per
+// point): searchCorner rates 73 grids per candidate, the locator's largest
+// single cost.
 func gridPhase(s sampler, h geom.Homography, n int) float64 {
-	var score float64
-	for axis := 0; axis < 2; axis++ {
-		for r := 0; r < n; r++ {
-			l := newPhaseLine(&h, axis, float64(r)+0.5)
-			var prev float64
-			for k := 0; k < n; k++ {
-				a, b := float64(k)+0.25, float64(k)+0.75
-				va, vb := s.at(l.at(a)), s.at(l.at(b))
-				score -= math.Abs(vb - va)
-				if k > 0 {
-					score += math.Abs(va - prev)
-				}
-				prev = vb
-			}
-		}
-	}
-	return score
+	cells := [4]geom.Homography{h, h, h, h}
+	return phaseCells(s, &cells, float64(n), 0, n, 0, n)
 }
 
 // phaseLine is one module row (axis 0: points (t, c)) or column (axis 1:
@@ -246,6 +231,7 @@ type phaseLine struct {
 	bx, by, bw, sx, sy, sw float64
 }
 
+// newPhaseLine returns module row (axis 0) or column (axis 1) c of h.
 func newPhaseLine(h *geom.Homography, axis int, c float64) phaseLine {
 	sx, sy, sw := h[0], h[3], h[6]
 	cx, cy, cw := h[1], h[4], h[7]

@@ -107,9 +107,9 @@ func refinePhase(s sampler, g *grid) *grid {
 // columns x0..x1−1) and columns x0..x1−1 (sampled across rows y0..y1−1) of
 // a grid of 2×2 cells: a point (x, y) in module coordinates maps through
 // cells[j*2+i], i = 1 when x ≥ split, j = 1 when y ≥ split, as
-// grid.toImage maps it for anchors {·, split, ·}. Each row's two cells are
-// walked in homogeneous coordinates, as gridPhase walks its one
-// homography.
+// grid.toImage maps it for anchors {·, split, ·}. Each line's two cells
+// are walked in homogeneous coordinates (phaseLine). phaseScore, in the
+// tests, is the reference it is checked against.
 func phaseCells(s sampler, cells *[4]geom.Homography, split float64, x0, x1, y0, y1 int) float64 {
 	var score float64
 	for axis := 0; axis < 2; axis++ {
