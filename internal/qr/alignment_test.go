@@ -57,7 +57,7 @@ func TestRefineLocalWarped(t *testing.T) {
 			sc.blur = tc.blur
 			sc.inverted = tc.inv
 			p := sc.render(m)
-			s := sampler{p: p}
+			s := newSampler(p)
 			fp := func(x, y float64) finderPattern {
 				c := sc.toImage(geom.Point{X: x, Y: y})
 				return finderPattern{c: c, ms: sc.toImage(geom.Point{X: x + 1, Y: y}).Dist(c), count: 1}
@@ -152,7 +152,7 @@ func TestSearchAlignment(t *testing.T) {
 					sc, mods := alignPatternScene(t, seed, size, 10, 10, tc.m, tc.deg, present)
 					sc.blur = tc.blur
 					p := sc.render(mods)
-					s := sampler{p: p}
+					s := newSampler(p)
 					c := sc.toImage(geom.Point{X: 10.5, Y: 10.5})
 					ex := sc.toImage(geom.Point{X: 11.5, Y: 10.5}).Sub(c)
 					ey := sc.toImage(geom.Point{X: 10.5, Y: 11.5}).Sub(c)
@@ -189,7 +189,7 @@ func TestAlignScoreEarlyExit(t *testing.T) {
 	}
 	sc, mods := alignPatternScene(t, 7, 21, 10, 10, 6, 12, true)
 	p := sc.render(mods)
-	s := sampler{p: p}
+	s := newSampler(p)
 	c := sc.toImage(geom.Point{X: 10.5, Y: 10.5})
 	ex := sc.toImage(geom.Point{X: 11.5, Y: 10.5}).Sub(c)
 	ey := sc.toImage(geom.Point{X: 10.5, Y: 11.5}).Sub(c)
@@ -262,7 +262,7 @@ func BenchmarkRefineLocal40(b *testing.B) {
 	const ms = 6.0
 	sc := sagScene(int(nf*ms)+80, int(nf*ms)+100, n, nf*ms/2+40, nf*ms/2+40, nf*ms, 4*ms)
 	p := sc.render(m)
-	s := sampler{p: p}
+	s := newSampler(p)
 	fp := func(x, y float64) finderPattern {
 		c := sc.toImage(geom.Point{X: x, Y: y})
 		return finderPattern{c: c, ms: ms, count: 1}
@@ -294,7 +294,7 @@ func TestAlignmentEvidence(t *testing.T) {
 		m := encodeSymbol(t, "evidence", decoder.ErrorCorrectionLevel_Q, v)
 		sc := homographyScene(800, 800, n, q)
 		p := sc.render(m)
-		s := sampler{p: p}
+		s := newSampler(p)
 		fp := func(x, y float64) finderPattern {
 			c := sc.toImage(geom.Point{X: x, Y: y})
 			return finderPattern{c: c, ms: sc.toImage(geom.Point{X: x + 1, Y: y}).Dist(c), count: 1}
@@ -314,7 +314,7 @@ func TestAlignmentEvidence(t *testing.T) {
 			h, _ := geom.QuadToQuad(geom.Quad{{X: 0, Y: 0}, {X: nf, Y: 0}, {X: nf, Y: nf}, {X: 0, Y: nf}},
 				geom.Quad{sc.toImage(geom.Point{X: 0, Y: 0}), sc.toImage(geom.Point{X: nf, Y: 0}), sc.toImage(geom.Point{X: nf, Y: nf}), sc.toImage(geom.Point{X: 0, Y: nf})})
 			f := finderFrame{dark: float64(sc.dark), light: float64(sc.light)}
-			if alignmentEvidence(sampler{p: p}, &grid{n: n, global: h}, &f) {
+			if alignmentEvidence(newSampler(p), &grid{n: n, global: h}, &f) {
 				t.Error("evidence on random modules")
 			}
 		})

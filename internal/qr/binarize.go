@@ -49,7 +49,7 @@ type scene struct {
 // sampler returns a sampler of the full-resolution plane that borrows the
 // scene's grid buffers.
 func (s *scene) sampler() sampler {
-	smp := sampler{p: s.full}
+	smp := newSampler(s.full)
 	if s.buf != nil {
 		smp.buf = &s.buf.grid
 	}

@@ -118,7 +118,7 @@ func TestSamplerInteriorPath(t *testing.T) {
 	for i := range p.Pix {
 		p.Pix[i] = byte(i * 7919 % 251)
 	}
-	s := sampler{p: p}
+	s := newSampler(p)
 	for y := -1.0; y <= 24; y += 0.37 {
 		for x := -1.0; x <= 38; x += 0.41 {
 			got := s.at(geom.Point{X: x, Y: y})
@@ -141,7 +141,7 @@ func TestSamplerInteriorPath(t *testing.T) {
 // coordinates; it must return a pixel of the plane, not panic.
 func TestSamplerNaN(t *testing.T) {
 	p := gray.New(8, 8)
-	s := sampler{p: p}
+	s := newSampler(p)
 	for _, q := range []geom.Point{{X: math.NaN(), Y: 3}, {X: 3, Y: math.NaN()}, {X: math.Inf(1), Y: math.Inf(-1)}, {X: math.NaN(), Y: math.NaN()}} {
 		if v := s.at(q); v != 0 {
 			t.Errorf("at(%v) = %v, want 0 (a pixel of the zero plane)", q, v)

@@ -204,7 +204,8 @@ func FuzzFitGridLocal(f *testing.F) {
 	n := len(m)
 	nf := float64(n)
 	sc := homographyScene(150, 150, n, geom.Quad{{X: 12, Y: 16}, {X: 138, Y: 8}, {X: 142, Y: 140}, {X: 8, Y: 134}})
-	s := sampler{p: sc.render(m), buf: new(gridBufs)}
+	s := newSampler(sc.render(m))
+	s.buf = new(gridBufs)
 	centre := func(x, y float64) (byte, byte) {
 		c := sc.toImage(geom.Point{X: x, Y: y})
 		return byte(math.Round(c.X)), byte(math.Round(c.Y))
@@ -244,7 +245,7 @@ func TestFitGridLocalSeed(t *testing.T) {
 	n := len(m)
 	nf := float64(n)
 	sc := homographyScene(150, 150, n, geom.Quad{{X: 12, Y: 16}, {X: 138, Y: 8}, {X: 142, Y: 140}, {X: 8, Y: 134}})
-	s := sampler{p: sc.render(m)}
+	s := newSampler(sc.render(m))
 	fp := func(x, y float64) finderPattern {
 		c := sc.toImage(geom.Point{X: x, Y: y})
 		return finderPattern{c: c, ms: sc.toImage(geom.Point{X: x + 1, Y: y}).Dist(c), count: 1}

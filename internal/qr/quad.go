@@ -50,14 +50,14 @@ func (d *Detector) decodeQuad(ctx context.Context, p *gray.Plane, q geom.Quad) (
 			return sym, nil
 		}
 	}
-	sym, err := d.decodeQuadFinders(ctx, sampler{p: crop}, local)
+	sym, err := d.decodeQuadFinders(ctx, newSampler(crop), local)
 	if err == nil {
 		for i := range sym.Corners {
 			sym.Corners[i] = sym.Corners[i].Add(off)
 		}
 		return sym, nil
 	}
-	sym, err = d.sampleQuad(ctx, sampler{p: crop}, local)
+	sym, err = d.sampleQuad(ctx, newSampler(crop), local)
 	if err != nil {
 		return Symbol{}, fmt.Errorf("qr: decode quad: %w", err)
 	}

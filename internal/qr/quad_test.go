@@ -48,7 +48,7 @@ func TestLocateQuadFinders(t *testing.T) {
 			sc.blur = tc.blur
 			p := sc.render(m)
 			q := perturbQuad(tc.quad, tc.frac, uint64(i+1), tc.rot)
-			triples := locateQuadFinders(context.Background(), sampler{p: p}, q, DarkOnLight, 1)
+			triples := locateQuadFinders(context.Background(), newSampler(p), q, DarkOnLight, 1)
 			if len(triples) != 1 || triples[0].inv {
 				t.Fatalf("triples %+v", triples)
 			}
@@ -91,7 +91,7 @@ func TestDecodeQuadFinders(t *testing.T) {
 			sc.blur = tc.blur
 			p := sc.render(m)
 			q := perturbQuad(tc.quad, tc.frac, uint64(10+i), tc.rot)
-			sym, err := d.decodeQuadFinders(context.Background(), sampler{p: p}, q)
+			sym, err := d.decodeQuadFinders(context.Background(), newSampler(p), q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +150,7 @@ func TestDecodeQuadFindersRejects(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			for rot := 0; rot < 4; rot++ {
 				q := perturbQuad(quad, 0.05, uint64(rot), rot)
-				if sym, err := d.decodeQuadFinders(context.Background(), sampler{p: tc.p}, q); err == nil {
+				if sym, err := d.decodeQuadFinders(context.Background(), newSampler(tc.p), q); err == nil {
 					t.Fatalf("rotation %d: decoded %q", rot, sym.Text)
 				}
 			}
@@ -250,7 +250,7 @@ func BenchmarkLocateQuadFinders(b *testing.B) {
 	q := perturbQuad(quad, 0.07, 1, 0)
 	b.ReportAllocs()
 	for b.Loop() {
-		if len(locateQuadFinders(context.Background(), sampler{p: p}, q, DarkOnLight, 1)) == 0 {
+		if len(locateQuadFinders(context.Background(), newSampler(p), q, DarkOnLight, 1)) == 0 {
 			b.Fatal("not found")
 		}
 	}
@@ -306,7 +306,7 @@ func TestDecodeQuadFindersPolarity(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.polarity.String(), func(t *testing.T) {
 			d := NewDetector(Options{Polarity: tc.polarity})
-			sym, err := d.decodeQuadFinders(context.Background(), sampler{p: p}, q)
+			sym, err := d.decodeQuadFinders(context.Background(), newSampler(p), q)
 			if (err == nil) != tc.want {
 				t.Fatalf("err %v, want a read %v", err, tc.want)
 			}

@@ -145,7 +145,7 @@ func (py *quadPyramid) level(factor float64) (sampler, float64) {
 			k = len(py.levels) - 1
 			break
 		}
-		py.levels = append(py.levels, sampler{p: gray.Downscale(nil, prev, 2)})
+		py.levels = append(py.levels, newSampler(gray.Downscale(nil, prev, 2)))
 	}
 	return py.levels[k], float64(int(1) << k)
 }

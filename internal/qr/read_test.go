@@ -27,7 +27,7 @@ func TestGridGuesses(t *testing.T) {
 			m := encodeSymbol(t, "grid ladder", decoder.ErrorCorrectionLevel_L, tc.version)
 			n := len(m)
 			sc := homographyScene(300, 300, n, geom.Quad{{X: 40, Y: 50}, {X: 250, Y: 30}, {X: 270, Y: 260}, {X: 30, Y: 240}})
-			s := sampler{p: sc.render(m)}
+			s := newSampler(sc.render(m))
 			nf := float64(n)
 			f := newFinderFrame(s, sceneFinder(sc, 3.5, 3.5), sceneFinder(sc, nf-3.5, 3.5), sceneFinder(sc, 3.5, nf-3.5), false)
 			var got []gridMethod

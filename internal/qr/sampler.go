@@ -5,13 +5,22 @@ import (
 	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
-// sampler reads the gray plane with bilinear interpolation.
+// sampler reads the gray plane with bilinear interpolation. Make one
+// with newSampler.
 type sampler struct {
 	p *gray.Plane
+	// maxX, maxY are p.W−1 and p.H−1: a point at under them (less the
+	// half pixel) has its right and lower neighbours in the plane.
+	maxX, maxY float64
 	// buf lends the per-grid working buffers (lattice points, module
 	// values) to the grids sampled one after the other within one Detect
 	// call; nil allocates them.
 	buf *gridBufs
+}
+
+// newSampler returns the sampler of p.
+func newSampler(p *gray.Plane) sampler {
+	return sampler{p: p, maxX: float64(p.W - 1), maxY: float64(p.H - 1)}
 }
 
 // at returns the interpolated gray level at pixel coordinates q (pixel
@@ -21,7 +30,7 @@ func (s sampler) at(q geom.Point) float64 {
 	x, y := q.X-0.5, q.Y-0.5
 	// Interior fast path (almost every sample): both neighbours exist, no
 	// clamping; the same arithmetic as below.
-	if x >= 0 && y >= 0 && x < float64(p.W-1) && y < float64(p.H-1) {
+	if x >= 0 && y >= 0 && x < s.maxX && y < s.maxY {
 		x0, y0 := int(x), int(y)
 		fx, fy := x-float64(x0), y-float64(y0)
 		i := y0*p.Stride + x0

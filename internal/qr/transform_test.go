@@ -31,7 +31,7 @@ func TestSearchCorner(t *testing.T) {
 			nf := float64(n)
 			sc := homographyScene(400, 400, n, tc.q)
 			p := sc.render(m)
-			s := sampler{p: p}
+			s := newSampler(p)
 			fp := func(x, y float64) finderPattern {
 				c := sc.toImage(geom.Point{X: x, Y: y})
 				return finderPattern{c: c, ms: sc.toImage(geom.Point{X: x + 1, Y: y}).Dist(c), count: 1}
@@ -101,7 +101,7 @@ func TestRefinePhase(t *testing.T) {
 			const ms = 6.0
 			sc := sagScene(500, 500, n, 250, 240, nf*ms, tc.sag*ms)
 			p := sc.render(m)
-			s := sampler{p: p}
+			s := newSampler(p)
 			fp := func(x, y float64) finderPattern {
 				c := sc.toImage(geom.Point{X: x, Y: y})
 				return finderPattern{c: c, ms: ms, count: 1}
@@ -150,7 +150,7 @@ func TestPerspectiveSizeEstimate(t *testing.T) {
 			nf := float64(n)
 			sc := homographyScene(400, 400, n, tc.q)
 			p := sc.render(m)
-			s := sampler{p: p}
+			s := newSampler(p)
 			f := newFinderFrame(s, sceneFinder(sc, 3.5, 3.5), sceneFinder(sc, nf-3.5, 3.5), sceneFinder(sc, 3.5, nf-3.5), false)
 			pe := f.perspectiveSizeEstimate(s)
 			se := f.sizeEstimate()
@@ -186,7 +186,7 @@ func TestProjectiveGuess(t *testing.T) {
 				n := len(m)
 				nf := float64(n)
 				sc := homographyScene(400, 400, n, q)
-				s := sampler{p: sc.render(m)}
+				s := newSampler(sc.render(m))
 				f := newFinderFrame(s, sceneFinder(sc, 3.5, 3.5), sceneFinder(sc, nf-3.5, 3.5), sceneFinder(sc, 3.5, nf-3.5), false)
 				want := sc.toImage(geom.Point{X: nf - 3.5, Y: nf - 3.5})
 				ms := sc.toImage(geom.Point{X: nf - 4, Y: nf - 3.5}).Dist(sc.toImage(geom.Point{X: nf - 3, Y: nf - 3.5}))
@@ -214,7 +214,7 @@ func TestGridPhaseMatchesPhaseScore(t *testing.T) {
 	n := len(m)
 	q := geom.Quad{{X: 60, Y: 90}, {X: 320, Y: 50}, {X: 350, Y: 350}, {X: 40, Y: 310}}
 	sc := homographyScene(400, 400, n, q)
-	s := sampler{p: sc.render(m)}
+	s := newSampler(sc.render(m))
 	nf := float64(n)
 	for i, d := range []geom.Point{{}, {X: 3, Y: -2}, {X: -7, Y: 5}} {
 		dst := q
@@ -338,7 +338,7 @@ func TestRefinePhaseMatchesReference(t *testing.T) {
 			nf := float64(n)
 			const ms = 5.0
 			sc := sagScene(420, 420, n, 210, 200, nf*ms, tc.sag*ms)
-			s := sampler{p: sc.render(m)}
+			s := newSampler(sc.render(m))
 			src := geom.Quad{{X: 0, Y: 0}, {X: nf, Y: 0}, {X: nf, Y: nf}, {X: 0, Y: nf}}
 			var dst geom.Quad
 			for i, p := range src {
@@ -397,7 +397,7 @@ func TestReadVersionPerspective(t *testing.T) {
 			n := len(m)
 			nf := float64(n)
 			sc := homographyScene(400, 400, n, tc.q)
-			s := sampler{p: sc.render(m)}
+			s := newSampler(sc.render(m))
 			f := newFinderFrame(s, sceneFinder(sc, 3.5, 3.5), sceneFinder(sc, nf-3.5, 3.5), sceneFinder(sc, 3.5, nf-3.5), false)
 			if v, both := f.readVersion(s); v != tc.v || !both {
 				localMissed = true
@@ -438,7 +438,7 @@ func BenchmarkRefinePhase(b *testing.B) {
 	nf := float64(n)
 	const ms = 5.0
 	sc := sagScene(420, 420, n, 210, 200, nf*ms, 0.8*ms)
-	s := sampler{p: sc.render(m)}
+	s := newSampler(sc.render(m))
 	src := geom.Quad{{X: 0, Y: 0}, {X: nf, Y: 0}, {X: nf, Y: nf}, {X: 0, Y: nf}}
 	var dst geom.Quad
 	for i, p := range src {
