@@ -81,18 +81,15 @@ func containsInt(xs []int, x int) bool {
 	return false
 }
 
-// latticeCells returns the homography of each cell of a k×k lattice, from
-// the module-space square between pos[i], pos[i+1] (and likewise in y) to
-// the four image points pts (row-major, k per row); row-major cells, false
-// when one degenerates. The bend (warp.go) and the local grid
-// (alignment.go) both build their piecewise grids with it.
+// latticeCells returns the homography of each cell of a k×k lattice
+// (latticeCell), row-major, false when one degenerates. The local grid
+// (alignment.go) builds its piecewise grid with it; the bend (warp.go)
+// rebuilds the cells one at a time.
 func latticeCells(k int, pos []float64, pts []geom.Point) ([]geom.Homography, bool) {
 	cells := make([]geom.Homography, (k-1)*(k-1))
 	for j := 0; j+1 < k; j++ {
 		for i := 0; i+1 < k; i++ {
-			src := geom.Quad{{X: pos[i], Y: pos[j]}, {X: pos[i+1], Y: pos[j]}, {X: pos[i+1], Y: pos[j+1]}, {X: pos[i], Y: pos[j+1]}}
-			dst := geom.Quad{pts[j*k+i], pts[j*k+i+1], pts[(j+1)*k+i+1], pts[(j+1)*k+i]}
-			h, ok := geom.QuadToQuad(src, dst)
+			h, ok := latticeCell(k, pos, pts, i, j)
 			if !ok {
 				return nil, false
 			}
@@ -100,4 +97,14 @@ func latticeCells(k int, pos []float64, pts []geom.Point) ([]geom.Homography, bo
 		}
 	}
 	return cells, true
+}
+
+// latticeCell returns the homography of cell (i, j) of a k×k lattice: from
+// the module-space square between pos[i], pos[i+1] (and likewise in y) to
+// its four image points in pts (row-major, k per row); false when it
+// degenerates.
+func latticeCell(k int, pos []float64, pts []geom.Point, i, j int) (geom.Homography, bool) {
+	src := geom.Quad{{X: pos[i], Y: pos[j]}, {X: pos[i+1], Y: pos[j]}, {X: pos[i+1], Y: pos[j+1]}, {X: pos[i], Y: pos[j+1]}}
+	dst := geom.Quad{pts[j*k+i], pts[j*k+i+1], pts[(j+1)*k+i+1], pts[(j+1)*k+i]}
+	return geom.QuadToQuad(src, dst)
 }

@@ -44,9 +44,7 @@ func refinePhase(s sampler, g *grid) *grid {
 	var cells [(k - 1) * (k - 1)]geom.Homography
 	var fit [(k - 1) * (k - 1)]bool
 	setCell := func(ci, cj int) {
-		src := geom.Quad{{X: pos[ci], Y: pos[cj]}, {X: pos[ci+1], Y: pos[cj]}, {X: pos[ci+1], Y: pos[cj+1]}, {X: pos[ci], Y: pos[cj+1]}}
-		dst := geom.Quad{pts[cj*k+ci], pts[cj*k+ci+1], pts[(cj+1)*k+ci+1], pts[(cj+1)*k+ci]}
-		cells[cj*(k-1)+ci], fit[cj*(k-1)+ci] = geom.QuadToQuad(src, dst)
+		cells[cj*(k-1)+ci], fit[cj*(k-1)+ci] = latticeCell(k, pos, pts[:], ci, cj)
 	}
 	for cj := 0; cj < k-1; cj++ {
 		for ci := 0; ci < k-1; ci++ {
