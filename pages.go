@@ -224,7 +224,9 @@ func (r *Reader) readImagePages(ctx context.Context, data []byte, format string,
 	lim.MaxPages = -1
 	pages := 0
 	decoding := time.Now()
-	info, err := imgio.DecodePagesFormat(data, format, lim, func(i int, p *gray.Plane) error {
+	buf := r.planes.get()
+	defer r.planes.put(buf)
+	info, err := imgio.DecodePagesInto(data, format, lim, buf, func(i int, p *gray.Plane) error {
 		res.Timings.DecodeImage += time.Since(decoding)
 		defer func() { decoding = time.Now() }()
 		if i == 0 {

@@ -241,6 +241,7 @@ type Reader struct {
 	pdf      *PDFEngine        // started on the first PDF
 	ownsPDF  bool              // pdf was made by NewReader: Close closes it
 	release  releaser          // gives big images' memory back (release.go)
+	planes   planePool         // decoded planes' buffers, reused (planes.go)
 }
 
 // NewReader validates opts and returns a Reader.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"github.com/qrcascade/qrcascade/internal/cputime/cputimetest"
 	"image"
 	"os"
@@ -249,6 +250,40 @@ func TestConcurrentReads(t *testing.T) {
 	}
 	if attempts < 8 {
 		t.Errorf("strategy attempts %d after 8 reads", attempts)
+	}
+}
+
+// TestReusedPlaneBuffer: one Reader lends the same decoded-plane buffer
+// from read to read (planes.go); whatever the earlier images left in it,
+// each read gives what a fresh Reader gives: small after big, a page
+// without code after pages with codes, big again.
+func TestReusedPlaneBuffer(t *testing.T) {
+	var files [][]byte
+	for _, sc := range synth.Scenarios() {
+		scene, err := synth.Render(sc.Spec(3), 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, jpegOf(t, scene))
+	}
+	small, err := synth.Render(synth.Spec{W: 320, H: 240, Symbols: []synth.Symbol{{Code: synth.Code{Text: "small after big"}}}}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, jpegOf(t, small), files[0])
+	shared := newReader(t, Options{Mode: ModeClassic})
+	for i, data := range files {
+		got, err := shared.Read(context.Background(), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := newReader(t, Options{Mode: ModeClassic}).Read(context.Background(), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got.Codes) != fmt.Sprint(want.Codes) || got.Image != want.Image {
+			t.Errorf("file %d: shared Reader %v %+v, fresh Reader %v %+v", i, got.Codes, got.Image, want.Codes, want.Image)
+		}
 	}
 }
 

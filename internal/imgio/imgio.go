@@ -196,7 +196,7 @@ func Decode(data []byte, lim Limits) (*gray.Plane, Info, error) {
 	if err != nil {
 		return nil, Info{}, err
 	}
-	return decodeFormat(data, format, lim.budget())
+	return decodeFormat(data, format, lim.budget(), nil)
 }
 
 // checkBytes is the first step of Decode and DecodePages: ErrEmpty for
@@ -213,7 +213,7 @@ func (l Limits) checkBytes(data []byte) error {
 
 // decodeFormat is Decode once the size is checked and the format sniffed
 // (DecodePages and each TIFF page share it).
-func decodeFormat(data []byte, format string, b budget) (*gray.Plane, Info, error) {
+func decodeFormat(data []byte, format string, b budget, buf *gray.Plane) (*gray.Plane, Info, error) {
 	cfg, err := decodeConfig(data, format)
 	if err != nil {
 		return nil, Info{}, err
@@ -226,7 +226,7 @@ func decodeFormat(data []byte, format string, b budget) (*gray.Plane, Info, erro
 		// The luma-only decoder first; it returns nil, nil for a file it
 		// leaves to image/jpeg (arithmetic coding, CMYK, RGB, …), whose
 		// memory is checked before it runs.
-		if p, err = decodeJPEGLuma(data, cfg); err != nil {
+		if p, err = decodeJPEGLuma(data, cfg, buf); err != nil {
 			return nil, Info{}, err
 		}
 		if p == nil {
@@ -269,13 +269,14 @@ func decodePlane(data []byte, format string, cfg image.Config) (*gray.Plane, err
 	return toGray(img), nil
 }
 
-// decodeJPEGLuma decodes the luma plane of a JPEG with internal/jpegluma,
+// decodeJPEGLuma decodes the luma plane of a JPEG with internal/jpegluma
+// (into buf's memory when buf is not nil; see DecodePagesInto),
 // recovering panics. It returns nil, nil when jpegluma reports the file
 // unsupported (and only then): the caller falls back to image/jpeg, whose
 // Y plane jpegluma reproduces exactly.
-func decodeJPEGLuma(data []byte, cfg image.Config) (p *gray.Plane, err error) {
+func decodeJPEGLuma(data []byte, cfg image.Config, buf *gray.Plane) (p *gray.Plane, err error) {
 	defer recoverAs(FormatJPEG, &err)
-	p, err = jpegluma.Decode(data, nil)
+	p, err = jpegluma.Decode(data, buf)
 	switch {
 	case errors.Is(err, jpegluma.ErrUnsupported):
 		return nil, nil

@@ -50,7 +50,7 @@ func DecodePages(data []byte, lim Limits, fn func(page int, p *gray.Plane) error
 	if err != nil {
 		return Info{}, err
 	}
-	return decodePages(data, format, lim, fn)
+	return decodePages(data, format, lim, nil, fn)
 }
 
 // DecodePagesFormat is DecodePages for data whose format a caller has
@@ -58,22 +58,35 @@ func DecodePages(data []byte, lim Limits, fn func(page int, p *gray.Plane) error
 // Sniff returned for data. It checks Limits.MaxBytes, then decodes as
 // DecodePages does, without sniffing again.
 func DecodePagesFormat(data []byte, format string, lim Limits, fn func(page int, p *gray.Plane) error) (Info, error) {
+	return DecodePagesInto(data, format, lim, nil, fn)
+}
+
+// DecodePagesInto is DecodePagesFormat with buf lent for the pixels of a
+// JPEG file's plane (nil: none). The luma decoder writes into buf.Pix when
+// its capacity suffices and replaces buf.Pix with a bigger buffer when it
+// does not, so a caller reading many images keeps one buffer per reader
+// instead of allocating, clearing and faulting in a fresh one per image
+// (12 MB for a 12 MP photo). The plane given to fn may then share buf's
+// memory (a JPEG with an Exif orientation is turned into a new plane): fn must be done with it when it returns, and buf must not be
+// lent to another call while this one runs. Other formats and pages leave
+// buf alone.
+func DecodePagesInto(data []byte, format string, lim Limits, buf *gray.Plane, fn func(page int, p *gray.Plane) error) (Info, error) {
 	if err := lim.checkBytes(data); err != nil {
 		return Info{}, err
 	}
-	return decodePages(data, format, lim, fn)
+	return decodePages(data, format, lim, buf, fn)
 }
 
 // decodePages is DecodePages once the size is checked and the format
 // sniffed.
-func decodePages(data []byte, format string, lim Limits, fn func(page int, p *gray.Plane) error) (Info, error) {
+func decodePages(data []byte, format string, lim Limits, buf *gray.Plane, fn func(page int, p *gray.Plane) error) (Info, error) {
 	switch format {
 	case FormatTIFF:
 		return tiffPages(data, lim, fn)
 	case FormatGIF:
 		return gifPages(data, lim, fn)
 	}
-	p, info, err := decodeFormat(data, format, lim.budget())
+	p, info, err := decodeFormat(data, format, lim.budget(), buf)
 	if err != nil {
 		return Info{}, err
 	}
@@ -128,7 +141,7 @@ func tiffPages(data []byte, lim Limits, fn func(int, *gray.Plane) error) (Info, 
 		}
 		// view differs from data only in the IFD offset: still TIFF, and
 		// of data's size
-		p, info, err := decodeFormat(view, FormatTIFF, b)
+		p, info, err := decodeFormat(view, FormatTIFF, b, nil)
 		if err != nil {
 			return first, tiffPageError(i, len(ifds), err)
 		}

@@ -348,3 +348,48 @@ func TestDecodePagesFormat(t *testing.T) {
 		}
 	})
 }
+
+// TestDecodePagesInto: a buffer lent to DecodePagesInto, dirty from the
+// files decoded into it before, gives every file the plane DecodePages
+// gives it; a JPEG's plane is decoded into the buffer's memory (an
+// Exif-turned one is a new plane turned from it), a bigger JPEG grows the
+// buffer, and other formats leave it alone.
+func TestDecodePagesInto(t *testing.T) {
+	files := sampleFiles(t)
+	files = append(files,
+		sample{"jpeg-big", FormatJPEG, encodeJPEG(t, patternNRGBA(120, 90, true), 85)},
+		sample{"jpeg-small-after-big", FormatJPEG, encodeJPEG(t, patternGray(40, 24), 75)},
+		sample{"jpeg-truncated", FormatJPEG, encodeJPEG(t, patternGray(40, 24), 75)[:200]},
+	)
+	buf := &gray.Plane{Pix: bytes.Repeat([]byte{0xa5}, 64)}
+	for _, s := range files {
+		t.Run(s.name, func(t *testing.T) {
+			want, wantInfo, wantErr := collect(s.data, Limits{})
+			before := buf.Pix[:cap(buf.Pix)]
+			var got []*gray.Plane
+			info, err := DecodePagesInto(s.data, s.format, Limits{}, buf, func(_ int, p *gray.Plane) error {
+				c := *p
+				c.Pix = append([]byte(nil), p.Pix...) // buf is lent again by the next file
+				got = append(got, &c)
+				if s.format == FormatJPEG && wantInfo.Orientation < 2 && &p.Pix[0] != &buf.Pix[0] {
+					t.Errorf("the JPEG plane is not in the lent buffer")
+				}
+				return nil
+			})
+			if info != wantInfo || fmt.Sprint(err) != fmt.Sprint(wantErr) || len(got) != len(want) {
+				t.Fatalf("%d pages, %+v, %v; DecodePages: %d pages, %+v, %v", len(got), info, err, len(want), wantInfo, wantErr)
+			}
+			for i := range got {
+				if d, x, y := planeDiff(t, got[i], want[i]); d != 0 {
+					t.Errorf("page %d differs by %d at (%d,%d)", i, d, x, y)
+				}
+			}
+			if s.format != FormatJPEG && (cap(buf.Pix) != len(before) || &buf.Pix[:1][0] != &before[0]) {
+				t.Errorf("a %s file changed the lent buffer", s.format)
+			}
+		})
+	}
+	if cap(buf.Pix) < 120*90 {
+		t.Errorf("the buffer did not grow to the biggest JPEG: cap %d", cap(buf.Pix))
+	}
+}
