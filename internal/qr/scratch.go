@@ -77,17 +77,35 @@ func grow(b *[]float64, n int) []float64 {
 // image's four quarter-size buffers fit).
 const maxScratchBytes = 6 << 20
 
-// bytes returns a buffer of n bytes with undefined contents.
+// bytes returns a buffer of n bytes with undefined contents: the smallest
+// free buffer that holds n bytes, or else a new one that replaces the
+// biggest free buffer too small for n. The scratch then holds no more
+// buffers than one call uses at once, each as big as the calls need (a
+// Detector reading candidate crops of many sizes, DecodeQuad, would
+// otherwise pile up one buffer per size until the scratch grew past
+// maxScratchBytes and was dropped).
 func (s *scratch) bytes(n int) []byte {
 	if s == nil {
 		return make([]byte, n)
 	}
+	fit, small := -1, -1
 	for i, b := range s.free {
-		if cap(b) >= n {
-			s.free = append(s.free[:i], s.free[i+1:]...)
-			s.used = append(s.used, b)
-			return b[:n]
+		switch {
+		case cap(b) >= n && (fit < 0 || cap(b) < cap(s.free[fit])):
+			fit = i
+		case cap(b) < n && (small < 0 || cap(b) > cap(s.free[small])):
+			small = i
 		}
+	}
+	if fit >= 0 {
+		b := s.free[fit]
+		s.free = append(s.free[:fit], s.free[fit+1:]...)
+		s.used = append(s.used, b)
+		return b[:n]
+	}
+	if small >= 0 {
+		s.total -= cap(s.free[small])
+		s.free = append(s.free[:small], s.free[small+1:]...)
 	}
 	b := make([]byte, n)
 	s.used = append(s.used, b)
