@@ -266,15 +266,7 @@ func locateAlignment(s sampler, g *grid, mx, my, radius, scale, contrast float64
 		}
 		return v
 	}
-	best, bx, by := math.Inf(-1), 0.0, 0.0
-	step := 0.5
-	for dy := -radius; dy <= radius; dy += step {
-		for dx := -radius; dx <= radius; dx += step {
-			if v := score(dx, dy); v > best {
-				best, bx, by = v, dx, dy
-			}
-		}
-	}
+	bx, by, best := alignLatticeSearch(s, c, ex, ey, radius, inv)
 	for _, st := range []float64{0.25, 0.125} {
 		cx, cy := bx, by
 		for dy := -2.0; dy <= 2; dy++ {
@@ -289,6 +281,65 @@ func locateAlignment(s sampler, g *grid, mx, my, radius, scale, contrast float64
 		return geom.Point{}, false
 	}
 	return c.Add(ex.Scale(bx)).Add(ey.Scale(by)), true
+}
+
+// alignLatticeSearch is locateAlignment's coarse search: the template
+// score at every half-module offset (dx, dy) from c within radius modules,
+// best first in row order (ties to the first), returned with its offset.
+// The rings lie one and two modules from the centre, on the same
+// half-module lattice, so the lattice is sampled once, with a margin of two
+// modules, and every score is read from that table: (2r+9)² samples for r
+// = 2·radius instead of 17·(2r+1)² (a radius of 4 modules: 625 against
+// 4,913; alignWide's radius of 15 modules on a version 10 symbol: 4,900
+// against 64,000).
+func alignLatticeSearch(s sampler, c, ex, ey geom.Point, radius float64, inv bool) (bx, by, best float64) {
+	const step, margin = 0.5, 4 // margin: two modules in lattice steps
+	n := 0
+	for v := -radius; v <= radius; v += step {
+		n++
+	}
+	best = math.Inf(-1)
+	if n == 0 {
+		return 0, 0, best
+	}
+	m := n + 2*margin
+	var small [25 * 25]float64 // alignNear's radius of 4 modules fits
+	tab := small[:]
+	if m*m > len(small) {
+		tab = make([]float64, m*m)
+	}
+	for j := 0; j < m; j++ {
+		v := -radius + float64(j-margin)*step
+		row := c.Add(ey.Scale(v))
+		for i := 0; i < m; i++ {
+			tab[j*m+i] = s.at(row.Add(ex.Scale(-radius + float64(i-margin)*step)))
+		}
+	}
+	var ring [8]int // table offsets of the inner ring; the outer ring is twice as far
+	for k, o := range [8][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {1, -1}, {-1, 1}, {-1, -1}} {
+		ring[k] = 2 * (o[1]*m + o[0])
+	}
+	for l := 0; l < n; l++ {
+		for k := 0; k < n; k++ {
+			at := (l+margin)*m + k + margin
+			centre := tab[at]
+			var ring1, ring2 float64
+			for _, o := range ring {
+				ring1 += tab[at+o]
+				ring2 += tab[at+2*o]
+			}
+			ring1 /= 8
+			ring2 /= 8
+			v := ring1 - math.Max(centre, ring2)
+			if inv {
+				v = math.Min(centre, ring2) - ring1
+			}
+			if v > best {
+				best, bx, by = v, -radius+float64(k)*step, -radius+float64(l)*step
+			}
+		}
+	}
+	return bx, by, best
 }
 
 // minAlignScore is the smallest alignScore, relative to the finder

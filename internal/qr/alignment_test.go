@@ -205,6 +205,63 @@ func TestAlignScoreEarlyExit(t *testing.T) {
 	}
 }
 
+// TestAlignLatticeSearch checks locateAlignment's coarse search, read
+// from one table of lattice samples, against scoring every offset on its
+// own as the template defines it (the reference below): the same best
+// offset and score, up to rounding in the sample positions, for patterns
+// present and absent, both polarities, alignNear's radius and alignWide's.
+func TestAlignLatticeSearch(t *testing.T) {
+	reference := func(s sampler, c, ex, ey geom.Point, radius float64, inv bool) (bx, by, best float64) {
+		best = math.Inf(-1)
+		for dy := -radius; dy <= radius; dy += 0.5 {
+			for dx := -radius; dx <= radius; dx += 0.5 {
+				p := c.Add(ex.Scale(dx)).Add(ey.Scale(dy))
+				centre := s.at(p)
+				var ring1, ring2 float64
+				for _, o := range [8][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {1, -1}, {-1, 1}, {-1, -1}} {
+					ring1 += s.at(p.Add(ex.Scale(o[0])).Add(ey.Scale(o[1])))
+					ring2 += s.at(p.Add(ex.Scale(2 * o[0])).Add(ey.Scale(2 * o[1])))
+				}
+				ring1 /= 8
+				ring2 /= 8
+				v := ring1 - math.Max(centre, ring2)
+				if inv {
+					v = math.Min(centre, ring2) - ring1
+				}
+				if v > best {
+					best, bx, by = v, dx, dy
+				}
+			}
+		}
+		return bx, by, best
+	}
+	searched := 0
+	for seed := uint64(1); seed <= 12; seed++ {
+		for _, present := range []bool{true, false} {
+			sc, mods := alignPatternScene(t, seed, 41, 20, 20, 3+float64(seed%4), 9*float64(seed), present)
+			p := sc.render(mods)
+			s := newSampler(p)
+			c := sc.toImage(geom.Point{X: 20.3, Y: 19.6})
+			ex := sc.toImage(geom.Point{X: 21.3, Y: 19.6}).Sub(c)
+			ey := sc.toImage(geom.Point{X: 20.3, Y: 20.6}).Sub(c)
+			for _, radius := range []float64{4, 0.2*57 + 4, 0.3} {
+				for _, inv := range []bool{false, true} {
+					wx, wy, want := reference(s, c, ex, ey, radius, inv)
+					gx, gy, got := alignLatticeSearch(s, c, ex, ey, radius, inv)
+					if math.Abs(gx-wx) > 1e-9 || math.Abs(gy-wy) > 1e-9 || math.Abs(got-want) > 1e-9 {
+						t.Errorf("seed %d present %v radius %.1f inv %v: (%v, %v) %v, want (%v, %v) %v",
+							seed, present, radius, inv, gx, gy, got, wx, wy, want)
+					}
+					searched++
+				}
+			}
+		}
+	}
+	if searched != 12*2*3*2 {
+		t.Fatalf("%d searches", searched)
+	}
+}
+
 // TestSameGrid checks that grids are told apart by their interior, not
 // only by their bottom-right corner.
 func TestSameGrid(t *testing.T) {
