@@ -48,6 +48,10 @@
 //   - A Reader is safe for concurrent use; Read neither modifies nor
 //     keeps its input. Models are loaded on first use and shared through
 //     Options.Models.
+//   - Between reads a Reader keeps, per read in flight, the decoded plane
+//     of a JPEG under 16 MP for the next JPEG to decode into, and drops
+//     it when unused through two garbage collections; after a read of 16
+//     MP or more it returns the heap's free memory to the operating system.
 //
 // # Weaknesses
 //
