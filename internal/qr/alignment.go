@@ -250,28 +250,12 @@ func locateAlignment(s sampler, g *grid, mx, my, radius, scale, contrast float64
 	if scale > 0.5 && scale < 2 {
 		ex, ey = ex.Scale(scale), ey.Scale(scale)
 	}
-	score := func(dx, dy float64) float64 {
-		p := c.Add(ex.Scale(dx)).Add(ey.Scale(dy))
-		centre := s.at(p)
-		var ring1, ring2 float64
-		for _, o := range [8][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {1, -1}, {-1, 1}, {-1, -1}} {
-			ring1 += s.at(p.Add(ex.Scale(o[0])).Add(ey.Scale(o[1])))
-			ring2 += s.at(p.Add(ex.Scale(2 * o[0])).Add(ey.Scale(2 * o[1])))
-		}
-		ring1 /= 8
-		ring2 /= 8
-		v := ring1 - math.Max(centre, ring2)
-		if inv {
-			v = math.Min(centre, ring2) - ring1
-		}
-		return v
-	}
 	bx, by, best := alignLatticeSearch(s, c, ex, ey, radius, inv)
 	for _, st := range []float64{0.25, 0.125} {
 		cx, cy := bx, by
 		for dy := -2.0; dy <= 2; dy++ {
 			for dx := -2.0; dx <= 2; dx++ {
-				if v := score(cx+dx*st, cy+dy*st); v > best {
+				if v := alignTemplateScore(s, c.Add(ex.Scale(cx+dx*st)).Add(ey.Scale(cy+dy*st)), ex, ey, inv); v > best {
 					best, bx, by = v, cx+dx*st, cy+dy*st
 				}
 			}
@@ -281,6 +265,28 @@ func locateAlignment(s sampler, g *grid, mx, my, radius, scale, contrast float64
 		return geom.Point{}, false
 	}
 	return c.Add(ex.Scale(bx)).Add(ey.Scale(by)), true
+}
+
+// alignTemplateScore is locateAlignment's template score at pixel p, module
+// axes ex and ey: the mean of the light ring one module from p against the
+// darker of p and the mean of the dark ring two modules out (the other way
+// round when inv).
+func alignTemplateScore(s sampler, p, ex, ey geom.Point, inv bool) float64 {
+	var ring1, ring2 float64
+	for _, o := range [8][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {1, -1}, {-1, 1}, {-1, -1}} {
+		ring1 += s.at(p.Add(ex.Scale(o[0])).Add(ey.Scale(o[1])))
+		ring2 += s.at(p.Add(ex.Scale(2 * o[0])).Add(ey.Scale(2 * o[1])))
+	}
+	return ringScore(s.at(p), ring1/8, ring2/8, inv)
+}
+
+// ringScore is alignTemplateScore from the centre sample and the two rings'
+// means.
+func ringScore(centre, ring1, ring2 float64, inv bool) float64 {
+	if inv {
+		return math.Min(centre, ring2) - ring1
+	}
+	return ring1 - math.Max(centre, ring2)
 }
 
 // alignLatticeSearch is locateAlignment's coarse search: the template
@@ -322,19 +328,12 @@ func alignLatticeSearch(s sampler, c, ex, ey geom.Point, radius float64, inv boo
 	for l := 0; l < n; l++ {
 		for k := 0; k < n; k++ {
 			at := (l+margin)*m + k + margin
-			centre := tab[at]
 			var ring1, ring2 float64
 			for _, o := range ring {
 				ring1 += tab[at+o]
 				ring2 += tab[at+2*o]
 			}
-			ring1 /= 8
-			ring2 /= 8
-			v := ring1 - math.Max(centre, ring2)
-			if inv {
-				v = math.Min(centre, ring2) - ring1
-			}
-			if v > best {
+			if v := ringScore(tab[at], ring1/8, ring2/8, inv); v > best {
 				best, bx, by = v, -radius+float64(k)*step, -radius+float64(l)*step
 			}
 		}

@@ -207,7 +207,7 @@ func TestAlignScoreEarlyExit(t *testing.T) {
 
 // TestAlignLatticeSearch checks locateAlignment's coarse search, read
 // from one table of lattice samples, against scoring every offset on its
-// own as the template defines it (the reference below): the same best
+// own with alignTemplateScore (the reference below): the same best
 // offset and score, up to rounding in the sample positions, for patterns
 // present and absent, both polarities, alignNear's radius and alignWide's.
 func TestAlignLatticeSearch(t *testing.T) {
@@ -215,20 +215,7 @@ func TestAlignLatticeSearch(t *testing.T) {
 		best = math.Inf(-1)
 		for dy := -radius; dy <= radius; dy += 0.5 {
 			for dx := -radius; dx <= radius; dx += 0.5 {
-				p := c.Add(ex.Scale(dx)).Add(ey.Scale(dy))
-				centre := s.at(p)
-				var ring1, ring2 float64
-				for _, o := range [8][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {1, -1}, {-1, 1}, {-1, -1}} {
-					ring1 += s.at(p.Add(ex.Scale(o[0])).Add(ey.Scale(o[1])))
-					ring2 += s.at(p.Add(ex.Scale(2 * o[0])).Add(ey.Scale(2 * o[1])))
-				}
-				ring1 /= 8
-				ring2 /= 8
-				v := ring1 - math.Max(centre, ring2)
-				if inv {
-					v = math.Min(centre, ring2) - ring1
-				}
-				if v > best {
+				if v := alignTemplateScore(s, c.Add(ex.Scale(dx)).Add(ey.Scale(dy)), ex, ey, inv); v > best {
 					best, bx, by = v, dx, dy
 				}
 			}
