@@ -300,22 +300,7 @@ func refinePhaseReference(s sampler, g *grid) *grid {
 			}
 			return phaseScore(s, func(p geom.Point) geom.Point { return cg.toImage(p.X, p.Y) }, x0, x1, y0, y1)
 		}
-		best, bestScore := c, score()
-		for _, step := range []float64{0.6, 0.25} {
-			centre := best
-			for dj := -2; dj <= 2; dj++ {
-				for di := -2; di <= 2; di++ {
-					if di == 0 && dj == 0 {
-						continue
-					}
-					pts[j*k+i] = centre.Add(ex.Scale(float64(di) * step)).Add(ey.Scale(float64(dj) * step))
-					if sc := score(); sc > bestScore {
-						best, bestScore = pts[j*k+i], sc
-					}
-				}
-			}
-		}
-		pts[j*k+i] = best
+		moveControlPoint(&pts[j*k+i], ex, ey, score)
 	}
 	return build()
 }

@@ -77,22 +77,7 @@ func refinePhase(s sampler, g *grid) *grid {
 			}
 			return phaseCells(s, &cells, pos[1], x0, x1, y0, y1)
 		}
-		best, bestScore := c, score()
-		for _, step := range []float64{0.6, 0.25} {
-			centre := best
-			for dj := -2; dj <= 2; dj++ {
-				for di := -2; di <= 2; di++ {
-					if di == 0 && dj == 0 {
-						continue
-					}
-					pts[j*k+i] = centre.Add(ex.Scale(float64(di) * step)).Add(ey.Scale(float64(dj) * step))
-					if sc := score(); sc > bestScore {
-						best, bestScore = pts[j*k+i], sc
-					}
-				}
-			}
-		}
-		pts[j*k+i] = best
+		moveControlPoint(&pts[j*k+i], ex, ey, score)
 		moved()
 	}
 	if !fitted() {
@@ -151,4 +136,28 @@ func phaseCells(s sampler, cells *[4]geom.Homography, split float64, x0, x1, y0,
 		}
 	}
 	return score
+}
+
+// moveControlPoint moves the lattice control point *p to the offset, along
+// the local module axes ex and ey, where score is highest: 5×5 offsets 0.6
+// module apart around where it is, then 0.25 apart around the best of
+// those (ties keep the earlier). score rates the lattice with the point
+// where *p holds it.
+func moveControlPoint(p *geom.Point, ex, ey geom.Point, score func() float64) {
+	best, bestScore := *p, score()
+	for _, step := range [...]float64{0.6, 0.25} {
+		centre := best
+		for dj := -2; dj <= 2; dj++ {
+			for di := -2; di <= 2; di++ {
+				if di == 0 && dj == 0 {
+					continue
+				}
+				*p = centre.Add(ex.Scale(float64(di) * step)).Add(ey.Scale(float64(dj) * step))
+				if sc := score(); sc > bestScore {
+					best, bestScore = *p, sc
+				}
+			}
+		}
+	}
+	*p = best
 }
