@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"image"
 	"image/color"
+
+	"github.com/qrcascade/qrcascade/internal/jpegluma"
 )
 
 // Budget
@@ -169,22 +171,23 @@ func decodeCost(data []byte, format string, cfg image.Config, fallback bool) int
 		if !fallback {
 			// jpegluma: the Y plane padded to whole MCUs (16 pixels at
 			// most), plus int16 coefficients and a 64-bit mask a block
-			// when progressive.
+			// when progressive, and the decoder's tables.
 			padded := int64((cfg.Width+15)/16*16) * int64((cfg.Height+15)/16*16)
 			if progressive {
-				return padded * 13 / 4
+				return padded*13/4 + jpegluma.DecoderBytes
 			}
-			return padded
+			return padded + jpegluma.DecoderBytes
 		}
 		// image/jpeg: a plane per component, the RGBA or CMYK image it
 		// converts them to, the gray plane, and int32 coefficients per
 		// component when progressive.
+		// jpegluma's decoder, which read the headers first, is counted too.
 		c := int64(max(comps, 1))
 		cost := c + 4 + 1
 		if progressive {
 			cost += 4 * c
 		}
-		return px * cost
+		return px*cost + jpegluma.DecoderBytes
 	case FormatPNG:
 		if len(data) > 28 && data[28] != 0 {
 			per *= 2 // Adam7: each pass is decoded into its own image first

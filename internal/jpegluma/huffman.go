@@ -7,7 +7,8 @@ import "encoding/binary"
 // those bits begin with:
 //
 //   - nothing (0): the code is longer than lutBits; decodeSlow walks the
-//     canonical code lengths 10..16 (the DECODE procedure of Figure F.16);
+//     canonical code lengths lutBits+1..16 (the DECODE procedure of Figure
+//     F.16);
 //   - the symbol and the code length, when the code fits but its extra bits
 //     (the magnitude of section F.1.2.1) do not, or it has none (EOB, ZRL);
 //   - fast: the run (AC), the code length and the already EXTENDed value
@@ -22,8 +23,12 @@ import "encoding/binary"
 //	bits 6-9   code length (fast entries)
 //	bits 10-13 run R (fast AC entries)
 //	bits 16-31 value (fast entries, signed) or symbol RS (bits 16-23, others)
+//
+// Eleven bits rather than the nine of image/jpeg: an AC coefficient of a
+// photograph is mostly a code of up to 8 bits and 1 to 4 magnitude bits,
+// which nine bits often cannot hold together. A table is then 8 KiB.
 const (
-	lutBits    = 9
+	lutBits    = 11
 	eLenMask   = 0x1f
 	eFast      = 1 << 5
 	eCodeShift = 6

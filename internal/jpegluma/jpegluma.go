@@ -106,6 +106,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"unsafe"
 
 	"github.com/qrcascade/qrcascade/internal/gray"
 )
@@ -200,6 +201,11 @@ type decoder struct {
 	progMask   []uint64
 	progStride int
 }
+
+// DecoderBytes is the memory of one decoder whatever the image: its
+// quantisation and Huffman tables (8 KiB of lookup table each) and its
+// state. A decode allocates it when no decoder is free for reuse.
+const DecoderBytes = int64(unsafe.Sizeof(decoder{}))
 
 var decoders = sync.Pool{New: func() any { return new(decoder) }}
 
