@@ -106,3 +106,61 @@ func TestCompletePairsAfterRead(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateLatticeSearch checks placeMissing's coarse search from the
+// lattice table against templateScore at each of the 81 offsets: the same
+// best offset and score, a finder pattern present or not (random modules
+// only), both polarities, axes at several angles and module sizes, and a
+// search that runs off the plane.
+func TestTemplateLatticeSearch(t *testing.T) {
+	reference := func(s sampler, c, ex, ey geom.Point, inv bool) (geom.Point, float64) {
+		best, bestScore := c, math.Inf(-1)
+		for j := -4; j <= 4; j++ {
+			for i := -4; i <= 4; i++ {
+				p := c.Add(ex.Scale(float64(i) * 0.5)).Add(ey.Scale(float64(j) * 0.5))
+				if sc := templateScore(s, p, ex, ey, inv); sc > bestScore {
+					best, bestScore = p, sc
+				}
+			}
+		}
+		return best, bestScore
+	}
+	const size = 29
+	searched := 0
+	for seed := uint64(1); seed <= 10; seed++ {
+		for _, present := range []bool{true, false} {
+			sc, mods := alignPatternScene(t, seed, size, 0, 0, 3+float64(seed%4), 11*float64(seed), false)
+			if present {
+				// a finder pattern (7×7) and its separator at modules 10..18
+				for y := -4; y <= 4; y++ {
+					for x := -4; x <= 4; x++ {
+						r := max(abs(x), abs(y))
+						mods[14+y][14+x] = r == 1 || r == 3
+						if r == 0 {
+							mods[14+y][14+x] = true
+						}
+					}
+				}
+			}
+			p := sc.render(mods)
+			s := newSampler(p)
+			for _, at := range []geom.Point{{X: 14.8, Y: 14.1}, {X: 13.2, Y: 15.4}, {X: 1, Y: 2}} {
+				c := sc.toImage(at)
+				ex := sc.toImage(geom.Point{X: at.X + 1, Y: at.Y}).Sub(c)
+				ey := sc.toImage(geom.Point{X: at.X, Y: at.Y + 1}).Sub(c)
+				for _, inv := range []bool{false, true} {
+					want, wantScore := reference(s, c, ex, ey, inv)
+					got, gotScore := templateLatticeSearch(s, c, ex, ey, inv)
+					if got.Dist(want) > 1e-9 || math.Abs(gotScore-wantScore) > 1e-9 {
+						t.Errorf("seed %d present %v at %v inv %v: %v %v, want %v %v",
+							seed, present, at, inv, got, gotScore, want, wantScore)
+					}
+					searched++
+				}
+			}
+		}
+	}
+	if searched != 10*2*3*2 {
+		t.Fatalf("%d searches", searched)
+	}
+}
