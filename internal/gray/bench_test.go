@@ -78,6 +78,9 @@ func BenchmarkDilate(b *testing.B) { benchOp(b, Dilate) }
 func BenchmarkDownscale2(b *testing.B) {
 	benchOp(b, func(d, s *Plane) *Plane { return Downscale(d, s, 2) })
 }
+func BenchmarkDownscale3(b *testing.B) {
+	benchOp(b, func(d, s *Plane) *Plane { return Downscale(d, s, 3) })
+}
 func BenchmarkDownscale4(b *testing.B) {
 	benchOp(b, func(d, s *Plane) *Plane { return Downscale(d, s, 4) })
 }

@@ -36,6 +36,17 @@ func TestDownscale(t *testing.T) {
 			})
 		}
 	}
+	// Saturated planes give the largest sums, where a wrong reciprocal
+	// would round first; a crop view (Stride > W) reads its own rows only.
+	white := mk(61, 43, func(x, y int) byte { return 255 })
+	crop := Crop(noise(90, 70, 9), 5, 3, 86, 67)
+	for _, f := range []int{2, 3, 4, 5, 8} {
+		for name, src := range map[string]*Plane{"white": white, "crop": crop} {
+			if err := samePixels(Downscale(nil, src, f), refDownscale(src, f)); err != nil {
+				t.Errorf("%s/%d: %v", name, f, err)
+			}
+		}
+	}
 	if err := samePixels(Downscale(nil, ramp4(), 1), ramp4()); err != nil {
 		t.Errorf("factor 1: %v", err)
 	}

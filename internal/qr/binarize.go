@@ -1,7 +1,6 @@
 package qr
 
 import (
-	"encoding/binary"
 	"math"
 
 	"github.com/qrcascade/qrcascade/internal/gray"
@@ -90,64 +89,9 @@ func newScene(p *gray.Plane, maxDim int, buf *scratch) *scene {
 func newSceneAt(p *gray.Plane, f int, buf *scratch) *scene {
 	small := p
 	if f > 1 {
-		small = reduceInto(buf.plane(p.W/f, p.H/f), p, f)
+		small = gray.Downscale(buf.plane(p.W/f, p.H/f), p, f)
 	}
 	return &scene{full: p, small: small, scale: float64(f), buf: buf}
-}
-
-// reduce returns p shrunk by the integer factor f with a box filter.
-func reduce(p *gray.Plane, f int) *gray.Plane {
-	return reduceInto(gray.New(p.W/f, p.H/f), p, f)
-}
-
-// reduceInto is reduce writing every pixel of r, which must be
-// p.W/f × p.H/f.
-func reduceInto(r, p *gray.Plane, f int) *gray.Plane {
-	w, h := r.W, r.H
-	if f == 2 {
-		// The common case (2–5 MP photos and pages), four output pixels
-		// per step: the even and odd bytes of eight input pixels of each
-		// row are summed in 16-bit lanes of a uint64 (at most 4·255).
-		const lanes = 0x00FF00FF00FF00FF
-		const half = 0x0002000200020002 // rounding: +2 before /4
-		for y := 0; y < h; y++ {
-			a, b := p.Row(2 * y)[:2*w], p.Row(2*y + 1)[:2*w]
-			out := r.Row(y)[:w]
-			x := 0
-			for ; x+4 <= w; x += 4 {
-				va := binary.LittleEndian.Uint64(a[2*x:])
-				vb := binary.LittleEndian.Uint64(b[2*x:])
-				s := va&lanes + (va>>8)&lanes + vb&lanes + (vb>>8)&lanes + half
-				s = (s >> 2) & lanes
-				s |= s >> 8
-				binary.LittleEndian.PutUint32(out[x:], uint32(s&0xFFFF)|uint32(s>>32)<<16)
-			}
-			for ; x < w; x++ {
-				out[x] = byte((uint32(a[2*x]) + uint32(a[2*x+1]) + uint32(b[2*x]) + uint32(b[2*x+1]) + 2) / 4)
-			}
-		}
-		return r
-	}
-	acc := make([]uint32, w)
-	n := uint32(f * f)
-	for y := 0; y < h; y++ {
-		clear(acc)
-		for dy := 0; dy < f; dy++ {
-			row := p.Row(y*f + dy)
-			for x := 0; x < w; x++ {
-				s := uint32(0)
-				for _, v := range row[x*f : x*f+f] {
-					s += uint32(v)
-				}
-				acc[x] += s
-			}
-		}
-		out := r.Row(y)
-		for x := range out {
-			out[x] = byte((acc[x] + n/2) / n)
-		}
-	}
-	return r
 }
 
 // binarize thresholds p against its local mean (see the comment above),

@@ -43,37 +43,6 @@ func TestNoiseLevel(t *testing.T) {
 	}
 }
 
-// TestReduce: every factor averages its f×f block with rounding, and the
-// factor-2 fast path agrees with the general loop.
-func TestReduce(t *testing.T) {
-	p := gray.New(13, 9)
-	for i := range p.Pix {
-		p.Pix[i] = byte(i * 37 % 256)
-	}
-	for _, f := range []int{1, 2, 3, 4} {
-		t.Run(fmt.Sprint(f), func(t *testing.T) {
-			r := reduce(p, f)
-			if r.W != p.W/f || r.H != p.H/f {
-				t.Fatalf("size %dx%d, want %dx%d", r.W, r.H, p.W/f, p.H/f)
-			}
-			for y := 0; y < r.H; y++ {
-				for x := 0; x < r.W; x++ {
-					sum := 0
-					for dy := 0; dy < f; dy++ {
-						for dx := 0; dx < f; dx++ {
-							sum += int(p.Pix[(y*f+dy)*p.Stride+x*f+dx])
-						}
-					}
-					n := f * f
-					if want := byte((sum + n/2) / n); r.Pix[y*r.Stride+x] != want {
-						t.Fatalf("(%d,%d) = %d, want %d", x, y, r.Pix[y*r.Stride+x], want)
-					}
-				}
-			}
-		})
-	}
-}
-
 // TestBinarizeMatchesNaive: the summed-area thresholding with its unclipped
 // interior fast path marks exactly the pixels a direct window mean marks,
 // for planes narrower and wider than the window.
