@@ -31,7 +31,7 @@ import (
 // The output is ⌊W/factor⌋×⌊H/factor⌋; the last W mod factor columns and
 // H mod factor rows are dropped (use ResizeArea to keep them). factor ≤ 1
 // copies src. Cost: one add per source pixel read, with dedicated loops for
-// factors 2 (four output pixels a step), 3 and 4.
+// factors 2 (four output pixels a step), 3 (a block at once) and 4.
 func Downscale(dst, src *Plane, factor int) *Plane {
 	if factor <= 1 {
 		return Copy(dst, src)
@@ -41,8 +41,12 @@ func Downscale(dst, src *Plane, factor int) *Plane {
 	if dst.empty() {
 		return dst
 	}
-	if factor == 2 {
+	switch factor {
+	case 2:
 		downscale2(dst, src)
+		return dst
+	case 3:
+		downscale3(dst, src)
 		return dst
 	}
 	var accBuf [stackRow]uint32
@@ -53,25 +57,19 @@ func Downscale(dst, src *Plane, factor int) *Plane {
 		for j := 0; j < factor; j++ {
 			row := src.Row(oy*factor + j)
 			row = row[:w*factor]
-			switch factor {
-			case 3: // 8–12 MP photos located at a third
-				for ox := range acc {
-					v := row[3*ox : 3*ox+3 : 3*ox+3]
-					acc[ox] += uint32(v[0]) + uint32(v[1]) + uint32(v[2])
-				}
-			case 4:
+			if factor == 4 {
 				for ox := range acc {
 					v := row[4*ox : 4*ox+4 : 4*ox+4]
 					acc[ox] += uint32(v[0]) + uint32(v[1]) + uint32(v[2]) + uint32(v[3])
 				}
-			default:
-				for ox := range acc {
-					var s uint32
-					for _, v := range row[ox*factor : ox*factor+factor] {
-						s += uint32(v)
-					}
-					acc[ox] += s
+				continue
+			}
+			for ox := range acc {
+				var s uint32
+				for _, v := range row[ox*factor : ox*factor+factor] {
+					s += uint32(v)
 				}
+				acc[ox] += s
 			}
 		}
 		d := dst.Row(oy)
@@ -80,6 +78,26 @@ func Downscale(dst, src *Plane, factor int) *Plane {
 		}
 	}
 	return dst
+}
+
+// downscale3 is Downscale for factor 3 (8–12 MP photos located at a
+// third): the nine pixels of a block summed at once and rounded by
+// divider's multiply.
+func downscale3(dst, src *Plane) {
+	div := newDivider(9)
+	for oy := 0; oy < dst.H; oy++ {
+		d := dst.Row(oy)
+		n := 3 * len(d)
+		r0, r1, r2 := src.Row(3 * oy)[:n], src.Row(3*oy + 1)[:n], src.Row(3*oy + 2)[:n]
+		for ox := range d {
+			i := 3 * ox
+			a, b, c := r0[i:i+3:i+3], r1[i:i+3:i+3], r2[i:i+3:i+3]
+			s := uint32(a[0]) + uint32(a[1]) + uint32(a[2]) +
+				uint32(b[0]) + uint32(b[1]) + uint32(b[2]) +
+				uint32(c[0]) + uint32(c[1]) + uint32(c[2])
+			d[ox] = div.round(uint64(s))
+		}
+	}
 }
 
 // downscale2 is Downscale for factor 2: (a+b+c+d+2)>>2 per 2×2 block,
