@@ -187,7 +187,10 @@ func TestDamagedPageLookalikes(t *testing.T) {
 
 // TestEqualisedPassByEvidence checks that the equalised pass runs only on
 // evidence of another symbol: a plane with one symbol and nothing else
-// stops after the first pass, one with two symbols runs both.
+// stops after the first pass, and so does an invoice page, whose text makes
+// only weakly confirmed look-alikes; one with two symbols runs both, and so
+// does one with a symbol and a lone finder pattern (seen on many scan lines,
+// the visible part of a symbol the first pass could not read).
 func TestEqualisedPassByEvidence(t *testing.T) {
 	one := encodeSymbol(t, "first of two", decoder.ErrorCorrectionLevel_M, 3)
 	two := encodeSymbol(t, "second of two", decoder.ErrorCorrectionLevel_M, 3)
@@ -198,13 +201,30 @@ func TestEqualisedPassByEvidence(t *testing.T) {
 	for i := range both.Pix {
 		both.Pix[i] = min(left.Pix[i], right.Pix[i])
 	}
+	// a finder pattern alone, 5 px a module, at (450, 150)
+	lonePattern := left.Clone()
+	for y := -4; y <= 4; y++ {
+		for x := -4; x <= 4; x++ {
+			v := byte(255)
+			if r := max(abs(x), abs(y)); r == 0 || r == 1 || r == 3 {
+				v = 0
+			}
+			for dy := 0; dy < 5; dy++ {
+				for dx := 0; dx < 5; dx++ {
+					lonePattern.Pix[(150+5*y+dy-2)*lonePattern.Stride+450+5*x+dx-2] = v
+				}
+			}
+		}
+	}
 	cases := []struct {
 		name          string
 		p             *gray.Plane
 		symbols, pass int
 	}{
 		{"one symbol", left, 1, 1},
+		{"invoice page", synth.CleanInvoice(1).Plane, 1, 1},
 		{"two symbols", both, 2, 2},
+		{"one symbol and a lone finder pattern", lonePattern, 1, 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
