@@ -159,6 +159,23 @@ func (r *bitReader) refill() {
 	}
 }
 
+// fill is refill's common case, small enough to be inlined into the block
+// loops, which keep the accumulator in registers: the eight bytes at pos
+// hold no 0xFF, and acc (n valid bits, n < 56) takes all of them that fit.
+// ok is false, and nothing is read, otherwise; the caller then stores acc
+// and n and calls refill.
+func (r *bitReader) fill(acc uint64, n uint) (uint64, uint, bool) {
+	if r.pos+8 > len(r.data) {
+		return acc, n, false
+	}
+	x := binary.BigEndian.Uint64(r.data[r.pos:])
+	if y := ^x; (y-0x0101010101010101)&^y&0x8080808080808080 != 0 {
+		return acc, n, false
+	}
+	r.pos += int(63-n) >> 3
+	return acc | x>>n, n | 56, true
+}
+
 // decodeSlow decodes a code longer than lutBits at the top of acc and
 // returns its symbol and length, or length 0 for a bit pattern that is no
 // code. acc must hold at least 16 valid bits.

@@ -305,9 +305,12 @@ func (d *decoder) lumaBlock(c *scanComp, pred *int32, bx, by int) error {
 		}
 		for k := 1; k < 64; k++ {
 			if n < 32 {
-				br.acc, br.n = acc, n
-				br.refill()
-				acc, n = br.acc, br.n
+				var ok bool
+				if acc, n, ok = br.fill(acc, n); !ok {
+					br.acc, br.n = acc, n
+					br.refill()
+					acc, n = br.acc, br.n
+				}
 			}
 			e := ac.lut[acc>>(64-lutBits)]
 			if e&eFast != 0 {
@@ -396,9 +399,12 @@ func (d *decoder) skipBlock(c *scanComp, pred *int32) error {
 		}
 		for k := 1; k < 64; k++ {
 			if n < 32 {
-				br.acc, br.n = acc, n
-				br.refill()
-				acc, n = br.acc, br.n
+				var ok bool
+				if acc, n, ok = br.fill(acc, n); !ok {
+					br.acc, br.n = acc, n
+					br.refill()
+					acc, n = br.acc, br.n
+				}
 			}
 			e := ac.lut[acc>>(64-lutBits)]
 			if e&eFast != 0 {
