@@ -31,7 +31,7 @@
 //     MCU order (a component with sampling factors H×V contributes H×V
 //     blocks); non-interleaved scans (one component) run block by block in
 //     raster order. The DC difference and the AC run/size symbols are
-//     Huffman-decoded (huffman.go: a 9-bit lookup table that also applies
+//     Huffman-decoded (huffman.go: an 11-bit lookup table that also applies
 //     RECEIVE and EXTEND when code and magnitude fit, over a 64-bit bit
 //     accumulator filled eight bytes at a time where no 0xFF is in the way).
 //  3. Luma blocks only: the coefficients are dequantised as they are decoded,

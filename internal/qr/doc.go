@@ -22,7 +22,7 @@
 //     Options.LocateMaxDim (integer box filter), binarised with a local
 //     mean threshold; a second pass binarises the histogram-equalised copy,
 //     unless the first read exactly one symbol and left no other finder
-//     pattern confirmed by two scan lines.
+//     pattern confirmed by five scan lines (minCountUnexplained).
 //  2. finder.go: finder patterns (6.3.3) from 1:1:3:1:1 runs along rows,
 //     confirmed along the column, the row again and a diagonal, with a ring
 //     contrast of at least three times the pixel noise; while nothing is

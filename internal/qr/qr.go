@@ -85,7 +85,7 @@ type Options struct {
 	// SinglePass disables the second locating pass, on a histogram-equalised
 	// copy. The zero value (false) runs it, except after a first pass that
 	// read exactly one symbol and left no other finder pattern confirmed by
-	// two scan lines: it costs one more binarisation and finder scan
+	// five scan lines: it costs one more binarisation and finder scan
 	// (finder patterns inside symbols already decoded are skipped) and
 	// recovers many symbols next to glare and bright spots.
 	SinglePass bool
