@@ -125,24 +125,24 @@ func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 	}
 	// Interior columns, where the window is not clipped: constant width.
 	lo, hi := min(r, w), max(min(w-r-1, w), min(r, w))
+	zero := make([]byte, w) // the row added or dropped where the window has none
 	for y := 0; y < h; y++ {
-		// the window covers rows [y-r, y+r]
+		// the window covers rows [y-r, y+r]: col takes row y+r and drops
+		// row y-r-1 (zero where they fall outside); columns up to lo+r
+		// are updated here, the others as the interior loop reaches them
+		add, sub := zero, zero
 		if y+r < h {
-			add := p.Row(y + r)[:w]
-			if y-r-1 >= 0 {
-				sub := p.Row(y - r - 1)[:w]
-				for x := range col {
-					col[x] += uint32(add[x]) - uint32(sub[x])
-				}
-			} else {
-				for x, v := range add {
-					col[x] += uint32(v)
-				}
-			}
-		} else if y-r-1 >= 0 {
-			for x, v := range p.Row(y - r - 1)[:w] {
-				col[x] -= uint32(v)
-			}
+			add = p.Row(y + r)[:w]
+		}
+		if y-r-1 >= 0 {
+			sub = p.Row(y - r - 1)[:w]
+		}
+		split := w
+		if hi > lo {
+			split = lo + r + 1
+		}
+		for x := range col[:split] {
+			col[x] += uint32(add[x]) - uint32(sub[x])
 		}
 		rows := uint32(min(y+r+1, h) - max(y-r, 0))
 		row := p.Row(y)[:w]
@@ -175,15 +175,19 @@ func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 			// and one leaves
 			area := uint32(2*r+1) * rows * 32
 			n := hi - lo
-			enter, leave := col[lo+r+1:lo+r+1+n], col[lo-r:lo-r+n]
-			in, o := row[lo:hi], out[lo:hi]
+			o := out[lo:hi:hi]
+			enter, leave := col[lo+r+1 : lo+r+1+n][:len(o)], col[lo-r : lo-r+n][:len(o)]
+			in := row[lo:hi][:len(o)]
+			ea, es := add[lo+r+1 : lo+r+1+n][:len(o)], sub[lo+r+1 : lo+r+1+n][:len(o)]
 			for i := range o {
 				var d byte
 				if uint32(in[i])*area < sum*31 {
 					d = 1
 				}
 				o[i] = d
-				sum += enter[i] - leave[i]
+				e := enter[i] + uint32(ea[i]) - uint32(es[i])
+				enter[i] = e
+				sum += e - leave[i]
 			}
 		}
 		// right border: the window ends at column w and shrinks

@@ -48,35 +48,45 @@ func TestNoiseLevel(t *testing.T) {
 // for planes narrower and wider than the window.
 func TestBinarizeMatchesNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
-	for _, sz := range [][2]int{{5, 7}, {30, 20}, {61, 45}, {300, 40}, {40, 300}, {1620, 12}, {12, 1620}} {
-		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
-			p := gray.New(sz[0], sz[1])
-			for i := range p.Pix {
-				p.Pix[i] = byte(rng.IntN(256))
-			}
-			b := binarizeFloor(p, 4)
-			win := min(max(max(p.W, p.H)/10, 24), 160)
-			r := win / 2
-			for y := 0; y < p.H; y++ {
-				for x := 0; x < p.W; x++ {
-					var sum, area uint64
-					for yy := max(y-r, 0); yy < min(y+r+1, p.H); yy++ {
-						for xx := max(x-r, 0); xx < min(x+r+1, p.W); xx++ {
-							sum += uint64(p.Pix[yy*p.Stride+xx])
-							area++
-						}
-					}
-					want := byte(0)
-					if uint64(p.Pix[y*p.Stride+x])*area*32 < sum*31 {
-						want = 1
-					}
-					if got := b.pix[y*p.W+x]; got != want {
-						t.Fatalf("(%d,%d) = %d, want %d", x, y, got, want)
+	check := func(t *testing.T, p *gray.Plane) {
+		b := binarizeFloor(p, 4)
+		win := min(max(max(p.W, p.H)/10, 24), 160)
+		r := win / 2
+		for y := 0; y < p.H; y++ {
+			for x := 0; x < p.W; x++ {
+				var sum, area uint64
+				for yy := max(y-r, 0); yy < min(y+r+1, p.H); yy++ {
+					for xx := max(x-r, 0); xx < min(x+r+1, p.W); xx++ {
+						sum += uint64(p.Pix[yy*p.Stride+xx])
+						area++
 					}
 				}
+				want := byte(0)
+				if uint64(p.Pix[y*p.Stride+x])*area*32 < sum*31 {
+					want = 1
+				}
+				if got := b.pix[y*p.W+x]; got != want {
+					t.Fatalf("(%d,%d) = %d, want %d", x, y, got, want)
+				}
 			}
+		}
+	}
+	noise := func(w, h int) *gray.Plane {
+		p := gray.New(w, h)
+		for i := range p.Pix {
+			p.Pix[i] = byte(rng.IntN(256))
+		}
+		return p
+	}
+	for _, sz := range [][2]int{{5, 7}, {30, 20}, {61, 45}, {300, 40}, {40, 300}, {1620, 12}, {12, 1620}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			check(t, noise(sz[0], sz[1]))
 		})
 	}
+	// a crop view: rows longer than the plane (Stride > W)
+	t.Run("crop", func(t *testing.T) {
+		check(t, gray.Crop(noise(330, 140), 7, 5, 317, 131))
+	})
 }
 
 // TestSamplerInteriorPath checks the interior fast path of sampler.at
