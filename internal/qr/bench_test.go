@@ -83,3 +83,13 @@ func BenchmarkBinarize(b *testing.B) {
 		buf.release()
 	}
 }
+
+// BenchmarkNoiseLevel is the noise estimate of a clean invoice page as the
+// locator sees it (1240×1754 reduced by 2).
+func BenchmarkNoiseLevel(b *testing.B) {
+	p := gray.Downscale(nil, synth.CleanInvoice(1).Plane, 2)
+	b.SetBytes(int64(p.W * p.H))
+	for b.Loop() {
+		noiseLevel(p)
+	}
+}
