@@ -1,6 +1,8 @@
 package classic
 
 import (
+	"encoding/binary"
+
 	"github.com/makiuchi-d/gozxing"
 
 	"github.com/qrcascade/qrcascade/internal/gray"
@@ -126,13 +128,16 @@ func hybridBits(p *gray.Plane) ([]uint32, int) {
 			}
 			t := sum / 25
 			k, sh := x0/32, uint(x0%32)
+			// v ≤ t for eight pixels at once: in each 16-bit lane of the
+			// even and of the odd bytes, 256 + t − v is 1 to 511 and has
+			// bit 8 set exactly when v ≤ t
+			lanes := uint64(0x100+t) * 0x0001000100010001
 			for yy := 0; yy < block; yy++ {
-				var m uint64
-				for i, v := range p.Row(y0 + yy)[x0 : x0+block] {
-					// 1 when v <= t, without a branch (mispredicted on
-					// textured blocks)
-					m |= uint64(^((t-int(v))>>63)&1) << uint(i)
-				}
+				x := binary.LittleEndian.Uint64(p.Row(y0 + yy)[x0 : x0+block])
+				even := (lanes - x&0x00FF00FF00FF00FF) >> 8 & 0x0001000100010001
+				odd := (lanes - x>>8&0x00FF00FF00FF00FF) >> 8 & 0x0001000100010001
+				b := even | odd<<1 // pixel 2j at bit 16j, pixel 2j+1 at bit 16j+1
+				m := b&3 | b>>14&0xC | b>>28&0x30 | b>>42&0xC0
 				if m == 0 {
 					continue
 				}

@@ -42,6 +42,22 @@ func TestHybridBinarizerMatchesGozxing(t *testing.T) {
 		{"333x211", mk(333, 211)},
 		{"39x100 (gozxing fallback)", mk(39, 100)},
 		{"crop view", gray.Crop(mk(300, 200), 13, 7, 214, 157)},
+		// thresholds and pixels at the ends of the range (the eight-pixel
+		// comparison's lanes at 1 and 511)
+		{"black and white", func() *gray.Plane {
+			p := gray.New(97, 66)
+			for i := range p.Pix {
+				p.Pix[i] = byte(255 * rng.IntN(2))
+			}
+			return p
+		}()},
+		{"full range", func() *gray.Plane {
+			p := gray.New(88, 71)
+			for i := range p.Pix {
+				p.Pix[i] = byte(rng.IntN(256))
+			}
+			return p
+		}()},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
