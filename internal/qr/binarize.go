@@ -261,11 +261,16 @@ func noiseLevel(p *gray.Plane) float64 {
 	for d := range hist {
 		hist[d] = int(hists[0][d]) + int(hists[1][d]) + int(hists[2][d]) + int(hists[3][d])
 	}
+	return noiseFromDiffs(&hist, total)
+}
+
+// noiseFromDiffs is noiseLevel's estimate from the histogram of the total
+// absolute differences: their median, interpolated within its integer bin
+// (with low noise most differences are 0 or 1), over 0.6745·√2.
+func noiseFromDiffs(hist *[256]int, total int) float64 {
 	if total == 0 {
 		return 0
 	}
-	// interpolate the median within its integer bin: with low noise most
-	// differences are 0 or 1
 	half := float64(total) / 2
 	acc := 0
 	for d, n := range hist {

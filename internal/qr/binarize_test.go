@@ -58,18 +58,7 @@ func TestNoiseLevelMatchesReference(t *testing.T) {
 				total++
 			}
 		}
-		if total == 0 {
-			return 0
-		}
-		half := float64(total) / 2
-		acc := 0
-		for d, n := range hist {
-			if float64(acc+n) >= half {
-				return max(float64(d)+(half-float64(acc))/float64(n)-0.5, 0) / 0.6745 / math.Sqrt2
-			}
-			acc += n
-		}
-		return 0
+		return noiseFromDiffs(&hist, total)
 	}
 	rng := rand.New(rand.NewPCG(3, 9))
 	plane := func(w, h int, f func(x, y int) byte) *gray.Plane {
