@@ -273,12 +273,18 @@ func locateAlignment(s sampler, g *grid, mx, my, radius, scale, contrast float64
 // round when inv).
 func alignTemplateScore(s sampler, p, ex, ey geom.Point, inv bool) float64 {
 	var ring1, ring2 float64
-	for _, o := range [8][2]float64{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {1, -1}, {-1, 1}, {-1, -1}} {
-		ring1 += s.at(p.Add(ex.Scale(o[0])).Add(ey.Scale(o[1])))
-		ring2 += s.at(p.Add(ex.Scale(2 * o[0])).Add(ey.Scale(2 * o[1])))
+	for _, o := range alignRing {
+		dx, dy := float64(o[0]), float64(o[1])
+		ring1 += s.at(p.Add(ex.Scale(dx)).Add(ey.Scale(dy)))
+		ring2 += s.at(p.Add(ex.Scale(2 * dx)).Add(ey.Scale(2 * dy)))
 	}
 	return ringScore(s.at(p), ring1/8, ring2/8, inv)
 }
+
+// alignRing holds the module offsets of the light ring one module from an
+// alignment pattern's centre, in the order its samples are summed; the
+// dark ring lies twice as far.
+var alignRing = [8][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {1, -1}, {-1, 1}, {-1, -1}}
 
 // ringScore is alignTemplateScore from the centre sample and the two rings'
 // means.
@@ -322,7 +328,7 @@ func alignLatticeSearch(s sampler, c, ex, ey geom.Point, radius float64, inv boo
 		}
 	}
 	var ring [8]int // table offsets of the inner ring; the outer ring is twice as far
-	for k, o := range [8][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}, {1, 1}, {1, -1}, {-1, 1}, {-1, -1}} {
+	for k, o := range alignRing {
 		ring[k] = 2 * (o[1]*m + o[0])
 	}
 	for l := 0; l < n; l++ {
