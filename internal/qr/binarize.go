@@ -16,7 +16,9 @@ import (
 // The mean comes from a summed-area table, so the cost is O(W·H) whatever the
 // window. Weak spot: inside large uniform dark areas wider than the window
 // (huge modules) the threshold follows the dark level and noise shows through;
-// big symbols are found on the reduced copy, where modules are smaller.
+// big symbols are found on the reduced copy, where modules are smaller, and
+// when a big plane yields nothing Detect locates once more at twice the
+// reduction (coarseMinSide).
 //
 // Module sampling does not use this image: modules are read from the gray
 // plane at full resolution and thresholded in module space (see sample.go).

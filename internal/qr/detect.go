@@ -7,7 +7,8 @@ import (
 )
 
 // The top of the pipeline: the locating passes of Detect (plain,
-// histogram-equalised, and a finer one after small symbols at a coarse
+// histogram-equalised, an equalised one at a coarser scale when nothing was
+// read on a big plane, and a finer one after small symbols at a coarse
 // scale), each running the finder search, the triples (read.go) and the
 // pair completion (pairs.go) for each polarity.
 
@@ -40,6 +41,13 @@ func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
 		}
 		if pass == 0 && lone(res.Symbols, unexplained) {
 			break
+		}
+	}
+	// Nothing read on a big plane: the equalised pass again at twice the
+	// reduction, for symbols whose modules were too large at the first.
+	if len(res.Symbols) == 0 && !d.opts.SinglePass && max(sc.small.W, sc.small.H) >= coarseMinSide {
+		if ok, _ := d.locate(ctx, newSceneAt(p, 2*int(sc.scale), buf), 1, polarities, &res); !ok {
+			return res
 		}
 	}
 	// Small symbols found at a coarse scale: one more pass (without
@@ -103,6 +111,21 @@ func lone(syms []Symbol, unexplained int) bool {
 // 21 of the 24 clean invoice pages, where the pass cost about 2.8 of 8 ms
 // of Detect. 5 leaves one line of margin below the weakest of the 4.
 const minCountUnexplained = 5
+
+// coarseMinSide is the smallest longest side of the reduced plane on which
+// Detect, having read nothing, locates once more on the equalised plane at
+// twice the reduction. Binarisation follows the local mean over a window of
+// a tenth of the reduced side (binarize.go): a finder pattern much wider
+// than that window, as in a close-up, breaks up at the first scale and not
+// at the second. On boofcv-dev (12 MP photos at a third) the pass read 4
+// codes nothing else in the classic tier read, each matching its labelled
+// polygon: close/image027 (modules of about 25 px at the first scale),
+// curved/image014, glare/image041 and blurred/image020; the plain (not
+// equalised) pass at that scale read none of them. On the 37 boofcv-dev
+// images the classic tier could not read it cost about 7 ms each. At 500
+// it read one code more (glare/image002) but ran on the 2 MP damaged
+// pages of make bench too, 52 → 75 ms each; at 1000 they do not reach it.
+const coarseMinSide = 1000
 
 // fineScale returns the reduction factor of an extra locating pass when the
 // image was located at a coarse scale (3 or more) and yielded symbols whose

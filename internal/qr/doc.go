@@ -22,7 +22,10 @@
 //     Options.LocateMaxDim (integer box filter), binarised with a local
 //     mean threshold; a second pass binarises the histogram-equalised copy,
 //     unless the first read exactly one symbol and left no other finder
-//     pattern confirmed by five scan lines (minCountUnexplained).
+//     pattern confirmed by five scan lines (minCountUnexplained); when
+//     nothing was read on a reduced plane of 1,000 px or more
+//     (coarseMinSide), the equalised pass again at twice the reduction,
+//     for finder patterns wider than the threshold window (close-ups).
 //  2. finder.go: finder patterns (6.3.3) from 1:1:3:1:1 runs along rows,
 //     confirmed along the column, the row again and a diagonal, with a ring
 //     contrast of at least three times the pixel noise; while nothing is
@@ -63,8 +66,9 @@
 //     (bent, then deconvolved).
 //
 // detect.go runs the passes (plain, equalised on evidence of another
-// symbol, and a finer one when small symbols were read at a coarse scale)
-// for each polarity Options.Polarity searches. After a read, triples whose three finder
+// symbol, equalised at a coarser scale when a big plane yielded nothing,
+// and a finer one when small symbols were read at a coarse scale) for each
+// polarity Options.Polarity searches. After a read, triples whose three finder
 // patterns lie on a symbol read, at its module size, are not read (data
 // modules).
 //
