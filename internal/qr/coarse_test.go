@@ -14,8 +14,8 @@ import (
 
 // TestCoarsePass reads the boofcv-dev photos that only the equalised pass
 // at twice the reduction reads (coarseMinSide): each must yield a symbol
-// over its labelled polygon, with the text it holds. Without that pass
-// Detect reads none of them. It needs ../shared/corpus and skips without it.
+// over its labelled polygon, with the text it holds, and with
+// Options.NoCoarsePass none. It needs ../shared/corpus and skips without it.
 func TestCoarsePass(t *testing.T) {
 	if testing.Short() {
 		t.Skip("12 MP photos; skipped in short mode")
@@ -31,11 +31,15 @@ func TestCoarsePass(t *testing.T) {
 		{"detection/blurred/image020.jpg", "Version 1 QR"},
 	}
 	det := NewDetector(Options{})
+	without := NewDetector(Options{NoCoarsePass: true})
 	for _, tc := range tests {
 		t.Run(filepath.Base(filepath.Dir(tc.image))+"/"+filepath.Base(tc.image), func(t *testing.T) {
 			_, p, err := loadImage(filepath.Join(dir, tc.image))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if res := without.Detect(context.Background(), p); len(res.Symbols) > 0 {
+				t.Errorf("NoCoarsePass: read %q", res.Symbols[0].Text)
 			}
 			res := det.Detect(context.Background(), p)
 			for _, s := range res.Symbols {
@@ -59,19 +63,8 @@ func TestCoarsePass(t *testing.T) {
 // manifest, by image path.
 func labelledPolygons(t *testing.T, manifest string) map[string][]geom.Quad {
 	t.Helper()
-	f, err := os.Open(manifest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	out := map[string][]geom.Quad{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var r manifestRow
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("%s: %v", manifest, err)
-		}
+	for _, r := range readManifest(t, manifest) {
 		for _, poly := range r.Polygons {
 			var q geom.Quad
 			for i := 0; i < 4 && i < len(poly); i++ {
@@ -80,8 +73,29 @@ func labelledPolygons(t *testing.T, manifest string) map[string][]geom.Quad {
 			out[r.Image] = append(out[r.Image], q)
 		}
 	}
+	return out
+}
+
+// readManifest returns the rows of a corpus manifest.
+func readManifest(t *testing.T, manifest string) []manifestRow {
+	t.Helper()
+	f, err := os.Open(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var rows []manifestRow
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var r manifestRow
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("%s: %v", manifest, err)
+		}
+		rows = append(rows, r)
+	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return rows
 }

@@ -15,6 +15,13 @@ import (
 // Detect finds and decodes every QR symbol in p. It does not modify p. When
 // ctx is done it stops at the next candidate and returns what it has.
 func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
+	return d.detect(ctx, p, true)
+}
+
+// detect implements Detect. coarse allows the coarser pass when nothing was
+// read (coarseMinSide); DecodeQuad's crops, centred on a detector's
+// candidate, go without it.
+func (d *Detector) detect(ctx context.Context, p *gray.Plane, coarse bool) Result {
 	var res Result
 	if p == nil || p.W < 21 || p.H < 21 {
 		return res
@@ -45,7 +52,7 @@ func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
 	}
 	// Nothing read on a big plane: the equalised pass again at twice the
 	// reduction, for symbols whose modules were too large at the first.
-	if len(res.Symbols) == 0 && !d.opts.SinglePass && max(sc.small.W, sc.small.H) >= coarseMinSide {
+	if coarse && !d.opts.NoCoarsePass && len(res.Symbols) == 0 && !d.opts.SinglePass && max(sc.small.W, sc.small.H) >= coarseMinSide {
 		if ok, _ := d.locate(ctx, newSceneAt(p, 2*int(sc.scale), buf), 1, polarities, &res); !ok {
 			return res
 		}

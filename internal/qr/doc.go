@@ -75,11 +75,12 @@
 // # Decoding from a quad (Detector.DecodeQuad, quad.go)
 //
 // For a neural detector's predicted quad (corner error a few per cent of
-// the side): Detect on a crop around the quad (15 % margin); then the
-// finder patterns searched by template correlation in the quad's own frame
-// (quadfinder.go) and read as a triple, deconvolved when that fails; then
-// grids fitted directly to the quad for every rotation and plausible
-// version, ranked by how well the finder patterns match.
+// the side): Detect on a crop around the quad (15 % margin, without the
+// coarse pass); then the finder patterns searched by template correlation
+// in the quad's own frame (quadfinder.go) and read as a triple,
+// deconvolved when that fails; then grids fitted directly to the quad for
+// every rotation and plausible version, ranked by how well the finder
+// patterns match.
 //
 // # Guarantees
 //
@@ -107,7 +108,10 @@
 //   - perspective (3 of 18) at 1.5–2 pixels per module across the tilt,
 //     where no 1:1:3:1:1 run is seen;
 //   - one binarisation window size per image; small symbols in 12 MP photos
-//     located on a ÷3 copy, read by the finer pass only after a read there.
+//     located on a ÷3 copy, read by the finer pass only after a read there;
+//     a close-up's large finder patterns found by the coarse pass only when
+//     nothing else in the image was read, and only on planes of 1,000 px or
+//     more after reduction.
 //
 // Measurements behind the parameters and what was tried and dropped are in
 // docs/DECISIONS.md.

@@ -89,6 +89,12 @@ type Options struct {
 	// (finder patterns inside symbols already decoded are skipped) and
 	// recovers many symbols next to glare and bright spots.
 	SinglePass bool
+	// NoCoarsePass disables the equalised pass at twice the reduction that
+	// Detect runs when nothing was read on a reduced plane of 1,000 px or
+	// more (see coarseMinSide): for planes that are not photos, such as the
+	// rectified crops of a detector's candidates, where it was not measured
+	// to read anything. DecodeQuad never runs it on its crop.
+	NoCoarsePass bool
 	// MaxTransforms bounds the module-grid transforms (symbol size guesses,
 	// perturbed grids, thresholds) sampled and decoded per triple. Zero means 6.
 	MaxTransforms int
