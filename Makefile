@@ -68,6 +68,7 @@ FUZZ_TARGETS ?= \
 	./internal/qr:FuzzDecodeQuad \
 	./internal/qr:FuzzFitGridLocal \
 	./internal/qr:FuzzDecodeModules \
+	./internal/qr:FuzzPayloadBytes \
 	./internal/invoice:FuzzParse \
 	./internal/server:FuzzDetect \
 	./internal/bench:FuzzParseProcStatus

@@ -143,7 +143,10 @@ type Point = [2]float64
 type Code struct {
 	// Text is the decoded text (per the symbol's ECI, else a charset guess).
 	Text string `json:"text"`
-	// Bytes is the payload as bytes (base64 in JSON).
+	// Bytes is the payload as bytes (base64 in JSON): every data segment
+	// in order, digits and alphanumerics as ASCII, byte segments as
+	// encoded, Kanji as Shift JIS (ISO/IEC 18004 7.4); mode indicators,
+	// ECI designators and structured append headers are not part of it.
 	Bytes []byte `json:"bytes_base64"`
 	// Points are the four outer corners of the symbol: top-left, top-right,
 	// bottom-right, bottom-left in the symbol's own frame.

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/makiuchi-d/gozxing"
+
 	"github.com/qrcascade/qrcascade/internal/geom"
 	"github.com/qrcascade/qrcascade/internal/gray"
 	"github.com/qrcascade/qrcascade/internal/qr"
@@ -256,7 +258,8 @@ func TestBinaryText(t *testing.T) {
 	}{
 		{"valid utf-8 kept", "héllo", []byte("héllo"), "héllo"},
 		{"binary to latin-1", "\x01R\uFFFD\uFFFD", []byte{1, 'R', 0xc5, 0xe9}, "\x01RÅé"},
-		{"mixed modes kept", "123\uFFFD", []byte{0xc5}, "123\uFFFD"},
+		{"byte segment alone kept", "123\uFFFD", []byte{0xc5}, "123\uFFFD"},
+		{"mixed modes, whole payload", "123\uFFFD", []byte{'1', '2', '3', 0xc5}, "123Å"},
 		{"sjis kept", "テスト", []byte{0x83, 0x65, 0x83, 0x58, 0x83, 0x67}, "テスト"},
 	}
 	for _, tc := range tests {
@@ -292,5 +295,28 @@ func TestFromSymbol(t *testing.T) {
 				t.Errorf("fields not carried over: %+v", c)
 			}
 		})
+	}
+}
+
+// TestCodeFromResultPayload checks that a gozxing read carries the whole
+// payload in Bytes: a byte segment followed by a numeric one (an URL
+// ending in digits), where gozxing's byte segments hold only the first.
+func TestCodeFromResultPayload(t *testing.T) {
+	// version 1-L: 19 data codewords; byte "m=" (2), numeric "88",
+	// terminator, then pad codewords
+	data := []byte{0x40, 0x26, 0xD3, 0xD1, 0x00, 0xAC, 0x00}
+	for len(data) < 19 {
+		data = append(data, 0xEC, 0x11)
+	}
+	data = data[:19]
+	r := gozxing.NewResult("m=88", data, nil, gozxing.BarcodeFormat_QR_CODE)
+	r.PutMetadata(gozxing.ResultMetadataType_BYTE_SEGMENTS, [][]byte{[]byte("m=")})
+	r.PutMetadata(gozxing.ResultMetadataType_ERROR_CORRECTION_LEVEL, "L")
+	c := codeFromResult(r)
+	if c.Version != 1 {
+		t.Errorf("version %d, want 1", c.Version)
+	}
+	if string(c.Bytes) != "m=88" || c.Text != "m=88" {
+		t.Errorf("bytes %q, text %q, want \"m=88\" for both", c.Bytes, c.Text)
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/qrcascade/qrcascade/internal/geom"
 	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/qr"
 )
 
 // Engine decodes the QR symbols in one (preprocessed) plane. Implementations
@@ -76,7 +77,14 @@ func (e GozxingEngine) Decode(ctx context.Context, p *gray.Plane) ([]Code, error
 func codeFromResult(r *gozxing.Result) Code {
 	c := Code{Text: r.GetText(), Engine: "gozxing", Errors: -1}
 	md := r.GetResultMetadata()
-	if segs, ok := md[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte); ok && len(segs) > 0 {
+	if ec, ok := md[gozxing.ResultMetadataType_ERROR_CORRECTION_LEVEL].(string); ok {
+		c.ECLevel = ec
+	}
+	c.Version = versionFromDataCodewords(len(r.GetRawBytes()), c.ECLevel)
+	if b, err := qr.PayloadBytes(r.GetRawBytes(), c.Version); err == nil {
+		c.Bytes = b
+		c.Text = binaryText(c.Text, c.Bytes)
+	} else if segs, ok := md[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte); ok && len(segs) > 0 {
 		for _, s := range segs {
 			c.Bytes = append(c.Bytes, s...)
 		}
@@ -84,10 +92,6 @@ func codeFromResult(r *gozxing.Result) Code {
 	} else {
 		c.Bytes = []byte(c.Text)
 	}
-	if ec, ok := md[gozxing.ResultMetadataType_ERROR_CORRECTION_LEVEL].(string); ok {
-		c.ECLevel = ec
-	}
-	c.Version = versionFromDataCodewords(len(r.GetRawBytes()), c.ECLevel)
 	pts := r.GetResultPoints()
 	if len(pts) >= 3 && c.Version > 0 {
 		bl := geom.Point{X: pts[0].GetX(), Y: pts[0].GetY()}
@@ -102,8 +106,11 @@ func codeFromResult(r *gozxing.Result) Code {
 // and carries no ECI: gozxing then turns each invalid byte into U+FFFD,
 // losing it. Such payloads (binary data, Latin-1 text) are rendered as
 // ISO-8859-1 instead, the QR default character set (ISO/IEC 18004:2015,
-// 7.4.5), so every byte survives in the text. Texts that mix byte mode
-// with other modes are left alone.
+// 7.4.5), so every byte survives in the text. b is the whole payload
+// (qr.PayloadBytes), so digits and letters of other segments, ASCII in
+// both, match; a text that does not match b rune for rune (a Kanji
+// segment, or b only the byte segments when the payload could not be
+// walked) is left alone.
 func binaryText(text string, b []byte) string {
 	if utf8.Valid(b) || !strings.ContainsRune(text, utf8.RuneError) {
 		return text

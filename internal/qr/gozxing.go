@@ -83,12 +83,7 @@ func decodeModules(m [][]bool, g *grid, inv bool) (Symbol, *candidateError) {
 			// symbol's bottom-left.
 			sym.Corners[1], sym.Corners[3] = sym.Corners[3], sym.Corners[1]
 		}
-		for _, seg := range dr.GetByteSegments() {
-			sym.Bytes = append(sym.Bytes, seg...)
-		}
-		if sym.Bytes == nil {
-			sym.Bytes = []byte(sym.Text)
-		}
+		sym.Bytes = payload(dr.GetRawBytes(), sym.Version, dr.GetByteSegments(), sym.Text)
 		return sym, nil
 	}
 	return Symbol{}, cerr
@@ -148,4 +143,21 @@ func versionMatches(m [][]bool, n int) bool {
 		}
 	}
 	return false
+}
+
+// payload returns a decoded symbol's bytes: PayloadBytes of its data
+// codewords, or, should that fail on a stream gozxing accepted, its byte
+// segments, else its text.
+func payload(data []byte, version int, segs [][]byte, text string) []byte {
+	if b, err := PayloadBytes(data, version); err == nil {
+		return b
+	}
+	var b []byte
+	for _, seg := range segs {
+		b = append(b, seg...)
+	}
+	if b == nil {
+		b = []byte(text)
+	}
+	return b
 }
