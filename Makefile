@@ -8,16 +8,22 @@ LDFLAGS := -X main.version=$(VERSION)
 # Packages whose tests also run under the race detector (needs cgo + gcc).
 RACE_PKGS := . ./internal/classic/... ./internal/server/... ./cmd/...
 
-.PHONY: all build build-simd bench-micro test check fmt vet race fuzz bench bench-corpus deploy-check loadtest soak soak-server soak-library peers peers-native clean
+.PHONY: all build build-portable bench-micro test check fmt vet race fuzz bench bench-corpus deploy-check loadtest soak soak-server soak-library peers peers-native clean
 
 all: build
 
+# build: the shipped binary, pure Go and static, with the AVX2/FMA kernels
+# of the neural tier (Go 1.26's simd experiment, amd64): CPUs without
+# AVX2/FMA and other architectures run the portable kernels, with the same
+# reads. The detector is about 3× faster with them (docs/DECISIONS.md,
+# 2026-12-05). build-portable (GOEXP empty) leaves the experiment out, as
+# `go build` and `go install` do.
+GOEXP ?= simd
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qrcascade
+	GOEXPERIMENT=$(GOEXP) CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qrcascade
 
-# build-simd: the same binary with the AVX2/FMA neural kernels (about 2.4× faster nano).
-build-simd:
-	GOEXPERIMENT=simd CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/qrcascade
+build-portable:
+	$(MAKE) build GOEXP=
 
 # test: formatting, vet, a pure-Go build, every test without cgo, then the
 # race detector on the concurrent packages when a C compiler is present.

@@ -45,12 +45,13 @@ copy_harness() {
   PEERS_SRC="$(cd "$PEERS_SRC" && pwd)"
 }
 
-# build_qrcascade BIN: builds this tree's qrcascade, pure Go, version
-# stamped with commit, to BIN.
+# build_qrcascade BIN: builds this tree's qrcascade as make build does
+# (pure Go, GOEXPERIMENT=simd unless GOEXPERIMENT is set, empty for the
+# portable kernels), version stamped with commit, to BIN.
 build_qrcascade() {
   mkdir -p "$(dirname "$1")"
   log "building qrcascade ($commit)"
-  CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$commit" -o "$1" ./cmd/qrcascade
+  GOEXPERIMENT="${GOEXPERIMENT-simd}" CGO_ENABLED=0 go build -trimpath -ldflags "-X main.version=$commit" -o "$1" ./cmd/qrcascade
 }
 
 # register_peers FILE FLAGS NAME EXE MODE [NAME EXE MODE …]: registers (or

@@ -43,7 +43,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 echo "loadtest: building and rendering $COUNT clean_invoice images" >&2
-CGO_ENABLED=0 go build -trimpath -o "$TMP/qrcascade" ./cmd/qrcascade
+GOEXPERIMENT="${GOEXPERIMENT-simd}" CGO_ENABLED=0 go build -trimpath -o "$TMP/qrcascade" ./cmd/qrcascade
 "$TMP/qrcascade" synth --scenario clean_invoice --count "$COUNT" "$TMP/img" >/dev/null
 FILES=$(ls "$TMP"/img/*.jpg | tr '\n' ' ')
 
