@@ -53,7 +53,7 @@ func (d *Detector) detect(ctx context.Context, p *gray.Plane, coarse bool) Resul
 	// Nothing read on a big plane: the equalised pass again at twice the
 	// reduction, for symbols whose modules were too large at the first.
 	if coarse && !d.opts.NoCoarsePass && len(res.Symbols) == 0 && !d.opts.SinglePass && max(sc.small.W, sc.small.H) >= coarseMinSide {
-		if ok, _ := d.locate(ctx, newSceneAt(p, 2*int(sc.scale), buf), 1, polarities, &res); !ok {
+		if !d.coarsePass(ctx, newSceneAt(p, 2*int(sc.scale), buf), polarities, &res) {
 			return res
 		}
 	}
@@ -94,6 +94,18 @@ func (d *Detector) locate(ctx context.Context, sc *scene, pass int, polarities [
 	return true, unexplained
 }
 
+// coarsePass runs the coarse pass (coarseMinSide) on sc, the plane at
+// twice the first reduction, with d.coarse's options, and adds what it
+// found to res, which holds no symbol. ok is false when ctx is done.
+func (d *Detector) coarsePass(ctx context.Context, sc *scene, polarities []bool, res *Result) (ok bool) {
+	var cr Result // its own Stats: the rescue bound counts this pass only
+	ok, _ = d.coarse.locate(ctx, sc, 1, polarities, &cr)
+	res.Symbols = append(res.Symbols, cr.Symbols...)
+	res.Failures = append(res.Failures, cr.Failures[:min(len(cr.Failures), maxFailures-len(res.Failures))]...)
+	res.Stats.add(cr.Stats)
+	return ok
+}
+
 // lone reports whether the first pass read exactly one symbol and left no
 // finder pattern outside it confirmed by minCountUnexplained scan lines
 // (unexplained): a photo of one code, or a page whose text makes only weak
@@ -119,6 +131,9 @@ func lone(syms []Symbol, unexplained int) bool {
 // of Detect. 5 leaves one line of margin below the weakest of the 4.
 const minCountUnexplained = 5
 
+// maxFailures bounds Result.Failures.
+const maxFailures = 100
+
 // coarseMinSide is the smallest longest side of the reduced plane on which
 // Detect, having read nothing, locates once more on the equalised plane at
 // twice the reduction. Binarisation follows the local mean over a window of
@@ -133,6 +148,16 @@ const minCountUnexplained = 5
 // it read one code more (glare/image002) but ran on the 2 MP damaged
 // pages of make bench too, 52 → 75 ms each; at 1000 they do not reach it.
 const coarseMinSide = 1000
+
+// coarseMaxNearRescues bounds the near-grid rescues of the coarse pass
+// (Options.MaxNearRescues). On the 39 boofcv-dev photos Detect reads
+// nothing in without it, the pass added 651 ms in all; each of its reads
+// that needed a rescue (blurred/image020, curved/image014,
+// glare/image041) came from the first one, and a bound of 1 brought the
+// cost to 508 ms with the same reads. Without rescues (NoRescue) it cost
+// 374 ms but read only close/image027; without pair completion, 451 ms
+// without blurred/image020.
+const coarseMaxNearRescues = 1
 
 // fineScale returns the reduction factor of an extra locating pass when the
 // image was located at a coarse scale (3 or more) and yielded symbols whose

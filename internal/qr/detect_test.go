@@ -235,3 +235,44 @@ func TestEqualisedPassByEvidence(t *testing.T) {
 		})
 	}
 }
+
+// TestMaxNearRescues checks the bound on near-grid rescues: two symbols
+// whose data modules are damaged beyond correction, on one plane, each
+// reach Reed–Solomon and go through the near-grid rescue; with
+// MaxNearRescues 1 only the first does.
+func TestMaxNearRescues(t *testing.T) {
+	var planes [2]*gray.Plane
+	for i := range planes {
+		m := encodeSymbol(t, fmt.Sprintf("rescue bound %d", i), decoder.ErrorCorrectionLevel_L, 2)
+		n := len(m)
+		for y := 9; y < n-9; y++ {
+			for x := 9; x < n-9; x++ {
+				if (x*7+y*3)%5 < 2 {
+					m[y][x] = !m[y][x]
+				}
+			}
+		}
+		planes[i] = homographyScene(600, 300, n, squareQuad(float64(150+300*i), 150, 200, float64(5+10*i))).render(m)
+	}
+	p := planes[0]
+	for j, v := range planes[1].Pix {
+		p.Pix[j] = min(p.Pix[j], v)
+	}
+	for _, tc := range []struct {
+		max       int
+		want, min int // NearRescues bounds: exactly want, or at least min
+	}{
+		{0, 0, 2},
+		{1, 1, 0},
+	} {
+		res := NewDetector(Options{MaxNearRescues: tc.max}).Detect(context.Background(), p)
+		if len(res.Symbols) != 0 {
+			t.Fatalf("read %q from symbols damaged beyond correction", res.Symbols[0].Text)
+		}
+		got := res.Stats.NearRescues
+		t.Logf("MaxNearRescues %d: %+v", tc.max, res.Stats)
+		if tc.want > 0 && got != tc.want || got < tc.min {
+			t.Errorf("MaxNearRescues %d: %d rescues (%+v)", tc.max, got, res.Stats)
+		}
+	}
+}

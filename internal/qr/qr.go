@@ -124,6 +124,11 @@ type Options struct {
 	// cost per call, for the fuzz targets (#17). The zero value (false)
 	// runs them.
 	NoRescue bool
+	// MaxNearRescues bounds the candidates of one Detect call whose near
+	// grid goes through the rungs of nearLadder (the bend and
+	// deconvolution, the dearest rescue). Zero: no bound. Detect's coarse
+	// pass runs with 1 (coarseMaxNearRescues).
+	MaxNearRescues int
 }
 
 // Polarity is the reflectance of the symbols a Detector searches: dark
@@ -201,11 +206,21 @@ func (o Options) withDefaults() Options {
 type Detector struct {
 	opts    Options
 	scratch sync.Pool // *scratch: buffers reused between Detect calls
+	// coarse runs Detect's coarse pass: these options with at most
+	// coarseMaxNearRescues near-grid rescues.
+	coarse *Detector
 }
 
 // NewDetector returns a Detector with opts (zero fields take their defaults).
 func NewDetector(opts Options) *Detector {
-	return &Detector{opts: opts.withDefaults()}
+	d := &Detector{opts: opts.withDefaults()}
+	co := d.opts
+	co.MaxNearRescues = coarseMaxNearRescues
+	if d.opts.MaxNearRescues > 0 {
+		co.MaxNearRescues = min(co.MaxNearRescues, d.opts.MaxNearRescues)
+	}
+	d.coarse = &Detector{opts: co}
+	return d
 }
 
 // Symbol is one decoded QR symbol.
@@ -262,6 +277,18 @@ type Stats struct {
 	Screened       int // triples whose format information screen passed
 	Grids          int // module grids sampled and decoded
 	FailedGrids    int // grids that did not decode
+	NearRescues    int // candidates whose near grid went through nearLadder
+}
+
+// add adds o's counts to s.
+func (s *Stats) add(o Stats) {
+	s.Passes += o.Passes
+	s.FinderPatterns += o.FinderPatterns
+	s.Triples += o.Triples
+	s.Screened += o.Screened
+	s.Grids += o.Grids
+	s.FailedGrids += o.FailedGrids
+	s.NearRescues += o.NearRescues
 }
 
 // candidateError records how far a candidate got.

@@ -60,7 +60,7 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 	triples := groupFinderPatterns(fps, maxTriples)
 	s := sc.sampler()
 	fail := func(cerr *candidateError) {
-		if len(res.Failures) < 100 {
+		if len(res.Failures) < maxFailures {
 			res.Failures = append(res.Failures, Failure{Stage: cerr.stage, Corners: cerr.corners, Err: cerr.err})
 		}
 	}
@@ -299,7 +299,8 @@ func (d *Detector) readCandidate(ctx context.Context, s sampler, c *candidate, l
 			return sym, nil
 		}
 	}
-	if !d.opts.NoRescue {
+	if !d.opts.NoRescue && a.near != nil && (d.opts.MaxNearRescues == 0 || st.NearRescues < d.opts.MaxNearRescues) {
+		st.NearRescues++
 		if sym, ok := a.readNear(ctx, s, f.inv); ok {
 			return sym, nil
 		}
