@@ -15,7 +15,7 @@
 #      zxing-cpp is built once, about a minute on 2 cores; needs cmake, g++,
 #      libstb-dev and libwebp-dev) unless it already holds one; the shared copy
 #      is never written to;
-#   2. builds bin/qrcascade-peer (CGO_ENABLED=0) into it and registers one peer
+#   2. builds bin/qrcascade-peer (as make build: CGO_ENABLED=0, GOEXPERIMENT=simd) into it and registers one peer
 #      per mode in MODES: qrcascade-MODE = `env GOMAXPROCS=1 qrcascade peer
 #      --mode MODE`; with BASE set to another qrcascade binary (a baseline
 #      build), also base-MODE with that binary, for before/after in one run;
