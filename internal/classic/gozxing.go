@@ -81,17 +81,9 @@ func codeFromResult(r *gozxing.Result) Code {
 		c.ECLevel = ec
 	}
 	c.Version = versionFromDataCodewords(len(r.GetRawBytes()), c.ECLevel)
-	if b, err := qr.PayloadBytes(r.GetRawBytes(), c.Version); err == nil {
-		c.Bytes = b
-		c.Text = binaryText(c.Text, c.Bytes)
-	} else if segs, ok := md[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte); ok && len(segs) > 0 {
-		for _, s := range segs {
-			c.Bytes = append(c.Bytes, s...)
-		}
-		c.Text = binaryText(c.Text, c.Bytes)
-	} else {
-		c.Bytes = []byte(c.Text)
-	}
+	segs, _ := md[gozxing.ResultMetadataType_BYTE_SEGMENTS].([][]byte)
+	c.Bytes = qr.SymbolBytes(r.GetRawBytes(), c.Version, segs, c.Text)
+	c.Text = binaryText(c.Text, c.Bytes)
 	pts := r.GetResultPoints()
 	if len(pts) >= 3 && c.Version > 0 {
 		bl := geom.Point{X: pts[0].GetX(), Y: pts[0].GetY()}

@@ -83,7 +83,7 @@ func decodeModules(m [][]bool, g *grid, inv bool) (Symbol, *candidateError) {
 			// symbol's bottom-left.
 			sym.Corners[1], sym.Corners[3] = sym.Corners[3], sym.Corners[1]
 		}
-		sym.Bytes = payload(dr.GetRawBytes(), sym.Version, dr.GetByteSegments(), sym.Text)
+		sym.Bytes = SymbolBytes(dr.GetRawBytes(), sym.Version, dr.GetByteSegments(), sym.Text)
 		return sym, nil
 	}
 	return Symbol{}, cerr
@@ -145,10 +145,11 @@ func versionMatches(m [][]bool, n int) bool {
 	return false
 }
 
-// payload returns a decoded symbol's bytes: PayloadBytes of its data
-// codewords, or, should that fail on a stream gozxing accepted, its byte
-// segments, else its text.
-func payload(data []byte, version int, segs [][]byte, text string) []byte {
+// SymbolBytes returns a decoded symbol's bytes: PayloadBytes of its
+// corrected data codewords, or, should that fail on a stream gozxing's
+// decoder accepted, its byte segments, else its text. Both engines of the
+// classic tier use it.
+func SymbolBytes(data []byte, version int, segs [][]byte, text string) []byte {
 	if b, err := PayloadBytes(data, version); err == nil {
 		return b
 	}

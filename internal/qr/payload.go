@@ -40,11 +40,10 @@ const alnumChars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 // segments GB 2312 byte pairs. Mode indicators, character counts, ECI
 // designators, structured append headers and the application indicator of
 // FNC1 in the second position (7.4.8.3, which gozxing does not skip) are
-// not payload. In FNC1 mode
-// an alphanumeric "%" is the GS separator (0x1D) and "%%" a "%", as 7.4.8.2
-// reads them. The result is what zxing-cpp's and jsQR's byte output holds;
-// an error wrapping a sentinel tells a stream that ends inside a segment or
-// uses an unknown mode.
+// not payload. In FNC1 mode an alphanumeric "%" is the GS separator (0x1D)
+// and "%%" a "%", as 7.4.8.2 reads them. The result is what zxing-cpp's
+// and jsQR's byte output holds; an error wrapping a sentinel tells a
+// stream that ends inside a segment or uses an unknown mode.
 func PayloadBytes(data []byte, version int) ([]byte, error) {
 	out, _, err := payloadModes(data, version)
 	return out, err
