@@ -96,12 +96,12 @@
 //
 // # Known weaknesses
 //
-// From the 52 of 648 boofcv-dev codes the classic tier leaves unread at
-// 0c94807 (2026-11-25, make bench-corpus):
-//   - blurred (14 of 35), glare (7 of 26), damaged (7 of 21): finder
+// From the 48 of 648 boofcv-dev codes the classic tier leaves unread at
+// aef0d47 (2026-12-05, qrcascade bench --mode classic):
+//   - blurred (13 of 35), glare (6 of 26), damaged (7 of 21): finder
 //     patterns not found (light ring merged) or codewords beyond
 //     correction; the neural tier's quads read several of them;
-//   - curved (7 of 30): the bend's 3×3 lattice follows versions up to
+//   - curved (6 of 30): the bend's 3×3 lattice follows versions up to
 //     about 3 sagging a module; its phase objective repeats every module,
 //     so a control point can settle one module off;
 //   - high_version (4 of 17): no true triple found, or strong perspective;
