@@ -276,3 +276,18 @@ func TestMaxNearRescues(t *testing.T) {
 		}
 	}
 }
+
+// TestCropPasses checks that DecodeQuad's crop gets the plain locating
+// pass only (cropPasses), where Detect on the same plane, which reads
+// nothing, runs the equalised pass too.
+func TestCropPasses(t *testing.T) {
+	p := synth.Damaged(2).Plane
+	d := NewDetector(Options{})
+	whole, crop := d.Detect(context.Background(), p), d.detect(context.Background(), p, false)
+	if len(whole.Symbols)+len(crop.Symbols) != 0 {
+		t.Fatal("read a symbol damaged beyond reading")
+	}
+	if whole.Stats.Passes != 2 || crop.Stats.Passes != cropPasses {
+		t.Errorf("passes: Detect %d (want 2), crop %d (want %d)", whole.Stats.Passes, crop.Stats.Passes, cropPasses)
+	}
+}
