@@ -239,7 +239,8 @@ func TestEqualisedPassByEvidence(t *testing.T) {
 // TestMaxNearRescues checks the bound on near-grid rescues: two symbols
 // whose data modules are damaged beyond correction, on one plane, each
 // reach Reed–Solomon and go through the near-grid rescue; with
-// MaxNearRescues 1 only the first does.
+// MaxNearRescues 1 only the first does, and so on DecodeQuad's crop
+// (cropMaxNearRescues).
 func TestMaxNearRescues(t *testing.T) {
 	var planes [2]*gray.Plane
 	for i := range planes {
@@ -270,10 +271,12 @@ func TestMaxNearRescues(t *testing.T) {
 			t.Fatalf("read %q from symbols damaged beyond correction", res.Symbols[0].Text)
 		}
 		got := res.Stats.NearRescues
-		t.Logf("MaxNearRescues %d: %+v", tc.max, res.Stats)
 		if tc.want > 0 && got != tc.want || got < tc.min {
 			t.Errorf("MaxNearRescues %d: %d rescues (%+v)", tc.max, got, res.Stats)
 		}
+	}
+	if got := NewDetector(Options{}).detect(context.Background(), p, false).Stats.NearRescues; got != cropMaxNearRescues {
+		t.Errorf("DecodeQuad's crop: %d rescues, want %d", got, cropMaxNearRescues)
 	}
 }
 

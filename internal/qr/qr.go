@@ -127,7 +127,8 @@ type Options struct {
 	// MaxNearRescues bounds the candidates of one Detect call whose near
 	// grid goes through the rungs of nearLadder (the bend and
 	// deconvolution, the dearest rescue). Zero: no bound. Detect's coarse
-	// pass runs with 1 (coarseMaxNearRescues).
+	// pass and DecodeQuad's crop run with 1 (coarseMaxNearRescues,
+	// cropMaxNearRescues).
 	MaxNearRescues int
 }
 
@@ -206,21 +207,26 @@ func (o Options) withDefaults() Options {
 type Detector struct {
 	opts    Options
 	scratch sync.Pool // *scratch: buffers reused between Detect calls
-	// coarse runs Detect's coarse pass: these options with at most
-	// coarseMaxNearRescues near-grid rescues.
-	coarse *Detector
+	// coarse runs Detect's coarse pass and crop DecodeQuad's Detect on its
+	// crop: these options with at most coarseMaxNearRescues and
+	// cropMaxNearRescues near-grid rescues.
+	coarse, crop *Detector
 }
 
 // NewDetector returns a Detector with opts (zero fields take their defaults).
 func NewDetector(opts Options) *Detector {
 	d := &Detector{opts: opts.withDefaults()}
-	co := d.opts
-	co.MaxNearRescues = coarseMaxNearRescues
-	if d.opts.MaxNearRescues > 0 {
-		co.MaxNearRescues = min(co.MaxNearRescues, d.opts.MaxNearRescues)
-	}
-	d.coarse = &Detector{opts: co}
+	d.coarse = &Detector{opts: d.opts.rescuesAtMost(coarseMaxNearRescues)}
+	d.crop = &Detector{opts: d.opts.rescuesAtMost(cropMaxNearRescues)}
 	return d
+}
+
+// rescuesAtMost returns o with MaxNearRescues at most n.
+func (o Options) rescuesAtMost(n int) Options {
+	if o.MaxNearRescues == 0 || o.MaxNearRescues > n {
+		o.MaxNearRescues = n
+	}
+	return o
 }
 
 // Symbol is one decoded QR symbol.
