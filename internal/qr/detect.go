@@ -15,18 +15,6 @@ import (
 // Detect finds and decodes every QR symbol in p. It does not modify p. When
 // ctx is done it stops at the next candidate and returns what it has.
 func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
-	return d.detect(ctx, p, true)
-}
-
-// detect implements Detect. whole is false for DecodeQuad's crop, centred
-// on a detector's candidate: it gets the plain locating pass only, neither
-// the equalised pass nor the coarse one (cropPasses), and at most
-// cropMaxNearRescues near-grid rescues (d.crop's options).
-func (d *Detector) detect(ctx context.Context, p *gray.Plane, whole bool) Result {
-	ld := d // the Detector whose options the locating passes run with
-	if !whole {
-		ld = d.crop
-	}
 	var res Result
 	if p == nil || p.W < 21 || p.H < 21 {
 		return res
@@ -46,11 +34,8 @@ func (d *Detector) detect(ctx context.Context, p *gray.Plane, whole bool) Result
 	if d.opts.SinglePass {
 		passes = 1
 	}
-	if !whole {
-		passes = min(passes, cropPasses)
-	}
 	for pass := 0; pass < passes; pass++ {
-		ok, unexplained := ld.locate(ctx, sc, pass, polarities, &res)
+		ok, unexplained := d.locate(ctx, sc, pass, polarities, &res)
 		if !ok {
 			return res
 		}
@@ -60,7 +45,7 @@ func (d *Detector) detect(ctx context.Context, p *gray.Plane, whole bool) Result
 	}
 	// Nothing read on a big plane: the equalised pass again at twice the
 	// reduction, for symbols whose modules were too large at the first.
-	if whole && !d.opts.NoCoarsePass && len(res.Symbols) == 0 && !d.opts.SinglePass && max(sc.small.W, sc.small.H) >= coarseMinSide {
+	if !d.opts.NoCoarsePass && len(res.Symbols) == 0 && !d.opts.SinglePass && max(sc.small.W, sc.small.H) >= coarseMinSide {
 		if !d.coarsePass(ctx, newSceneAt(p, 2*int(sc.scale), buf), polarities, &res) {
 			return res
 		}
@@ -68,7 +53,7 @@ func (d *Detector) detect(ctx context.Context, p *gray.Plane, whole bool) Result
 	// Small symbols found at a coarse scale: one more pass (without
 	// equalisation) at a finer one for those too small to be found there.
 	if fine := fineScale(sc.scale, res.Symbols); fine > 0 {
-		ld.locate(ctx, newSceneAt(p, fine, buf), 0, polarities, &res)
+		d.locate(ctx, newSceneAt(p, fine, buf), 0, polarities, &res)
 	}
 	return res
 }
@@ -138,15 +123,6 @@ func lone(syms []Symbol, unexplained int) bool {
 // 21 of the 24 clean invoice pages, where the pass cost about 2.8 of 8 ms
 // of Detect. 5 leaves one line of margin below the weakest of the 4.
 const minCountUnexplained = 5
-
-// cropPasses is the rule for DecodeQuad's crop (detect with whole false):
-// the plain locating pass only. The crop is a candidate's surroundings,
-// where the classic tier has already located on the whole plane, plain and
-// equalised. With the equalised pass dropped there, nano, hybrid and large
-// mode read the same texts image by image over the seven corpus sets, and
-// make bench's damaged pages cost 151–152 → 108–110 ms in nano mode
-// (alternated twice, one core).
-const cropPasses = 1
 
 // cropMaxNearRescues bounds the near-grid rescues of Detect on
 // DecodeQuad's crop (Options.MaxNearRescues), where the look-alike triples

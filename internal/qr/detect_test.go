@@ -275,22 +275,22 @@ func TestMaxNearRescues(t *testing.T) {
 			t.Errorf("MaxNearRescues %d: %d rescues (%+v)", tc.max, got, res.Stats)
 		}
 	}
-	if got := NewDetector(Options{}).detect(context.Background(), p, false).Stats.NearRescues; got != cropMaxNearRescues {
+	if got := NewDetector(Options{}).crop.Detect(context.Background(), p).Stats.NearRescues; got != cropMaxNearRescues {
 		t.Errorf("DecodeQuad's crop: %d rescues, want %d", got, cropMaxNearRescues)
 	}
 }
 
 // TestCropPasses checks that DecodeQuad's crop gets the plain locating
-// pass only (cropPasses), where Detect on the same plane, which reads
+// pass only (cropOptions), where Detect on the same plane, which reads
 // nothing, runs the equalised pass too.
 func TestCropPasses(t *testing.T) {
 	p := synth.Damaged(2).Plane
 	d := NewDetector(Options{})
-	whole, crop := d.Detect(context.Background(), p), d.detect(context.Background(), p, false)
+	whole, crop := d.Detect(context.Background(), p), d.crop.Detect(context.Background(), p)
 	if len(whole.Symbols)+len(crop.Symbols) != 0 {
 		t.Fatal("read a symbol damaged beyond reading")
 	}
-	if whole.Stats.Passes != 2 || crop.Stats.Passes != cropPasses {
-		t.Errorf("passes: Detect %d (want 2), crop %d (want %d)", whole.Stats.Passes, crop.Stats.Passes, cropPasses)
+	if whole.Stats.Passes != 2 || crop.Stats.Passes != 1 {
+		t.Errorf("passes: Detect %d (want 2), crop %d (want 1)", whole.Stats.Passes, crop.Stats.Passes)
 	}
 }

@@ -76,7 +76,7 @@
 //
 // For a neural detector's predicted quad (corner error a few per cent of
 // the side): Detect on a crop around the quad (15 % margin; the plain
-// locating pass only, cropPasses); then the finder patterns searched by
+// locating pass only, cropOptions); then the finder patterns searched by
 // template correlation in the quad's own frame (quadfinder.go) and read as
 // a triple, deconvolved when that fails; then grids fitted directly to the
 // quad for every rotation and plausible version, ranked by how well the

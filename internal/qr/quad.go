@@ -41,7 +41,7 @@ func (d *Detector) decodeQuad(ctx context.Context, p *gray.Plane, q geom.Quad) (
 	crop := &gray.Plane{W: x1 - x0, H: y1 - y0, Stride: p.Stride, Pix: p.Pix[y0*p.Stride+x0:]}
 	off := geom.Point{X: float64(x0), Y: float64(y0)}
 	local := geom.Quad{q[0].Sub(off), q[1].Sub(off), q[2].Sub(off), q[3].Sub(off)}
-	res := d.detect(ctx, crop, false)
+	res := d.crop.Detect(ctx, crop)
 	for _, sym := range res.Symbols {
 		if sym.Corners.Overlaps(local) {
 			for i := range sym.Corners {

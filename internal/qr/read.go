@@ -416,12 +416,9 @@ func deconvolveNear(_ sampler, near *grid, live func() bool, _ func() *candidate
 }
 
 // readNear reads the grids the rungs of nearLadder yield from the near
-// grid, in order, while ctx is not done; nothing when no grid of the
-// candidate reached Reed–Solomon.
+// grid, in order, while ctx is not done. Precondition: a.near is set (a
+// grid of the candidate reached Reed–Solomon).
 func (a *attempts) readNear(ctx context.Context, s sampler, inv bool) (Symbol, bool) {
-	if a.near == nil {
-		return Symbol{}, false
-	}
 	live := func() bool { return ctx.Err() == nil }
 	var last *candidateError
 	lastRead := func() *candidateError { return last }
