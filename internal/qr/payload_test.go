@@ -8,36 +8,36 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 
 	"github.com/qrcascade/qrcascade/internal/corpustest"
 )
 
-// bitWriter builds data bit streams for the payload tests.
-type bitWriter struct {
-	buf  []byte
-	bits int
-}
+// bitWriter builds data bit streams for the payload tests on gozxing's
+// BitArray, the bit buffer of its own QR encoder (most significant bit
+// first).
+type bitWriter struct{ bits *gozxing.BitArray }
 
 // put appends the n low bits of v, most significant first.
 func (w *bitWriter) put(v uint32, n int) *bitWriter {
-	for i := n - 1; i >= 0; i-- {
-		if w.bits%8 == 0 {
-			w.buf = append(w.buf, 0)
-		}
-		if v>>uint(i)&1 == 1 {
-			w.buf[len(w.buf)-1] |= 0x80 >> uint(w.bits%8)
-		}
-		w.bits++
+	if err := w.bits.AppendBits(int(v), n); err != nil {
+		panic(err) // n outside 0–32: a mistake in the test's stream
 	}
 	return w
 }
 
-// stream is a helper: a writer filled by f, its bytes.
+// stream is a helper: a writer filled by f, its bytes (the last one padded
+// with zero bits).
 func stream(f func(w *bitWriter)) []byte {
-	w := new(bitWriter)
+	w := &bitWriter{bits: gozxing.NewEmptyBitArray()}
 	f(w)
-	return w.buf
+	if w.bits.GetSize() == 0 {
+		return nil
+	}
+	out := make([]byte, w.bits.GetSizeInBytes())
+	w.bits.ToBytes(0, out, 0, len(out))
+	return out
 }
 
 func TestPayloadBytes(t *testing.T) {
