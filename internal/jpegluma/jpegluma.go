@@ -35,8 +35,10 @@
 //     RECEIVE and EXTEND when code and magnitude fit, over a 64-bit bit
 //     accumulator filled eight bytes at a time where no 0xFF is in the way).
 //  3. Luma blocks only: the coefficients are dequantised as they are decoded,
-//     the inverse DCT (idct.go, bit-identical to image/jpeg) runs and its
-//     samples go straight into the output plane; a block without AC
+//     the inverse DCT (idct.go, bit-identical to image/jpeg; in builds with
+//     Go's simd experiment, on AVX2 CPUs, eight lanes at a time with the
+//     same bytes, idct_simd.go) runs and its samples go straight into the
+//     output plane; a block without AC
 //     coefficients (most of a white page) is filled with one value. Chroma
 //     blocks are Huffman-decoded, since the bit stream must be walked, and
 //     then dropped.

@@ -478,7 +478,7 @@ func (d *decoder) reconstruct() {
 				k := bits.TrailingZeros64(nz) & 63
 				b[unzig[k]] = int32(src[k]) * q[k]
 			}
-			idctBlock(b, &d.tmp, dst, stride)
+			transform(b, &d.tmp, dst, stride)
 			for nz := m; nz != 0; nz &= nz - 1 {
 				b[unzig[bits.TrailingZeros64(nz)&63]] = 0
 			}

@@ -371,7 +371,7 @@ func (d *decoder) lumaBlock(c *scanComp, pred *int32, bx, by int) error {
 		b[0] = 0
 		return nil
 	}
-	idctBlock(b, &d.tmp, dst, d.lumaStride)
+	transform(b, &d.tmp, dst, d.lumaStride)
 	*b = [64]int32{}
 	return nil
 }
