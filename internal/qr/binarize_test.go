@@ -160,6 +160,33 @@ func TestSamplerInteriorPath(t *testing.T) {
 	}
 }
 
+// TestSamplerAtAll: atAll gives exactly at's values, in the interior, on
+// the borders and beyond them, on a crop view (Stride > W) and for NaN and
+// infinite coordinates.
+func TestSamplerAtAll(t *testing.T) {
+	p := gray.New(41, 29)
+	for i := range p.Pix {
+		p.Pix[i] = byte(i * 7919 % 251)
+	}
+	for _, pl := range []*gray.Plane{p, gray.Crop(p, 3, 2, 37, 26)} {
+		s := newSampler(pl)
+		var pts []geom.Point
+		for y := -1.3; y <= float64(pl.H)+1; y += 0.29 {
+			for x := -1.1; x <= float64(pl.W)+1; x += 0.31 {
+				pts = append(pts, geom.Point{X: x, Y: y})
+			}
+		}
+		pts = append(pts, geom.Point{X: math.NaN(), Y: 3}, geom.Point{X: math.Inf(1), Y: 2}, geom.Point{X: 2, Y: math.Inf(-1)})
+		out := make([]float64, len(pts))
+		s.atAll(pts, out)
+		for i, q := range pts {
+			if want := s.at(q); out[i] != want {
+				t.Fatalf("atAll at (%v, %v) = %v, at %v", q.X, q.Y, out[i], want)
+			}
+		}
+	}
+}
+
 // TestSamplerNaN: a degenerate transform hands the sampler NaN or infinite
 // coordinates; it must return a pixel of the plane, not panic.
 func TestSamplerNaN(t *testing.T) {

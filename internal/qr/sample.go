@@ -117,12 +117,20 @@ func sampleValues(s sampler, lat lattice, inv bool, shift float64) []float64 {
 	n := lat.n
 	vals := s.buf.values(n * n)
 	const q = 0.25
+	// a row's five points a module, sampled at once (sampler.atAll)
+	var pts [5 * 177]geom.Point
+	var row [5 * 177]float64
 	for y := 0; y < n; y++ {
 		for x := 0; x < n; x++ {
 			cx, cy := float64(x)+0.5+shift, float64(y)+0.5+shift
-			v := s.at(lat.at(cx, cy)) +
-				s.at(lat.at(cx-q, cy)) + s.at(lat.at(cx+q, cy)) +
-				s.at(lat.at(cx, cy-q)) + s.at(lat.at(cx, cy+q))
+			pts[5*x] = lat.at(cx, cy)
+			pts[5*x+1], pts[5*x+2] = lat.at(cx-q, cy), lat.at(cx+q, cy)
+			pts[5*x+3], pts[5*x+4] = lat.at(cx, cy-q), lat.at(cx, cy+q)
+		}
+		s.atAll(pts[:5*n], row[:5*n])
+		for x := 0; x < n; x++ {
+			m := row[5*x : 5*x+5 : 5*x+5]
+			v := m[0] + m[1] + m[2] + m[3] + m[4]
 			v /= 5
 			if inv {
 				v = 255 - v

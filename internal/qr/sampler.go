@@ -23,6 +23,31 @@ func newSampler(p *gray.Plane) sampler {
 	return sampler{p: p, maxX: float64(p.W - 1), maxY: float64(p.H - 1)}
 }
 
+// atAll sets out[i] to at(pts[i]) for every point: the same values, in
+// one loop that keeps the plane's fields in registers, for the callers
+// that sample many points at a time (phaseCells). len(out) >= len(pts).
+func (s sampler) atAll(pts []geom.Point, out []float64) {
+	pix, stride := s.p.Pix, s.p.Stride
+	maxX, maxY := s.maxX, s.maxY
+	out = out[:len(pts)]
+	for i, q := range pts {
+		x, y := q.X-0.5, q.Y-0.5
+		if !(x >= 0 && y >= 0 && x < maxX && y < maxY) {
+			out[i] = s.at(q)
+			continue
+		}
+		// at's interior path, the same arithmetic
+		x0, y0 := int(x), int(y)
+		fx, fy := x-float64(x0), y-float64(y0)
+		j := y0*stride + x0
+		r0 := pix[j : j+2 : j+2]
+		r1 := pix[j+stride : j+stride+2 : j+stride+2]
+		a := float64(r0[0])*(1-fx) + float64(r0[1])*fx
+		b := float64(r1[0])*(1-fx) + float64(r1[1])*fx
+		out[i] = a*(1-fy) + b*fy
+	}
+}
+
 // at returns the interpolated gray level at pixel coordinates q (pixel
 // centres at +0.5), clamped to the plane.
 func (s sampler) at(q geom.Point) float64 {

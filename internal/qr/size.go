@@ -160,13 +160,23 @@ func (f *finderFrame) timingEstimate(s sampler, a, b, c finderPattern) int {
 	}
 	runs := 0
 	prev := false
-	for i := 0; i <= steps; i++ {
-		t := float64(i) / float64(steps)
-		d := f.isDark(s.at(p0.Add(p1.Sub(p0).Scale(t))))
-		if i == 0 || d != prev {
-			runs++
+	// the samples in chunks (sampler.atAll)
+	var pts [128]geom.Point
+	var vals [128]float64
+	for i0 := 0; i0 <= steps; i0 += len(pts) {
+		m := min(len(pts), steps+1-i0)
+		for k := range m {
+			t := float64(i0+k) / float64(steps)
+			pts[k] = p0.Add(p1.Sub(p0).Scale(t))
 		}
-		prev = d
+		s.atAll(pts[:m], vals[:m])
+		for k, v := range vals[:m] {
+			d := f.isDark(v)
+			if i0+k == 0 || d != prev {
+				runs++
+			}
+			prev = d
+		}
 	}
 	// dark, light, (n−16 timing modules), light, dark
 	return runs + 12

@@ -95,6 +95,8 @@ func refinePhase(s sampler, g *grid) *grid {
 // tests, is the reference it is checked against.
 func phaseCells(s sampler, cells *[4]geom.Homography, split float64, x0, x1, y0, y1 int) float64 {
 	var score float64
+	var pts [2 * 177]geom.Point // a line's points: at most two a module of side 177
+	var vals [2 * 177]float64
 	for axis := 0; axis < 2; axis++ {
 		r0, r1, k0, k1 := y0, y1, x0, x1
 		if axis == 1 {
@@ -116,7 +118,8 @@ func phaseCells(s sampler, cells *[4]geom.Homography, split float64, x0, x1, y0,
 				}
 				line[side] = newPhaseLine(h, axis, c)
 			}
-			var prev float64
+			// the line's points, two a module, then their values
+			m := k1 - k0
 			for k := k0; k < k1; k++ {
 				a, b := float64(k)+0.25, float64(k)+0.75
 				la, lb := &line[0], &line[0]
@@ -126,9 +129,14 @@ func phaseCells(s sampler, cells *[4]geom.Homography, split float64, x0, x1, y0,
 				if b >= split {
 					lb = &line[1]
 				}
-				va, vb := s.at(la.at(a)), s.at(lb.at(b))
+				pts[2*(k-k0)], pts[2*(k-k0)+1] = la.at(a), lb.at(b)
+			}
+			s.atAll(pts[:2*m], vals[:2*m])
+			var prev float64
+			for i := 0; i < m; i++ {
+				va, vb := vals[2*i], vals[2*i+1]
 				score -= math.Abs(vb - va)
-				if k > k0 {
+				if i > 0 {
 					score += math.Abs(va - prev)
 				}
 				prev = vb
