@@ -272,30 +272,79 @@ func deconvolve(vals []float64, known []int8, n int, m *blurModel) []float64 {
 		}
 	}
 	copy(y, d)
+	// The light level of each module does not change between iterations.
+	light := make([]float64, n*n)
+	for yy := 0; yy < n; yy++ {
+		for xx := 0; xx < n; xx++ {
+			light[yy*n+xx] = m.light(xx, yy, n)
+		}
+	}
+	// Both kernel loops run four modules of a row at a time, each with
+	// its own sum taken in the same order as one at a time (the same
+	// values), so that the four chains of additions overlap.
 	t := 1.0
 	for it := 0; it < deconvolveIterations; it++ {
 		for yy := 0; yy < n; yy++ {
 			j := (yy+pad)*w + pad
-			for xx := 0; xx < n; xx++ {
-				pred := m.light(xx, yy, n)
+			lr, vr := light[yy*n:(yy+1)*n], vals[yy*n:(yy+1)*n]
+			xx := 0
+			for ; xx+4 <= n; xx += 4 {
+				p0, p1, p2, p3 := lr[xx], lr[xx+1], lr[xx+2], lr[xx+3]
+				for _, tp := range taps {
+					o := j + xx + tp.off
+					q := y[o : o+4 : o+4]
+					p0 += tp.w * q[0]
+					p1 += tp.w * q[1]
+					p2 += tp.w * q[2]
+					p3 += tp.w * q[3]
+				}
+				r := res[j+xx : j+xx+4 : j+xx+4]
+				r[0], r[1], r[2], r[3] = p0-vr[xx], p1-vr[xx+1], p2-vr[xx+2], p3-vr[xx+3]
+			}
+			for ; xx < n; xx++ {
+				pred := lr[xx]
 				for _, tp := range taps {
 					pred += tp.w * y[j+xx+tp.off]
 				}
-				res[j+xx] = pred - vals[yy*n+xx]
+				res[j+xx] = pred - vr[xx]
 			}
 		}
 		copy(prev, d)
-		for i, k := range known {
-			if k >= 0 {
-				continue
+		for yy := 0; yy < n; yy++ {
+			j := (yy+pad)*w + pad
+			kr := known[yy*n : (yy+1)*n]
+			xx := 0
+			for ; xx+4 <= n; xx += 4 {
+				k := kr[xx : xx+4 : xx+4]
+				if k[0] >= 0 && k[1] >= 0 && k[2] >= 0 && k[3] >= 0 {
+					continue
+				}
+				// the kernel is symmetric: its adjoint is itself
+				var g0, g1, g2, g3 float64
+				for _, tp := range taps {
+					o := j + xx + tp.off
+					q := res[o : o+4 : o+4]
+					g0 += tp.w * q[0]
+					g1 += tp.w * q[1]
+					g2 += tp.w * q[2]
+					g3 += tp.w * q[3]
+				}
+				for i, g := range [4]float64{g0, g1, g2, g3} {
+					if k[i] < 0 {
+						d[j+xx+i] = clamp01(y[j+xx+i] - step*g)
+					}
+				}
 			}
-			j := (i/n+pad)*w + i%n + pad
-			// the kernel is symmetric: its adjoint is itself
-			g := 0.0
-			for _, tp := range taps {
-				g += tp.w * res[j+tp.off]
+			for ; xx < n; xx++ {
+				if kr[xx] >= 0 {
+					continue
+				}
+				g := 0.0
+				for _, tp := range taps {
+					g += tp.w * res[j+xx+tp.off]
+				}
+				d[j+xx] = clamp01(y[j+xx] - step*g)
 			}
-			d[j] = clamp01(y[j] - step*g)
 		}
 		tn := (1 + math.Sqrt(1+4*t*t)) / 2
 		mom := (t - 1) / tn
