@@ -169,12 +169,20 @@ func finderAt(s sampler, scale float64, h *geom.Homography, u, v, m float64) (co
 	}
 	// sums over the 9×9 template and over its inner 7×7 (the pattern
 	// without its separator)
-	var sumAll, sumDark, sq, sumIn, sqIn float64
-	k := 0
+	var pts [81]geom.Point
 	for y := -4; y <= 4; y++ {
 		row := c.Add(ey.Scale(float64(y)))
 		for x := -4; x <= 4; x++ {
-			val := s.at(row.Add(ex.Scale(float64(x))))
+			pts[(y+4)*9+x+4] = row.Add(ex.Scale(float64(x)))
+		}
+	}
+	var vals [81]float64
+	s.atAll(pts[:], vals[:])
+	var sumAll, sumDark, sq, sumIn, sqIn float64
+	k := 0
+	for y := -4; y <= 4; y++ {
+		for x := -4; x <= 4; x++ {
+			val := vals[k]
 			sumAll += val
 			sq += val * val
 			if finderDark[k] {
