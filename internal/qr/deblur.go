@@ -246,15 +246,11 @@ func deconvolve(vals []float64, known []int8, n int, m *blurModel) []float64 {
 	const pad = 2
 	w := n + 2*pad
 	nc := classesFor(m.r)
-	type tap struct {
-		off int
-		w   float64
-	}
-	var taps []tap
+	var taps []kernelTap
 	norm := 0.0
 	for c := 0; c < nc; c++ {
 		for _, o := range blurClasses[c] {
-			taps = append(taps, tap{o[1]*w + o[0], m.w[c+3]})
+			taps = append(taps, kernelTap{o[1]*w + o[0], m.w[c+3]})
 			norm += math.Abs(m.w[c+3])
 		}
 	}
@@ -279,9 +275,8 @@ func deconvolve(vals []float64, known []int8, n int, m *blurModel) []float64 {
 			light[yy*n+xx] = m.light(xx, yy, n)
 		}
 	}
-	// Both kernel loops run four modules of a row at a time, each with
-	// its own sum taken in the same order as one at a time (the same
-	// values), so that the four chains of additions overlap.
+	// Both kernel loops run four modules of a row at a time
+	// (applyKernel4), the last few of a row one at a time (applyKernel).
 	t := 1.0
 	for it := 0; it < deconvolveIterations; it++ {
 		for yy := 0; yy < n; yy++ {
@@ -289,24 +284,12 @@ func deconvolve(vals []float64, known []int8, n int, m *blurModel) []float64 {
 			lr, vr := light[yy*n:(yy+1)*n], vals[yy*n:(yy+1)*n]
 			xx := 0
 			for ; xx+4 <= n; xx += 4 {
-				p0, p1, p2, p3 := lr[xx], lr[xx+1], lr[xx+2], lr[xx+3]
-				for _, tp := range taps {
-					o := j + xx + tp.off
-					q := y[o : o+4 : o+4]
-					p0 += tp.w * q[0]
-					p1 += tp.w * q[1]
-					p2 += tp.w * q[2]
-					p3 += tp.w * q[3]
-				}
+				p0, p1, p2, p3 := applyKernel4(taps, y, j+xx, lr[xx], lr[xx+1], lr[xx+2], lr[xx+3])
 				r := res[j+xx : j+xx+4 : j+xx+4]
 				r[0], r[1], r[2], r[3] = p0-vr[xx], p1-vr[xx+1], p2-vr[xx+2], p3-vr[xx+3]
 			}
 			for ; xx < n; xx++ {
-				pred := lr[xx]
-				for _, tp := range taps {
-					pred += tp.w * y[j+xx+tp.off]
-				}
-				res[j+xx] = pred - vr[xx]
+				res[j+xx] = applyKernel(taps, y, j+xx, lr[xx]) - vr[xx]
 			}
 		}
 		copy(prev, d)
@@ -320,15 +303,7 @@ func deconvolve(vals []float64, known []int8, n int, m *blurModel) []float64 {
 					continue
 				}
 				// the kernel is symmetric: its adjoint is itself
-				var g0, g1, g2, g3 float64
-				for _, tp := range taps {
-					o := j + xx + tp.off
-					q := res[o : o+4 : o+4]
-					g0 += tp.w * q[0]
-					g1 += tp.w * q[1]
-					g2 += tp.w * q[2]
-					g3 += tp.w * q[3]
-				}
+				g0, g1, g2, g3 := applyKernel4(taps, res, j+xx, 0, 0, 0, 0)
 				for i, g := range [4]float64{g0, g1, g2, g3} {
 					if k[i] < 0 {
 						d[j+xx+i] = clamp01(y[j+xx+i] - step*g)
@@ -339,11 +314,7 @@ func deconvolve(vals []float64, known []int8, n int, m *blurModel) []float64 {
 				if kr[xx] >= 0 {
 					continue
 				}
-				g := 0.0
-				for _, tp := range taps {
-					g += tp.w * res[j+xx+tp.off]
-				}
-				d[j+xx] = clamp01(y[j+xx] - step*g)
+				d[j+xx] = clamp01(y[j+xx] - step*applyKernel(taps, res, j+xx, 0))
 			}
 		}
 		tn := (1 + math.Sqrt(1+4*t*t)) / 2
@@ -358,6 +329,36 @@ func deconvolve(vals []float64, known []int8, n int, m *blurModel) []float64 {
 		out[i] = d[(i/n+pad)*w+i%n+pad]
 	}
 	return out
+}
+
+// kernelTap is one tap of deconvolve's kernel: an offset in the padded
+// module array and its weight.
+type kernelTap struct {
+	off int
+	w   float64
+}
+
+// applyKernel returns s + Σ w·a[o+off] over taps, summed in their order.
+func applyKernel(taps []kernelTap, a []float64, o int, s float64) float64 {
+	for _, tp := range taps {
+		s += tp.w * a[o+tp.off]
+	}
+	return s
+}
+
+// applyKernel4 is applyKernel at o, o+1, o+2 and o+3 (starting from s0..s3),
+// four sums in one pass over the taps: each in the order applyKernel takes,
+// so the same values, with their chains of additions overlapping.
+func applyKernel4(taps []kernelTap, a []float64, o int, s0, s1, s2, s3 float64) (float64, float64, float64, float64) {
+	for _, tp := range taps {
+		i := o + tp.off
+		q := a[i : i+4 : i+4]
+		s0 += tp.w * q[0]
+		s1 += tp.w * q[1]
+		s2 += tp.w * q[2]
+		s3 += tp.w * q[3]
+	}
+	return s0, s1, s2, s3
 }
 
 // readGridDeblurred samples g, deconvolves the module values
