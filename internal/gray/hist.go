@@ -41,7 +41,13 @@ func Histogram(src *Plane) [256]uint32 {
 // Cost: Histogram plus one table lookup per pixel.
 func Equalize(dst, src *Plane) *Plane {
 	h := Histogram(src)
-	lut := equalizeLUT(&h)
+	return EqualizeHist(dst, src, &h)
+}
+
+// EqualizeHist is Equalize with src's histogram h (Histogram) already
+// counted, for a caller that needs it for something else too.
+func EqualizeHist(dst, src *Plane, h *[256]uint32) *Plane {
+	lut := equalizeLUT(h)
 	return ApplyLUT(dst, src, &lut)
 }
 

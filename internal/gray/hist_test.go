@@ -3,6 +3,7 @@ package gray
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -202,5 +203,31 @@ func TestMinMaxLanes(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestEqualizeHist checks that EqualizeHist with the plane's own histogram
+// gives Equalize's output, on noise and on a plane of two levels.
+func TestEqualizeHist(t *testing.T) {
+	noise := New(37, 23)
+	for i := range noise.Pix {
+		noise.Pix[i] = byte(i*7919%251 + i%5)
+	}
+	twoLevels := New(16, 16)
+	for i := range twoLevels.Pix {
+		twoLevels.Pix[i] = byte(40 + 150*(i%3/2))
+	}
+	for _, tc := range []struct {
+		name string
+		p    *Plane
+	}{{"noise", noise}, {"two levels", twoLevels}} {
+		t.Run(tc.name, func(t *testing.T) {
+			want := Equalize(New(tc.p.W, tc.p.H), tc.p)
+			h := Histogram(tc.p)
+			got := EqualizeHist(New(tc.p.W, tc.p.H), tc.p, &h)
+			if !slices.Equal(got.Pix, want.Pix) {
+				t.Error("EqualizeHist differs from Equalize")
+			}
+		})
 	}
 }

@@ -40,11 +40,12 @@ func (b *bitmap) at(x, y int) byte { return b.pix[y*b.w+x] }
 // and its bilevel images, made on first use.
 type scene struct {
 	full  *gray.Plane
-	small *gray.Plane // == full when no reduction was needed
-	scale float64     // full-resolution pixels per reduced pixel
-	bins  [2]*bitmap  // local mean threshold of small, and of small equalised
-	floor float64     // finder contrast floor of small (0: not yet measured)
-	buf   *scratch    // where the reduced plane and bitmaps live (nil: heap)
+	small *gray.Plane  // == full when no reduction was needed
+	scale float64      // full-resolution pixels per reduced pixel
+	bins  [2]*bitmap   // local mean threshold of small, and of small equalised
+	floor float64      // finder contrast floor of small (0: not yet measured)
+	hist  *[256]uint32 // gray level histogram of small (nil: not yet counted)
+	buf   *scratch     // where the reduced plane and bitmaps live (nil: heap)
 }
 
 // sampler returns a sampler of the full-resolution plane that borrows the
@@ -71,12 +72,42 @@ func (s *scene) bitmap(pass int) *bitmap {
 			s.bins[0] = binarizeInto(s.buf, s.small, s.floor)
 		} else {
 			// contrasts are measured on the unequalised plane
-			eq := gray.Equalize(s.buf.plane(s.small.W, s.small.H), s.small)
+			eq := gray.EqualizeHist(s.buf.plane(s.small.W, s.small.H), s.small, s.histogram())
 			s.bins[1] = binarizeInto(s.buf, eq, s.floor)
 			s.bins[1].src = s.small
 		}
 	}
 	return s.bins[pass]
+}
+
+// histogram returns the gray level histogram of the reduced plane,
+// counted once.
+func (s *scene) histogram() *[256]uint32 {
+	if s.hist == nil {
+		h := gray.Histogram(s.small)
+		s.hist = &h
+	}
+	return s.hist
+}
+
+// Dark planes (scene.dark): at least darkShare of the reduced plane's pixels
+// at levels below darkLevels.
+const (
+	darkLevels = 16
+	darkShare  = 0.2
+)
+
+// dark reports whether a large share of the reduced plane lies in the
+// darkest gray levels (darkShare of its pixels below darkLevels): a photo
+// exposed for a bright spot or glare, where a code in the rest of the
+// scene spans a few levels that the equalised pass spreads.
+func (s *scene) dark() bool {
+	h := s.histogram()
+	var n uint32
+	for _, c := range h[:darkLevels] {
+		n += c
+	}
+	return float64(n) >= darkShare*float64(s.small.W*s.small.H)
 }
 
 func newScene(p *gray.Plane, maxDim int, buf *scratch) *scene {

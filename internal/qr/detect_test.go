@@ -186,11 +186,13 @@ func TestDamagedPageLookalikes(t *testing.T) {
 }
 
 // TestEqualisedPassByEvidence checks that the equalised pass runs only on
-// evidence of another symbol: a plane with one symbol and nothing else
-// stops after the first pass, and so does an invoice page, whose text makes
-// only weakly confirmed look-alikes; one with two symbols runs both, and so
-// does one with a symbol and a lone finder pattern (seen on many scan lines,
-// the visible part of a symbol the first pass could not read).
+// evidence of another symbol (equalisedPassWanted): a plane with one symbol
+// and nothing else stops after the first pass, and so does an invoice page,
+// whose text makes only weakly confirmed look-alikes, and a plane of two
+// symbols on white; one with a symbol and a lone finder pattern (seen on
+// many scan lines, the visible part of a symbol the first pass could not
+// read) runs both, and so do two symbols with such a pattern and two
+// symbols on a plane a quarter black (scene.dark).
 func TestEqualisedPassByEvidence(t *testing.T) {
 	one := encodeSymbol(t, "first of two", decoder.ErrorCorrectionLevel_M, 3)
 	two := encodeSymbol(t, "second of two", decoder.ErrorCorrectionLevel_M, 3)
@@ -216,6 +218,19 @@ func TestEqualisedPassByEvidence(t *testing.T) {
 			}
 		}
 	}
+	// the lone pattern's 50×50 px block moved from (450, 150) to (520, 40),
+	// above the second symbol
+	twoAndPattern := both.Clone()
+	for y := 0; y < 50; y++ {
+		copy(twoAndPattern.Pix[(15+y)*twoAndPattern.Stride+495:][:50], lonePattern.Pix[(125+y)*lonePattern.Stride+425:][:50])
+	}
+	// a quarter of the plane black: rows above and below the symbols
+	darkFrame := both.Clone()
+	for y := 0; y < 300; y++ {
+		if y < 40 || y >= 260 {
+			clear(darkFrame.Pix[y*darkFrame.Stride : (y+1)*darkFrame.Stride])
+		}
+	}
 	cases := []struct {
 		name          string
 		p             *gray.Plane
@@ -223,8 +238,10 @@ func TestEqualisedPassByEvidence(t *testing.T) {
 	}{
 		{"one symbol", left, 1, 1},
 		{"invoice page", synth.CleanInvoice(1).Plane, 1, 1},
-		{"two symbols", both, 2, 2},
+		{"two symbols", both, 2, 1},
 		{"one symbol and a lone finder pattern", lonePattern, 1, 2},
+		{"two symbols and a lone finder pattern", twoAndPattern, 2, 2},
+		{"two symbols on a dark plane", darkFrame, 2, 2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

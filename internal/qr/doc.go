@@ -20,9 +20,11 @@
 //
 //  1. binarize.go: locate on a reduced copy when the image side exceeds
 //     Options.LocateMaxDim (integer box filter), binarised with a local
-//     mean threshold; a second pass binarises the histogram-equalised copy,
-//     unless the first read exactly one symbol and left no other finder
-//     pattern confirmed by five scan lines (minCountUnexplained); when
+//     mean threshold; a second pass binarises the histogram-equalised copy
+//     on evidence of another symbol (equalisedPassWanted): nothing read, a
+//     finder pattern left outside one symbol read and confirmed by five
+//     scan lines, or outside two or more and confirmed by three, or a plane
+//     a fifth of whose pixels lie in the 16 darkest levels; when
 //     nothing was read on a reduced plane of 1,000 px or more
 //     (coarseMinSide), the equalised pass again at twice the reduction,
 //     for finder patterns wider than the threshold window (close-ups).
