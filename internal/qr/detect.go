@@ -46,9 +46,16 @@ func (d *Detector) Detect(ctx context.Context, p *gray.Plane) Result {
 	// Nothing read on a big plane: the equalised pass again at twice the
 	// reduction, for symbols whose modules were too large at the first.
 	if !d.opts.NoCoarsePass && len(res.Symbols) == 0 && !d.opts.SinglePass && max(sc.small.W, sc.small.H) >= coarseMinSide {
-		if !d.coarsePass(ctx, newSceneAt(p, 2*int(sc.scale), buf), polarities, &res) {
+		if !d.rescuePass(ctx, newSceneAt(p, 2*int(sc.scale), buf), 1, polarities, &res) {
 			return res
 		}
+	}
+	// Still nothing on a reduced plane: the plain pass at full resolution,
+	// for finder patterns the reduction lost.
+	if d.fullPassWanted(sc, &res) {
+		// what it reads needs no finer pass after it: it is the finest
+		d.rescuePass(ctx, newSceneAt(p, 1, buf), 0, polarities, &res)
+		return res
 	}
 	// Small symbols found at a coarse scale: one more pass (without
 	// equalisation) at a finer one for those too small to be found there.
@@ -95,12 +102,14 @@ func (d *Detector) locate(ctx context.Context, sc *scene, pass int, polarities [
 	return true, left
 }
 
-// coarsePass runs the coarse pass (coarseMinSide) on sc, the plane at
-// twice the first reduction, with d.coarse's options, and adds what it
-// found to res, which holds no symbol. ok is false when ctx is done.
-func (d *Detector) coarsePass(ctx context.Context, sc *scene, polarities []bool, res *Result) (ok bool) {
+// rescuePass runs one locating pass (0 plain, 1 equalised) of sc with
+// d.coarse's options, after the first scale read nothing: the coarse pass
+// (coarseMinSide), on the plane at twice the first reduction, and the full
+// resolution pass (fullPassWanted). It adds what it found to res, which holds no
+// symbol. ok is false when ctx is done.
+func (d *Detector) rescuePass(ctx context.Context, sc *scene, pass int, polarities []bool, res *Result) (ok bool) {
 	var cr Result // its own Stats: the rescue bound counts this pass only
-	ok, _ = d.coarse.locate(ctx, sc, 1, polarities, &cr)
+	ok, _ = d.coarse.locate(ctx, sc, pass, polarities, &cr)
 	res.Symbols = append(res.Symbols, cr.Symbols...)
 	res.Failures = append(res.Failures, cr.Failures[:min(len(cr.Failures), maxFailures-len(res.Failures))]...)
 	res.Stats.add(cr.Stats)
@@ -192,6 +201,36 @@ const coarseMinSide = 1000
 // 374 ms but read only close/image027; without pair completion, 451 ms
 // without blurred/image020.
 const coarseMaxNearRescues = 1
+
+// fullPassWanted reports whether Detect, having located on sc with the
+// result res, ends with the plain pass at full resolution (at most
+// coarseMaxNearRescues near-grid rescues): when nothing was read on a
+// reduced plane of at most fullPassMaxPixels where finder patterns were
+// found, unless Options.SinglePass or NoFullPass. A plane whose reduction
+// shows no finder pattern at all (blank, flat or plain texture) is not
+// worth a full binarisation. The reduction that makes
+// locating cheap also merges what a symbol needs: on boofcv-dev
+// blurred/image031 (12 MP, a version 3 symbol of about 19 px a module,
+// blurred over about one) the third finder pattern is lost at a third of
+// the size, and high_version/image007 and image008 (2.5 MP, version 40)
+// give 216 look-alike patterns at half the size and no readable version
+// information, 67 patterns and a read at full size. Over the 716 corpus
+// images the pass read 4 codes nothing else in the classic tier read
+// (those three and qreader test_mobile.jpeg, each its expected text or
+// labelled polygon) and changed no other read. It costs one binarisation
+// and finder scan of the full plane on the photos still unread: on the 33
+// boofcv-dev photos the classic tier cannot read, 84 → 98 CPU ms a photo.
+func (d *Detector) fullPassWanted(sc *scene, res *Result) bool {
+	return len(res.Symbols) == 0 && res.Stats.FinderPatterns > 0 && sc.scale > 1 &&
+		sc.full.W*sc.full.H <= fullPassMaxPixels && !d.opts.SinglePass && !d.opts.NoFullPass
+}
+
+// fullPassMaxPixels bounds the planes that get the full resolution pass
+// (fullPassWanted): its bilevel image is a byte a pixel, allocated for the
+// call above maxScratchBytes. 16 MP keeps the corpus's 12 MP photos and
+// the transient memory of one read under 16 MB more than before; planes up
+// to the 50 MP pixel limit go without it.
+const fullPassMaxPixels = 16_000_000
 
 // fineScale returns the reduction factor of an extra locating pass when the
 // image was located at a coarse scale (3 or more) and yielded symbols whose

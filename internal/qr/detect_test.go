@@ -299,7 +299,7 @@ func TestMaxNearRescues(t *testing.T) {
 
 // TestCropPasses checks that DecodeQuad's crop gets the plain locating
 // pass only (cropOptions), where Detect on the same plane, which reads
-// nothing, runs the equalised pass too.
+// nothing, runs the equalised pass and the full resolution pass too.
 func TestCropPasses(t *testing.T) {
 	p := synth.Damaged(2).Plane
 	d := NewDetector(Options{})
@@ -307,7 +307,60 @@ func TestCropPasses(t *testing.T) {
 	if len(whole.Symbols)+len(crop.Symbols) != 0 {
 		t.Fatal("read a symbol damaged beyond reading")
 	}
-	if whole.Stats.Passes != 2 || crop.Stats.Passes != 1 {
-		t.Errorf("passes: Detect %d (want 2), crop %d (want 1)", whole.Stats.Passes, crop.Stats.Passes)
+	if whole.Stats.Passes != 3 || crop.Stats.Passes != 1 {
+		t.Errorf("passes: Detect %d (want 3), crop %d (want 1)", whole.Stats.Passes, crop.Stats.Passes)
+	}
+}
+
+// TestFullResolutionPass checks Detect's last rung (fullPassWanted): a
+// symbol of 3 px a module on a plane reduced three times for locating (1 px
+// a module there), beside a finder pattern large enough to be seen at that
+// scale, is read by the plain pass at full resolution, and not without it
+// (Options.NoFullPass). Without any pattern seen at the reduced scale the
+// pass does not run, and a plane small enough to be located at full size
+// never needs it.
+func TestFullResolutionPass(t *testing.T) {
+	m := encodeSymbol(t, "full resolution", decoder.ErrorCorrectionLevel_M, 2)
+	side := float64(len(m)) * 3
+	alone := homographyScene(3000, 2000, len(m), squareQuad(1700, 900, side, 7)).render(m)
+	// a finder pattern of 15 px a module at (600, 600)
+	seen := alone.Clone()
+	for y := -4; y <= 4; y++ {
+		for x := -4; x <= 4; x++ {
+			v := byte(255)
+			if r := max(abs(x), abs(y)); r == 0 || r == 1 || r == 3 {
+				v = 0
+			}
+			for dy := 0; dy < 15; dy++ {
+				for dx := 0; dx < 15; dx++ {
+					seen.Pix[(600+15*y+dy-7)*seen.Stride+600+15*x+dx-7] = v
+				}
+			}
+		}
+	}
+	small := homographyScene(1200, 800, len(m), squareQuad(600, 400, side, 7)).render(m)
+	cases := []struct {
+		name          string
+		p             *gray.Plane
+		opts          Options
+		symbols, pass int
+	}{
+		// Passes counts the plain and equalised passes, the coarse pass
+		// (the reduced plane is 1000 px wide) and the full resolution one
+		{"reduced plane, a pattern seen", seen, Options{}, 1, 4},
+		{"reduced plane, a pattern seen, NoFullPass", seen, Options{NoFullPass: true}, 0, 3},
+		{"reduced plane, no pattern seen", alone, Options{}, 0, 3},
+		{"plane located at full size", small, Options{}, 1, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			res := NewDetector(tc.opts).Detect(context.Background(), tc.p)
+			if len(res.Symbols) != tc.symbols || res.Stats.Passes != tc.pass {
+				t.Errorf("%d symbols in %d passes, want %d in %d; failures %s", len(res.Symbols), res.Stats.Passes, tc.symbols, tc.pass, fmtFailures(res.Failures))
+			}
+			if tc.symbols == 1 && res.Symbols[0].Text != "full resolution" {
+				t.Errorf("read %q", res.Symbols[0].Text)
+			}
+		})
 	}
 }

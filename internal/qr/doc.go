@@ -27,7 +27,9 @@
 //     a fifth of whose pixels lie in the 16 darkest levels; when
 //     nothing was read on a reduced plane of 1,000 px or more
 //     (coarseMinSide), the equalised pass again at twice the reduction,
-//     for finder patterns wider than the threshold window (close-ups).
+//     for finder patterns wider than the threshold window (close-ups);
+//     when still nothing was read on a reduced plane, the plain pass at
+//     full resolution, for patterns the reduction lost (fullPassWanted).
 //  2. finder.go: finder patterns (6.3.3) from 1:1:3:1:1 runs along rows,
 //     confirmed along the column, the row again and a diagonal, with a ring
 //     contrast of at least three times the pixel noise; while nothing is

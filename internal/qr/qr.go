@@ -82,12 +82,12 @@ type Options struct {
 	// best first, so by then the rest are look-alikes (invoice text, logos).
 	// Zero means 12.
 	MaxMissesAfterRead int
-	// SinglePass disables the second locating pass, on a histogram-equalised
-	// copy. The zero value (false) runs it, except after a first pass that
-	// read exactly one symbol and left no other finder pattern confirmed by
-	// five scan lines: it costs one more binarisation and finder scan
-	// (finder patterns inside symbols already decoded are skipped) and
-	// recovers many symbols next to glare and bright spots.
+	// SinglePass disables every locating pass after the first: the pass on
+	// a histogram-equalised copy, which the zero value (false) runs on
+	// evidence of another symbol (nothing read, a finder pattern left
+	// outside the symbols read, or a dark plane: equalisedPassWanted) and
+	// which recovers many symbols next to glare and bright spots, and the
+	// passes run when nothing was read (NoCoarsePass, NoFullPass).
 	SinglePass bool
 	// NoCoarsePass disables the equalised pass at twice the reduction that
 	// Detect runs when nothing was read on a reduced plane of 1,000 px or
@@ -95,6 +95,11 @@ type Options struct {
 	// rectified crops of a detector's candidates, where it was not measured
 	// to read anything. DecodeQuad never runs it on its crop.
 	NoCoarsePass bool
+	// NoFullPass disables the plain pass at full resolution that Detect
+	// runs last when nothing was read on a reduced plane (a side over
+	// LocateMaxDim; see fullPassWanted). DecodeQuad never runs it on its
+	// crop.
+	NoFullPass bool
 	// MaxTransforms bounds the module-grid transforms (symbol size guesses,
 	// perturbed grids, thresholds) sampled and decoded per triple. Zero means 6.
 	MaxTransforms int
@@ -207,8 +212,8 @@ func (o Options) withDefaults() Options {
 type Detector struct {
 	opts    Options
 	scratch *sync.Pool // *scratch: buffers reused between Detect calls
-	// coarse runs Detect's coarse pass (these options with
-	// coarseMaxNearRescues), crop Detect on DecodeQuad's crop
+	// coarse runs Detect's coarse and full-resolution passes (these
+	// options with coarseMaxNearRescues), crop Detect on DecodeQuad's crop
 	// (cropOptions). Both share scratch.
 	coarse, crop *Detector
 }
@@ -222,16 +227,16 @@ func NewDetector(opts Options) *Detector {
 }
 
 // cropOptions returns o for Detect on DecodeQuad's crop around a detector
-// candidate: the plain locating pass only (SinglePass, NoCoarsePass) and
-// at most cropMaxNearRescues near-grid rescues. The crop is a candidate's
-// surroundings, where the classic tier has already located on the whole
-// plane, plain and equalised. With the equalised pass dropped there, nano,
+// candidate: the plain locating pass only (SinglePass, NoCoarsePass,
+// NoFullPass) and at most cropMaxNearRescues near-grid rescues. The crop
+// is a candidate's surroundings, where the classic tier has already
+// located on the whole plane, plain and equalised. With the equalised pass dropped there, nano,
 // hybrid and large mode read the same texts image by image over the seven
 // corpus sets, and make bench's damaged pages cost 151–152 → 108–110 ms in
 // nano mode (alternated twice, one core).
 func (o Options) cropOptions() Options {
 	o = o.rescuesAtMost(cropMaxNearRescues)
-	o.SinglePass, o.NoCoarsePass = true, true
+	o.SinglePass, o.NoCoarsePass, o.NoFullPass = true, true, true
 	return o
 }
 
