@@ -207,19 +207,21 @@ const coarseMaxNearRescues = 1
 // coarseMaxNearRescues near-grid rescues): when nothing was read on a
 // reduced plane of at most fullPassMaxPixels where finder patterns were
 // found, unless Options.SinglePass or NoFullPass. A plane whose reduction
-// shows no finder pattern at all (blank, flat or plain texture) is not
-// worth a full binarisation. The reduction that makes
-// locating cheap also merges what a symbol needs: on boofcv-dev
-// blurred/image031 (12 MP, a version 3 symbol of about 19 px a module,
-// blurred over about one) the third finder pattern is lost at a third of
-// the size, and high_version/image007 and image008 (2.5 MP, version 40)
-// give 216 look-alike patterns at half the size and no readable version
-// information, 67 patterns and a read at full size. Over the 716 corpus
-// images the pass read 4 codes nothing else in the classic tier read
-// (those three and qreader test_mobile.jpeg, each its expected text or
-// labelled polygon) and changed no other read. It costs one binarisation
-// and finder scan of the full plane on the photos still unread: on the 33
-// boofcv-dev photos the classic tier cannot read, 84 → 98 CPU ms a photo.
+// shows no finder pattern at all (blank, flat, plain texture) is not worth
+// a full binarisation.
+//
+// The reduction that makes locating cheap also merges what a symbol needs.
+// On boofcv-dev blurred/image031 (12 MP, a version 3 symbol of about 19 px
+// a module, blurred over about one) the third finder pattern is lost at a
+// third of the size; high_version/image007 (2.5 MP, version 40) gives 216
+// look-alike patterns at half the size and no readable version
+// information, 67 patterns and a read at full size (image008, the same
+// symbol in another photo, reads the same way). Over the 716 corpus images
+// the pass read 4 codes nothing else in the classic tier read (those three
+// and qreader test_mobile.jpeg, its expected text) and changed no other
+// read. It costs one binarisation and finder scan of the full plane on the
+// photos still unread: on the 33 boofcv-dev photos the classic tier cannot
+// read, about 82 → 97 CPU ms a photo.
 func (d *Detector) fullPassWanted(sc *scene, res *Result) bool {
 	return len(res.Symbols) == 0 && res.Stats.FinderPatterns > 0 && sc.scale > 1 &&
 		sc.full.W*sc.full.H <= fullPassMaxPixels && !d.opts.SinglePass && !d.opts.NoFullPass
