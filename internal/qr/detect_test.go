@@ -317,8 +317,9 @@ func TestCropPasses(t *testing.T) {
 // a module there), beside a finder pattern large enough to be seen at that
 // scale, is read by the plain pass at full resolution, and not without it
 // (Options.NoFullPass). Without any pattern seen at the reduced scale the
-// pass does not run, and a plane small enough to be located at full size
-// never needs it.
+// pass does not run, nor after a candidate got to Reed–Solomon decoding
+// there, and a plane small enough to be located at full size never needs
+// it.
 func TestFullResolutionPass(t *testing.T) {
 	m := encodeSymbol(t, "full resolution", decoder.ErrorCorrectionLevel_M, 2)
 	side := float64(len(m)) * 3
@@ -339,6 +340,17 @@ func TestFullResolutionPass(t *testing.T) {
 		}
 	}
 	small := homographyScene(1200, 800, len(m), squareQuad(600, 400, side, 7)).render(m)
+	// a symbol of 10 px a module whose data modules are damaged beyond
+	// correction: located at the reduced scale, it fails at Reed–Solomon
+	dm := encodeSymbol(t, "damaged beyond correction", decoder.ErrorCorrectionLevel_L, 2)
+	for y := 9; y < len(dm)-9; y++ {
+		for x := 9; x < len(dm)-9; x++ {
+			if (x*7+y*3)%5 < 2 {
+				dm[y][x] = !dm[y][x]
+			}
+		}
+	}
+	damaged := homographyScene(3000, 2000, len(dm), squareQuad(1500, 1000, float64(len(dm))*10, 5)).render(dm)
 	cases := []struct {
 		name          string
 		p             *gray.Plane
@@ -350,6 +362,7 @@ func TestFullResolutionPass(t *testing.T) {
 		{"reduced plane, a pattern seen", seen, Options{}, 1, 4},
 		{"reduced plane, a pattern seen, NoFullPass", seen, Options{NoFullPass: true}, 0, 3},
 		{"reduced plane, no pattern seen", alone, Options{}, 0, 3},
+		{"reduced plane, a symbol failing at Reed–Solomon", damaged, Options{}, 0, 3},
 		{"plane located at full size", small, Options{}, 1, 1},
 	}
 	for _, tc := range cases {
