@@ -205,19 +205,7 @@ func TestEqualisedPassByEvidence(t *testing.T) {
 	}
 	// a finder pattern alone, 5 px a module, at (450, 150)
 	lonePattern := left.Clone()
-	for y := -4; y <= 4; y++ {
-		for x := -4; x <= 4; x++ {
-			v := byte(255)
-			if r := max(abs(x), abs(y)); r == 0 || r == 1 || r == 3 {
-				v = 0
-			}
-			for dy := 0; dy < 5; dy++ {
-				for dx := 0; dx < 5; dx++ {
-					lonePattern.Pix[(150+5*y+dy-2)*lonePattern.Stride+450+5*x+dx-2] = v
-				}
-			}
-		}
-	}
+	drawFinderPattern(lonePattern, 450, 150, 5)
 	// the lone pattern's 50×50 px block moved from (450, 150) to (520, 40),
 	// above the second symbol
 	twoAndPattern := both.Clone()
@@ -326,19 +314,7 @@ func TestFullResolutionPass(t *testing.T) {
 	alone := homographyScene(3000, 2000, len(m), squareQuad(1700, 900, side, 7)).render(m)
 	// a finder pattern of 15 px a module at (600, 600)
 	seen := alone.Clone()
-	for y := -4; y <= 4; y++ {
-		for x := -4; x <= 4; x++ {
-			v := byte(255)
-			if r := max(abs(x), abs(y)); r == 0 || r == 1 || r == 3 {
-				v = 0
-			}
-			for dy := 0; dy < 15; dy++ {
-				for dx := 0; dx < 15; dx++ {
-					seen.Pix[(600+15*y+dy-7)*seen.Stride+600+15*x+dx-7] = v
-				}
-			}
-		}
-	}
+	drawFinderPattern(seen, 600, 600, 15)
 	small := homographyScene(1200, 800, len(m), squareQuad(600, 400, side, 7)).render(m)
 	// a symbol of 10 px a module whose data modules are damaged beyond
 	// correction: located at the reduced scale, it fails at Reed–Solomon

@@ -159,3 +159,22 @@ func cylinderScene(w, h, n int, cx, cy, side, curvature float64) synthScene {
 	}
 	return synthScene{w: w, h: h, toImage: fwd, toModule: bwd, dark: 20, light: 235}
 }
+
+// drawFinderPattern draws a finder pattern (7 modules, dark ring, light
+// ring, 3×3 dark centre) with its light separator ring, modules of m px,
+// centred on pixel (cx, cy) of p.
+func drawFinderPattern(p *gray.Plane, cx, cy, m int) {
+	for y := -4; y <= 4; y++ {
+		for x := -4; x <= 4; x++ {
+			v := byte(255)
+			if r := max(abs(x), abs(y)); r == 0 || r == 1 || r == 3 {
+				v = 0
+			}
+			for dy := 0; dy < m; dy++ {
+				for dx := 0; dx < m; dx++ {
+					p.Pix[(cy+m*y+dy-m/2)*p.Stride+cx+m*x+dx-m/2] = v
+				}
+			}
+		}
+	}
+}
