@@ -105,8 +105,8 @@ func (d *Detector) locate(ctx context.Context, sc *scene, pass int, polarities [
 // rescuePass runs one locating pass (0 plain, 1 equalised) of sc with
 // d.coarse's options, after the first scale read nothing: the coarse pass
 // (coarseMinSide), on the plane at twice the first reduction, and the full
-// resolution pass (fullPassWanted). It adds what it found to res, which holds no
-// symbol. ok is false when ctx is done.
+// resolution pass (fullPassWanted). It adds what it found to res, which
+// holds no symbol. ok is false when ctx is done.
 func (d *Detector) rescuePass(ctx context.Context, sc *scene, pass int, polarities []bool, res *Result) (ok bool) {
 	var cr Result // its own Stats: the rescue bound counts this pass only
 	ok, _ = d.coarse.locate(ctx, sc, pass, polarities, &cr)
@@ -155,9 +155,9 @@ const minCountLeftover = 3
 
 // minCountUnexplained is the number of confirming scan lines a finder
 // pattern left outside the single symbol of a first pass needs to call for
-// the equalised pass (lone). Over the 716 corpus images and the 96 images
-// of make bench's four scenarios, 108 read one symbol in the first pass and
-// left patterns confirmed by two lines or more; the equalised pass read
+// the equalised pass (equalisedPassWanted). Over the 716 corpus images and
+// the 96 images of make bench's four scenarios, 108 read one symbol in the
+// first pass and left patterns confirmed by two lines or more; the equalised pass read
 // another code in 4 of them (boofcv-dev bright_spots), each with a pattern
 // confirmed by 6 to 13 lines. Of the other 104, whose patterns are text,
 // data modules and texture, 79 have none confirmed by 5 lines, among them
