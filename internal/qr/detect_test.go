@@ -353,3 +353,34 @@ func TestFullResolutionPass(t *testing.T) {
 		})
 	}
 }
+
+// TestCertainFirst: on a plane of three clean symbols in a row, every
+// symbol is a certain candidate (candidate.certain), read as soon as it is
+// screened, and the cross triples that share a finder pattern with a
+// symbol read are never screened: fewer triples are screened than grouped.
+func TestCertainFirst(t *testing.T) {
+	p := gray.New(900, 300)
+	for i := range p.Pix {
+		p.Pix[i] = 255
+	}
+	for k, text := range []string{"first of three", "second of three", "third of three"} {
+		m := encodeSymbol(t, text, decoder.ErrorCorrectionLevel_M, 2)
+		one := homographyScene(900, 300, len(m), squareQuad(150+300*float64(k), 150, float64(len(m))*5, float64(6*k-6))).render(m)
+		for i := range p.Pix {
+			p.Pix[i] = min(p.Pix[i], one.Pix[i])
+		}
+	}
+	opts := Options{SinglePass: true, NoPairCompletion: true}
+	res := NewDetector(opts).Detect(context.Background(), p)
+	if len(res.Symbols) != 3 {
+		t.Fatalf("%d symbols, want 3; failures %s", len(res.Symbols), fmtFailures(res.Failures))
+	}
+	sc := newScene(p, 1400, new(scratch))
+	fps := findFinders(context.Background(), sc.bitmap(0), false, 400, true)
+	sc.scaleFinders(fps)
+	triples := groupFinderPatterns(fps, max(80, 3*len(fps)))
+	if len(fps) < 9 || res.Stats.Triples >= len(triples) {
+		t.Errorf("%d finder patterns, %d triples grouped, %d screened; want 9 or more patterns and fewer triples screened than grouped", len(fps), len(triples), res.Stats.Triples)
+	}
+	t.Logf("%d finder patterns, %d triples grouped, %d screened", len(fps), len(triples), res.Stats.Triples)
+}

@@ -71,25 +71,27 @@ func decodeFormatWord(w uint32) (formatInfo, bool) {
 // a mirror image. Only the 30 format information modules are read. It
 // returns the copy nearest to a codeword. When strict, it also requires
 // the two copies to agree or one of them to be within 1 bit of a codeword.
-func readFormatBits(dark func(x, y int) bool, n int, transposed, strict bool) (formatInfo, bool) {
+// exact reports that both copies are codewords, the same one.
+func readFormatBits(dark func(x, y int) bool, n int, transposed, strict bool) (fi formatInfo, ok, exact bool) {
 	w1, w2 := formatWords(dark, n, transposed)
 	f1, ok1 := decodeFormatWord(w1)
 	f2, ok2 := decodeFormatWord(w2)
+	agree := ok1 && ok2 && f1.ecBits == f2.ecBits && f1.mask == f2.mask
 	if strict {
 		// Random bits are within 3 of some codeword more than half the
 		// time; within 1, or two agreeing copies, much more rarely.
-		agree := ok1 && ok2 && f1.ecBits == f2.ecBits && f1.mask == f2.mask
 		if !agree && min(f1.dist, f2.dist) > 1 {
-			return formatInfo{}, false
+			return formatInfo{}, false, false
 		}
 	}
+	exact = agree && f1.dist == 0 && f2.dist == 0
 	switch {
 	case ok1 && (!ok2 || f1.dist <= f2.dist):
-		return f1, true
+		return f1, true, exact
 	case ok2:
-		return f2, true
+		return f2, true, exact
 	}
-	return formatInfo{}, false
+	return formatInfo{}, false, false
 }
 
 // formatModules visits the 15 modules of each format information copy of

@@ -134,3 +134,58 @@ func TestWriteFormatVersionBits(t *testing.T) {
 		})
 	}
 }
+
+// TestReadFormatBitsExact checks readFormatBits' exact flag: both copies of
+// the format information read as one codeword, and only then.
+func TestReadFormatBitsExact(t *testing.T) {
+	m := encodeSymbol(t, "copies", decoder.ErrorCorrectionLevel_M, 1)
+	other := encodeSymbol(t, "copies", decoder.ErrorCorrectionLevel_H, 1)
+	n := len(m)
+	// the modules of copy 1 or 2, most significant bit first
+	modules := func(copy int) [][2]int {
+		var out [][2]int
+		formatModules(n, func(c, x, y int) {
+			if c == copy {
+				out = append(out, [2]int{x, y})
+			}
+		})
+		return out
+	}
+	cases := []struct {
+		name      string
+		edit      func(c [][]bool)
+		ok, exact bool
+	}{
+		{"clean", func([][]bool) {}, true, true},
+		{"one bit off in copy 2", func(c [][]bool) {
+			p := modules(2)[4]
+			c[p[1]][p[0]] = !c[p[1]][p[0]]
+		}, true, false},
+		{"two bits off in each copy", func(c [][]bool) {
+			for _, copy := range []int{1, 2} {
+				for _, k := range []int{2, 9} {
+					p := modules(copy)[k]
+					c[p[1]][p[0]] = !c[p[1]][p[0]]
+				}
+			}
+		}, true, false},
+		{"copy 2 of another level", func(c [][]bool) {
+			for _, p := range modules(2) {
+				c[p[1]][p[0]] = other[p[1]][p[0]]
+			}
+		}, true, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := make([][]bool, n)
+			for y := range m {
+				c[y] = append([]bool(nil), m[y]...)
+			}
+			tc.edit(c)
+			_, ok, exact := readFormatBits(func(x, y int) bool { return c[y][x] }, n, false, true)
+			if ok != tc.ok || exact != tc.exact {
+				t.Errorf("ok %v exact %v, want %v %v", ok, exact, tc.ok, tc.exact)
+			}
+		})
+	}
+}

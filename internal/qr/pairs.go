@@ -92,7 +92,8 @@ func (d *Detector) completePairs(ctx context.Context, sc *scene, fps []finderPat
 	split := sort.Search(len(cands), func(i int) bool { return hyps[cands[i].index].score == 0 })
 	pick := func(c *candidate) (skip, stop bool) {
 		found := hyps[c.index].found
-		return onSymbol(res.Symbols, found[0].c) || onSymbol(res.Symbols, found[1].c), false
+		return onSymbol(res.Symbols, found[0].c) || onSymbol(res.Symbols, found[1].c) ||
+			len(res.Symbols) > 0 && looseLookAlike(c), false
 	}
 	d.readInOrder(ctx, s, cands[:split], maxPairFailedGrid, res, pick, nil)
 	var wiped []candidate

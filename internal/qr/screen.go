@@ -20,6 +20,8 @@ type candidate struct {
 	sizes  []int // symbol sides to try, most likely first
 	budget int   // transforms allowed
 	rank   int   // timing pattern agreement in tenths: read high ranks first
+	loose  bool  // passed the loose format screen only (formatReadableLoose)
+	exact  bool  // passed the strict screen with both format copies one codeword
 	index  int   // which of the candidates screened together (screenAll)
 }
 
@@ -35,7 +37,12 @@ func screenCandidate(s sampler, t triple, f finderFrame) (candidate, *candidateE
 	// patterns, where the affine grid is accurate whatever the size error;
 	// a triple whose format information reads in no size is no symbol.
 	for _, n := range c.sizes {
-		if g := fitGrid(s, &c.f, n, false, parallelogram); g != nil && formatReadable(s, g, &c.f) {
+		g := fitGrid(s, &c.f, n, false, parallelogram)
+		if g == nil {
+			continue
+		}
+		if ok, exact := formatReadable(s, g, &c.f); ok {
+			c.exact = exact
 			c.rank = timingRank(s, g, &c.f)
 			if c.rank < 10 && showsAlignment(s, &c.f, c.sizes) {
 				// Alignment patterns where a version 7+ symbol has
@@ -57,7 +64,7 @@ func screenCandidate(s sampler, t triple, f finderFrame) (candidate, *candidateE
 	// loosely through with a small budget.
 	g := fitGrid(s, &c.f, c.sizes[0], false, parallelogram)
 	if g != nil && formatReadableLoose(s, g, &c.f) {
-		c.budget = 2
+		c.budget, c.loose = 2, true
 		c.rank = timingRank(s, g, &c.f)
 		if c.rank < 10 && showsAlignment(s, &c.f, c.sizes) {
 			c.rank = 10
@@ -70,6 +77,14 @@ func screenCandidate(s sampler, t triple, f finderFrame) (candidate, *candidateE
 	}
 	return c, &candidateError{stage: StageFormat, corners: corners, err: fmt.Errorf("qr: screening: %w", ErrFormatInfo)}
 }
+
+// certain reports whether c is all but sure to be a symbol: both copies of
+// its format information read as the same codeword and its timing patterns
+// fully agree (rank 10). Over the 716 corpus images (Detect alone), 712 of
+// 721 such candidates read; the 9 others lay on three images that the
+// classic tier does not read. decodeTriples reads a certain candidate as
+// soon as it is screened.
+func (c *candidate) certain() bool { return c.exact && c.rank == 10 }
 
 // unsupported rejects a screened candidate that claims a symbol of
 // version 7 or more (side 45 and up) with nothing but its format
@@ -128,27 +143,29 @@ func timingAgreement(s sampler, g *grid, f *finderFrame) float64 {
 	return float64(good) / float64(total)
 }
 
-// formatReadable reports whether either copy of the format information,
-// read with one sample per module and the finder patterns' mid level, is
-// within 3 bits of a codeword, in either orientation.
-func formatReadable(s sampler, g *grid, f *finderFrame) bool {
+// formatReadable reports whether the format information, read with one
+// sample per module and the finder patterns' mid level, passes the strict
+// screen of readFormatBits in either orientation (the first that passes
+// decides exact: both copies read as the same codeword).
+func formatReadable(s sampler, g *grid, f *finderFrame) (ok, exact bool) {
 	return screenFormat(s, g, f, true)
 }
 
 // formatReadableLoose is formatReadable accepting any copy within 3 bits.
 func formatReadableLoose(s sampler, g *grid, f *finderFrame) bool {
-	return screenFormat(s, g, f, false)
+	ok, _ := screenFormat(s, g, f, false)
+	return ok
 }
 
-func screenFormat(s sampler, g *grid, f *finderFrame, strict bool) bool {
+func screenFormat(s sampler, g *grid, f *finderFrame, strict bool) (ok, exact bool) {
 	dark := func(x, y int) bool {
 		return f.isDark(s.at(g.toImage(float64(x)+0.5, float64(y)+0.5)))
 	}
-	if _, ok := readFormatBits(dark, g.n, false, strict); ok {
-		return true
+	if _, ok, exact := readFormatBits(dark, g.n, false, strict); ok {
+		return true, exact
 	}
-	_, ok := readFormatBits(dark, g.n, true, strict)
-	return ok
+	_, ok, exact = readFormatBits(dark, g.n, true, strict)
+	return ok, exact
 }
 
 // showsAlignment reports whether alignmentEvidence holds on the
