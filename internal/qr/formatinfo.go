@@ -71,8 +71,8 @@ func decodeFormatWord(w uint32) (formatInfo, bool) {
 // a mirror image. Only the 30 format information modules are read. It
 // returns the copy nearest to a codeword. When strict, it also requires
 // the two copies to agree or one of them to be within 1 bit of a codeword.
-// exact reports that both copies are codewords, the same one.
-func readFormatBits(dark func(x, y int) bool, n int, transposed, strict bool) (fi formatInfo, ok, exact bool) {
+// agreed reports that both copies are within 1 bit of the same codeword.
+func readFormatBits(dark func(x, y int) bool, n int, transposed, strict bool) (fi formatInfo, ok, agreed bool) {
 	w1, w2 := formatWords(dark, n, transposed)
 	f1, ok1 := decodeFormatWord(w1)
 	f2, ok2 := decodeFormatWord(w2)
@@ -84,12 +84,12 @@ func readFormatBits(dark func(x, y int) bool, n int, transposed, strict bool) (f
 			return formatInfo{}, false, false
 		}
 	}
-	exact = agree && f1.dist == 0 && f2.dist == 0
+	agreed = agree && f1.dist <= 1 && f2.dist <= 1
 	switch {
 	case ok1 && (!ok2 || f1.dist <= f2.dist):
-		return f1, true, exact
+		return f1, true, agreed
 	case ok2:
-		return f2, true, exact
+		return f2, true, agreed
 	}
 	return formatInfo{}, false, false
 }

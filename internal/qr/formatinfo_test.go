@@ -135,9 +135,9 @@ func TestWriteFormatVersionBits(t *testing.T) {
 	}
 }
 
-// TestReadFormatBitsExact checks readFormatBits' exact flag: both copies of
-// the format information read as one codeword, and only then.
-func TestReadFormatBitsExact(t *testing.T) {
+// TestReadFormatBitsAgreed checks readFormatBits' agreed flag: both copies
+// of the format information within 1 bit of one codeword, and only then.
+func TestReadFormatBitsAgreed(t *testing.T) {
 	m := encodeSymbol(t, "copies", decoder.ErrorCorrectionLevel_M, 1)
 	other := encodeSymbol(t, "copies", decoder.ErrorCorrectionLevel_H, 1)
 	n := len(m)
@@ -151,24 +151,23 @@ func TestReadFormatBitsExact(t *testing.T) {
 		})
 		return out
 	}
+	// flip inverts module k of copy c for each pair c, k
+	flip := func(m [][]bool, ck ...int) {
+		for i := 0; i < len(ck); i += 2 {
+			p := modules(ck[i])[ck[i+1]]
+			m[p[1]][p[0]] = !m[p[1]][p[0]]
+		}
+	}
 	cases := []struct {
-		name      string
-		edit      func(c [][]bool)
-		ok, exact bool
+		name       string
+		edit       func(c [][]bool)
+		ok, agreed bool
 	}{
 		{"clean", func([][]bool) {}, true, true},
-		{"one bit off in copy 2", func(c [][]bool) {
-			p := modules(2)[4]
-			c[p[1]][p[0]] = !c[p[1]][p[0]]
-		}, true, false},
-		{"two bits off in each copy", func(c [][]bool) {
-			for _, copy := range []int{1, 2} {
-				for _, k := range []int{2, 9} {
-					p := modules(copy)[k]
-					c[p[1]][p[0]] = !c[p[1]][p[0]]
-				}
-			}
-		}, true, false},
+		{"one bit off in copy 2", func(c [][]bool) { flip(c, 2, 4) }, true, true},
+		{"one bit off in each copy", func(c [][]bool) { flip(c, 1, 3, 2, 11) }, true, true},
+		{"two bits off in copy 1", func(c [][]bool) { flip(c, 1, 2, 1, 9) }, true, false},
+		{"two bits off in each copy", func(c [][]bool) { flip(c, 1, 2, 1, 9, 2, 2, 2, 9) }, true, false},
 		{"copy 2 of another level", func(c [][]bool) {
 			for _, p := range modules(2) {
 				c[p[1]][p[0]] = other[p[1]][p[0]]
@@ -182,9 +181,9 @@ func TestReadFormatBitsExact(t *testing.T) {
 				c[y] = append([]bool(nil), m[y]...)
 			}
 			tc.edit(c)
-			_, ok, exact := readFormatBits(func(x, y int) bool { return c[y][x] }, n, false, true)
-			if ok != tc.ok || exact != tc.exact {
-				t.Errorf("ok %v exact %v, want %v %v", ok, exact, tc.ok, tc.exact)
+			_, ok, agreed := readFormatBits(func(x, y int) bool { return c[y][x] }, n, false, true)
+			if ok != tc.ok || agreed != tc.agreed {
+				t.Errorf("ok %v agreed %v, want %v %v", ok, agreed, tc.ok, tc.agreed)
 			}
 		})
 	}

@@ -36,9 +36,10 @@ import (
 // alternate. Reading triples in order of timing agreement decodes the true
 // symbols first, and their finder patterns are then skipped by the cross
 // triples. A certain candidate (both format copies one codeword, timing
-// patterns in full agreement) is read as soon as it is screened, and the
-// triples that share a finder pattern with a symbol read are not screened
-// at all: on a photo of three symbols most triples are such crosses.
+// patterns in full agreement: candidate.certain) is read as soon as it is
+// screened, and the triples that share a finder pattern with a symbol read
+// are not screened at all: on a photo of three symbols most triples are
+// such crosses.
 func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPattern, inv bool, res *Result) {
 	// Finder patterns of symbols decoded by an earlier pass are dropped,
 	// and so are those confirmed by a single scan line: once the image has
@@ -88,6 +89,7 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 		if len(res.Symbols) == 0 {
 			return false, false
 		}
+		budgetAfterRead(c)
 		return c.rank < minRankAfterRead || looseLookAlike(c) || inData(res.Symbols, fps[t.tl]) &&
 			inData(res.Symbols, fps[t.tr]) && inData(res.Symbols, fps[t.bl]), false
 	}
@@ -150,6 +152,27 @@ const minCountAfterRead = 2
 // symbol).
 func looseLookAlike(c *candidate) bool { return c.loose && c.rank < 10 }
 
+// afterReadBudget is the transform budget of a triple read after a symbol
+// of the image whose timing patterns do not fully agree (rank under 10):
+// such triples are mostly look-alikes, whose every grid guess fails (on
+// boofcv-dev rotations/image035, after its three symbols, five triples of
+// rank 8 spent 6 transforms each). Over the 716 corpus images (Detect
+// alone) 98 such triples spent 498 failed grids for 3 reads with the full
+// budget; with this one, 108 triples (fewer stop the pass) spent 218, for
+// the same reads, which came from a triple's first grids or from its
+// near-grid rescue, beyond the budget. Completed pairs keep their budget:
+// one of theirs read at its third grid (boofcv-dev blurred/image027).
+const afterReadBudget = 2
+
+// budgetAfterRead lowers the budget of c, a triple about to be read after
+// a symbol of the image, to afterReadBudget when its timing patterns do
+// not fully agree.
+func budgetAfterRead(c *candidate) {
+	if c.rank < 10 {
+		c.budget = min(c.budget, afterReadBudget)
+	}
+}
+
 // minRankAfterRead is the timing rank (tenths) a candidate needs to be read
 // once the image has yielded a symbol.
 const minRankAfterRead = 6
@@ -183,8 +206,9 @@ func screenAll(ctx context.Context, s sampler, n int, frame func(i int) (triple,
 // readInOrder reads the ranked candidates cands in order while fewer than
 // maxFailed grids have failed since the call and ctx is not done. pick is
 // asked first about each candidate: skip passes it over, stop ends the
-// loop. Each symbol read is added to res unless it is a duplicate, and
-// done learns each candidate's outcome (cerr nil on a read).
+// loop; it may lower the candidate's budget. Each symbol read is added to
+// res unless it is a duplicate, and done learns each candidate's outcome
+// (cerr nil on a read).
 func (d *Detector) readInOrder(ctx context.Context, s sampler, cands []candidate, maxFailed int, res *Result, pick func(*candidate) (skip, stop bool), done func(c *candidate, cerr *candidateError)) {
 	failed0 := res.Stats.FailedGrids
 	for i := range cands {
