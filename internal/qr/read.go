@@ -70,6 +70,12 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 		}
 	}
 	used := make([]bool, len(fps))
+	// weak reports whether one of t's patterns was confirmed by a single
+	// scan line: text and texture once the image has yielded a symbol, as
+	// in the passes after a read (above).
+	weak := func(t triple) bool {
+		return min(fps[t.tl].count, fps[t.tr].count, fps[t.bl].count) < minCountAfterRead
+	}
 	misses := 0 // candidates failed since the last symbol read
 	pick := func(c *candidate) (skip, stop bool) {
 		// Candidates are read best rank first, so once a symbol has been
@@ -90,7 +96,7 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 			return false, false
 		}
 		budgetAfterRead(c)
-		return c.rank < minRankAfterRead || looseLookAlike(c) || inData(res.Symbols, fps[t.tl]) &&
+		return weak(t) || c.rank < minRankAfterRead || looseLookAlike(c) || inData(res.Symbols, fps[t.tl]) &&
 			inData(res.Symbols, fps[t.tr]) && inData(res.Symbols, fps[t.bl]), false
 	}
 	done := func(c *candidate, cerr *candidateError) {
@@ -110,6 +116,9 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 			return
 		}
 		if used[t.tl] || used[t.tr] || used[t.bl] {
+			continue
+		}
+		if len(res.Symbols) > 0 && weak(t) {
 			continue
 		}
 		res.Stats.Triples++
