@@ -10,17 +10,21 @@ import (
 )
 
 // TestGridGuesses checks the ladder's order and its rules: the alignment
-// methods only from side 25, a side's grids in gridLadder's order, and
-// more ending the sequence before the next fit.
+// methods only from side 25, cornerStart only for a certain candidate, a
+// side's grids in gridLadder's order, and more ending the sequence before
+// the next fit.
 func TestGridGuesses(t *testing.T) {
 	cases := []struct {
 		name    string
 		version int
 		sizes   []int
+		start   bool         // a certain candidate: cornerStart before cornerByPhase
 		want    []gridMethod // methods yielded, in order, for the first side
 	}{
-		{"version 1: no alignment pattern", 1, []int{21}, []gridMethod{cornerByPhase, parallelogram}},
-		{"version 2", 2, []int{25}, []gridMethod{alignNear, alignWide, cornerByPhase, parallelogram}},
+		{"version 1: no alignment pattern", 1, []int{21}, false, []gridMethod{cornerByPhase, parallelogram}},
+		{"version 2", 2, []int{25}, false, []gridMethod{alignNear, alignWide, cornerByPhase, parallelogram}},
+		{"version 1, certain", 1, []int{21}, true, []gridMethod{cornerStart, cornerByPhase, parallelogram}},
+		{"version 2, certain", 2, []int{25}, true, []gridMethod{alignNear, alignWide, cornerStart, cornerByPhase, parallelogram}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -31,7 +35,7 @@ func TestGridGuesses(t *testing.T) {
 			nf := float64(n)
 			f := newFinderFrame(s, sceneFinder(sc, 3.5, 3.5), sceneFinder(sc, nf-3.5, 3.5), sceneFinder(sc, 3.5, nf-3.5), false)
 			var got []gridMethod
-			for gg := range gridGuesses(s, &f, tc.sizes, true, func() bool { return true }) {
+			for gg := range gridGuesses(s, &f, tc.sizes, true, tc.start, func() bool { return true }) {
 				if gg.g == nil {
 					t.Fatalf("side %d not fitted by %v", gg.n, gg.method)
 				}
@@ -52,7 +56,7 @@ func TestGridGuesses(t *testing.T) {
 			calls := 0
 			once := func() bool { calls++; return calls == 1 }
 			k := 0
-			for range gridGuesses(s, &f, tc.sizes, true, once) {
+			for range gridGuesses(s, &f, tc.sizes, true, tc.start, once) {
 				k++
 			}
 			if k != 1 {

@@ -56,6 +56,10 @@ const (
 	// with the module edges (searchCorner): version 1, which has no
 	// alignment pattern, damaged alignment patterns, strong perspective.
 	cornerByPhase
+	// cornerStart is cornerByPhase's starting grid, without its search:
+	// the parallelogram, or the finder patterns' own perspective
+	// (projectiveGuess) when that matches the function patterns better.
+	cornerStart
 )
 
 // String returns the method's name, for test and debug output.
@@ -69,6 +73,8 @@ func (m gridMethod) String() string {
 		return "parallelogram"
 	case cornerByPhase:
 		return "cornerByPhase"
+	case cornerStart:
+		return "cornerStart"
 	}
 	return "gridMethod(?)"
 }
@@ -92,8 +98,8 @@ func fitGrid(s sampler, f *finderFrame, n int, local bool, m gridMethod) *grid {
 		return nil
 	}
 	g := &grid{n: n, global: affine}
-	if m == cornerByPhase {
-		return fitCornerByPhase(s, f, g, src, br, local)
+	if m == cornerByPhase || m == cornerStart {
+		return fitCornerByPhase(s, f, g, src, br, local, m == cornerByPhase)
 	}
 	if n < 25 {
 		return g
@@ -135,8 +141,9 @@ func fitGrid(s sampler, f *finderFrame, n int, local bool, m gridMethod) *grid {
 
 // fitCornerByPhase is fitGrid's cornerByPhase method on the affine grid g
 // (src: the module positions of the finder centres and the fourth point,
-// br: the parallelogram's fourth point in the image).
-func fitCornerByPhase(s sampler, f *finderFrame, g *grid, src geom.Quad, br geom.Point, local bool) *grid {
+// br: the parallelogram's fourth point in the image); without search, its
+// cornerStart method: the grid the search would start from.
+func fitCornerByPhase(s sampler, f *finderFrame, g *grid, src geom.Quad, br geom.Point, local, search bool) *grid {
 	n, affine := g.n, g.global
 	// The parallelogram is close to the symbol near the three finder
 	// patterns whatever the perspective: a triple whose finder and
@@ -160,7 +167,10 @@ func fitCornerByPhase(s sampler, f *finderFrame, g *grid, src geom.Quad, br geom
 	if agree < 0.62 {
 		return nil
 	}
-	g.global = searchCorner(s, f, n, h0)
+	g.global = h0
+	if search {
+		g.global = searchCorner(s, f, n, h0)
+	}
 	if n >= 45 && local {
 		refineLocal(s, g, f, math.Abs(f.light-f.dark))
 	}
