@@ -198,3 +198,14 @@ func TestSamplerNaN(t *testing.T) {
 		}
 	}
 }
+
+// TestAbsDiff checks the branch-free absDiff on every pair of bytes.
+func TestAbsDiff(t *testing.T) {
+	for a := 0; a < 256; a++ {
+		for b := 0; b < 256; b++ {
+			if got, want := absDiff(byte(a), byte(b)), byte(max(a-b, b-a)); got != want {
+				t.Fatalf("absDiff(%d, %d) = %d, want %d", a, b, got, want)
+			}
+		}
+	}
+}
