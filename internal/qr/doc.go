@@ -40,10 +40,12 @@
 //     blurred, stained or wiped, the third predicted and placed by a finder
 //     template, read under failed-grid budgets of their own.
 //  5. screen.go: each candidate's format information (7.9) read on the
-//     affine grid near the finder patterns; the survivors are ranked by
-//     timing pattern agreement (6.3.5), alignment evidence for versions 7+
-//     and agreeing version information, and read best first; one that
-//     claims version 7+ with none of these three is refused.
+//     affine grid near the finder patterns; a certain one (both copies one
+//     codeword, timing patterns in full agreement) is read at once, the
+//     other survivors are ranked by timing pattern agreement (6.3.5),
+//     alignment evidence for versions 7+ and agreeing version information,
+//     and read best first; one that claims version 7+ with none of these
+//     three is refused.
 //  6. size.go, version.go: the sides to try, from finder spacing with module
 //     sizes measured along the lines joining the patterns, both timing
 //     patterns' module counts and the version information (7.10), read in
@@ -51,7 +53,8 @@
 //  7. transform.go: the global homography of each side by each method of
 //     the grid ladder (read.go's gridLadder): the bottom-right alignment
 //     pattern (6.3.6) near its prediction or searched wide, the fourth
-//     corner placed where the grid is most in phase with the module edges,
+//     corner placed where the grid is most in phase with the module edges
+//     (for a certain candidate, the grid that search starts from first),
 //     or the parallelogram.
 //  8. alignment.go: for versions 7+, every alignment pattern located in a
 //     walk outward from the finder patterns (Annex E) and one homography
@@ -74,7 +77,9 @@
 // and a finer one when small symbols were read at a coarse scale) for each
 // polarity Options.Polarity searches. After a read, triples whose three finder
 // patterns lie on a symbol read, at its module size, are not read (data
-// modules).
+// modules), nor are those with a pattern confirmed by one scan line or
+// that passed only the loose format screen without full timing agreement,
+// and the others of imperfect timing agreement get two grids.
 //
 // # Decoding from a quad (Detector.DecodeQuad, quad.go)
 //
