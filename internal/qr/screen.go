@@ -22,7 +22,7 @@ type candidate struct {
 	rank   int   // timing pattern agreement in tenths: read high ranks first
 	loose  bool  // passed the loose format screen only (formatReadableLoose)
 	agreed bool  // passed the strict screen with both format copies one codeword (within 1 bit each)
-	index  int   // which of the candidates screened together (screenAll)
+	index  int   // its position among the triples or hypotheses screened together
 }
 
 // screenCandidate estimates the symbol sizes of a triple and screens it by
