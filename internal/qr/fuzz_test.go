@@ -192,7 +192,7 @@ func TestDecodeQuadSeed(t *testing.T) {
 // fitInput is FuzzFitGridLocal's input layout: the three finder centres
 // (bytes 0–5, one byte a coordinate in pixels of the 150×150 scene), the
 // module size (byte 6: 1 + b/32 pixels) and byte 7: bit 0 the polarity,
-// bits 1–2 the grid method (gridLadder), bits 3–4 the version (7–10).
+// b>>1 modulo len(gridLadder) the grid method, bits 3–4 the version (7–10).
 const fitInputLen = 8
 
 // FuzzFitGridLocal fits one grid per input, by any method and with local
