@@ -121,14 +121,10 @@ func (d *Detector) decodeTriples(ctx context.Context, sc *scene, fps []finderPat
 		if len(res.Symbols) > 0 && weak(t) {
 			continue
 		}
-		res.Stats.Triples++
-		c, cerr := screenCandidate(s, t, newFinderFrame(s, fps[t.tl], fps[t.tr], fps[t.bl], inv))
-		if cerr != nil {
-			fail(cerr)
+		c, ok := screenCounted(s, i, t, newFinderFrame(s, fps[t.tl], fps[t.tr], fps[t.bl], inv), &res.Stats, fail)
+		if !ok {
 			continue
 		}
-		res.Stats.Screened++
-		c.index = i
 		if c.certain() {
 			d.readInOrder(ctx, s, []candidate{c}, left(), res, pick, done)
 			continue
@@ -187,29 +183,36 @@ func budgetAfterRead(c *candidate) {
 const minRankAfterRead = 6
 
 // screenAll screens the candidates frame(0), …, frame(n−1) in turn
-// (screenCandidate), counting them in st, and returns those that pass
-// (candidate.index: i);
-// each failure goes to fail when it is not nil. ok is false when ctx was
+// (screenCounted) and returns those that pass. ok is false when ctx was
 // done before all were screened.
 func screenAll(ctx context.Context, s sampler, n int, frame func(i int) (triple, finderFrame), st *Stats, fail func(*candidateError)) (cands []candidate, ok bool) {
 	for i := 0; i < n; i++ {
 		if ctx.Err() != nil {
 			return nil, false
 		}
-		st.Triples++
 		t, f := frame(i)
-		c, cerr := screenCandidate(s, t, f)
-		if cerr != nil {
-			if fail != nil {
-				fail(cerr)
-			}
-			continue
+		if c, ok := screenCounted(s, i, t, f, st, fail); ok {
+			cands = append(cands, c)
 		}
-		st.Screened++
-		c.index = i
-		cands = append(cands, c)
 	}
 	return cands, true
+}
+
+// screenCounted screens candidate i, the triple t with frame f
+// (screenCandidate), and counts it in st: ok when it passes, with
+// candidate.index i; a failure goes to fail when it is not nil.
+func screenCounted(s sampler, i int, t triple, f finderFrame, st *Stats, fail func(*candidateError)) (c candidate, ok bool) {
+	st.Triples++
+	c, cerr := screenCandidate(s, t, f)
+	if cerr != nil {
+		if fail != nil {
+			fail(cerr)
+		}
+		return c, false
+	}
+	st.Screened++
+	c.index = i
+	return c, true
 }
 
 // readInOrder reads the ranked candidates cands in order while fewer than
