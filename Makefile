@@ -66,6 +66,7 @@ FUZZMINIMIZETIME ?= 1000x
 FUZZ_TARGETS ?= \
 	./internal/imgio:FuzzDecode \
 	./internal/imgio:FuzzDecodePages \
+	./internal/imgio:FuzzPNGLuma \
 	./internal/jpegluma:FuzzDecode \
 	./internal/neural:FuzzLoad \
 	./internal/gray:FuzzOps \

@@ -3,6 +3,7 @@ module github.com/qrcascade/qrcascade
 go 1.26.0
 
 require (
+	github.com/klauspost/compress v1.20.1
 	github.com/klippa-app/go-pdfium v1.21.4
 	github.com/makiuchi-d/gozxing v0.1.1
 	github.com/prometheus/client_golang v1.25.0

@@ -2,6 +2,7 @@ package imgio
 
 import (
 	"image"
+	"image/color"
 
 	"github.com/qrcascade/qrcascade/internal/gray"
 )
@@ -211,9 +212,10 @@ func fromRGBA(m *image.RGBA) *gray.Plane {
 	return p
 }
 
-func fromPaletted(m *image.Paletted) *gray.Plane {
-	var lut [256]byte // entries beyond the palette stay 0: black
-	for i, c := range m.Palette {
+// paletteLUT returns the gray level of each index of pal, composited over
+// white; indices beyond the palette map to 0, black.
+func paletteLUT(pal color.Palette) (lut [256]byte) {
+	for i, c := range pal {
 		if i == len(lut) {
 			break
 		}
@@ -223,6 +225,11 @@ func fromPaletted(m *image.Paletted) *gray.Plane {
 		r, g, b, a := c.RGBA()
 		lut[i] = premul16(r, g, b, a)
 	}
+	return lut
+}
+
+func fromPaletted(m *image.Paletted) *gray.Plane {
+	lut := paletteLUT(m.Palette)
 	b := m.Rect
 	p := gray.New(b.Dx(), b.Dy())
 	for y := 0; y < p.H; y++ {

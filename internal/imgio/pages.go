@@ -62,15 +62,15 @@ func DecodePagesFormat(data []byte, format string, lim Limits, fn func(page int,
 }
 
 // DecodePagesInto is DecodePagesFormat with buf lent for the pixels of a
-// JPEG file's plane (nil: none). The luma decoder writes into buf.Pix when
+// JPEG or PNG file's plane (nil: none). The decoder writes into buf.Pix when
 // its capacity suffices and replaces buf.Pix with a bigger buffer when it
 // does not, so a caller reading many images keeps one buffer per reader
 // instead of allocating, clearing and faulting in a fresh one per image
 // (12 MB for a 12 MP photo). The plane given to fn may then share buf's
 // memory (a JPEG with an Exif orientation is turned into a new plane): fn
 // must be done with it when it returns, and buf must not be lent to
-// another call while this one runs. Other formats and pages leave buf
-// alone.
+// another call while this one runs. A PNG left to image/png, other
+// formats and pages leave buf alone.
 func DecodePagesInto(data []byte, format string, lim Limits, buf *gray.Plane, fn func(page int, p *gray.Plane) error) (Info, error) {
 	if err := lim.checkBytes(data); err != nil {
 		return Info{}, err

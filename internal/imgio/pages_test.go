@@ -351,10 +351,11 @@ func TestDecodePagesFormat(t *testing.T) {
 
 // TestDecodePagesInto: a buffer lent to DecodePagesInto, dirty from the
 // files decoded into it before, gives every file the plane DecodePages
-// gives it; a JPEG's plane is decoded into the buffer's memory (an
-// Exif-turned one is a new plane turned from it), a bigger JPEG grows the
-// buffer, and other formats leave it alone.
+// gives it; a JPEG's or PNG's plane is decoded into the buffer's memory
+// (an Exif-turned one is a new plane turned from it), a bigger JPEG grows
+// the buffer, and other formats leave it alone.
 func TestDecodePagesInto(t *testing.T) {
+	lends := func(format string) bool { return format == FormatJPEG || format == FormatPNG }
 	files := sampleFiles(t)
 	files = append(files,
 		sample{"jpeg-big", FormatJPEG, encodeJPEG(t, patternNRGBA(120, 90, true), 85)},
@@ -371,8 +372,8 @@ func TestDecodePagesInto(t *testing.T) {
 				c := *p
 				c.Pix = append([]byte(nil), p.Pix...) // buf is lent again by the next file
 				got = append(got, &c)
-				if s.format == FormatJPEG && wantInfo.Orientation < 2 && &p.Pix[0] != &buf.Pix[0] {
-					t.Errorf("the JPEG plane is not in the lent buffer")
+				if lends(s.format) && wantInfo.Orientation < 2 && &p.Pix[0] != &buf.Pix[0] {
+					t.Errorf("the %s plane is not in the lent buffer", s.format)
 				}
 				return nil
 			})
@@ -384,7 +385,7 @@ func TestDecodePagesInto(t *testing.T) {
 					t.Errorf("page %d differs by %d at (%d,%d)", i, d, x, y)
 				}
 			}
-			if s.format != FormatJPEG && (cap(buf.Pix) != len(before) || &buf.Pix[:1][0] != &before[0]) {
+			if !lends(s.format) && (cap(buf.Pix) != len(before) || &buf.Pix[:1][0] != &before[0]) {
 				t.Errorf("a %s file changed the lent buffer", s.format)
 			}
 		})
