@@ -194,11 +194,10 @@ func decodeCost(data []byte, format string, cfg image.Config, fallback bool) int
 		}
 		// image/png keeps the current and the previous row, at most 8
 		// bytes a pixel: nothing for a photo, 100 MB for a 50 MP line.
-		// decodePNGLuma, tried first, needs the plane, two rows and a
-		// copy of the IDAT data when it spans several chunks (no bigger
-		// than the file, which MaxBytes bounds): within this estimate
-		// but for that copy, and the estimate is image/png's, which runs
-		// when decodePNGLuma leaves a file to it.
+		// decodePNGLuma, tried first, needs the plane, two rows, its
+		// inflater and a 32 KB buffer: within this estimate, which is
+		// image/png's, the decoder that runs when decodePNGLuma leaves
+		// a file to it.
 		return px*(per+out) + 2*(int64(cfg.Width)*8+1)
 	case FormatTIFF:
 		// A strip's decompressed bytes are read whole into a buffer that

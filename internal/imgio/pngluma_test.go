@@ -312,6 +312,7 @@ func TestPNGLumaFallback(t *testing.T) {
 		{"no IEND", good[:idatEnd]},
 		{"bad filter type", writePNGWith(t, base, func(raw []byte) { raw[0] = 9 })},
 		{"trailing data in IDAT", writePNGWith(t, base, nil, 0x00, 0x01)},
+		{"trailing data in split IDAT", writePNGWith(t, pngSpec{w: 21, h: 9, depth: 8, ct: pngGray, filter: -1, idatSplit: 10, seed: 3}, nil, 0x00)},
 		{"too little data", writePNGWith(t, base, func(raw []byte) {}, -1)},
 		{"palette without PLTE", writePNG(t, pngSpec{w: 8, h: 4, depth: 8, ct: pngPalette, seed: 1})},
 		{"PLTE on gray", writePNG(t, pngSpec{w: 8, h: 4, depth: 8, ct: pngGray, plte: 4, seed: 1})},
@@ -373,7 +374,15 @@ func writePNGWith(t testing.TB, s pngSpec, edit func(raw []byte), extra ...int) 
 	binary.BigEndian.PutUint32(ihdr[4:], uint32(s.h))
 	ihdr[8], ihdr[9] = byte(s.depth), s.ct
 	out = chunk(out, "IHDR", ihdr[:])
-	out = chunk(out, "IDAT", z.Bytes())
+	zb := z.Bytes()
+	for len(zb) > 0 {
+		n := len(zb)
+		if s.idatSplit > 0 {
+			n = min(n, s.idatSplit)
+		}
+		out = chunk(out, "IDAT", zb[:n])
+		zb = zb[n:]
+	}
 	return chunk(out, "IEND", nil)
 }
 
