@@ -5,12 +5,14 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"github.com/klauspost/compress/flate"
-	"github.com/klauspost/compress/zlib"
 	"hash/crc32"
 	"image/color"
 	"io"
+	"math/bits"
 	"sync"
+
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/zlib"
 
 	"github.com/qrcascade/qrcascade/internal/gray"
 )
@@ -303,9 +305,9 @@ func decodePNGLuma(data []byte, dst *gray.Plane) (*gray.Plane, error) {
 	}
 	p.W, p.H, p.Stride, p.Pix = l.w, l.h, l.w, p.Pix[:n]
 
-	bits := l.bitsPerPixel()
-	rowBytes := (l.w*bits + 7) / 8
-	bpp := max(1, bits/8)
+	pixBits := l.bitsPerPixel()
+	rowBytes := (l.w*pixBits + 7) / 8
+	bpp := max(1, pixBits/8)
 	rows := make([]byte, 2*(1+rowBytes))
 	cur, prev := rows[:1+rowBytes], rows[1+rowBytes:]
 	var lut [256]byte
@@ -421,11 +423,9 @@ func paethPixels(cur, prev []byte, bpp int) {
 
 // absInt is |x| without a branch.
 func absInt(x int) int {
-	m := x >> (strconvIntSize - 1)
+	m := x >> (bits.UintSize - 1)
 	return (x ^ m) - m
 }
-
-const strconvIntSize = 32 << (^uint(0) >> 63) // bits of an int
 
 // lumaRow reduces one unfiltered row of l's samples to gray, as toGray
 // reduces the image image/png returns for it.
