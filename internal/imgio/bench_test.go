@@ -8,8 +8,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/qrcascade/qrcascade/internal/gray"
@@ -247,19 +245,12 @@ func BenchmarkDecodePNG(b *testing.B) {
 // image/png and toGray ("stdlib"). It is skipped when the corpus is absent.
 func BenchmarkCorpusPNG(b *testing.B) {
 	var files [][]byte
-	root := corpusDir(b)
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".png") {
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			files = append(files, data)
+	for _, path := range corpusPNGs(b) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			b.Fatal(err)
 		}
-		return err
-	})
-	if err != nil {
-		b.Fatal(err)
+		files = append(files, data)
 	}
 	b.Logf("%d PNG files", len(files))
 	b.Run("luma", func(b *testing.B) {

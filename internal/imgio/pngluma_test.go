@@ -127,11 +127,29 @@ func writePNG(t testing.TB, s pngSpec) []byte {
 		raw.Write(filterRow(ft, row, prev, bpp))
 		prev = row
 	}
+	var pal []byte
+	if s.plte > 0 {
+		pal = make([]byte, 3*s.plte)
+		for i := range pal {
+			pal[i] = byte(rng.IntN(256))
+		}
+	}
+	return pngFile(s, pal, deflate(raw.Bytes()))
+}
+
+// deflate is raw as a zlib stream.
+func deflate(raw []byte) []byte {
 	var z bytes.Buffer
 	zw := zlib.NewWriter(&z)
-	zw.Write(raw.Bytes())
+	zw.Write(raw)
 	zw.Close()
+	return z.Bytes()
+}
 
+// pngFile lays out a PNG file: IHDR after s, an ancillary chunk to skip,
+// PLTE when pal is not nil, s.trns, the zlib stream z in IDAT chunks of
+// s.idatSplit bytes (one when 0), IEND.
+func pngFile(s pngSpec, pal, z []byte) []byte {
 	out := []byte(pngSignature)
 	var ihdr [13]byte
 	binary.BigEndian.PutUint32(ihdr[0:], uint32(s.w))
@@ -139,24 +157,19 @@ func writePNG(t testing.TB, s pngSpec) []byte {
 	ihdr[8], ihdr[9], ihdr[12] = byte(s.depth), s.ct, s.interlace
 	out = chunk(out, "IHDR", ihdr[:])
 	out = chunk(out, "tEXt", []byte("Comment\x00ignored"))
-	if s.plte > 0 {
-		pal := make([]byte, 3*s.plte)
-		for i := range pal {
-			pal[i] = byte(rng.IntN(256))
-		}
+	if pal != nil {
 		out = chunk(out, "PLTE", pal)
 	}
 	if s.trns != nil {
 		out = chunk(out, "tRNS", s.trns)
 	}
-	data := z.Bytes()
-	for len(data) > 0 {
-		n := len(data)
+	for len(z) > 0 {
+		n := len(z)
 		if s.idatSplit > 0 {
 			n = min(n, s.idatSplit)
 		}
-		out = chunk(out, "IDAT", data[:n])
-		data = data[n:]
+		out = chunk(out, "IDAT", z[:n])
+		z = z[n:]
 	}
 	return chunk(out, "IEND", nil)
 }
@@ -361,48 +374,18 @@ func writePNGWith(t testing.TB, s pngSpec, edit func(raw []byte), extra ...int) 
 		b = b[:len(b)-(len(b)/s.h)]
 		extra = nil
 	}
-	var z bytes.Buffer
-	zw := zlib.NewWriter(&z)
-	zw.Write(b)
-	zw.Close()
+	z := deflate(b)
 	for _, e := range extra {
-		z.WriteByte(byte(e))
+		z = append(z, byte(e))
 	}
-	out := []byte(pngSignature)
-	var ihdr [13]byte
-	binary.BigEndian.PutUint32(ihdr[0:], uint32(s.w))
-	binary.BigEndian.PutUint32(ihdr[4:], uint32(s.h))
-	ihdr[8], ihdr[9] = byte(s.depth), s.ct
-	out = chunk(out, "IHDR", ihdr[:])
-	zb := z.Bytes()
-	for len(zb) > 0 {
-		n := len(zb)
-		if s.idatSplit > 0 {
-			n = min(n, s.idatSplit)
-		}
-		out = chunk(out, "IDAT", zb[:n])
-		zb = zb[n:]
-	}
-	return chunk(out, "IEND", nil)
+	return pngFile(s, nil, z)
 }
 
 // TestCorpusPNG decodes every PNG of the shared corpus with decodePNGLuma
 // and image/png: the same plane, or a file left to image/png.
 func TestCorpusPNG(t *testing.T) {
 	root := corpusDir(t)
-	var files []string
-	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".png") {
-			files = append(files, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Skip("no .png files in the corpus")
-	}
+	files := corpusPNGs(t)
 	var handled, left int
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -429,6 +412,25 @@ func TestCorpusPNG(t *testing.T) {
 	if handled == 0 {
 		t.Error("no corpus PNG decoded by decodePNGLuma")
 	}
+}
+
+// corpusPNGs lists the PNG files of the shared corpus; it skips the test
+// or benchmark when there are none.
+func corpusPNGs(tb testing.TB) []string {
+	var files []string
+	err := filepath.WalkDir(corpusDir(tb), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".png") {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(files) == 0 {
+		tb.Skip("no .png files in the corpus")
+	}
+	return files
 }
 
 // FuzzPNGLuma compares decodePNGLuma with image/png on any input:
