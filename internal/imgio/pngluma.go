@@ -83,6 +83,7 @@ func pngChunks(data []byte) (l pngLayout, ok bool) {
 		seenIDAT
 	)
 	stage := start
+	prevIDAT := false // the chunk before this one was IDAT
 	for p := len(pngSignature); ; {
 		if len(data)-p < 12 {
 			return l, false
@@ -96,7 +97,8 @@ func pngChunks(data []byte) (l pngLayout, ok bool) {
 		if crc32.ChecksumIEEE(data[p+4:p+8+int(n)]) != binary.BigEndian.Uint32(data[p+8+int(n):]) {
 			return l, false
 		}
-		next := p + 12 + int(n)
+		p += 12 + int(n)
+		isIDAT := typ == "IDAT"
 		switch typ {
 		case "IHDR":
 			if stage != start || !l.header(body) {
@@ -117,25 +119,11 @@ func pngChunks(data []byte) (l pngLayout, ok bool) {
 			l.trns(body)
 			stage = seenTRNS
 		case "IDAT":
-			if stage < seenIHDR || stage >= seenIDAT || stage == seenIHDR && l.ct == pngPalette {
+			// the image data: IDAT chunks one after the other
+			if stage < seenIHDR || stage == seenIDAT && !prevIDAT || stage == seenIHDR && l.ct == pngPalette {
 				return l, false
 			}
-			// this and the IDAT chunks right after it: the image data
-			for {
-				l.idat = append(l.idat, body)
-				if len(data)-next < 12 || string(data[next+4:next+8]) != "IDAT" {
-					break
-				}
-				m := binary.BigEndian.Uint32(data[next:])
-				if m > 0x7fffffff || int64(m) > int64(len(data)-next-12) {
-					return l, false
-				}
-				body = data[next+8 : next+8+int(m)]
-				if crc32.ChecksumIEEE(data[next+4:next+8+int(m)]) != binary.BigEndian.Uint32(data[next+8+int(m):]) {
-					return l, false
-				}
-				next += 12 + int(m)
-			}
+			l.idat = append(l.idat, body)
 			stage = seenIDAT
 		case "IEND":
 			if stage != seenIDAT || n != 0 {
@@ -143,7 +131,7 @@ func pngChunks(data []byte) (l pngLayout, ok bool) {
 			}
 			return l, true
 		}
-		p = next
+		prevIDAT = isIDAT
 	}
 }
 

@@ -327,6 +327,19 @@ func TestPNGLumaFallback(t *testing.T) {
 		{"trailing data in IDAT", writePNGWith(t, base, nil, 0x00, 0x01)},
 		{"trailing data in split IDAT", writePNGWith(t, pngSpec{w: 21, h: 9, depth: 8, ct: pngGray, filter: -1, idatSplit: 10, seed: 3}, nil, 0x00)},
 		{"too little data", writePNGWith(t, base, func(raw []byte) {}, -1)},
+		{"IDAT chunks apart", func() []byte {
+			// a good file's zlib stream in two IDAT chunks with a tEXt
+			// chunk between them
+			s := pngSpec{w: 21, h: 9, depth: 8, ct: pngGray, filter: -1, seed: 3}
+			l, _ := pngChunks(writePNG(t, s))
+			z := bytes.Join(l.idat, nil)
+			half := len(z) / 2
+			out := pngFile(pngSpec{w: s.w, h: s.h, depth: s.depth, ct: s.ct}, nil, z[:half])
+			out = out[:len(out)-12] // IEND off
+			out = chunk(out, "tEXt", []byte("a\x00b"))
+			out = chunk(out, "IDAT", z[half:])
+			return chunk(out, "IEND", nil)
+		}()},
 		{"palette without PLTE", writePNG(t, pngSpec{w: 8, h: 4, depth: 8, ct: pngPalette, seed: 1})},
 		{"PLTE on gray", writePNG(t, pngSpec{w: 8, h: 4, depth: 8, ct: pngGray, plte: 4, seed: 1})},
 		{"not a PNG", []byte("GIF89a")},
