@@ -325,8 +325,8 @@ func (d *decoder) lumaBlock(c *scanComp, pred *int32, bx, by int) error {
 				acc <<= l
 				n -= l
 				// k ≤ 63 here; the masks say so to the compiler, which
-				// then drops the two bounds checks of the store
-				// (about 2 % of a 12 MP photo's decode)
+				// then drops the store's bounds checks (about 2 % of a
+				// 12 MP photo's decode)
 				b[unzig[k&63]&63] = (int32(e) >> eValShift) * q[k&63]
 				last = k
 				continue
