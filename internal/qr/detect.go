@@ -157,12 +157,13 @@ const minCountLeftover = 3
 // pattern left outside the single symbol of a first pass needs to call for
 // the equalised pass (equalisedPassWanted). Over the 716 corpus images and
 // the 96 images of make bench's four scenarios, 108 read one symbol in the
-// first pass and left patterns confirmed by two lines or more; the equalised pass read
-// another code in 4 of them (boofcv-dev bright_spots), each with a pattern
-// confirmed by 6 to 13 lines. Of the other 104, whose patterns are text,
-// data modules and texture, 79 have none confirmed by 5 lines, among them
-// 21 of the 24 clean invoice pages, where the pass cost about 2.8 of 8 ms
-// of Detect. 5 leaves one line of margin below the weakest of the 4.
+// first pass and left patterns confirmed by two lines or more; the
+// equalised pass read another code in 4 of them (boofcv-dev bright_spots),
+// each with a pattern confirmed by 6 to 13 lines. Of the other 104, whose
+// patterns are text, data modules and texture, 79 have none confirmed by 5
+// lines, among them 21 of the 24 clean invoice pages, where the pass cost
+// about 2.8 of 8 ms of Detect. 5 leaves one line of margin below the
+// weakest of the 4.
 const minCountUnexplained = 5
 
 // cropMaxNearRescues bounds the near-grid rescues of Detect on
