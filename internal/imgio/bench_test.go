@@ -245,7 +245,7 @@ func BenchmarkDecodePNG(b *testing.B) {
 // image/png and toGray ("stdlib"). It is skipped when the corpus is absent.
 func BenchmarkCorpusPNG(b *testing.B) {
 	var files [][]byte
-	for _, path := range corpusPNGs(b) {
+	for _, path := range corpusFiles(b, ".png") {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			b.Fatal(err)

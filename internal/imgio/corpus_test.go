@@ -17,27 +17,40 @@ func corpusDir(t testing.TB) string {
 	return corpustest.Dir(t)
 }
 
+// corpusFiles lists the files of the shared corpus (of sets, when named)
+// whose extension is ext, in any case; it skips the test or benchmark when
+// there are none.
+func corpusFiles(tb testing.TB, ext string, sets ...string) []string {
+	tb.Helper()
+	root := corpusDir(tb)
+	if len(sets) == 0 {
+		sets = []string{""}
+	}
+	var files []string
+	for _, set := range sets {
+		err := filepath.WalkDir(filepath.Join(root, set), func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(path), ext) {
+				files = append(files, path)
+			}
+			return err
+		})
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if len(files) == 0 {
+		tb.Skipf("no %s files in the corpus", ext)
+	}
+	return files
+}
+
 // TestCorpusWebP decodes every WebP file of the zxing-cpp sets (simple VP8,
 // VP8L and extended VP8X): each must decode to a plane of the size its header
 // announces, or fail with a typed error; malformed-looking failures are
 // errors of this package or of x/image and fail the test.
 func TestCorpusWebP(t *testing.T) {
 	root := corpusDir(t)
-	var files []string
-	for _, set := range []string{"zxing-cpp", "zxing-cpp-negatives"} {
-		err := filepath.WalkDir(filepath.Join(root, set), func(path string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".webp") {
-				files = append(files, path)
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	if len(files) == 0 {
-		t.Skip("no .webp files in the corpus")
-	}
+	files := corpusFiles(t, ".webp", "zxing-cpp", "zxing-cpp-negatives")
 	kinds := map[string]int{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)

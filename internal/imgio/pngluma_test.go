@@ -398,7 +398,7 @@ func writePNGWith(t testing.TB, s pngSpec, edit func(raw []byte), extra ...int) 
 // and image/png: the same plane, or a file left to image/png.
 func TestCorpusPNG(t *testing.T) {
 	root := corpusDir(t)
-	files := corpusPNGs(t)
+	files := corpusFiles(t, ".png")
 	var handled, left int
 	for _, f := range files {
 		data, err := os.ReadFile(f)
@@ -425,25 +425,6 @@ func TestCorpusPNG(t *testing.T) {
 	if handled == 0 {
 		t.Error("no corpus PNG decoded by decodePNGLuma")
 	}
-}
-
-// corpusPNGs lists the PNG files of the shared corpus; it skips the test
-// or benchmark when there are none.
-func corpusPNGs(tb testing.TB) []string {
-	var files []string
-	err := filepath.WalkDir(corpusDir(tb), func(path string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(path), ".png") {
-			files = append(files, path)
-		}
-		return err
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if len(files) == 0 {
-		tb.Skip("no .png files in the corpus")
-	}
-	return files
 }
 
 // FuzzPNGLuma compares decodePNGLuma with image/png on any input:
