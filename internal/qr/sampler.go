@@ -88,3 +88,42 @@ func (s sampler) at(q geom.Point) float64 {
 	b := float64(p.Pix[r1+x0])*(1-fx) + float64(p.Pix[r1+x1])*fx
 	return a*(1-fy) + b*fy
 }
+
+// phaseLine is one module row (axis 0: points (t, c)) or column (axis 1:
+// points (c, t)) of a homography h in homogeneous image coordinates:
+// base + t·step, one division per point.
+type phaseLine struct {
+	bx, by, bw, sx, sy, sw float64
+}
+
+// newPhaseLine returns module row (axis 0) or column (axis 1) c of h.
+func newPhaseLine(h *geom.Homography, axis int, c float64) phaseLine {
+	sx, sy, sw := h[0], h[3], h[6]
+	cx, cy, cw := h[1], h[4], h[7]
+	if axis == 1 {
+		sx, sy, sw, cx, cy, cw = cx, cy, cw, sx, sy, sw
+	}
+	return phaseLine{bx: cx*c + h[2], by: cy*c + h[5], bw: cw*c + h[8], sx: sx, sy: sy, sw: sw}
+}
+
+// at returns the image point at t along the line.
+func (l *phaseLine) at(t float64) geom.Point {
+	w := l.bw + t*l.sw
+	return geom.Point{X: (l.bx + t*l.sx) / w, Y: (l.by + t*l.sy) / w}
+}
+
+// lineSamples sets out[i] to the gray level at l.at(t0 + i/2) for every
+// i: a module row or column sampled at two points a module, as phaseCells
+// walks it, with pts (len(pts) ≥ len(out)) as scratch. Where the CPU has
+// AVX2 it runs lineSamplesSIMD, which gives the same values.
+func (s sampler) lineSamples(l *phaseLine, t0 float64, out []float64, pts []geom.Point) {
+	if haveSIMD {
+		s.lineSamplesSIMD(l, t0, out)
+		return
+	}
+	pts = pts[:len(out)]
+	for i := range pts {
+		pts[i] = l.at(t0 + 0.5*float64(i))
+	}
+	s.atAll(pts, out)
+}

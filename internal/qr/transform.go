@@ -233,26 +233,3 @@ func gridPhase(s sampler, h geom.Homography, n int) float64 {
 	cells := [4]geom.Homography{h, h, h, h}
 	return phaseCells(s, &cells, float64(n), 0, n, 0, n)
 }
-
-// phaseLine is one module row (axis 0: points (t, c)) or column (axis 1:
-// points (c, t)) of a homography h in homogeneous image coordinates:
-// base + t·step, one division per point.
-type phaseLine struct {
-	bx, by, bw, sx, sy, sw float64
-}
-
-// newPhaseLine returns module row (axis 0) or column (axis 1) c of h.
-func newPhaseLine(h *geom.Homography, axis int, c float64) phaseLine {
-	sx, sy, sw := h[0], h[3], h[6]
-	cx, cy, cw := h[1], h[4], h[7]
-	if axis == 1 {
-		sx, sy, sw, cx, cy, cw = cx, cy, cw, sx, sy, sw
-	}
-	return phaseLine{bx: cx*c + h[2], by: cy*c + h[5], bw: cw*c + h[8], sx: sx, sy: sy, sw: sw}
-}
-
-// at returns the image point at t along the line.
-func (l *phaseLine) at(t float64) geom.Point {
-	w := l.bw + t*l.sw
-	return geom.Point{X: (l.bx + t*l.sx) / w, Y: (l.by + t*l.sy) / w}
-}

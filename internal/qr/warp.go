@@ -95,8 +95,8 @@ func refinePhase(s sampler, g *grid) *grid {
 // tests, is the reference it is checked against.
 func phaseCells(s sampler, cells *[4]geom.Homography, split float64, x0, x1, y0, y1 int) float64 {
 	var score float64
-	var pts [2 * 177]geom.Point // a line's points: at most two a module of side 177
-	var vals [2 * 177]float64
+	var pts [2 * 177]geom.Point // a line's points (sampler.lineSamples' scratch)
+	var vals [2 * 177]float64   // a line's values: two a module of side 177 at most
 	for axis := 0; axis < 2; axis++ {
 		r0, r1, k0, k1 := y0, y1, x0, x1
 		if axis == 1 {
@@ -118,20 +118,14 @@ func phaseCells(s sampler, cells *[4]geom.Homography, split float64, x0, x1, y0,
 				}
 				line[side] = newPhaseLine(h, axis, c)
 			}
-			// the line's points, two a module, then their values
+			// the line's values two a module, at t = k+0.25 and k+0.75:
+			// the points before split on the first cell, the others on
+			// the second
 			m := k1 - k0
-			for k := k0; k < k1; k++ {
-				a, b := float64(k)+0.25, float64(k)+0.75
-				la, lb := &line[0], &line[0]
-				if a >= split {
-					la = &line[1]
-				}
-				if b >= split {
-					lb = &line[1]
-				}
-				pts[2*(k-k0)], pts[2*(k-k0)+1] = la.at(a), lb.at(b)
-			}
-			s.atAll(pts[:2*m], vals[:2*m])
+			t0 := float64(k0) + 0.25
+			p := min(max(int(math.Ceil(2*(split-t0))), 0), 2*m)
+			s.lineSamples(&line[0], t0, vals[:p], pts[:])
+			s.lineSamples(&line[1], t0+0.5*float64(p), vals[p:2*m], pts[:])
 			var prev float64
 			for i := 0; i < m; i++ {
 				va, vb := vals[2*i], vals[2*i+1]

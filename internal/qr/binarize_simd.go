@@ -1,0 +1,133 @@
+//go:build goexperiment.simd && amd64 && !noasm
+
+package qr
+
+import (
+	"encoding/binary"
+	"simd/archsimd"
+
+	"github.com/qrcascade/qrcascade/internal/gray"
+)
+
+// laneBytes[m] has byte k set to bit k of m: a comparison's eight-lane mask
+// as eight bitmap pixels.
+var laneBytes = func() (t [256]uint64) {
+	for m := range t {
+		for k := range 8 {
+			t[m] |= uint64(m>>k&1) << (8 * k)
+		}
+	}
+	return t
+}()
+
+// binarizeRowsSIMD fills out (w×h, the bitmap's pixels) as binarizeInto's
+// scalar loop does, eight pixels at a time in AVX2 lanes where the window
+// is not clipped: the same uint32 sums and the same comparison, so the
+// bitmap is the same (TestBinarizeMatchesNaive runs on both paths). Each
+// row first updates every column sum (eight columns at a time); in the
+// interior the window sums of eight pixels are the row's running sum plus
+// an inclusive prefix sum of the entering-minus-leaving columns, taken in
+// three shift-and-add steps across the lanes; the borders, where the
+// window is clipped, and the last few pixels of each stretch are done one
+// at a time.
+//
+// col holds the column sums of the window above row 0 (rows [0, r)).
+func binarizeRowsSIMD(p *gray.Plane, out []byte, col []uint32, r int) {
+	w, h := p.W, p.H
+	lo, hi := min(r, w), max(min(w-r-1, w), min(r, w))
+	zero := make([]byte, w)
+	// lane k of the shifted vector is lane k−s (zero below s)
+	shift := func(s int) (archsimd.Uint32x8, archsimd.Uint32x8) {
+		var idx, keep [8]uint32
+		for k := range 8 {
+			if k >= s {
+				idx[k], keep[k] = uint32(k-s), ^uint32(0)
+			}
+		}
+		return archsimd.LoadUint32x8(&idx), archsimd.LoadUint32x8(&keep)
+	}
+	i1, m1 := shift(1)
+	i2, m2 := shift(2)
+	i4, m4 := shift(4)
+	last := archsimd.BroadcastUint32x8(7)
+	for y := 0; y < h; y++ {
+		add, sub := zero, zero
+		if y+r < h {
+			add = p.Row(y + r)[:w]
+		}
+		if y-r-1 >= 0 {
+			sub = p.Row(y - r - 1)[:w]
+		}
+		// every column takes row y+r and drops row y−r−1
+		x := 0
+		for ; x+16 <= w; x += 8 {
+			a := archsimd.LoadUint8x16Slice(add[x : x+16]).ExtendLo8ToUint32()
+			s := archsimd.LoadUint8x16Slice(sub[x : x+16]).ExtendLo8ToUint32()
+			c := col[x : x+8 : x+8]
+			archsimd.LoadUint32x8Slice(c).Add(a).Sub(s).StoreSlice(c)
+		}
+		for ; x < w; x++ {
+			col[x] += uint32(add[x]) - uint32(sub[x])
+		}
+		rows := uint32(min(y+r+1, h) - max(y-r, 0))
+		row := p.Row(y)[:w]
+		o := out[y*w : (y+1)*w]
+		var sum uint32
+		for _, v := range col[:min(r+1, w)] {
+			sum += v
+		}
+		// left border: the window starts at column 0 and grows
+		for x := 0; x < lo; x++ {
+			var d byte
+			if uint32(row[x])*uint32(min(x+r+1, w))*rows*32 < sum*31 {
+				d = 1
+			}
+			o[x] = d
+			if x+r+1 < w {
+				sum += col[x+r+1]
+			}
+			if x-r >= 0 {
+				sum -= col[x-r]
+			}
+		}
+		x = lo
+		if hi > lo {
+			// interior, eight at a time: sum(x+k) = sum(x) + Σ_{i<k} d_i,
+			// d_i = col[x+i+r+1] − col[x+i−r]
+			area := uint32(2*r+1) * rows * 32
+			areas := archsimd.BroadcastUint32x8(area)
+			base := archsimd.BroadcastUint32x8(sum)
+			for ; x+8 <= hi && x+16 <= w; x += 8 {
+				d := archsimd.LoadUint32x8Slice(col[x+r+1 : x+r+9]).Sub(archsimd.LoadUint32x8Slice(col[x-r : x-r+8]))
+				in := d.Add(d.Permute(i1).And(m1))
+				in = in.Add(in.Permute(i2).And(m2))
+				in = in.Add(in.Permute(i4).And(m4)) // Σ_{i≤k} d_i
+				sums := base.Add(in).Sub(d)
+				v := archsimd.LoadUint8x16Slice(row[x : x+16]).ExtendLo8ToUint32()
+				dark := v.Mul(areas).AsInt32x8().Less(sums.Mul(archsimd.BroadcastUint32x8(31)).AsInt32x8())
+				binary.LittleEndian.PutUint64(o[x:x+8], laneBytes[dark.ToBits()])
+				base = base.Add(in.Permute(last))
+			}
+			sum = base.GetLo().GetElem(0)
+			for ; x < hi; x++ {
+				var d byte
+				if uint32(row[x])*area < sum*31 {
+					d = 1
+				}
+				o[x] = d
+				sum += col[x+r+1] - col[x-r]
+			}
+		}
+		// right border: the window ends at column w and shrinks
+		for x := max(hi, lo); x < w; x++ {
+			var d byte
+			if uint32(row[x])*uint32(w-max(x-r, 0))*rows*32 < sum*31 {
+				d = 1
+			}
+			o[x] = d
+			if x-r >= 0 {
+				sum -= col[x-r]
+			}
+		}
+	}
+}
