@@ -32,8 +32,8 @@ test: check
 	CGO_ENABLED=0 $(GO) test -count=1 ./...
 	# the SIMD kernels (Go 1.26 simd/archsimd, amd64) pass the same tests
 	@if [ "$$($(GO) env GOARCH)" = amd64 ]; then \
-		echo "GOEXPERIMENT=simd $(GO) test -count=1 ./internal/jpegluma/ ./internal/neural/ ./internal/qr/ ./internal/cascade/"; \
-		GOEXPERIMENT=simd CGO_ENABLED=0 $(GO) test -count=1 ./internal/jpegluma/ ./internal/neural/ ./internal/qr/ ./internal/cascade/; \
+		echo "GOEXPERIMENT=simd $(GO) test -count=1 ./internal/jpegluma/ ./internal/gray/ ./internal/neural/ ./internal/qr/ ./internal/cascade/"; \
+		GOEXPERIMENT=simd CGO_ENABLED=0 $(GO) test -count=1 ./internal/jpegluma/ ./internal/gray/ ./internal/neural/ ./internal/qr/ ./internal/cascade/; \
 	fi
 	@if command -v gcc >/dev/null 2>&1; then \
 		echo "CGO_ENABLED=1 $(GO) test -race -short -count=1 $(RACE_PKGS)"; \

@@ -112,6 +112,9 @@ func downscale2(dst, src *Plane) {
 		r1 := src.Row(2*oy + 1)
 		r0, r1 = r0[:2*len(d)], r1[:2*len(d)]
 		ox := 0
+		if haveSIMD {
+			ox = downscale2Rows(d, r0, r1)
+		}
 		for ; ox+4 <= len(d); ox += 4 {
 			va := binary.LittleEndian.Uint64(r0[2*ox:])
 			vb := binary.LittleEndian.Uint64(r1[2*ox:])

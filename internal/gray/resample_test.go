@@ -26,7 +26,7 @@ func TestDownscale(t *testing.T) {
 	if err := samePixels(Downscale(nil, ramp4(), 2), want); err != nil {
 		t.Errorf("ramp4/2: %v", err)
 	}
-	for _, sz := range [][2]int{{2, 2}, {3, 3}, {17, 9}, {64, 48}, {101, 77}} {
+	for _, sz := range [][2]int{{2, 2}, {3, 3}, {17, 9}, {64, 48}, {101, 77}, {517, 9}} {
 		for _, f := range []int{2, 3, 4, 7} {
 			t.Run(fmt.Sprintf("%dx%d/%d", sz[0], sz[1], f), func(t *testing.T) {
 				src := noise(sz[0], sz[1], uint64(f))
