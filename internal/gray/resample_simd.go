@@ -32,5 +32,6 @@ func downscale2Rows(d, r0, r1 []byte) int {
 		v := s.AsUint8x32().PermuteOrZeroGrouped(gather).AsUint32x8().Permute(order).AsUint8x32()
 		v.GetLo().StoreSlice(d[ox : ox+16])
 	}
+	archsimd.ClearAVXUpperBits()
 	return ox
 }

@@ -8,7 +8,10 @@ import (
 )
 
 // haveSIMD reports whether idctBlockSIMD may be called: this build has the
-// AVX2 transform and the CPU supports AVX2.
+// AVX2 transform and the CPU supports AVX2. The transform ends with
+// VZEROUPPER (archsimd.ClearAVXUpperBits): the SSE float code that runs on
+// the decoded plane afterwards is slow while the upper halves of the
+// vector registers are dirty.
 var haveSIMD = archsimd.X86.AVX2()
 
 // idctBlockSIMD computes exactly what idctBlock computes, eight lanes at a
@@ -82,6 +85,7 @@ func idctBlockSIMD(c *[64]int32, dst []byte, stride int) {
 	for y, v := range rows {
 		binary.LittleEndian.PutUint64(dst[y*stride:], v)
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // rotV is rot on eight lanes.

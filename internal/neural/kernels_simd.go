@@ -5,7 +5,9 @@ package neural
 import "simd/archsimd"
 
 // haveSIMD reports whether pointwiseSIMD may be called: this build has the
-// AVX2/FMA kernel and the CPU supports it.
+// AVX2/FMA kernel and the CPU supports it. The kernels end with VZEROUPPER
+// (archsimd.ClearAVXUpperBits): the scalar SSE code between and after
+// them is slow while the upper halves of the vector registers are dirty.
 var haveSIMD = archsimd.X86.AVX2() && archsimd.X86.FMA()
 
 // pointwiseSIMD is the AVX2/FMA form of pointwiseScalar. Its micro-kernel
@@ -97,6 +99,7 @@ func pointwiseSIMD(out, in, w, bias, res, pk []float32, cin, cout, hw int, relu 
 			store16(a, c, out[co*hw+p:co*hw+p+n])
 		}
 	}
+	archsimd.ClearAVXUpperBits()
 	return hw
 }
 
@@ -163,5 +166,6 @@ func conv3x3PlaneSIMD(dst, plane, k []float32, bias float32, t *taps3x3, oh, ow 
 			acc.StoreSlice(orow[x : x+8])
 		}
 	}
+	archsimd.ClearAVXUpperBits()
 	return true
 }

@@ -169,4 +169,5 @@ func binarizeRowsSIMD(p *gray.Plane, out []byte, col []uint32, r int) {
 			}
 		}
 	}
+	archsimd.ClearAVXUpperBits()
 }

@@ -40,6 +40,7 @@ func (s sampler) lineSamplesSIMD(l *phaseLine, t0 float64, out []float64) {
 		y := by.Add(t.Mul(sy)).Div(w).Sub(half)
 		in := x.GreaterEqual(zero).And(y.GreaterEqual(zero)).And(x.Less(maxX)).And(y.Less(maxY))
 		if in.ToBits() != 0xf {
+			archsimd.ClearAVXUpperBits() // sampler.at is SSE code (see simd.go)
 			for k := range 4 {
 				out[i+k] = s.at(l.at(t0 + 0.5*float64(i+k)))
 			}
@@ -59,6 +60,7 @@ func (s sampler) lineSamplesSIMD(l *phaseLine, t0 float64, out []float64) {
 		b := p10.Mul(gx).Add(p11.Mul(fx))
 		a.Mul(gy).Add(b.Mul(fy)).StoreSlice(out[i : i+4])
 	}
+	archsimd.ClearAVXUpperBits()
 	for ; i < len(out); i++ {
 		out[i] = s.at(l.at(t0 + 0.5*float64(i)))
 	}
