@@ -404,6 +404,15 @@ func findForeshortened(ctx context.Context, b *bitmap, inv byte, set *finderSet)
 // pixels along the line, and the module size of every five runs in the
 // ratio 1:1:3:1:1 that end with a dark run (dark-light-dark-light-dark).
 func scanLine(line []byte, inv byte, hit func(centre, u float64)) {
+	if haveSIMD {
+		scanLineSIMD(line, inv, hit)
+		return
+	}
+	scanLineScalar(line, inv, hit)
+}
+
+// scanLineScalar is scanLine one run at a time (runEnd).
+func scanLineScalar(line []byte, inv byte, hit func(centre, u float64)) {
 	var runs [5]int
 	n := 0 // runs seen
 	for i := 0; i < len(line); {

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 
 	"github.com/qrcascade/qrcascade/internal/geom"
 	"github.com/qrcascade/qrcascade/internal/gray"
+	"github.com/qrcascade/qrcascade/internal/synth"
 )
 
 func TestFinderPatternCentres(t *testing.T) {
@@ -144,5 +146,62 @@ func TestRunEnd(t *testing.T) {
 				t.Fatalf("trial %d x %d: runEnd %d, want %d", trial, x, got, want)
 			}
 		}
+	}
+}
+
+// TestScanLineSIMD checks that scanLine's AVX2 path finds the hits of the
+// scalar scan, in the same order, on lines of runs of every length mix
+// (single pixels, module-sized runs, finder patterns, long blanks) and on
+// the rows of a binarised page: skipped in builds or on CPUs without it.
+func TestScanLineSIMD(t *testing.T) {
+	if !haveSIMD {
+		t.Skip("no AVX2 kernel in this build or on this CPU")
+	}
+	type hitAt struct{ centre, u float64 }
+	scan := func(f func([]byte, byte, func(float64, float64)), line []byte, inv byte) []hitAt {
+		var hs []hitAt
+		f(line, inv, func(c, u float64) { hs = append(hs, hitAt{c, u}) })
+		return hs
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	var lines [][]byte
+	for n := range 200 {
+		var line []byte
+		maxRun := 1 + n%40
+		for len(line) < n*3 {
+			if rng.IntN(8) == 0 {
+				// a finder pattern of module m
+				m := 1 + rng.IntN(6)
+				for k, w := range []int{1, 1, 3, 1, 1} {
+					for range w * m {
+						line = append(line, byte(1-k%2))
+					}
+				}
+				continue
+			}
+			v := byte(rng.IntN(2))
+			for range 1 + rng.IntN(maxRun) {
+				line = append(line, v)
+			}
+		}
+		lines = append(lines, line[:n*3])
+	}
+	b := binarize(gray.Downscale(nil, synth.CleanInvoice(1).Plane, 2))
+	for y := 0; y < b.h; y += 7 {
+		lines = append(lines, b.pix[y*b.w:(y+1)*b.w])
+	}
+	hits := 0
+	for i, line := range lines {
+		for _, inv := range []byte{0, 1} {
+			want := scan(scanLineScalar, line, inv)
+			got := scan(scanLineSIMD, line, inv)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("line %d (len %d, inv %d): hits %v, want %v", i, len(line), inv, got, want)
+			}
+			hits += len(want)
+		}
+	}
+	if hits < 100 {
+		t.Errorf("only %d hits over the lines: the cases miss the ratio test", hits)
 	}
 }

@@ -17,3 +17,8 @@ func binarizeRowsSIMD(p *gray.Plane, out []byte, col []uint32, r int) {
 func (s sampler) lineSamplesSIMD(l *phaseLine, t0 float64, out []float64) {
 	panic("qr: lineSamplesSIMD without SIMD support")
 }
+
+// scanLineSIMD is never called in this build.
+func scanLineSIMD(line []byte, inv byte, hit func(centre, u float64)) {
+	panic("qr: scanLineSIMD without SIMD support")
+}

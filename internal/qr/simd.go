@@ -5,7 +5,7 @@ package qr
 import "simd/archsimd"
 
 // haveSIMD reports whether the AVX2 kernels (binarize_simd.go,
-// sampler_simd.go) may be called: this build has them and the CPU
+// finder_simd.go, sampler_simd.go) may be called: this build has them and the CPU
 // supports AVX2. They compute exactly what the scalar loops compute.
 //
 // Each kernel ends with VZEROUPPER (archsimd.ClearAVXUpperBits): Go's
