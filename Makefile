@@ -59,7 +59,9 @@ fmt:
 # and restarting it (docs/DECISIONS.md). scripts/fuzz.sh runs them: every
 # target runs even after one failed, and a run that Go 1.26 ends with
 # "context deadline exceeded" but no failing input is a flake
-# (golang/go#75804), not a failure.
+# (golang/go#75804), not a failure. The targets are built as `build`
+# builds the binary (GOEXP, the SIMD kernels included); GOEXP= fuzzes the
+# portable build.
 FUZZTIME         ?= 20s
 FUZZPARALLEL     ?= 1
 FUZZMINIMIZETIME ?= 1000x
@@ -80,7 +82,7 @@ FUZZ_TARGETS ?= \
 	./internal/server:FuzzDetect \
 	./internal/bench:FuzzParseProcStatus
 fuzz:
-	GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZPARALLEL=$(FUZZPARALLEL) FUZZMINIMIZETIME=$(FUZZMINIMIZETIME) \
+	GOEXPERIMENT=$(GOEXP) GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZPARALLEL=$(FUZZPARALLEL) FUZZMINIMIZETIME=$(FUZZMINIMIZETIME) \
 		scripts/fuzz.sh $(FUZZ_TARGETS)
 
 # bench: the mode comparison. Every mode (classic, nano, hybrid, large) runs

@@ -17,8 +17,8 @@
 // the bilinear gray-level sampler, scratch.go the reused buffers,
 // geometry.go small numeric functions, formatinfo.go the format and version
 // information codes of 7.9 and 7.10; simd.go and nosimd.go switch on the
-// AVX2 kernels of binarize_simd.go and sampler_simd.go, which give exactly
-// the scalar loops' results).
+// AVX2 kernels of binarize_simd.go, finder_simd.go and sampler_simd.go,
+// which give exactly the scalar loops' results).
 //
 //  1. binarize.go: locate on a reduced copy when the image side exceeds
 //     Options.LocateMaxDim (integer box filter), binarised with a local
