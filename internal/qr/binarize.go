@@ -194,20 +194,7 @@ func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 		for _, v := range col[:min(r+1, w)] {
 			sum += v
 		}
-		// left border: the window starts at column 0 and grows
-		for x := 0; x < lo; x++ {
-			var d byte
-			if uint32(row[x])*uint32(min(x+r+1, w))*rows*32 < sum*31 {
-				d = 1
-			}
-			out[x] = d
-			if x+r+1 < w {
-				sum += col[x+r+1]
-			}
-			if x-r >= 0 {
-				sum -= col[x-r]
-			}
-		}
+		sum = leftBorder(row, out, col, 0, lo, r, rows, sum)
 		if hi > lo {
 			// interior: the window is never clipped, one column enters
 			// and one leaves
@@ -228,19 +215,48 @@ func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 				sum += e - leave[i]
 			}
 		}
-		// right border: the window ends at column w and shrinks
-		for x := max(hi, lo); x < w; x++ {
-			var d byte
-			if uint32(row[x])*uint32(w-max(x-r, 0))*rows*32 < sum*31 {
-				d = 1
-			}
-			out[x] = d
-			if x-r >= 0 {
-				sum -= col[x-r]
-			}
-		}
+		rightBorder(row, out, col, max(hi, lo), r, rows, sum)
 	}
 	return b
+}
+
+// leftBorder thresholds pixels [x, lo) of a row of w = len(row) pixels on
+// the left border, where the window starts at column 0 and grows: sum is
+// the window sum at x (rows rows high, column sums col) and the window sum
+// at lo is returned. Shared by binarizeInto and binarizeRowsSIMD.
+func leftBorder(row, out []byte, col []uint32, x, lo, r int, rows, sum uint32) uint32 {
+	w := len(row)
+	for ; x < lo; x++ {
+		var d byte
+		if uint32(row[x])*uint32(min(x+r+1, w))*rows*32 < sum*31 {
+			d = 1
+		}
+		out[x] = d
+		if x+r+1 < w {
+			sum += col[x+r+1]
+		}
+		if x-r >= 0 {
+			sum -= col[x-r]
+		}
+	}
+	return sum
+}
+
+// rightBorder thresholds pixels [x, w) of a row on the right border, where
+// the window ends at column w = len(row) and shrinks, from the window sum
+// at x. Shared by binarizeInto and binarizeRowsSIMD.
+func rightBorder(row, out []byte, col []uint32, x, r int, rows, sum uint32) {
+	w := len(row)
+	for ; x < w; x++ {
+		var d byte
+		if uint32(row[x])*uint32(w-max(x-r, 0))*rows*32 < sum*31 {
+			d = 1
+		}
+		out[x] = d
+		if x-r >= 0 {
+			sum -= col[x-r]
+		}
+	}
 }
 
 // minFinderContrast is the smallest gray level contrast (runContrast, on

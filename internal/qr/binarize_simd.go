@@ -98,20 +98,8 @@ func binarizeRowsSIMD(p *gray.Plane, out []byte, col []uint32, r int) {
 			binary.LittleEndian.PutUint64(o[x:x+8], laneBytes[dark.ToBits()])
 			base = base.Add(in.Permute(last))
 		}
-		sum = base.GetLo().GetElem(0)
-		for ; x < lo; x++ {
-			var d byte
-			if uint32(row[x])*uint32(min(x+r+1, w))*rows*32 < sum*31 {
-				d = 1
-			}
-			o[x] = d
-			if x+r+1 < w {
-				sum += col[x+r+1]
-			}
-			if x-r >= 0 {
-				sum -= col[x-r]
-			}
-		}
+		sum = leftBorder(row, o, col, x, lo, r, rows, base.GetLo().GetElem(0))
+		x = lo
 		if hi > lo {
 			// interior: one column enters and one leaves
 			area := uint32(2*r+1) * rows * 32
@@ -157,17 +145,7 @@ func binarizeRowsSIMD(p *gray.Plane, out []byte, col []uint32, r int) {
 			binary.LittleEndian.PutUint64(o[x:x+8], laneBytes[dark.ToBits()])
 			base = base.Add(in.Permute(last))
 		}
-		sum = base.GetLo().GetElem(0)
-		for ; x < w; x++ {
-			var d byte
-			if uint32(row[x])*uint32(w-max(x-r, 0))*rows*32 < sum*31 {
-				d = 1
-			}
-			o[x] = d
-			if x-r >= 0 {
-				sum -= col[x-r]
-			}
-		}
+		rightBorder(row, o, col, x, r, rows, base.GetLo().GetElem(0))
 	}
 	archsimd.ClearAVXUpperBits()
 }
