@@ -168,13 +168,7 @@ func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 		// the window covers rows [y-r, y+r]: col takes row y+r and drops
 		// row y-r-1 (zero where they fall outside); columns up to lo+r
 		// are updated here, the others as the interior loop reaches them
-		add, sub := zero, zero
-		if y+r < h {
-			add = p.Row(y + r)[:w]
-		}
-		if y-r-1 >= 0 {
-			sub = p.Row(y - r - 1)[:w]
-		}
+		add, sub, rows := windowRows(p, zero, y, r)
 		split := w
 		if hi > lo {
 			split = lo + r + 1
@@ -182,7 +176,6 @@ func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 		for x := range col[:split] {
 			col[x] += uint32(add[x]) - uint32(sub[x])
 		}
-		rows := uint32(min(y+r+1, h) - max(y-r, 0))
 		row := p.Row(y)[:w]
 		out := b.pix[y*w : (y+1)*w]
 		// At each x, sum is the sum of col over the window's columns
@@ -190,11 +183,7 @@ func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 		// v·area < sum·(1-1/32), i.e. ~3 % below the local mean. 32-bit
 		// products: the window is at most 161×161 pixels, so
 		// v·area ≤ 255·161²·32 and sum·31 ≤ 255·161²·31 fit.
-		var sum uint32
-		for _, v := range col[:min(r+1, w)] {
-			sum += v
-		}
-		sum = leftBorder(row, out, col, 0, lo, r, rows, sum)
+		sum := leftBorder(row, out, col, 0, lo, r, rows, windowStart(col, r))
 		if hi > lo {
 			// interior: the window is never clipped, one column enters
 			// and one leaves
@@ -218,6 +207,31 @@ func binarizeInto(buf *scratch, p *gray.Plane, minContrast float64) *bitmap {
 		rightBorder(row, out, col, max(hi, lo), r, rows, sum)
 	}
 	return b
+}
+
+// windowRows returns, for row y of p and a window of radius r, the row the
+// column sums take in (y+r) and the row they drop (y−r−1), zero (a row of
+// zeros) where either falls outside the plane, and how many rows the window
+// covers. Shared by binarizeInto and binarizeRowsSIMD.
+func windowRows(p *gray.Plane, zero []byte, y, r int) (add, sub []byte, rows uint32) {
+	add, sub = zero, zero
+	if y+r < p.H {
+		add = p.Row(y + r)[:p.W]
+	}
+	if y-r-1 >= 0 {
+		sub = p.Row(y - r - 1)[:p.W]
+	}
+	return add, sub, uint32(min(y+r+1, p.H) - max(y-r, 0))
+}
+
+// windowStart returns the window sum at a row's first pixel: the column
+// sums of columns [0, r].
+func windowStart(col []uint32, r int) uint32 {
+	var sum uint32
+	for _, v := range col[:min(r+1, len(col))] {
+		sum += v
+	}
+	return sum
 }
 
 // leftBorder thresholds pixels [x, lo) of a row of w = len(row) pixels on

@@ -53,13 +53,7 @@ func binarizeRowsSIMD(p *gray.Plane, out []byte, col []uint32, r int) {
 	lanes := archsimd.LoadUint32x8(&[8]uint32{0, 1, 2, 3, 4, 5, 6, 7})
 	k31 := archsimd.BroadcastUint32x8(31)
 	for y := 0; y < h; y++ {
-		add, sub := zero, zero
-		if y+r < h {
-			add = p.Row(y + r)[:w]
-		}
-		if y-r-1 >= 0 {
-			sub = p.Row(y - r - 1)[:w]
-		}
+		add, sub, rows := windowRows(p, zero, y, r)
 		// every column takes row y+r and drops row y−r−1
 		x := 0
 		for ; x+16 <= w; x += 8 {
@@ -71,13 +65,9 @@ func binarizeRowsSIMD(p *gray.Plane, out []byte, col []uint32, r int) {
 		for ; x < w; x++ {
 			col[x] += uint32(add[x]) - uint32(sub[x])
 		}
-		rows := uint32(min(y+r+1, h) - max(y-r, 0))
 		row := p.Row(y)[:w]
 		o := out[y*w : (y+1)*w]
-		var sum uint32
-		for _, v := range col[:min(r+1, w)] {
-			sum += v
-		}
+		sum := windowStart(col, r)
 		// Eight pixels at a time from x, the window sums of lane k being
 		// sum(x) + Σ_{i<k} d_i, where d_i is what the sum gains from
 		// pixel x+i to x+i+1: the inclusive prefix sum of d (three
