@@ -32,9 +32,10 @@
 // deconvolution, grids fitted to the quad; see internal/qr); "crop_"+S,
 // the crop tier's strategy S (Config.Crop: locator, adaptive, raw) on the
 // quad warped upright from the full-resolution plane, corners mapped
-// back; "quad_retry", the locator on the quad turned by 45° and scaled by
-// √2 (detectors box a code turned by 45° by its edge midpoints) or
-// enlarged 1.4× (a box covering part of the code).
+// back; "quad_retry", Detect around the quad turned by 45° and scaled by
+// √2 (detectors box a code turned by 45° by its edge midpoints), or the
+// finder search in the frame of the quad enlarged 1.4× (a box covering
+// part of the code).
 //
 // # Guarantees
 //
@@ -586,9 +587,9 @@ func stageOf(err error) qr.Stage {
 }
 
 // decodeCandidate reads the symbol around quad q of p: the locator on the
-// quad, then the crop strategies on the rectified quad, then the locator on
-// the other hypotheses of retryQuads. When none reads, stage is the
-// furthest stage the locator's attempts reached.
+// quad, then the crop strategies on the rectified quad, then the retries
+// of retryQuads. When none reads, stage is the furthest stage the
+// locator's attempts reached.
 func (c *Cascade) decodeCandidate(ctx context.Context, p *gray.Plane, q geom.Quad) (code classic.Code, stage qr.Stage, ok bool) {
 	s, err := c.cfg.Locator.DecodeQuad(ctx, p, q)
 	if err == nil {
@@ -609,7 +610,7 @@ func (c *Cascade) decodeCandidate(ctx context.Context, p *gray.Plane, q geom.Qua
 		if ctx.Err() != nil {
 			break
 		}
-		s, err := c.cfg.Locator.DecodeQuad(ctx, p, r)
+		s, err := c.cfg.Locator.DecodeQuadSteps(ctx, p, r.quad, r.steps)
 		if err == nil {
 			code := classic.FromSymbol(s, "locator")
 			code.Strategy = StrategyQuadRetry
@@ -649,23 +650,37 @@ func detCovered(dets []neural.Detection, q geom.Quad) bool {
 	return geom.OverlapsAny(q, dets, func(d *neural.Detection) geom.Quad { return d.Quad })
 }
 
-// retryQuads returns the hypotheses tried, with the locator on the
-// plane, for a candidate quad q whose own decoding failed:
+// retry is one of a candidate's retries: a quad and the steps of
+// qr.Detector.DecodeQuadSteps run on it.
+type retry struct {
+	quad  geom.Quad
+	steps qr.QuadSteps
+}
+
+// retryQuads returns the retries of a candidate quad q whose own decoding
+// failed, in order:
 //
-//   - q turned by 45° about its centre and scaled by √2, the square whose
-//     edge midpoints are q's corners. Both detectors answer a code turned
-//     by about 45° with an upright box whose corners lie near the code's
-//     edge midpoints (the corner heads cannot tell which corner is "top
-//     left" there, and regress to the middle): high_version/image007 and
-//     image008 of boofcv-dev, 29–41 % corner error.
-//   - q scaled by 1.4 about its centre: a candidate covering only part of
-//     the code (glare, strong perspective), whose finder patterns lie
-//     outside the region the locator searches around q.
+//   - the locator (qr.QuadLocate) around q turned by 45° about its centre
+//     and scaled by √2, the square whose edge midpoints are q's corners.
+//     Both detectors answer a code turned by about 45° with an upright
+//     box whose corners lie near the code's edge midpoints (the corner
+//     heads cannot tell which corner is "top left" there, and regress to
+//     the middle): high_version/image007 and image008 of boofcv-dev,
+//     29–41 % corner error. The locator finds finder patterns in any
+//     orientation; what the turned square gives it is a region twice q's
+//     side, which holds such a code's corners.
+//   - the finder search in the frame of q scaled by 1.4 about its centre
+//     (qr.QuadFinders): a candidate covering only part of the code (glare,
+//     strong perspective), whose finder patterns lie outside the windows
+//     searched around q's corners.
 //
-// Measured on boofcv-dev (TestQuadCorpus, nano): detected codes read 10 →
-// 14, neural tier time +18 %; each retry costs about 50 ms on a 12 MP
-// photo, spent only on candidates nothing else read.
-func retryQuads(q geom.Quad) [2]geom.Quad {
+// The other steps on these quads are not run: the locator around the
+// enlarged quad would search a region inside the turned square's, which
+// it has just searched (for any box less elongated than 2.5:1), and
+// neither the finder search in the turned square's frame nor grids fitted
+// to either quad read a code over the seven corpus sets in nano or large
+// mode (docs/DECISIONS.md, 2026-12-05).
+func retryQuads(q geom.Quad) [2]retry {
 	c := q.Centroid()
 	var rot, big geom.Quad
 	for i, v := range q {
@@ -673,5 +688,5 @@ func retryQuads(q geom.Quad) [2]geom.Quad {
 		rot[i] = geom.Point{X: c.X + dx - dy, Y: c.Y + dx + dy}
 		big[i] = geom.Point{X: c.X + 1.4*dx, Y: c.Y + 1.4*dy}
 	}
-	return [2]geom.Quad{rot, big}
+	return [2]retry{{rot, qr.QuadLocate}, {big, qr.QuadFinders}}
 }

@@ -15,7 +15,7 @@ func TestRetryQuadsGeometry(t *testing.T) {
 	box := geom.Quad{{X: 90, Y: 90}, {X: 110, Y: 90}, {X: 110, Y: 110}, {X: 90, Y: 110}}
 	r := retryQuads(box)
 	for i := range 4 {
-		mid := geom.Point{X: (r[0][i].X + r[0][(i+1)%4].X) / 2, Y: (r[0][i].Y + r[0][(i+1)%4].Y) / 2}
+		mid := geom.Point{X: (r[0].quad[i].X + r[0].quad[(i+1)%4].X) / 2, Y: (r[0].quad[i].Y + r[0].quad[(i+1)%4].Y) / 2}
 		// each corner of box is the midpoint of one edge of the square
 		found := false
 		for _, c := range box {
@@ -27,8 +27,8 @@ func TestRetryQuadsGeometry(t *testing.T) {
 			t.Errorf("edge %d midpoint %v is not a corner of %v", i, mid, box)
 		}
 		want := geom.Point{X: 100 + 1.4*(box[i].X-100), Y: 100 + 1.4*(box[i].Y-100)}
-		if r[1][i].Dist(want) > 1e-9 {
-			t.Errorf("scaled corner %d = %v, want %v", i, r[1][i], want)
+		if r[1].quad[i].Dist(want) > 1e-9 {
+			t.Errorf("scaled corner %d = %v, want %v", i, r[1].quad[i], want)
 		}
 	}
 }

@@ -91,7 +91,8 @@
 // template correlation in the quad's own frame (quadfinder.go) and read as
 // a triple, deconvolved when that fails; then grids fitted directly to the
 // quad for every rotation and plausible version, ranked by how well the
-// finder patterns match.
+// finder patterns match. DecodeQuadSteps runs a subset of these steps
+// (QuadSteps), for hypotheses where the others would repeat work.
 //
 // # Guarantees
 //

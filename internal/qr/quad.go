@@ -12,7 +12,26 @@ import (
 // Decoding from an approximate quad (Detector.DecodeQuad): Detect on a
 // crop around the quad, then the finder search in the quad's own frame
 // (quadfinder.go, read by read.go's decodeQuadFinders), then grids fitted
-// directly to the quad (sampleQuad).
+// directly to the quad (sampleQuad). DecodeQuadSteps runs a subset.
+
+// QuadSteps selects the steps of Detector.DecodeQuadSteps, run in this
+// order, the first read winning.
+type QuadSteps uint8
+
+const (
+	// QuadLocate runs Detect (the plain locating pass, cropOptions) on the
+	// region around the quad, 15 % of its side plus 8 pixels wider on
+	// each side, and keeps a symbol overlapping the quad.
+	QuadLocate QuadSteps = 1 << iota
+	// QuadFinders searches the three finder patterns by template
+	// correlation in the quad's own frame and reads them as a triple.
+	QuadFinders
+	// QuadSample samples grids fitted to the quad directly, for every
+	// rotation and plausible version.
+	QuadSample
+	// QuadAll is every step: Detector.DecodeQuad.
+	QuadAll = QuadLocate | QuadFinders | QuadSample
+)
 
 // DecodeQuad samples and decodes one symbol whose outer corners q (TL, TR,
 // BR, BL in any rotation or reflection) are approximately known, as a
@@ -20,14 +39,20 @@ import (
 // around q first, then falls back to sampling directly from q for every
 // rotation and plausible version. It does not modify p.
 func (d *Detector) DecodeQuad(ctx context.Context, p *gray.Plane, q geom.Quad) (Symbol, error) {
+	return d.DecodeQuadSteps(ctx, p, q, QuadAll)
+}
+
+// DecodeQuadSteps is DecodeQuad running only the steps in steps. The
+// error of a failed call is that of the last step run.
+func (d *Detector) DecodeQuadSteps(ctx context.Context, p *gray.Plane, q geom.Quad, steps QuadSteps) (Symbol, error) {
 	if p == nil || p.W == 0 || p.H == 0 {
 		return Symbol{}, fmt.Errorf("qr: decode quad: empty plane: %w", ErrNotFound)
 	}
-	return d.decodeQuad(ctx, p, q)
+	return d.decodeQuad(ctx, p, q, steps)
 }
 
-// decodeQuad implements Detector.DecodeQuad.
-func (d *Detector) decodeQuad(ctx context.Context, p *gray.Plane, q geom.Quad) (Symbol, error) {
+// decodeQuad implements Detector.DecodeQuadSteps.
+func (d *Detector) decodeQuad(ctx context.Context, p *gray.Plane, q geom.Quad, steps QuadSteps) (Symbol, error) {
 	minX, minY, maxX, maxY := q.Bounds()
 	side := math.Max(maxX-minX, maxY-minY)
 	margin := 0.15*side + 8
@@ -41,30 +66,36 @@ func (d *Detector) decodeQuad(ctx context.Context, p *gray.Plane, q geom.Quad) (
 	crop := &gray.Plane{W: x1 - x0, H: y1 - y0, Stride: p.Stride, Pix: p.Pix[y0*p.Stride+x0:]}
 	off := geom.Point{X: float64(x0), Y: float64(y0)}
 	local := geom.Quad{q[0].Sub(off), q[1].Sub(off), q[2].Sub(off), q[3].Sub(off)}
-	res := d.crop.Detect(ctx, crop)
-	for _, sym := range res.Symbols {
-		if sym.Corners.Overlaps(local) {
-			for i := range sym.Corners {
-				sym.Corners[i] = sym.Corners[i].Add(off)
-			}
-			return sym, nil
-		}
-	}
-	sym, err := d.decodeQuadFinders(ctx, newSampler(crop), local)
-	if err == nil {
+	found := func(sym Symbol) (Symbol, error) {
 		for i := range sym.Corners {
 			sym.Corners[i] = sym.Corners[i].Add(off)
 		}
 		return sym, nil
 	}
-	sym, err = d.sampleQuad(ctx, newSampler(crop), local)
-	if err != nil {
-		return Symbol{}, fmt.Errorf("qr: decode quad: %w", err)
+	err := fmt.Errorf("qr: decode quad: no symbol located around the quad: %w", ErrNotFound)
+	if steps&QuadLocate != 0 {
+		res := d.crop.Detect(ctx, crop)
+		for _, sym := range res.Symbols {
+			if sym.Corners.Overlaps(local) {
+				return found(sym)
+			}
+		}
 	}
-	for i := range sym.Corners {
-		sym.Corners[i] = sym.Corners[i].Add(off)
+	if steps&QuadFinders != 0 {
+		sym, ferr := d.decodeQuadFinders(ctx, newSampler(crop), local)
+		if ferr == nil {
+			return found(sym)
+		}
+		err = fmt.Errorf("qr: decode quad: %w", ferr)
 	}
-	return sym, nil
+	if steps&QuadSample != 0 {
+		sym, serr := d.sampleQuad(ctx, newSampler(crop), local)
+		if serr == nil {
+			return found(sym)
+		}
+		err = fmt.Errorf("qr: decode quad: %w", serr)
+	}
+	return Symbol{}, err
 }
 
 // sampleQuad reads a symbol directly from its approximate outer corners:

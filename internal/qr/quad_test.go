@@ -2,7 +2,9 @@ package qr
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -342,4 +344,61 @@ func TestDecodeQuadBlurred(t *testing.T) {
 			t.Errorf("rotation %d: %q at %v", rot, sym.Text, sym.Corners)
 		}
 	}
+}
+
+// TestDecodeQuadSteps: each step of DecodeQuadSteps reads a clean symbol
+// from its exact quad on its own, corners in plane coordinates; no step
+// reads nothing and says so with ErrNotFound; and the finder search alone
+// reads from a quad 10 % off.
+func TestDecodeQuadSteps(t *testing.T) {
+	const text = "steps of a quad"
+	quad := squareQuad(260, 240, 220, 10)
+	m := encodeSymbol(t, text, decoder.ErrorCorrectionLevel_M, 3)
+	p := homographyScene(520, 480, len(m), quad).render(m)
+	d := NewDetector(Options{})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		steps QuadSteps
+	}{
+		{"locate", QuadLocate},
+		{"finders", QuadFinders},
+		{"sample", QuadSample},
+		{"all", QuadAll},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sym, err := d.DecodeQuadSteps(ctx, p, quad, tc.steps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sym.Text != text {
+				t.Errorf("read %q, want %q", sym.Text, text)
+			}
+			if e := quadError(sym.Corners, quad); e > 0.05 {
+				t.Errorf("corners %v, want about %v (error %.3f of the side)", sym.Corners, quad, e)
+			}
+		})
+	}
+	if _, err := d.DecodeQuadSteps(ctx, p, quad, 0); !errors.Is(err, ErrNotFound) {
+		t.Errorf("no step: err %v, want ErrNotFound", err)
+	}
+	off := perturbQuad(quad, 0.10, 7, 0)
+	if _, err := d.DecodeQuadSteps(ctx, p, off, QuadFinders); err != nil {
+		t.Errorf("finders on a quad 10 %% off: %v", err)
+	}
+}
+
+// quadError is the largest distance between matching corners of a and b,
+// over the four cyclic orders of a, as a fraction of b's mean side.
+func quadError(a, b geom.Quad) float64 {
+	side := (b[0].Dist(b[1]) + b[1].Dist(b[2]) + b[2].Dist(b[3]) + b[3].Dist(b[0])) / 4
+	best := math.Inf(1)
+	for r := range 4 {
+		worst := 0.0
+		for i := range 4 {
+			worst = math.Max(worst, a[(i+r)%4].Dist(b[i]))
+		}
+		best = math.Min(best, worst)
+	}
+	return best / side
 }
