@@ -9,8 +9,9 @@ import (
 )
 
 // refFill is the resize as it was before the weight tables were made
-// O(dst): one float32 weight per source pixel of each span. TestResizeBitIdentical
-// holds the compact tables to its output, bit for bit.
+// O(dst): one float32 weight per source pixel of each span, summed pixel by
+// pixel in float32. TestResizeAccurate holds fill to at least its
+// accuracy.
 func refFill(dst []float32, p *gray.Plane, sw, sh, pw, ph int) {
 	type axis struct {
 		start, n, off []int
@@ -73,23 +74,90 @@ func refFill(dst []float32, p *gray.Plane, sw, sh, pw, ph int) {
 	}
 }
 
-func TestResizeBitIdentical(t *testing.T) {
+// exactFill is the area filter in float64: the exact value each output
+// should approximate, from the same spans and per-pixel overlaps as
+// axisWeights.build.
+func exactFill(p *gray.Plane, sw, sh int) []float64 {
+	weights := func(src, dst int) (start []int, wts [][]float64) {
+		scale := float64(src) / float64(dst)
+		for i := 0; i < dst; i++ {
+			lo, hi := float64(i)*scale, float64(i+1)*scale
+			s := int(lo)
+			e := min(int(hi+0.999999), src)
+			if e <= s {
+				e = s + 1
+			}
+			var w []float64
+			sum := 0.0
+			for j := s; j < e; j++ {
+				v := max(min(hi, float64(j+1))-max(lo, float64(j)), 0)
+				w = append(w, v)
+				sum += v
+			}
+			for j := range w {
+				w[j] /= sum
+			}
+			start, wts = append(start, s), append(wts, w)
+		}
+		return start, wts
+	}
+	xs, xw := weights(p.W, sw)
+	ys, yw := weights(p.H, sh)
+	out := make([]float64, sw*sh)
+	for y := 0; y < sh; y++ {
+		for x := 0; x < sw; x++ {
+			v := 0.0
+			for j, wy := range yw[y] {
+				row := p.Row(ys[y] + j)
+				for i, wx := range xw[x] {
+					v += wy * wx * float64(row[xs[x]+i])
+				}
+			}
+			out[y*sw+x] = v / 255
+		}
+	}
+	return out
+}
+
+// TestResizeAccurate: fill (inner pixels of a span summed as integers)
+// stays within 1e-6 of the exact area filter and as close to it as the
+// per-pixel float32 sum it replaced (refFill, to 1e-7: both errors are
+// 1–3e-7), and replicates the last column and row into the padding.
+func TestResizeAccurate(t *testing.T) {
 	for _, tc := range []struct{ w, h, long int }{
 		{640, 480, 320}, {4000, 3000, 640}, {333, 777, 320}, {100, 60, 320}, // down, odd, up
 		{21, 21, 320}, {5000, 1, 640}, {1, 5000, 640}, {2100, 21, 640}, {997, 13, 64},
+		// spans over resizeChunk columns (inner rows summed one by one),
+		// over laneRows inner rows (lanes widened more than once)
+		{50000, 30, 8}, {45, 6000, 8},
 	} {
 		p := gray.New(tc.w, tc.h)
 		for i := range p.Pix {
 			p.Pix[i] = byte(i*131 + i/tc.w*17)
 		}
 		sw, sh, pw, ph, _ := inputSize(tc.w, tc.h, tc.long)
-		got, want := make([]float32, pw*ph), make([]float32, pw*ph)
+		got, old := make([]float32, pw*ph), make([]float32, pw*ph)
 		var r resizer
 		r.fill(got, p, sw, sh, pw, ph)
-		refFill(want, p, sw, sh, pw, ph)
-		for i := range got {
-			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-				t.Fatalf("%dx%d→%dx%d: value %d = %v, want %v", tc.w, tc.h, sw, sh, i, got[i], want[i])
+		refFill(old, p, sw, sh, pw, ph)
+		exact := exactFill(p, sw, sh)
+		var worst, worstOld float64
+		for y := 0; y < sh; y++ {
+			for x := 0; x < sw; x++ {
+				e := exact[y*sw+x]
+				worst = math.Max(worst, math.Abs(float64(got[y*pw+x])-e))
+				worstOld = math.Max(worstOld, math.Abs(float64(old[y*pw+x])-e))
+			}
+		}
+		if worst > 1e-6 || worst > worstOld+1e-7 {
+			t.Errorf("%dx%d→%dx%d: error %.2g (per-pixel float32 sum: %.2g)", tc.w, tc.h, sw, sh, worst, worstOld)
+		}
+		for y := 0; y < ph; y++ {
+			for x := 0; x < pw; x++ {
+				want := got[min(y, sh-1)*pw+min(x, sw-1)]
+				if got[y*pw+x] != want {
+					t.Fatalf("%dx%d: padding (%d,%d) = %v, want %v", tc.w, tc.h, x, y, got[y*pw+x], want)
+				}
 			}
 		}
 	}
