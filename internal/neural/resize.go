@@ -90,37 +90,22 @@ func (a *axisWeights) build(src, dst int) {
 	}
 }
 
-// dot returns the weighted sum of output i over src (the span of i starts
-// at src[0]). The inner pixels, which weigh the same, are summed as
-// integers and weighted once: exact where the per-pixel float sum rounded
-// at every pixel, and no float conversion, multiply and dependent add per
-// pixel. The sum fits a uint32 for any span (at most 2^32/255 pixels).
-func (a *axisWeights) dot(i int, src []byte) float32 {
+// spanDot returns the weighted sum of output i of a over src, pixels or
+// column sums (the span of i starts at src[0]). The inner values, which
+// weigh the same, are summed as integers and weighted once: exact where a
+// per-pixel float sum rounds at every pixel, and no float conversion,
+// multiply and dependent add per value. 64 bits hold the sum of any plane.
+func spanDot[T uint8 | uint32](a *axisWeights, i int, src []T) float32 {
 	n := a.n[i]
 	s := a.first[i] * float32(src[0])
 	if n == 1 {
 		return s
 	}
-	var in uint32
-	for _, v := range src[1 : n-1] {
-		in += uint32(v)
-	}
-	return s + a.inner[i]*float32(in) + a.last[i]*float32(src[n-1])
-}
-
-// dotSums is dot over column sums (the span of i starts at sums[0]); the
-// inner sum is taken in 64 bits, which no plane can overflow.
-func (a *axisWeights) dotSums(i int, sums []uint32) float32 {
-	n := a.n[i]
-	s := a.first[i] * float32(sums[0])
-	if n == 1 {
-		return s
-	}
 	var in uint64
-	for _, v := range sums[1 : n-1] {
+	for _, v := range src[1 : n-1] {
 		in += uint64(v)
 	}
-	return s + a.inner[i]*float32(in) + a.last[i]*float32(sums[n-1])
+	return s + a.inner[i]*float32(in) + a.last[i]*float32(src[n-1])
 }
 
 // weight returns the weight of the j-th source pixel of output i's span.
@@ -163,7 +148,7 @@ func (r *resizer) fill(dst []float32, p *gray.Plane, sw, sh, pw, ph int) {
 				wy := r.ys.weight(y, j) * inv
 				src := p.Row(ys + j)
 				for x := 0; x < sw; x++ {
-					out[x] += wy * r.xs.dot(x, src[r.xs.start[x]:])
+					out[x] += wy * spanDot(&r.xs, x, src[r.xs.start[x]:])
 				}
 			}
 		} else {
@@ -201,16 +186,16 @@ func (r *resizer) innerRow(out []float32, p *gray.Plane, y int) {
 		if c1-c0 > resizeChunk {
 			var in float32
 			for j := 1; j < yn-1; j++ {
-				in += xs.dot(x0, p.Row(ys + j)[c0:])
+				in += spanDot(xs, x0, p.Row(ys + j)[c0:])
 			}
-			out[x0] = fy*xs.dot(x0, top[c0:]) + iy*in + ly*xs.dot(x0, bot[c0:])
+			out[x0] = fy*spanDot(xs, x0, top[c0:]) + iy*in + ly*spanDot(xs, x0, bot[c0:])
 			x0 = x1
 			continue
 		}
 		sums := r.columnSums(p, ys+1, ys+yn-1, c0, c1)
 		for x := x0; x < x1; x++ {
 			s := xs.start[x]
-			out[x] = fy*xs.dot(x, top[s:]) + iy*xs.dotSums(x, sums[s-c0:]) + ly*xs.dot(x, bot[s:])
+			out[x] = fy*spanDot(xs, x, top[s:]) + iy*spanDot(xs, x, sums[s-c0:]) + ly*spanDot(xs, x, bot[s:])
 		}
 		x0 = x1
 	}

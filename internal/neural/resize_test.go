@@ -8,6 +8,27 @@ import (
 	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
+// spanOverlaps returns, for a src→dst area filter, each output's first
+// source pixel and the overlap of each source pixel of its span (clamped
+// at 0, not normalised): the references below build their weights from it.
+func spanOverlaps(src, dst int) (start []int, overlaps [][]float64) {
+	scale := float64(src) / float64(dst)
+	for i := 0; i < dst; i++ {
+		lo, hi := float64(i)*scale, float64(i+1)*scale
+		s := int(lo)
+		e := min(int(hi+0.999999), src)
+		if e <= s {
+			e = s + 1
+		}
+		var ov []float64
+		for j := s; j < e; j++ {
+			ov = append(ov, max(min(hi, float64(j+1))-max(lo, float64(j)), 0))
+		}
+		start, overlaps = append(start, s), append(overlaps, ov)
+	}
+	return start, overlaps
+}
+
 // refFill is the resize as it was before the weight tables were made
 // O(dst): one float32 weight per source pixel of each span, summed pixel by
 // pixel in float32. TestResizeAccurate holds fill to at least its
@@ -19,25 +40,15 @@ func refFill(dst []float32, p *gray.Plane, sw, sh, pw, ph int) {
 	}
 	build := func(src, dst int) axis {
 		var a axis
-		scale := float64(src) / float64(dst)
-		for i := 0; i < dst; i++ {
-			lo, hi := float64(i)*scale, float64(i+1)*scale
-			s := int(lo)
-			e := min(int(hi+0.999999), src)
-			if e <= s {
-				e = s + 1
-			}
-			a.start = append(a.start, s)
-			a.n = append(a.n, e-s)
+		start, overlaps := spanOverlaps(src, dst)
+		for i, ov := range overlaps {
+			a.start = append(a.start, start[i])
+			a.n = append(a.n, len(ov))
 			a.off = append(a.off, len(a.wts))
 			var sum float32
-			for j := s; j < e; j++ {
-				w := float32(min(hi, float64(j+1)) - max(lo, float64(j)))
-				if w < 0 {
-					w = 0
-				}
-				a.wts = append(a.wts, w)
-				sum += w
+			for _, v := range ov {
+				a.wts = append(a.wts, float32(v))
+				sum += float32(v)
 			}
 			for j := a.off[i]; j < len(a.wts); j++ {
 				a.wts[j] /= sum
@@ -75,29 +86,18 @@ func refFill(dst []float32, p *gray.Plane, sw, sh, pw, ph int) {
 }
 
 // exactFill is the area filter in float64: the exact value each output
-// should approximate, from the same spans and per-pixel overlaps as
-// axisWeights.build.
+// should approximate, from the spans and overlaps of spanOverlaps.
 func exactFill(p *gray.Plane, sw, sh int) []float64 {
-	weights := func(src, dst int) (start []int, wts [][]float64) {
-		scale := float64(src) / float64(dst)
-		for i := 0; i < dst; i++ {
-			lo, hi := float64(i)*scale, float64(i+1)*scale
-			s := int(lo)
-			e := min(int(hi+0.999999), src)
-			if e <= s {
-				e = s + 1
-			}
-			var w []float64
+	weights := func(src, dst int) ([]int, [][]float64) {
+		start, wts := spanOverlaps(src, dst)
+		for _, w := range wts {
 			sum := 0.0
-			for j := s; j < e; j++ {
-				v := max(min(hi, float64(j+1))-max(lo, float64(j)), 0)
-				w = append(w, v)
+			for _, v := range w {
 				sum += v
 			}
 			for j := range w {
 				w[j] /= sum
 			}
-			start, wts = append(start, s), append(wts, w)
 		}
 		return start, wts
 	}
