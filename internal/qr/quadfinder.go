@@ -169,15 +169,8 @@ func finderAt(s sampler, scale float64, h *geom.Homography, u, v, m float64) (co
 	}
 	// sums over the 9×9 template and over its inner 7×7 (the pattern
 	// without its separator)
-	var pts [81]geom.Point
-	for y := -4; y <= 4; y++ {
-		row := c.Add(ey.Scale(float64(y)))
-		for x := -4; x <= 4; x++ {
-			pts[(y+4)*9+x+4] = row.Add(ex.Scale(float64(x)))
-		}
-	}
 	var vals [81]float64
-	s.atAll(pts[:], vals[:])
+	s.templateSamples(c, ex, ey, &vals)
 	var sumAll, sumDark, sq, sumIn, sqIn float64
 	k := 0
 	for y := -4; y <= 4; y++ {

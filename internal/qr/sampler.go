@@ -48,6 +48,30 @@ func (s sampler) atAll(pts []geom.Point, out []float64) {
 	}
 }
 
+// templateSamples sets out[(y+4)*9+x+4] to the gray level at c + y·ey +
+// x·ex for x, y in −4…4: the module centres of finderAt's 9×9 template
+// (the row's start c + y·ey first, then x·ex added). Where the CPU has
+// AVX2 it runs templateSamplesSIMD, which gives the same values.
+func (s sampler) templateSamples(c, ex, ey geom.Point, out *[81]float64) {
+	if haveSIMD {
+		s.templateSamplesSIMD(c, ex, ey, out)
+		return
+	}
+	s.templateSamplesScalar(c, ex, ey, out)
+}
+
+// templateSamplesScalar is the portable templateSamples.
+func (s sampler) templateSamplesScalar(c, ex, ey geom.Point, out *[81]float64) {
+	var pts [81]geom.Point
+	for y := -4; y <= 4; y++ {
+		row := c.Add(ey.Scale(float64(y)))
+		for x := -4; x <= 4; x++ {
+			pts[(y+4)*9+x+4] = row.Add(ex.Scale(float64(x)))
+		}
+	}
+	s.atAll(pts[:], out[:])
+}
+
 // at returns the interpolated gray level at pixel coordinates q (pixel
 // centres at +0.5), clamped to the plane.
 func (s sampler) at(q geom.Point) float64 {

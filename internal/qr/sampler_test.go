@@ -116,3 +116,64 @@ func TestLineSamplesSIMD(t *testing.T) {
 		t.Errorf("only %d interior samples: the cases miss the vector path", interior)
 	}
 }
+
+// TestTemplateSamples checks templateSamples (templateSamplesSIMD where
+// this build and CPU have it) against finderAt's template sampled point
+// by point with sampler.at, bit for bit: templates wholly inside planes
+// of several shapes, crossing their edges and corners, lying outside
+// them, along the last row and column, and with infinite coordinates.
+func TestTemplateSamples(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 81))
+	border, interior := 0, 0
+	for _, sz := range [][3]int{{1, 1, 1}, {2, 3, 2}, {97, 61, 97}, {640, 480, 700}, {333, 1000, 333}} {
+		w, h, stride := sz[0], sz[1], sz[2]
+		p := &gray.Plane{W: w, H: h, Stride: stride, Pix: make([]byte, (h-1)*stride+w)}
+		for i := range p.Pix {
+			p.Pix[i] = byte(rng.IntN(256))
+		}
+		s := newSampler(p)
+		W, H := float64(w), float64(h)
+		type tc struct{ c, ex, ey geom.Point }
+		var cases []tc
+		for range 2000 {
+			ms := 0.3 + 8*rng.Float64()
+			a := rng.Float64() * 2 * math.Pi
+			sk := 0.2 * rng.NormFloat64()
+			cases = append(cases, tc{
+				geom.Point{X: W * (rng.Float64()*1.4 - 0.2), Y: H * (rng.Float64()*1.4 - 0.2)},
+				geom.Point{X: ms * math.Cos(a), Y: ms * math.Sin(a)},
+				geom.Point{X: -ms * math.Sin(a+sk), Y: ms * math.Cos(a+sk)},
+			})
+		}
+		// along the last column and row, exactly on them, and far away
+		cases = append(cases,
+			tc{geom.Point{X: W - 0.5, Y: H / 2}, geom.Point{Y: 0.25}, geom.Point{X: 0.125}},
+			tc{geom.Point{X: W / 2, Y: H - 0.5}, geom.Point{X: 0.25}, geom.Point{Y: 0.125}},
+			tc{geom.Point{X: 1e308, Y: -1e308}, geom.Point{X: 1e308, Y: 1e308}, geom.Point{X: -1e308, Y: 1}},
+		)
+		for i, c := range cases {
+			var want, got [81]float64
+			for y := -4; y <= 4; y++ {
+				row := c.c.Add(c.ey.Scale(float64(y)))
+				for x := -4; x <= 4; x++ {
+					q := row.Add(c.ex.Scale(float64(x)))
+					want[(y+4)*9+x+4] = s.at(q)
+					if qx, qy := q.X-0.5, q.Y-0.5; qx >= 0 && qy >= 0 && qx < s.maxX && qy < s.maxY {
+						interior++
+					} else {
+						border++
+					}
+				}
+			}
+			s.templateSamples(c.c, c.ex, c.ey, &got)
+			for k := range want {
+				if math.Float64bits(got[k]) != math.Float64bits(want[k]) {
+					t.Fatalf("plane %dx%d, case %d (%+v): sample %d = %v, want %v", w, h, i, c, k, got[k], want[k])
+				}
+			}
+		}
+	}
+	if interior < 100000 || border < 100000 {
+		t.Errorf("%d interior and %d border samples: the cases miss a path", interior, border)
+	}
+}
