@@ -46,9 +46,14 @@ func rectify(src *gray.Plane, q geom.Quad) (*gray.Plane, geom.Homography, bool) 
 	out := gray.New(n, n)
 	for y := 0; y < n; y++ {
 		row := out.Pix[y*n : (y+1)*n]
-		for x := 0; x < n; x++ {
-			p := h.Apply(geom.Point{X: float64(x) + 0.5, Y: float64(y) + 0.5})
-			row[x] = bilinear(src, p.X-0.5, p.Y-0.5)
+		// h.Apply at (x+0.5, y+0.5), the row's terms computed once: the
+		// same products summed in the same order
+		py := float64(y) + 0.5
+		bx, by, bw := h[1]*py, h[4]*py, h[7]*py
+		for x := range row {
+			px := float64(x) + 0.5
+			w := h[6]*px + bw + h[8]
+			row[x] = bilinear(src, (h[0]*px+bx+h[2])/w-0.5, (h[3]*px+by+h[5])/w-0.5)
 		}
 	}
 	return out, h, true
@@ -59,6 +64,17 @@ func rectify(src *gray.Plane, q geom.Quad) (*gray.Plane, geom.Homography, bool) 
 func bilinear(src *gray.Plane, x, y float64) byte {
 	if math.IsNaN(x) || math.IsNaN(y) || x < -1 || y < -1 || x > float64(src.W) || y > float64(src.H) {
 		return 255
+	}
+	if x >= 0 && y >= 0 && x < float64(src.W-1) && y < float64(src.H-1) {
+		// the interior: both neighbours in the plane, floor by truncation
+		// (x and y are not negative), the same arithmetic as below
+		x0, y0 := int(x), int(y)
+		fx, fy := x-float64(x0), y-float64(y0)
+		i := y0*src.Stride + x0
+		r0 := src.Pix[i : i+2 : i+2]
+		r1 := src.Pix[i+src.Stride : i+src.Stride+2 : i+src.Stride+2]
+		v := (float64(r0[0])*(1-fx)+float64(r0[1])*fx)*(1-fy) + (float64(r1[0])*(1-fx)+float64(r1[1])*fx)*fy
+		return byte(v + 0.5)
 	}
 	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
 	fx, fy := x-float64(x0), y-float64(y0)
