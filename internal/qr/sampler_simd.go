@@ -50,12 +50,13 @@ func (s sampler) lineSamplesSIMD(l *phaseLine, t0 float64, out []float64) {
 }
 
 // templateSamplesSIMD computes what templateSamples computes, the 81
-// points in row order as twenty groups of four AVX2 lanes (a group may
-// span two rows) and the last one by sampler.at: each point's
-// coordinates (the row's start c + y·ey, then x·ex added, as
-// templateSamples adds them) and the bilinear blend of sampler.at's
-// interior path, the same IEEE operations in the same order, so the
-// values are bit-identical (TestTemplateSamples).
+// points in row order as groups of four AVX2 lanes (templateLanes; a
+// group may span two rows, the last is the 81st point four times): each
+// point's coordinates (the row's start c + y·ey, then x·ex added, as
+// templateSamples adds them) and the bilinear blend of sampler.at (its
+// interior path, or its border path for a group with a point outside the
+// interior), the same IEEE operations in the same order, so the values
+// are bit-identical (TestTemplateSamples).
 //
 // Precondition: haveSIMD.
 func (s sampler) templateSamplesSIMD(c, ex, ey geom.Point, out *[81]float64) {
