@@ -60,14 +60,15 @@ func rectify(src *gray.Plane, q geom.Quad) (*gray.Plane, geom.Homography, bool) 
 }
 
 // bilinear samples src at (x, y) in pixel-centre coordinates, replicating
-// the border; points far outside read as white (paper).
+// the border; points far outside read as white (paper). Interior points
+// take a shortcut with the arithmetic of bilinearBorder.
 func bilinear(src *gray.Plane, x, y float64) byte {
-	if math.IsNaN(x) || math.IsNaN(y) || x < -1 || y < -1 || x > float64(src.W) || y > float64(src.H) {
+	if farOutside(src, x, y) {
 		return 255
 	}
 	if x >= 0 && y >= 0 && x < float64(src.W-1) && y < float64(src.H-1) {
 		// the interior: both neighbours in the plane, floor by truncation
-		// (x and y are not negative), the same arithmetic as below
+		// (x and y are not negative)
 		x0, y0 := int(x), int(y)
 		fx, fy := x-float64(x0), y-float64(y0)
 		i := y0*src.Stride + x0
@@ -76,6 +77,18 @@ func bilinear(src *gray.Plane, x, y float64) byte {
 		v := (float64(r0[0])*(1-fx)+float64(r0[1])*fx)*(1-fy) + (float64(r1[0])*(1-fx)+float64(r1[1])*fx)*fy
 		return byte(v + 0.5)
 	}
+	return bilinearBorder(src, x, y)
+}
+
+// farOutside reports whether (x, y) is NaN or more than a pixel outside
+// src, where bilinear reads white.
+func farOutside(src *gray.Plane, x, y float64) bool {
+	return math.IsNaN(x) || math.IsNaN(y) || x < -1 || y < -1 || x > float64(src.W) || y > float64(src.H)
+}
+
+// bilinearBorder is bilinear for any point that is not farOutside: its
+// neighbours clamped to the plane.
+func bilinearBorder(src *gray.Plane, x, y float64) byte {
 	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
 	fx, fy := x-float64(x0), y-float64(y0)
 	at := func(xx, yy int) float64 {

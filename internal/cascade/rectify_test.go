@@ -10,8 +10,8 @@ import (
 )
 
 // rectifyReference is rectify as first written: each pixel mapped by
-// Homography.Apply and sampled by a bilinear blend with clamped
-// neighbours (bilinearReference).
+// Homography.Apply and sampled by the clamped bilinear blend
+// (bilinearReference), with no shortcut for interior points.
 func rectifyReference(src *gray.Plane, q geom.Quad) (*gray.Plane, bool) {
 	side := 0.0
 	for i := 0; i < 4; i++ {
@@ -34,19 +34,13 @@ func rectifyReference(src *gray.Plane, q geom.Quad) (*gray.Plane, bool) {
 	return out, true
 }
 
+// bilinearReference is bilinear without its interior shortcut: every
+// point through the clamped blend, as rectify first sampled.
 func bilinearReference(src *gray.Plane, x, y float64) byte {
-	if math.IsNaN(x) || math.IsNaN(y) || x < -1 || y < -1 || x > float64(src.W) || y > float64(src.H) {
+	if farOutside(src, x, y) {
 		return 255
 	}
-	x0, y0 := int(math.Floor(x)), int(math.Floor(y))
-	fx, fy := x-float64(x0), y-float64(y0)
-	at := func(xx, yy int) float64 {
-		xx = min(max(xx, 0), src.W-1)
-		yy = min(max(yy, 0), src.H-1)
-		return float64(src.Pix[yy*src.Stride+xx])
-	}
-	v := (at(x0, y0)*(1-fx)+at(x0+1, y0)*fx)*(1-fy) + (at(x0, y0+1)*(1-fx)+at(x0+1, y0+1)*fx)*fy
-	return byte(v + 0.5)
+	return bilinearBorder(src, x, y)
 }
 
 // TestRectifyMatchesReference warps random quads (inside planes of several
