@@ -31,15 +31,7 @@ const (
 // homography mapping its pixel coordinates back to src, or false when q is
 // degenerate.
 func rectify(src *gray.Plane, q geom.Quad) (*gray.Plane, geom.Homography, bool) {
-	side := 0.0
-	for i := 0; i < 4; i++ {
-		side = max(side, q[i].Dist(q[(i+1)%4]))
-	}
-	s := math.Min(math.Max(side, minRectSide), maxRectSide)
-	m := s * rectMargin
-	n := int(math.Ceil(s + 2*m))
-	dstQuad := geom.Quad{{X: m, Y: m}, {X: m + s, Y: m}, {X: m + s, Y: m + s}, {X: m, Y: m + s}}
-	h, ok := geom.QuadToQuad(dstQuad, q)
+	n, h, ok := rectFrame(q)
 	if !ok {
 		return nil, geom.Homography{}, false
 	}
@@ -57,6 +49,21 @@ func rectify(src *gray.Plane, q geom.Quad) (*gray.Plane, geom.Homography, bool) 
 		}
 	}
 	return out, h, true
+}
+
+// rectFrame returns the side n of rectify's square for q and the
+// homography mapping its pixel coordinates to q's plane, or false when q
+// is degenerate.
+func rectFrame(q geom.Quad) (int, geom.Homography, bool) {
+	side := 0.0
+	for i := 0; i < 4; i++ {
+		side = max(side, q[i].Dist(q[(i+1)%4]))
+	}
+	s := math.Min(math.Max(side, minRectSide), maxRectSide)
+	m := s * rectMargin
+	dst := geom.Quad{{X: m, Y: m}, {X: m + s, Y: m}, {X: m + s, Y: m + s}, {X: m, Y: m + s}}
+	h, ok := geom.QuadToQuad(dst, q)
+	return int(math.Ceil(s + 2*m)), h, ok
 }
 
 // bilinear samples src at (x, y) in pixel-centre coordinates, replicating

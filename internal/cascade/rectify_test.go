@@ -9,18 +9,12 @@ import (
 	"github.com/qrcascade/qrcascade/internal/gray"
 )
 
-// rectifyReference is rectify as first written: each pixel mapped by
-// Homography.Apply and sampled by the clamped bilinear blend
-// (bilinearReference), with no shortcut for interior points.
+// rectifyReference is rectify as first written, in the same frame
+// (rectFrame): each pixel mapped by Homography.Apply and sampled by the
+// clamped bilinear blend (bilinearReference), with no shortcut for
+// interior points.
 func rectifyReference(src *gray.Plane, q geom.Quad) (*gray.Plane, bool) {
-	side := 0.0
-	for i := 0; i < 4; i++ {
-		side = max(side, q[i].Dist(q[(i+1)%4]))
-	}
-	s := math.Min(math.Max(side, minRectSide), maxRectSide)
-	m := s * rectMargin
-	n := int(math.Ceil(s + 2*m))
-	h, ok := geom.QuadToQuad(geom.Quad{{X: m, Y: m}, {X: m + s, Y: m}, {X: m + s, Y: m + s}, {X: m, Y: m + s}}, q)
+	n, h, ok := rectFrame(q)
 	if !ok {
 		return nil, false
 	}
