@@ -57,14 +57,8 @@ type axisWeights struct {
 func (a *axisWeights) build(src, dst int) {
 	a.start, a.n = a.start[:0], a.n[:0]
 	a.first, a.inner, a.last = a.first[:0], a.inner[:0], a.last[:0]
-	scale := float64(src) / float64(dst)
 	for i := 0; i < dst; i++ {
-		lo, hi := float64(i)*scale, float64(i+1)*scale
-		s := int(lo)
-		e := min(int(hi+0.999999), src)
-		if e <= s {
-			e = s + 1
-		}
+		lo, hi, s, e := areaSpan(i, src, dst)
 		weight := func(j int) float32 {
 			w := float32(min(hi, float64(j+1)) - max(lo, float64(j)))
 			if w < 0 {
@@ -88,6 +82,20 @@ func (a *axisWeights) build(src, dst int) {
 		a.inner = append(a.inner, 1/sum)
 		a.last = append(a.last, weight(e-1)/sum)
 	}
+}
+
+// areaSpan returns the source interval [lo, hi) that output i of a
+// src→dst area filter covers and the source pixels [s, e) it touches (at
+// least one).
+func areaSpan(i, src, dst int) (lo, hi float64, s, e int) {
+	scale := float64(src) / float64(dst)
+	lo, hi = float64(i)*scale, float64(i+1)*scale
+	s = int(lo)
+	e = min(int(hi+0.999999), src)
+	if e <= s {
+		e = s + 1
+	}
+	return lo, hi, s, e
 }
 
 // spanDot returns the weighted sum of output i of a over src, pixels or

@@ -9,17 +9,12 @@ import (
 )
 
 // spanOverlaps returns, for a src→dst area filter, each output's first
-// source pixel and the overlap of each source pixel of its span (clamped
-// at 0, not normalised): the references below build their weights from it.
+// source pixel and the overlap of each source pixel of its span (areaSpan;
+// clamped at 0, not normalised): the references below build their weights
+// from it.
 func spanOverlaps(src, dst int) (start []int, overlaps [][]float64) {
-	scale := float64(src) / float64(dst)
 	for i := 0; i < dst; i++ {
-		lo, hi := float64(i)*scale, float64(i+1)*scale
-		s := int(lo)
-		e := min(int(hi+0.999999), src)
-		if e <= s {
-			e = s + 1
-		}
+		lo, hi, s, e := areaSpan(i, src, dst)
 		var ov []float64
 		for j := s; j < e; j++ {
 			ov = append(ov, max(min(hi, float64(j+1))-max(lo, float64(j)), 0))
