@@ -423,6 +423,10 @@ func plainMessage(err error) string {
 		return "the file is empty"
 	case errors.Is(err, qrcascade.ErrEncrypted):
 		return "the PDF is password-protected"
+	case errors.As(err, &le) && le.Unprocessable():
+		// a shape that cannot hold a code (too small a side, too narrow):
+		// the library's message says which, and no flag changes it
+		return le.Error()
 	case errors.As(err, &le):
 		hint := ""
 		switch le.What {

@@ -171,6 +171,8 @@ func TestUserMessage(t *testing.T) {
 		{"malformed jpeg", fmt.Errorf("qrcascade: %w", &qrcascade.FormatError{Format: "jpeg", Err: errors.New("jpegluma: bad huffman")}), "damaged or truncated JPEG file"},
 		{"unknown format", &qrcascade.UnsupportedError{}, "not an image or PDF (unknown format)"},
 		{"too many pixels", &qrcascade.LimitError{What: "pixels", Limit: 100, Actual: 200}, "too large: 200 pixels, over the limit of 100 (raise --max-pixels)"},
+		{"too small", &qrcascade.LimitError{What: qrcascade.LimitSide, Limit: 21, Actual: 1}, "image cannot hold a QR code: its shortest side is 1 pixel, under the minimum of 21"},
+		{"too narrow", &qrcascade.LimitError{What: qrcascade.LimitAspect, Limit: 100, Actual: 150}, "image cannot hold a QR code: its aspect ratio 150:1 exceeds the limit of 100:1"},
 		{"encrypted", fmt.Errorf("pdf: %w", qrcascade.ErrEncrypted), "the PDF is password-protected"},
 		{"timeout", fmt.Errorf("cascade: %w", context.DeadlineExceeded), "gave up: the time limit (--timeout) passed"},
 		{"empty", qrcascade.ErrEmpty, "the file is empty"},
